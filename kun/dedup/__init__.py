@@ -1,0 +1,198 @@
+"""Near-deduplication: exact hashes first, then MinHash LSH with union-find clusters.
+
+Reads a frame of records, writes the same records minus duplicates, in input order, with
+every input field kept. Phases, as in datatrove and text-dedup (each can be timed and scaled
+out on its own):
+
+1. exact: rows whose text hashes alike once all whitespace is removed keep only the first occurrence;
+2. signatures: MinHash over character n-grams (kun.dedup.minhash, numpy, several processes);
+3. buckets: LSH bands give candidate pairs (kun.dedup.lsh);
+4. verify: each candidate pair is kept as a duplicate edge only if its exact n-gram Jaccard
+   (or, with verify="minhash", the signature estimate) reaches the threshold;
+5. clusters: union-find over the edges; the first member of each cluster in input order
+   survives (kun.dedup.cluster).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Literal
+
+import numpy as np
+import polars as pl
+
+from kun.dedup.cluster import UnionFind
+from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from kun.dedup.minhash import default_workers, jaccard, shingle_set, signatures
+from kun.errors import KunError
+from kun.params import require
+
+Verify = Literal["exact", "minhash", "none"]
+
+
+@dataclass
+class DedupParams:
+    threshold: float = 0.7  # Jaccard similarity of character n-gram sets at which two texts are duplicates
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 42
+    bands: int = 0  # 0: derive bands and rows from the threshold
+    rows: int = 0
+    # Weight of false negatives when deriving bands (false positives get 1 - this). Verification
+    # removes false positives, so with verify != "none" we lean to recall; None: 0.9 if verifying, else 0.5.
+    false_negative_weight: float | None = None
+    verify: Verify = "exact"
+    workers: int = 0  # 0: all available cores
+    text_field: str = "text"
+    id_field: str = "id"
+
+    def validate(self, section: str) -> None:
+        require(0.0 < self.threshold <= 1.0, f"{section}.threshold", "must be in (0, 1]")
+        require(self.num_perm >= 2, f"{section}.num_perm", "must be >= 2")
+        require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
+        require((self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither")
+        require(self.bands * self.rows <= self.num_perm, f"{section}.bands", "bands * rows must not exceed num_perm")
+        require(self.workers >= 0, f"{section}.workers", "must be >= 0")
+        if self.false_negative_weight is not None:
+            require(0.0 < self.false_negative_weight < 1.0, f"{section}.false_negative_weight", "must be in (0, 1)")
+
+    def bands_and_rows(self) -> tuple[int, int]:
+        if self.bands:
+            return self.bands, self.rows
+        weight = self.false_negative_weight
+        if weight is None:
+            weight = 0.9 if self.verify != "none" else 0.5
+        return optimal_bands(self.threshold, self.num_perm, round(1.0 - weight, 6), weight)
+
+
+@dataclass
+class DedupResult:
+    kept: pl.DataFrame
+    clusters: pl.DataFrame  # one row per input row: row, id, cluster_id, kind (unique/kept/exact/near)
+    metrics: dict[str, Any]
+
+
+def _exact_key(text: str) -> bytes:
+    return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).digest()
+
+
+def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[str, int, int], None] | None = None) -> DedupResult:
+    """Remove exact and near duplicates from `frame`; see the module docstring for the phases."""
+    started = time.perf_counter()
+    if params.text_field not in frame.columns:
+        raise KunError(
+            f"no field {params.text_field!r} in the input (fields: {', '.join(frame.columns) or 'none'}); pass --text-field"
+        )
+    texts_series = frame.get_column(params.text_field)
+    if texts_series.dtype != pl.String:
+        texts_series = texts_series.cast(pl.String)
+    if texts_series.null_count():
+        row = int(texts_series.is_null().arg_true()[0])
+        raise KunError(f"row {row + 1} has no {params.text_field!r} value (null); fill it or drop the row")
+    texts = texts_series.to_list()
+    total = len(texts)
+    timings: dict[str, float] = {}
+
+    # 1. exact duplicates
+    phase = time.perf_counter()
+    union = UnionFind(total)
+    first_of: dict[bytes, int] = {}
+    unique_rows: list[int] = []
+    for row, text in enumerate(texts):
+        key = _exact_key(text)
+        first = first_of.setdefault(key, row)
+        if first == row:
+            unique_rows.append(row)
+        else:
+            union.union(first, row)
+    exact_duplicates = total - len(unique_rows)
+    timings["exact"] = time.perf_counter() - phase
+
+    # 2. signatures
+    phase = time.perf_counter()
+    unique_texts = [texts[row] for row in unique_rows]
+    workers = params.workers or default_workers()
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress("signatures", done, len(unique_texts))
+
+    sigs = signatures(unique_texts, params.ngram, params.num_perm, params.seed, workers, advance)
+    timings["signatures"] = time.perf_counter() - phase
+
+    # 3. buckets
+    phase = time.perf_counter()
+    bands, rows = params.bands_and_rows()
+    pairs = candidate_pairs(band_keys(sigs, bands, rows))
+    timings["buckets"] = time.perf_counter() - phase
+
+    # 4. verify
+    phase = time.perf_counter()
+    shingle_cache: dict[int, np.ndarray] = {}
+
+    def shingles_of(index: int) -> np.ndarray:
+        if index not in shingle_cache:
+            shingle_cache[index] = shingle_set(unique_texts[index], params.ngram)
+        return shingle_cache[index]
+
+    edges = 0
+    for left, right in pairs.tolist():
+        if params.verify == "exact":
+            similar = jaccard(shingles_of(left), shingles_of(right)) >= params.threshold
+        elif params.verify == "minhash":
+            similar = float(np.mean(sigs[left] == sigs[right])) >= params.threshold
+        else:
+            similar = True
+        if similar:
+            edges += 1
+            union.union(unique_rows[left], unique_rows[right])
+    timings["verify"] = time.perf_counter() - phase
+
+    # 5. clusters
+    phase = time.perf_counter()
+    roots = union.roots()
+    keep_mask = roots == np.arange(total)
+    kept = frame.filter(pl.Series(keep_mask))
+    if params.id_field in frame.columns:
+        ids = frame.get_column(params.id_field).cast(pl.String).to_list()
+    else:
+        ids = [str(row) for row in range(total)]
+    is_unique_row = np.zeros(total, dtype=bool)
+    is_unique_row[unique_rows] = True
+    cluster_sizes = np.bincount(roots, minlength=total)
+    kinds = np.where(keep_mask, np.where(cluster_sizes[roots] > 1, "kept", "unique"), np.where(is_unique_row, "near", "exact"))
+    clusters = pl.DataFrame(
+        {
+            "row": np.arange(total, dtype=np.int64),
+            "id": ids,
+            "cluster_id": [ids[root] for root in roots.tolist()],
+            "kind": kinds.tolist(),
+        }
+    )
+    timings["clusters"] = time.perf_counter() - phase
+
+    seconds = time.perf_counter() - started
+    near_duplicates = int(np.sum(kinds == "near"))
+    metrics = {
+        "docs_in": total,
+        "docs_out": kept.height,
+        "exact_duplicates": exact_duplicates,
+        "near_duplicates": near_duplicates,
+        "duplicate_clusters": int(np.sum(cluster_sizes > 1)),
+        "clusters": int(np.sum(keep_mask)),
+        "dedup_rate": round((total - kept.height) / total, 6) if total else 0.0,
+        "bands": bands,
+        "rows": rows,
+        "candidate_pairs": int(len(pairs)),
+        "verified_edges": edges,
+        "workers": workers,
+        "seconds": round(seconds, 3),
+        "docs_per_second": round(total / seconds, 1) if seconds > 0 else 0.0,
+        "phase_seconds": {name: round(value, 3) for name, value in timings.items()},
+    }
+    return DedupResult(kept, clusters, metrics)

@@ -1,0 +1,65 @@
+"""The one LLM interface every stage uses, and its sampling parameters.
+
+A backend turns a batch of chat conversations plus sampling params into generated texts, and
+a batch of (prompt, continuation) pairs into summed log-probabilities of the continuation.
+A prompt is either a conversation (a list of {"role", "content"} messages, rendered with the
+model's chat template and the assistant turn opened) or a plain string (used as is, e.g. for
+multiple-choice evaluation). Stages never import a backend module directly: they call
+`kun.llm.load_llm`, which wraps the backend in the per-record cache (kun.llm.cache).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Protocol, Union, runtime_checkable
+
+Message = dict[str, str]
+Conversation = list[Message]
+Prompt = Union[str, Conversation]
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 1.0
+    max_new_tokens: int = 256
+    repetition_penalty: float = 1.0
+    seed: int = 0
+    stop: tuple[str, ...] = field(default_factory=tuple)
+
+    def key(self) -> str:
+        """Canonical JSON of the params, part of every cache key."""
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+
+def prompt_key(prompt: Prompt) -> str:
+    """Backend-independent text of a prompt for cache keys (messages as canonical JSON)."""
+    if isinstance(prompt, str):
+        return json.dumps({"text": prompt}, ensure_ascii=False)
+    return json.dumps({"messages": [{"role": m["role"], "content": m["content"]} for m in prompt]}, ensure_ascii=False)
+
+
+def apply_stop(text: str, stop: tuple[str, ...]) -> str:
+    """Cut `text` at the first stop string (backends that cannot stop server-side use this)."""
+    cut = len(text)
+    for marker in stop:
+        position = text.find(marker)
+        if position != -1:
+            cut = min(cut, position)
+    return text[:cut]
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What a backend implements. `fingerprint` identifies the model weights and backend-specific
+    settings that change outputs (not batch size or device), so cached results are reused only
+    for the same model."""
+
+    name: str
+
+    def fingerprint(self) -> str: ...
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]: ...
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]: ...

@@ -1,0 +1,344 @@
+"""An LLM backend for any OpenAI-compatible HTTP server (vLLM serve, SGLang, TGI).
+
+Reads a batch of prompts (conversations or plain strings) and sampling params; writes nothing,
+returns generated texts or log-probabilities. It is the "served cluster" backend of the LLM
+interface in kun.llm.base, used by every LLM step of the pipeline (labelling, scoring, polishing,
+evaluation) when the model runs behind an HTTP endpoint instead of in this process.
+
+Point it at a vLLM server like this:
+
+    vllm serve Qwen/Qwen2.5-7B-Instruct --port 8000 --api-key "$OPENAI_API_KEY"
+    OpenAIBackend(base_url="http://gpu-host:8000/v1", model="Qwen/Qwen2.5-7B-Instruct")
+
+`base_url` ends in `/v1`; `model` is the name the server serves (`vllm serve MODEL`, or its
+`--served-model-name`). The API key is read from the environment variable named by `api_key_env`
+and never stored in the fingerprint; a server on localhost may run without one.
+
+Requests run concurrently (at most `max_concurrency` in flight) and results come back in input
+order. HTTP 429, 5xx, timeouts and dropped connections are retried with exponential backoff
+(honouring Retry-After); any other 4xx fails at once with one line naming the status, the URL,
+the server's message and what to check.
+
+Log-probabilities: for a plain-string prompt the continuation is scored exactly through
+/completions with `echo=true, max_tokens=0` (summing the echoed token log-probs that start at or
+after the end of the prompt). For a conversation the chat template lives on the server, so the
+continuation must be a single token (e.g. a multiple-choice letter) and is looked up among the
+top 20 log-probs of the first generated token.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import os
+import random
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
+from kun.errors import KunError
+from kun.llm.base import Prompt, SamplingParams, apply_stop
+from kun.progress import bar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+CHAT_TOP_LOGPROBS = 20  # the most the OpenAI API allows; vLLM's default --max-logprobs is 20 too
+RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
+MAX_MESSAGE_CHARS = 300
+
+
+class _RetryableHTTPStatus(Exception):
+    """A 429 or 5xx answer; carries the Retry-After delay the server asked for, if any."""
+
+    def __init__(self, status: int, message: str, retry_after_s: float | None) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.retry_after_s = retry_after_s
+
+
+class OpenAIBackend:
+    """The Backend protocol (kun.llm.base) over an OpenAI-compatible /v1 endpoint."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str | None = "OPENAI_API_KEY",
+        max_concurrency: int = 8,
+        timeout_s: float = 60.0,
+        max_retries: int = 5,
+        backoff_s: float = 1.0,
+        max_backoff_s: float = 30.0,
+    ) -> None:
+        if max_concurrency < 1:
+            raise KunError(f"max_concurrency={max_concurrency} for the OpenAI backend must be at least 1")
+        if max_retries < 0:
+            raise KunError(f"max_retries={max_retries} for the OpenAI backend must be 0 or more")
+        host = urllib.parse.urlsplit(base_url).hostname
+        if not host:
+            raise KunError(f"base_url {base_url!r} is not a URL: use e.g. http://host:8000/v1 (what `vllm serve` listens on)")
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key_env = api_key_env
+        self.max_concurrency = max_concurrency
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+
+        self._api_key: str | None = None
+        if api_key_env is not None:
+            self._api_key = os.environ.get(api_key_env) or None
+            if self._api_key is None and host not in LOCAL_HOSTS:
+                raise KunError(
+                    f"environment variable {api_key_env} is not set: export it with the API key of the server at "
+                    f"{self.base_url}, or set api_key_env to None if that server needs no key"
+                )
+        # A proxy from the environment can never reach this machine's loopback server.
+        handlers = [urllib.request.ProxyHandler({})] if host in LOCAL_HOSTS else []
+        self._opener = urllib.request.build_opener(*handlers)
+        # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.
+        self._random = random.Random(0)
+        self._random_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
+
+    def fingerprint(self) -> str:
+        return f"openai:{self.base_url}:{self.model}"
+
+    # -- the Backend protocol -------------------------------------------------------------------
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+        def one(prompt: Prompt) -> str:
+            body: dict[str, Any] = {
+                "model": self.model,
+                "messages": _messages(prompt),
+                "temperature": sampling.temperature,
+                "top_p": sampling.top_p,
+                "max_tokens": sampling.max_new_tokens,
+                "seed": sampling.seed,
+            }
+            if sampling.stop:
+                body["stop"] = list(sampling.stop)
+            if sampling.repetition_penalty != 1.0:
+                body["repetition_penalty"] = sampling.repetition_penalty  # vLLM extension
+            url = f"{self.base_url}/chat/completions"
+            reply = self._post(url, body)
+            try:
+                content = reply["choices"][0]["message"]["content"]
+            except (KeyError, IndexError, TypeError):
+                raise KunError(f"POST {url} returned no choices[0].message.content: {_clip(json.dumps(reply))}") from None
+            # Servers already stop server-side; cutting again covers those that include the marker.
+            return apply_stop(content or "", sampling.stop)
+
+        return self._map(one, prompts, "openai generate")
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+        def one(pair: tuple[Prompt, str]) -> float:
+            prompt, continuation = pair
+            if isinstance(prompt, str):
+                return self._text_logprob(prompt, continuation)
+            return self._chat_token_logprob(prompt, continuation)
+
+        return self._map(one, pairs, "openai logprobs")
+
+    # -- log-probabilities ----------------------------------------------------------------------
+
+    def _text_logprob(self, prompt: str, continuation: str) -> float:
+        """Sum of the echoed log-probs of the tokens that start inside the continuation.
+
+        A token that straddles the prompt/continuation boundary counts as prompt; end prompts at a
+        word boundary (the continuation starting with a space) to avoid that. Tokens starting past
+        the end of the text are generated ones from a server that ignored max_tokens=0: skipped.
+        """
+        url = f"{self.base_url}/completions"
+        text = prompt + continuation
+        body = {"model": self.model, "prompt": text, "max_tokens": 0, "echo": True, "logprobs": 1, "temperature": 0.0}
+        reply = self._post(url, body)
+        try:
+            logprobs = reply["choices"][0]["logprobs"]
+            offsets = logprobs["text_offset"]
+            token_logprobs = logprobs["token_logprobs"]
+        except (KeyError, IndexError, TypeError):
+            raise KunError(
+                f"POST {url} returned no choices[0].logprobs.text_offset/token_logprobs: {_clip(json.dumps(reply))}; "
+                "the server must support echo=true with logprobs on /completions"
+            ) from None
+        total = 0.0
+        for offset, logprob in zip(offsets, token_logprobs):
+            if len(prompt) <= offset < len(text) and logprob is not None:  # first token has no logprob
+                total += float(logprob)
+        return total
+
+    def _chat_token_logprob(self, messages: list[dict[str, str]], token: str) -> float:
+        """Log-prob of `token` as the first reply token, from the top-20 list.
+
+        A token missing from the list has a true log-prob at most the smallest listed one; we return
+        that bound minus log(2), so an absent token always ranks below every listed one.
+        """
+        url = f"{self.base_url}/chat/completions"
+        body = {
+            "model": self.model,
+            "messages": _messages(messages),
+            "max_tokens": 1,
+            "temperature": 0.0,
+            "logprobs": True,
+            "top_logprobs": CHAT_TOP_LOGPROBS,
+        }
+        reply = self._post(url, body)
+        try:
+            top = reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+            candidates = [(str(entry["token"]), float(entry["logprob"])) for entry in top]
+        except (KeyError, IndexError, TypeError, ValueError):
+            candidates = []
+        if not candidates:
+            raise KunError(
+                f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs: {_clip(json.dumps(reply))}; "
+                "the server must support logprobs=true with top_logprobs on /chat/completions"
+            )
+        exact = [logprob for text, logprob in candidates if text == token]
+        if exact:
+            return max(exact)
+        stripped = [logprob for text, logprob in candidates if text.strip() == token.strip()]
+        if stripped:
+            return max(stripped)
+        return min(logprob for _, logprob in candidates) - math.log(2)
+
+    # -- HTTP -----------------------------------------------------------------------------------
+
+    def _map(self, function: Callable[[T], R], items: list[T], desc: str) -> list[R]:
+        """`function` over `items` with at most max_concurrency in flight, results in input order."""
+        if not items:
+            return []
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
+            futures = [pool.submit(function, item) for item in items]
+            results: list[R] = []
+            try:
+                for future in futures:
+                    results.append(future.result())
+                    progress.update(1)
+            except BaseException:
+                for future in futures:  # a failure fails the batch: do not send what is still queued
+                    future.cancel()
+                raise
+        return results
+
+    def _post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors."""
+        attempts = self.max_retries + 1
+        last_error = ""
+        for attempt in range(attempts):
+            retry_after_s: float | None = None
+            try:
+                return self._post_once(url, body)
+            except _RetryableHTTPStatus as error:
+                last_error = str(error)
+                retry_after_s = error.retry_after_s
+            except RETRYABLE_ERRORS as error:
+                last_error = _describe_network_error(error)
+            if attempt + 1 < attempts:
+                time.sleep(self._delay(attempt, retry_after_s))
+        raise KunError(f"POST {url} failed after {attempts} attempts; last error: {last_error}")
+
+    def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
+        try:
+            with self._opener.open(request, timeout=self.timeout_s) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as error:
+            status = error.code
+            try:
+                error_body = error.read()
+            except RETRYABLE_ERRORS:
+                error_body = b""
+            message = _server_message(error_body) or error.reason or ""
+            if status == 429 or status >= 500:
+                raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
+            hint = _hint(status, self.api_key_env, self.model)
+            raise KunError(f"HTTP {status} from POST {url}: {message}" + (f"; {hint}" if hint else "")) from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise KunError(f"POST {url} returned a body that is not JSON: {_clip(raw.decode('utf-8', 'replace'))}") from None
+
+    def _delay(self, attempt: int, retry_after_s: float | None) -> float:
+        if retry_after_s is not None:
+            return min(retry_after_s, self.max_backoff_s)
+        delay = min(self.backoff_s * 2**attempt, self.max_backoff_s)
+        with self._random_lock:
+            return delay * (1.0 + 0.1 * self._random.random())
+
+
+def _messages(prompt: Prompt) -> list[dict[str, str]]:
+    if isinstance(prompt, str):
+        return [{"role": "user", "content": prompt}]
+    return [{"role": message["role"], "content": message["content"]} for message in prompt]
+
+
+def _retry_after_s(headers: Any) -> float | None:
+    """Retry-After in seconds; the HTTP-date form is ignored (plain backoff applies)."""
+    value = headers.get("Retry-After") if headers is not None else None
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and math.isfinite(seconds) else None
+
+
+def _server_message(raw: bytes) -> str:
+    """The error message from an OpenAI ({"error": {"message"}}), vLLM ({"message"}) or TGI
+    ({"error": "..."}) error body, else the body itself, clipped to one line."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return _clip(text)
+    if isinstance(payload, dict):
+        error = payload.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return _clip(str(error["message"]))
+        if isinstance(error, str) and error:
+            return _clip(error)
+        if payload.get("message"):
+            return _clip(str(payload["message"]))
+    return _clip(text)
+
+
+def _hint(status: int, api_key_env: str | None, model: str) -> str:
+    if status in (401, 403):
+        if api_key_env is None:
+            return "the server wants an API key: set api_key_env to the name of an environment variable holding it"
+        return f"check that the environment variable {api_key_env} holds a valid API key for this server"
+    if status == 404:
+        return f"check base_url (it usually ends in /v1) and that the server serves model {model!r}"
+    if status in (400, 422):
+        return "the server rejected the request: check the sampling params and that the prompt fits the model's context"
+    return ""
+
+
+def _describe_network_error(error: BaseException) -> str:
+    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+        error = error.reason if isinstance(error.reason, BaseException) else error
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return "timed out (raise timeout_s if the server is just slow)"
+    return _clip(f"{type(error).__name__}: {error}")
+
+
+def _clip(text: str) -> str:
+    one_line = " ".join(str(text).split())
+    return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."

@@ -1,0 +1,152 @@
+"""transformers backend: batched generation and log-probabilities with a local model.
+
+Generation tokenizes every prompt, sorts them by length (so a batch wastes little padding),
+left-pads each batch and calls `model.generate` under `torch.inference_mode`. Sampling is
+seeded per batch from `SamplingParams.seed`. Log-probabilities encode prompt and continuation
+separately (as lm-evaluation-harness does), right-pad, run one forward pass per batch and sum
+the continuation tokens' log-softmax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from kun.errors import KunError
+from kun.llm.base import Prompt, SamplingParams, apply_stop
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """Cheap identity of a saved model: config plus size and edge bytes of each weight file.
+
+    Retrained weights of the same shape differ in their bytes, so the fingerprint changes.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    for name in ("config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja"):
+        if (path / name).exists():
+            digest.update(name.encode() + (path / name).read_bytes())
+    for weights in sorted(list(path.glob("*.safetensors")) + list(path.glob("*.bin"))):
+        size = weights.stat().st_size
+        digest.update(f"{weights.name}:{size}".encode())
+        with open(weights, "rb") as handle:
+            digest.update(handle.read(1 << 20))
+            handle.seek(max(0, size - (1 << 20)))
+            digest.update(handle.read(1 << 20))
+    return digest.hexdigest()[:16]
+
+
+class TransformersBackend:
+    name = "transformers"
+
+    def __init__(self, model_path: str | Path, device: str = "auto", dtype: str = "auto", batch_size: int = 8, num_threads: int = 0, trust_remote_code: bool = False, max_input_tokens: int = 2048) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        path = Path(model_path)
+        if not (path / "config.json").exists():
+            raise KunError(f"{path}: no model here (config.json missing); run `dvc repro base_model` or set llm.model to a model directory")
+        if num_threads:
+            torch.set_num_threads(num_threads)
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        torch_dtype = {"auto": torch.bfloat16 if device.startswith("cuda") else torch.float32, "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+        self.path = path
+        self.device = device
+        self.batch_size = batch_size
+        self.max_input_tokens = max_input_tokens
+        self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype, trust_remote_code=trust_remote_code).to(device)
+        self.model.eval()
+        self._fingerprint = f"transformers:{model_fingerprint(path)}"
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    # -- prompts -------------------------------------------------------------------------------
+
+    def render(self, prompt: Prompt) -> str:
+        if isinstance(prompt, str):
+            return prompt
+        if not self.tokenizer.chat_template:
+            raise KunError(f"{self.path}: the tokenizer has no chat template; use a chat model or plain-text prompts")
+        return self.tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+
+    def _encode(self, text: str) -> list[int]:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return ids[-self.max_input_tokens :]  # keep the end: the instruction and the open assistant turn
+
+    # -- generation ----------------------------------------------------------------------------
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+        import torch
+
+        encoded = [self._encode(self.render(prompt)) for prompt in prompts]
+        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
+        outputs: list[str] = [""] * len(prompts)
+        pad_id = self.tokenizer.pad_token_id
+        for batch_number, start in enumerate(range(0, len(order), self.batch_size)):
+            indices = order[start : start + self.batch_size]
+            width = max(len(encoded[index]) for index in indices)
+            input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+            attention = torch.zeros((len(indices), width), dtype=torch.long)
+            for row, index in enumerate(indices):
+                ids = encoded[index]
+                input_ids[row, width - len(ids) :] = torch.tensor(ids)
+                attention[row, width - len(ids) :] = 1
+            kwargs = dict(max_new_tokens=sampling.max_new_tokens, pad_token_id=pad_id, repetition_penalty=sampling.repetition_penalty)
+            if sampling.temperature > 0:
+                torch.manual_seed(sampling.seed + batch_number)
+                kwargs.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
+            else:
+                kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            with torch.inference_mode():
+                generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
+            for row, index in enumerate(indices):
+                text = self.tokenizer.decode(generated[row, width:], skip_special_tokens=True)
+                outputs[index] = apply_stop(text, sampling.stop).strip()
+        return outputs
+
+    # -- log-probabilities ---------------------------------------------------------------------
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+        import torch
+
+        encoded = []
+        for prompt, continuation in pairs:
+            context = self._encode(self.render(prompt))
+            target = self.tokenizer(continuation, add_special_tokens=False)["input_ids"]
+            if not target:
+                raise ValueError(f"empty continuation for logprobs: {continuation!r}")
+            encoded.append((context, target))
+        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index][0]) + len(encoded[index][1]))
+        results = [0.0] * len(pairs)
+        pad_id = self.tokenizer.pad_token_id
+        for start in range(0, len(order), self.batch_size):
+            indices = order[start : start + self.batch_size]
+            sequences = [encoded[index][0] + encoded[index][1] for index in indices]
+            width = max(map(len, sequences))
+            input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+            attention = torch.zeros((len(indices), width), dtype=torch.long)
+            for row, sequence in enumerate(sequences):
+                input_ids[row, : len(sequence)] = torch.tensor(sequence)
+                attention[row, : len(sequence)] = 1
+            with torch.inference_mode():
+                logits = self.model(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device)).logits.float()
+            log_probs = torch.log_softmax(logits, dim=-1)
+            for row, index in enumerate(indices):
+                context, target = encoded[index]
+                # The token at position p is predicted by the logits at p - 1.
+                positions = torch.arange(len(context) - 1, len(context) + len(target) - 1)
+                token_ids = torch.tensor(target)
+                results[index] = float(log_probs[row, positions, token_ids].sum())
+        return results
+
+
+def describe(path: str | Path) -> dict:
+    """Small description of a saved model for metrics: architecture and parameter count."""
+    config = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
+    return {"architectures": config.get("architectures"), "model_type": config.get("model_type")}

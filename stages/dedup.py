@@ -1,0 +1,18 @@
+"""DVC stage `dedup`: data/interim/segments.parquet -> data/interim/unique.parquet, metrics/dedup.json."""
+
+import polars as pl
+
+from kun.dedup import DedupParams, deduplicate
+from kun.errors import exit_on_user_error
+from kun.io import write_table
+from kun.metrics import write_json
+from kun.params import load_params, section
+from kun.progress import phase_reporter
+
+if __name__ == "__main__":
+    with exit_on_user_error():
+        params = section(DedupParams, load_params(), "dedup")
+        result = deduplicate(pl.read_parquet("data/interim/segments.parquet"), params, progress=phase_reporter())
+        write_table(result.kept, "data/interim/unique.parquet")
+        write_table(result.clusters, "data/interim/dedup_clusters.parquet")
+        write_json("metrics/dedup.json", result.metrics)

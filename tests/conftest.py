@@ -1,0 +1,21 @@
+"""Shared fixtures: quiet progress bars, isolated caches, the repository root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch, tmp_path):
+    monkeypatch.setenv("KUN_NO_PROGRESS", "1")
+    monkeypatch.setenv("KUN_CACHE_DIR", str(tmp_path / ".kun_cache"))
+    monkeypatch.setenv("DVC_NO_ANALYTICS", "1")
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return REPO_ROOT

@@ -1,0 +1,128 @@
+import json
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from kun.cli import main
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+RECORDS = [
+    {"id": "a", "text": "床前明月光，疑是地上霜。举头望明月，低头思故乡。", "n": 1},
+    {"id": "b", "text": "床前明月光，疑是地上霜。举头望明月，低头思故乡。", "n": 2},
+    {"id": "c", "text": "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。", "n": 3},
+]
+
+
+def test_every_command_has_help(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    commands = [line.split()[0] for line in result.output.split("Commands:")[1].strip().splitlines()]
+    assert "dedup" in commands and "ingest" in commands
+    for command in commands:
+        sub = runner.invoke(main, [command, "--help"])
+        assert sub.exit_code == 0, command
+        assert len(sub.output.splitlines()) > 3
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "parquet"])
+def test_dedup_jsonl_to_any_format_keeps_fields_and_writes_clusters(runner, tmp_path, suffix):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, RECORDS)
+    output = tmp_path / f"out.{suffix}"
+    result = runner.invoke(main, ["dedup", str(source), str(output), "--clusters", str(tmp_path / "c.jsonl"), "--metrics", str(tmp_path / "m.json"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    frame = pl.read_parquet(output) if suffix == "parquet" else pl.read_ndjson(output)
+    assert frame.to_dicts() == [RECORDS[0], RECORDS[2]]
+    clusters = pl.read_ndjson(tmp_path / "c.jsonl")
+    assert clusters.get_column("cluster_id").to_list() == ["a", "a", "c"]
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert metrics["exact_duplicates"] == 1 and metrics["docs_out"] == 2
+
+
+def test_dedup_other_field_names(runner, tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"key": r["id"], "body": r["text"]} for r in RECORDS])
+    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--text-field", "body", "--id-field", "key", "--clusters", str(tmp_path / "c.parquet")])
+    assert result.exit_code == 0, result.output
+    assert pl.read_parquet(tmp_path / "c.parquet").get_column("cluster_id").to_list() == ["a", "a", "c"]
+
+
+def one_error_line(result):
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+def test_malformed_jsonl_line_names_file_and_line(runner, tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps(RECORDS[0]) + "\n{not json\n", encoding="utf-8")
+    line = one_error_line(runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl")]))
+    assert f"{source}:2" in line and "--skip-bad-lines" in line
+
+
+def test_skip_bad_lines_counts_them(runner, tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_bytes(
+        (json.dumps(RECORDS[0]) + "\n{not json\n").encode() + "\xff\xfe坏\n".encode("gbk", errors="ignore") + b"\xff\xfe\n" + (json.dumps(RECORDS[2]) + "\n").encode()
+    )
+    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--skip-bad-lines", "--metrics", str(tmp_path / "m.json")])
+    assert result.exit_code == 0, result.output
+    skipped = json.loads((tmp_path / "m.json").read_text())["bad_lines_skipped"]
+    assert skipped["malformed_json"] == 1 and skipped["not_utf8"] == 2
+    assert pl.read_ndjson(tmp_path / "o.jsonl").height == 2
+
+
+def test_non_utf8_file(runner, tmp_path):
+    source = tmp_path / "gbk.jsonl"
+    source.write_bytes(json.dumps({"text": "中文"}, ensure_ascii=False).encode("gbk") + b"\n")
+    line = one_error_line(runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl")]))
+    assert f"{source}:1" in line and "UTF-8" in line
+
+
+def test_missing_text_field(runner, tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": "a", "content": "文本"}])
+    line = one_error_line(runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl")]))
+    assert str(source) in line and "'text'" in line and "content" in line and "--text-field" in line
+
+
+def test_empty_file_and_missing_path(runner, tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    line = one_error_line(runner.invoke(main, ["dedup", str(empty), str(tmp_path / "o.jsonl")]))
+    assert str(empty) in line and "no records" in line
+    line = one_error_line(runner.invoke(main, ["dedup", str(tmp_path / "nope.jsonl"), str(tmp_path / "o.jsonl")]))
+    assert "nope.jsonl" in line and "no such file" in line
+
+
+def test_unknown_extension(runner, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("text\nx\n")
+    line = one_error_line(runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl")]))
+    assert "in.csv" in line and ".jsonl" in line
+
+
+def test_ingest_command_reads_params(runner, tmp_path):
+    (tmp_path / "raw.jsonl").write_text(json.dumps({"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "params.yaml").write_text("ingest:\n  sources:\n    - {name: t, path: raw.jsonl, format: jsonl, text_field: text}\n  min_chars: 10\n", encoding="utf-8")
+    result = runner.invoke(main, ["ingest", "--params", str(tmp_path / "params.yaml"), "--output", str(tmp_path / "seg.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert pl.read_ndjson(tmp_path / "seg.jsonl").get_column("source").to_list() == ["t"]
+
+
+def test_bad_param_key_is_one_line(runner, tmp_path):
+    (tmp_path / "params.yaml").write_text("ingest:\n  sources: []\n  max_charz: 3\n", encoding="utf-8")
+    line = one_error_line(runner.invoke(main, ["ingest", "--params", str(tmp_path / "params.yaml")]))
+    assert "ingest.max_charz" in line and "unknown key" in line

@@ -1,0 +1,80 @@
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kun.errors import KunError
+from kun.ingest import SEGMENT_SCHEMA, IngestParams, SourceParams, ingest
+from kun.params import from_mapping
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def fixture_params(**overrides) -> IngestParams:
+    sources = [
+        SourceParams(name="docs", path="docs.jsonl", format="jsonl", text_field="content", id_field="id"),
+        SourceParams(name="poems", path="*.json", format="json", text_field="paragraphs", title_field="title"),
+        SourceParams(name="essay", path="essay.txt", format="txt"),
+    ]
+    return IngestParams(**{"sources": sources, "min_chars": 20, "max_chars": 60, **overrides})
+
+
+def test_ingest_fixture_corpus_schema_counts_and_provenance():
+    segments, rejected, metrics = ingest(fixture_params(), FIXTURES)
+    assert dict(segments.schema) == SEGMENT_SCHEMA
+    assert metrics["docs_in"] == 10
+    assert metrics["docs_per_source"] == {"docs": 7, "poems": 2, "essay": 1}
+    assert metrics["segments_dropped"] == {"low_cjk_ratio": 2, "too_short": 1}  # the English doc is two segments
+    assert metrics["segments_out"] == segments.height == metrics["segments_before_filters"] - 3
+    assert rejected.height == 3 and set(rejected.get_column("reason")) == {"low_cjk_ratio", "too_short"}
+    assert segments.filter(pl.col("source") == "poems").get_column("text").to_list()[0] == "春晓\n春眠不觉晓，处处闻啼鸟。\n夜来风雨声，花落知多少。"
+    assert segments.filter(pl.col("source") == "docs").get_column("doc_id").to_list()[0] == "docs:doc0"
+    assert (segments.get_column("n_chars") <= 60).all()
+    # Stable ids: the same input gives the same ids.
+    again, _, _ = ingest(fixture_params(), FIXTURES)
+    assert again.get_column("id").to_list() == segments.get_column("id").to_list()
+
+
+def test_parquet_source(tmp_path):
+    pl.DataFrame({"body": ["海内存知己，天涯若比邻。无为在歧路，儿女共沾巾。"]}).write_parquet(tmp_path / "a.parquet")
+    params = IngestParams(sources=[SourceParams(name="p", path="a.parquet", format="parquet", text_field="body")], min_chars=5)
+    segments, _, _ = ingest(params, tmp_path)
+    assert segments.get_column("doc_id").to_list() == [f"p:{tmp_path / 'a.parquet'}#0".replace(str(tmp_path) + "/", "")]
+
+
+def test_limit_per_source():
+    params = fixture_params()
+    params.sources[0].limit = 2
+    _, _, metrics = ingest(params, FIXTURES)
+    assert metrics["docs_per_source"]["docs"] == 2
+
+
+def test_missing_text_field_names_file_and_line_or_is_counted(tmp_path):
+    shutil.copy(FIXTURES / "docs.jsonl", tmp_path / "docs.jsonl")
+    with (tmp_path / "docs.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "x", "body": "没有正文字段"}, ensure_ascii=False) + "\n{broken\n")
+    params = IngestParams(sources=[SourceParams(name="d", path="docs.jsonl", text_field="content")], min_chars=5)
+    with pytest.raises(KunError, match=r"docs.jsonl:8: no field 'content'"):
+        ingest(params, tmp_path)
+    params.skip_bad_lines = True
+    _, _, metrics = ingest(params, tmp_path)
+    assert metrics["bad_lines_skipped"] == {"missing_text_field": 1, "malformed_json": 1}
+
+
+def test_missing_empty_and_unmatched_sources(tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    for path, message in [("nope.jsonl", "no such file"), ("empty.jsonl", "empty file"), ("*.parquet", "matches no file")]:
+        params = IngestParams(sources=[SourceParams(name="d", path=path)])
+        with pytest.raises(KunError, match=message):
+            ingest(params, tmp_path)
+
+
+def test_params_validation_names_key_and_allowed_values():
+    with pytest.raises(KunError, match=r"ingest.sources\[0\].format: 'csv' is not allowed"):
+        from_mapping(IngestParams, {"sources": [{"name": "a", "path": "x", "format": "csv"}]}, "ingest")
+    with pytest.raises(KunError, match=r"ingest.min_cjk_ratio: must be between 0 and 1"):
+        from_mapping(IngestParams, {"sources": [{"name": "a", "path": "x"}], "min_cjk_ratio": 2}, "ingest")
+    with pytest.raises(KunError, match=r"ingest.max_chars: expected an integer"):
+        from_mapping(IngestParams, {"sources": [{"name": "a", "path": "x"}], "max_chars": "big"}, "ingest")

@@ -1,0 +1,44 @@
+"""`dvc repro` of ingest + dedup on a fixture corpus in a temporary copy of the repository."""
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from dvc_helpers import dvc, make_repo_copy, ran_stages, update_params
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path):
+    repo = make_repo_copy(tmp_path / "repo")
+    shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
+    update_params(
+        repo,
+        {
+            "ingest.sources": [
+                {"name": "docs", "path": "data/raw/fixture/docs.jsonl", "format": "jsonl", "text_field": "content", "id_field": "id"},
+                {"name": "poems", "path": "data/raw/fixture/*.json", "format": "json", "text_field": "paragraphs", "title_field": "title"},
+            ],
+            "ingest.min_chars": 20,
+        },
+    )
+
+    first = dvc(repo, "repro", "--downstream", "ingest")
+    assert ran_stages(first) == {"ingest", "dedup"}
+    segments = pl.read_parquet(repo / "data/interim/segments.parquet")
+    unique = pl.read_parquet(repo / "data/interim/unique.parquet")
+    dedup_metrics = json.loads((repo / "metrics/dedup.json").read_text())
+    assert dedup_metrics["docs_in"] == segments.height
+    assert dedup_metrics["exact_duplicates"] == 1 and dedup_metrics["near_duplicates"] == 1
+    assert unique.height == segments.height - 2
+    assert json.loads((repo / "metrics/ingest.json").read_text())["segments_out"] == segments.height
+
+    second = dvc(repo, "repro", "--downstream", "ingest")
+    assert ran_stages(second) == set()
+
+    update_params(repo, {"dedup.threshold": 0.95})
+    third = dvc(repo, "repro", "--downstream", "ingest")
+    assert ran_stages(third) == {"dedup"}
+    assert json.loads((repo / "metrics/dedup.json").read_text())["near_duplicates"] == 0
