@@ -119,5 +119,137 @@ def ingest(params_path, output_path, metrics_path):
     click.echo(json.dumps({key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False), err=True)
 
 
+PARAMS_OPTION = click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file; the command reads its own section and `llm`.")
+METRICS_OPTION = click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write the step's metrics as JSON here.")
+MODEL_OPTION = click.option("--model", "model_path", help="Model directory (overrides the params section's `model`).")
+
+
+def _finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
+    from kun.io import write_table
+    from kun.metrics import write_json
+
+    for path, frame in outputs.items():
+        if path is not None:
+            write_table(frame, path)
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    click.echo(json.dumps({k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False), err=True)
+
+
+@main.command("base-model")
+@click.argument("output_dir", type=click.Path(path_type=Path), default="models/base")
+@click.option("--base", default="embedded:smollm2", show_default=True, help="embedded:smollm2, a local model directory, or a hub id.")
+@click.option("--trust-remote-code", is_flag=True, help="Allow the model's own code (only for models you trust).")
+def base_model(output_dir, base, trust_remote_code):
+    """Save a base model as safetensors + tokenizer in OUTPUT_DIR (default models/base)."""
+    from kun.models import materialize
+
+    click.echo(f"saved {base} to {materialize(base, output_dir, trust_remote_code)}", err=True)
+
+
+@main.command("label")
+@click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="CANDIDATES", type=click.Path(path_type=Path))
+@click.option("--seed-pairs", default="data/seed/seed.jsonl", show_default=True, type=click.Path(path_type=Path), help="Seed instruction/output JSONL (few-shot examples).")
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write replies without a usable instruction here.")
+@PARAMS_OPTION
+@MODEL_OPTION
+@METRICS_OPTION
+def label_command(input_path, output_path, seed_pairs, rejected_path, params_path, model_path, metrics_path):
+    """Back-translation: write the instruction each segment answers.
+
+    SEGMENTS needs the segment schema (id, source, doc_id, segment_index, text, n_chars), as
+    written by `kun ingest` / `kun dedup`.
+    """
+    from kun.label import LabelParams, label
+    from kun.llm import load_llm
+    from kun.pipeline import read_input, stage_params
+    from kun.seed import read_seed
+
+    params, llm_params, _ = stage_params("label", LabelParams, params_path)
+    candidates, rejected, metrics = label(read_input(input_path), params, load_llm(llm_params, model_path or params.model), read_seed(seed_pairs))
+    _finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
+
+
+@main.command("score")
+@click.argument("input_path", metavar="CANDIDATES", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="SCORED", type=click.Path(path_type=Path))
+@click.option("--mode", type=click.Choice(["focused", "comprehensive"]), help="Overrides score.mode.")
+@PARAMS_OPTION
+@MODEL_OPTION
+@METRICS_OPTION
+def score_command(input_path, output_path, mode, params_path, model_path, metrics_path):
+    """Score every candidate: focused P(好) of the instruction alone, or a 1-5 pair rating."""
+    import dataclasses
+
+    from kun.llm import load_llm
+    from kun.pipeline import read_input, stage_params
+    from kun.score import ScoreParams, score
+
+    params, llm_params, _ = stage_params("score", ScoreParams, params_path)
+    if mode:
+        params = dataclasses.replace(params, mode=mode)
+    scored, metrics = score(read_input(input_path), params, load_llm(llm_params, model_path or params.model))
+    _finish({output_path: scored}, metrics, metrics_path)
+
+
+@main.command("filter")
+@click.argument("input_path", metavar="SCORED", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="KEPT", type=click.Path(path_type=Path))
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Overrides filter.min_score.")
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their reason here.")
+@PARAMS_OPTION
+@METRICS_OPTION
+def filter_command(input_path, output_path, min_score, rejected_path, params_path, metrics_path):
+    """Apply the score threshold and the instruction rule filters."""
+    import dataclasses
+
+    from kun.curate import FilterParams, curate
+    from kun.params import load_params, section
+    from kun.pipeline import read_input
+
+    params = section(FilterParams, load_params(params_path), "filter")
+    if min_score is not None:
+        params = dataclasses.replace(params, min_score=min_score)
+    kept, rejected, metrics = curate(read_input(input_path), params)
+    _finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)
+
+
+@main.command("polish")
+@click.argument("input_path", metavar="KEPT", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="POLISHED", type=click.Path(path_type=Path))
+@PARAMS_OPTION
+@MODEL_OPTION
+@METRICS_OPTION
+def polish_command(input_path, output_path, params_path, model_path, metrics_path):
+    """Answer polishment: answer each instruction with its segment as reference material."""
+    from kun.llm import load_llm
+    from kun.pipeline import read_input, stage_params
+    from kun.polish import PolishParams, polish
+
+    params, llm_params, _ = stage_params("polish", PolishParams, params_path)
+    polished, metrics = polish(read_input(input_path), params, load_llm(llm_params, model_path or params.model))
+    _finish({output_path: polished}, metrics, metrics_path)
+
+
+@main.command("assemble")
+@click.argument("input_path", metavar="POLISHED", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="DATASET", type=click.Path(path_type=Path))
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their reason here.")
+@PARAMS_OPTION
+@METRICS_OPTION
+def assemble_command(input_path, output_path, rejected_path, params_path, metrics_path):
+    """Output rule filters and exact pair dedup; DATASET is .jsonl (instruction, output, id, source, score) or .parquet (with provenance)."""
+    from kun.assemble import AssembleParams, assemble
+    from kun.params import load_params, section
+    from kun.pipeline import read_input
+
+    params = section(AssembleParams, load_params(params_path), "assemble")
+    final, rejected, drops = assemble(read_input(input_path), params)
+    if str(output_path).endswith(".jsonl"):
+        final = final.select("instruction", "output", "id", "source", "score")
+    _finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -58,8 +58,8 @@ def max_chars(limit: int, name: str = "too_long") -> TextFilter:
 # --- language -------------------------------------------------------------------------------
 
 
-def min_cjk_ratio(limit: float) -> TextFilter:
-    return lambda text: "low_cjk_ratio" if cjk_ratio(text) < limit else None
+def min_cjk_ratio(limit: float, name: str = "low_cjk_ratio") -> TextFilter:
+    return lambda text: name if cjk_ratio(text) < limit else None
 
 
 # --- repetition (Gopher-style) ---------------------------------------------------------------

@@ -20,16 +20,9 @@ from kun import filters
 from kun.errors import KunError
 from kun.io import ReadReport, iter_records
 from kun.params import require
+from kun.records import SEGMENT_SCHEMA
 from kun.text import content_id, normalize_text, segment_text
 
-SEGMENT_SCHEMA = {
-    "id": pl.String,
-    "source": pl.String,
-    "doc_id": pl.String,
-    "segment_index": pl.Int32,
-    "text": pl.String,
-    "n_chars": pl.Int32,
-}
 
 
 @dataclass

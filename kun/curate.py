@@ -1,0 +1,67 @@
+"""Filter: apply the score threshold and Kun's rule filters to scored candidates.
+
+Cheap by design: label and score computed every candidate's score, so changing
+`filter.min_score` (`dvc exp run -S filter.min_score=0.7`) reruns only this stage and those after
+it. Rules on the instruction (first failing rule names the reason):
+unparsable_score, low_score, instruction_too_short / _too_long, instruction_low_cjk,
+refers_to_unseen_context (the paper's keyword list: 新闻, 材料, 图片, 链接, ...). Then, with
+`best_per_segment`, only each segment's highest-scoring candidate stays (not_best_for_segment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from kun import filters
+from kun.params import require
+from kun.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
+
+# Instructions mentioning these point at material the reader cannot see (Kun, section 3.3).
+UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "根据", "简历", "简介", "文章", "摘要", "文本", "提取", "关键词", "网站", "上文", "下文", "这段", "以下内容"]
+
+
+@dataclass
+class FilterParams:
+    min_score: float = 0.5  # keep candidates whose score (in [0, 1]) is at least this
+    instruction_min_chars: int = 4
+    instruction_max_chars: int = 300
+    instruction_min_cjk_ratio: float = 0.3  # Chinese instructions only
+    unseen_context_keywords: list[str] = field(default_factory=lambda: list(UNSEEN_CONTEXT_KEYWORDS))
+    best_per_segment: bool = True  # keep one candidate per segment, the best scored
+
+    def validate(self, section: str) -> None:
+        require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
+        require(0 <= self.instruction_min_chars <= self.instruction_max_chars, f"{section}.instruction_min_chars", "must be between 0 and instruction_max_chars")
+
+
+def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    """Return (kept, rejected with reasons, metrics)."""
+    require_columns(scored, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, "filter input")
+    rejected_parts = []
+    unparsable = scored.filter(pl.col("score").is_null()).with_columns(pl.lit("unparsable_score").alias("reason"))
+    low = scored.filter(pl.col("score") < params.min_score).with_columns(pl.lit("low_score").alias("reason"))
+    rejected_parts += [unparsable, low]
+    passing = scored.filter(pl.col("score") >= params.min_score)
+    result = filters.apply_filters(
+        passing,
+        "instruction",
+        [
+            filters.min_chars(params.instruction_min_chars, "instruction_too_short"),
+            filters.max_chars(params.instruction_max_chars, "instruction_too_long"),
+            filters.min_cjk_ratio(params.instruction_min_cjk_ratio, "instruction_low_cjk"),
+            filters.contains_any(params.unseen_context_keywords, "refers_to_unseen_context"),
+        ],
+    )
+    kept = result.kept
+    rejected_parts.append(result.rejected)
+    if params.best_per_segment and kept.height:
+        ranked = kept.with_columns(pl.col("score").rank("ordinal", descending=True).over("segment_id").alias("_rank"))
+        rejected_parts.append(ranked.filter(pl.col("_rank") > 1).drop("_rank").with_columns(pl.lit("not_best_for_segment").alias("reason")))
+        kept = ranked.filter(pl.col("_rank") == 1).drop("_rank")
+    rejected = pl.concat(rejected_parts, how="vertical")
+    counts = dict(sorted(rejected.get_column("reason").value_counts().rows())) if rejected.height else {}
+    metrics = {"candidates": scored.height, "kept": kept.height, "rejected": counts, "min_score": params.min_score}
+    return kept, rejected, metrics

@@ -1,0 +1,129 @@
+"""LLM access for every stage: params, backend choice and the cached wrapper `LLM`.
+
+Stages call `load_llm(params.llm, model_path)` and then `llm.generate(...)` or
+`llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
+the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
+one chunk and a rerun costs nothing. `llm.stats` counts hits, misses and backend calls for the
+stage's metrics.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from kun.errors import KunError
+from kun.llm.base import Backend, Prompt, SamplingParams, prompt_key
+from kun.llm.cache import RecordCache, cache_key
+from kun.params import require
+from kun.progress import bar
+
+
+@dataclass
+class LLMParams:
+    backend: Literal["transformers", "vllm", "openai"] = "transformers"
+    device: str = "auto"  # transformers: auto | cpu | cuda | cuda:N
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on GPU, fp32 on CPU
+    batch_size: int = 8  # prompts per forward pass (transformers)
+    num_threads: int = 0  # torch CPU threads; 0 = torch's default
+    max_input_tokens: int = 2048  # longer prompts keep their end
+    trust_remote_code: bool = False
+    tensor_parallel_size: int = 1  # vllm
+    gpu_memory_utilization: float = 0.9  # vllm
+    base_url: str = "http://127.0.0.1:8000/v1"  # openai: the server's /v1 URL
+    served_model: str = ""  # openai: model name on the server (default: the model path's name)
+    api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key
+    max_concurrency: int = 8  # openai: requests in flight
+    timeout_s: float = 120.0  # openai: per request
+    max_retries: int = 5  # openai: on 429, 5xx and connection errors
+    chunk_size: int = 64  # records per cache commit
+
+    def validate(self, section: str) -> None:
+        require(self.batch_size >= 1, f"{section}.batch_size", "must be >= 1")
+        require(self.chunk_size >= 1, f"{section}.chunk_size", "must be >= 1")
+        require(self.tensor_parallel_size >= 1, f"{section}.tensor_parallel_size", "must be >= 1")
+
+
+def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
+    if params.backend == "transformers":
+        from kun.llm.transformers_backend import TransformersBackend
+
+        return TransformersBackend(model_path, params.device, params.dtype, params.batch_size, params.num_threads, params.trust_remote_code, params.max_input_tokens)
+    if params.backend == "vllm":
+        from kun.llm.vllm_backend import VLLMBackend
+
+        return VLLMBackend(model_path, params.tensor_parallel_size, params.gpu_memory_utilization, params.dtype, params.trust_remote_code, params.max_input_tokens)
+    from kun.llm.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(params.base_url, params.served_model or Path(str(model_path)).name, params.api_key_env, params.max_concurrency, params.timeout_s, params.max_retries)
+
+
+class LLM:
+    """A backend behind the record cache."""
+
+    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64) -> None:
+        self.backend = backend
+        self.cache = cache if cache is not None else RecordCache()
+        self.chunk_size = chunk_size
+        self.stats = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0}
+
+    @property
+    def fingerprint(self) -> str:
+        return self.backend.fingerprint()
+
+    def count_tokens(self, text: str) -> int:
+        tokenizer = getattr(self.backend, "tokenizer", None)
+        if tokenizer is None:
+            return len(text)  # about one token per CJK character
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _cached(self, kind: str, keys: list[str], compute: Callable[[list[int]], list[Any]], desc: str) -> list[Any]:
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        results = [found.get(key) for key in keys]
+        missing = [index for index, key in enumerate(keys) if key not in found]
+        # Identical requests in one batch are computed once.
+        first_of: dict[str, int] = {}
+        todo = [index for index in missing if first_of.setdefault(keys[index], index) == index]
+        self.stats["cache_hits"] += len(keys) - len(missing)
+        self.stats["cache_misses"] += len(todo)
+        with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
+            for start in range(0, len(todo), self.chunk_size):
+                chunk = todo[start : start + self.chunk_size]
+                values = compute(chunk)
+                self.stats["backend_calls"] += len(chunk)
+                self.cache.put_many((keys[index], value) for index, value in zip(chunk, values))
+                for index, value in zip(chunk, values):
+                    results[index] = value
+                done = set(chunk)
+                progress.update(sum(1 for index in missing if first_of[keys[index]] in done))
+        for index in missing:
+            results[index] = results[first_of[keys[index]]]
+        return results
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
+        fingerprint, params = self.fingerprint, sampling.key()
+        keys = [cache_key(fingerprint, "generate", prompt_key(prompt), params) for prompt in prompts]
+        return self._cached("generate", keys, lambda chunk: self.backend.generate([prompts[i] for i in chunk], sampling), desc)
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float]:
+        fingerprint = self.fingerprint
+        keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
+        return self._cached("logprob", keys, lambda chunk: self.backend.logprobs([pairs[i] for i in chunk]), desc)
+
+    def choice_probability(self, prompts: list[Prompt], yes: str, no: str, desc: str = "score") -> list[float]:
+        """P(yes) / (P(yes) + P(no)) of the next tokens after each prompt, in [0, 1]."""
+        pairs = [(prompt, answer) for prompt in prompts for answer in (yes, no)]
+        values = self.logprobs(pairs, desc)
+        scores = []
+        for index in range(len(prompts)):
+            good, bad = values[2 * index], values[2 * index + 1]
+            scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad - good)))))
+        return scores
+
+
+def load_llm(params: LLMParams, model_path: str | Path) -> LLM:
+    if params.backend == "transformers" and not Path(model_path).exists():
+        raise KunError(f"{model_path}: model not found; run `dvc repro base_model` (or the training stage that makes it) or fix the model path in params.yaml")
+    return LLM(make_backend(params, model_path), chunk_size=params.chunk_size)

@@ -1,0 +1,59 @@
+"""vLLM backend (GPU, optional): offline `LLM.generate` with tensor parallelism.
+
+Install with `pip install -e .[vllm]` on a CUDA machine and set `llm.backend: vllm` and
+`llm.tensor_parallel_size` in params.yaml. vLLM renders the chat template itself
+(`LLM.chat`); log-probabilities use `prompt_logprobs` over prompt + continuation.
+Not used in CI (no GPU there); the import is guarded so the rest of kun works without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kun.errors import KunError
+from kun.llm.base import Prompt, SamplingParams, apply_stop
+from kun.llm.transformers_backend import model_fingerprint
+
+
+class VLLMBackend:
+    name = "vllm"
+
+    def __init__(self, model_path: str | Path, tensor_parallel_size: int = 1, gpu_memory_utilization: float = 0.9, dtype: str = "auto", trust_remote_code: bool = False, max_input_tokens: int = 2048) -> None:
+        try:
+            import vllm
+        except ImportError:
+            raise KunError("llm.backend is vllm but vllm is not installed: pip install -e '.[vllm]' on a CUDA machine, or use llm.backend: transformers") from None
+        self._vllm = vllm
+        self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2)
+        self.tokenizer = self.engine.get_tokenizer()
+        self._fingerprint = f"vllm:{model_fingerprint(model_path)}"
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def _render(self, prompt: Prompt) -> str:
+        if isinstance(prompt, str):
+            return prompt
+        return self.tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+        params = self._vllm.SamplingParams(temperature=sampling.temperature, top_p=sampling.top_p, max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, seed=sampling.seed, stop=list(sampling.stop) or None)
+        outputs = self.engine.generate([self._render(p) for p in prompts], params, use_tqdm=False)
+        return [apply_stop(output.outputs[0].text, sampling.stop).strip() for output in outputs]
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+        params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
+        requests, spans = [], []
+        for prompt, continuation in pairs:
+            context = self.tokenizer(self._render(prompt), add_special_tokens=False)["input_ids"]
+            target = self.tokenizer(continuation, add_special_tokens=False)["input_ids"]
+            requests.append({"prompt_token_ids": context + target})
+            spans.append((len(context), target))
+        outputs = self.engine.generate(requests, params, use_tqdm=False)
+        results = []
+        for output, (start, target) in zip(outputs, spans):
+            total = 0.0
+            for offset, token in enumerate(target):
+                total += output.prompt_logprobs[start + offset][token].logprob
+            results.append(total)
+        return results

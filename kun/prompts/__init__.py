@@ -1,0 +1,49 @@
+"""Prompt templates: jinja files in this folder, rendered with StrictUndefined.
+
+One template per task, role and language: `<task>.<role>.<lang>.j2` (role: system or user).
+A researcher edits a prompt without touching code. `prompt_version` hashes the template files
+(and any few-shot examples) so every output row records which prompt produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from kun.errors import KunError
+
+PROMPT_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(PROMPT_DIR), undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+def template_name(task: str, role: str, language: str = "zh") -> str:
+    return f"{task}.{role}.{language}.j2"
+
+
+def render(task: str, role: str, language: str = "zh", **variables: Any) -> str:
+    name = template_name(task, role, language)
+    try:
+        return _environment().get_template(name).render(**variables).strip()
+    except jinja2.TemplateNotFound:
+        raise KunError(f"{PROMPT_DIR / name}: prompt template not found; add it or fix the task/language") from None
+    except jinja2.UndefinedError as error:
+        raise KunError(f"{PROMPT_DIR / name}: {error.message}; pass that variable or remove it from the template") from None
+
+
+def prompt_version(task: str, language: str = "zh", extra: Any = None) -> str:
+    """12-hex hash of the task's template files plus `extra` (e.g. few-shot examples)."""
+    digest = hashlib.sha256()
+    for path in sorted(PROMPT_DIR.glob(f"{task}.*.{language}.j2")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    if extra is not None:
+        digest.update(json.dumps(extra, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()[:12]

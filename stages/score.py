@@ -1,0 +1,15 @@
+"""DVC stage `score`: data/interim/candidates.parquet -> data/interim/scored.parquet (no threshold)."""
+
+from kun.errors import exit_on_user_error
+from kun.io import write_table
+from kun.llm import load_llm
+from kun.metrics import write_json
+from kun.pipeline import read_input, stage_params
+from kun.score import ScoreParams, score
+
+if __name__ == "__main__":
+    with exit_on_user_error():
+        params, llm_params, _ = stage_params("score", ScoreParams)
+        scored, metrics = score(read_input("data/interim/candidates.parquet"), params, load_llm(llm_params, params.model))
+        write_table(scored, "data/interim/scored.parquet")
+        write_json("metrics/score.json", metrics)

@@ -1,0 +1,111 @@
+"""The LLM layer: cache and resume, transformers batching and log-probabilities, templates."""
+
+import math
+
+import polars as pl
+import pytest
+
+from fake_backend import CrashError, FakeBackend
+from kun.llm import LLM
+from kun.llm.base import SamplingParams, apply_stop, prompt_key
+from kun.llm.cache import RecordCache
+
+
+def conversations(n):
+    return [[{"role": "user", "content": f"第{i}个问题：天为什么是蓝色的？"}] for i in range(n)]
+
+
+def test_cache_hits_on_rerun_and_survives_reopen(tmp_path):
+    backend = FakeBackend()
+    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=4)
+    first = llm.generate(conversations(10), SamplingParams())
+    assert llm.stats == {"cache_hits": 0, "cache_misses": 10, "backend_calls": 10}
+    again = LLM(FakeBackend(), RecordCache(tmp_path / "c.sqlite"))
+    assert again.generate(conversations(10), SamplingParams()) == first
+    assert again.stats == {"cache_hits": 10, "cache_misses": 0, "backend_calls": 0}
+    # Different sampling params are different records.
+    again.generate(conversations(2), SamplingParams(seed=1))
+    assert again.stats["cache_misses"] == 2
+
+
+def test_duplicate_prompts_in_a_batch_are_computed_once(tmp_path):
+    backend = FakeBackend()
+    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"))
+    replies = llm.generate(conversations(3) * 2, SamplingParams())
+    assert replies[:3] == replies[3:] and len(backend.generated) == 3
+
+
+def test_crash_mid_stage_resumes_without_recomputing(tmp_path):
+    cache_path = tmp_path / "c.sqlite"
+    crashing = FakeBackend(crash_after=9)
+    with pytest.raises(CrashError):
+        LLM(crashing, RecordCache(cache_path), chunk_size=4).generate(conversations(20), SamplingParams())
+    assert len(RecordCache(cache_path)) == 8  # two whole chunks committed, the third lost
+    resumed_backend = FakeBackend()
+    resumed = LLM(resumed_backend, RecordCache(cache_path), chunk_size=4)
+    replies = resumed.generate(conversations(20), SamplingParams())
+    assert resumed.stats == {"cache_hits": 8, "cache_misses": 12, "backend_calls": 12}
+    assert len(resumed_backend.generated) == 12
+    clean = LLM(FakeBackend(), RecordCache(tmp_path / "clean.sqlite")).generate(conversations(20), SamplingParams())
+    assert replies == clean
+
+
+def test_choice_probability_is_a_normalised_probability(tmp_path):
+    llm = LLM(FakeBackend(), RecordCache(tmp_path / "c.sqlite"))
+    scores = llm.choice_probability(conversations(5), "好", "差")
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    good, bad = llm.logprobs([(conversations(1)[0], "好"), (conversations(1)[0], "差")])
+    assert scores[0] == pytest.approx(math.exp(good) / (math.exp(good) + math.exp(bad)))
+
+
+def test_prompt_key_and_stop():
+    assert prompt_key("abc") != prompt_key([{"role": "user", "content": "abc"}])
+    assert apply_stop("答案是42。\n问题：", ("\n问题",)) == "答案是42。"
+
+
+@pytest.fixture(scope="module")
+def tiny_backend(tiny_model_dir):
+    from kun.llm.transformers_backend import TransformersBackend
+
+    return TransformersBackend(tiny_model_dir, device="cpu", batch_size=4)
+
+
+def test_batched_greedy_generation_equals_one_at_a_time(tiny_backend):
+    prompts = conversations(6) + ["学而时习之", "床前明月光，疑是地上霜。举头望明月"]
+    sampling = SamplingParams(max_new_tokens=8)
+    batched = tiny_backend.generate(prompts, sampling)
+    tiny_backend.batch_size = 1
+    try:
+        single = tiny_backend.generate(prompts, sampling)
+    finally:
+        tiny_backend.batch_size = 4
+    assert batched == single
+
+
+def test_logprobs_batched_match_single_and_manual_forward(tiny_backend):
+    import torch
+
+    pairs = [("学而时习之，", "不亦说乎"), ("床前", "明月光"), (conversations(1)[0], "好")]
+    batched = tiny_backend.logprobs(pairs)
+    tiny_backend.batch_size = 1
+    try:
+        single = tiny_backend.logprobs(pairs)
+    finally:
+        tiny_backend.batch_size = 4
+    assert batched == pytest.approx(single, abs=1e-4)
+    tokenizer, model = tiny_backend.tokenizer, tiny_backend.model
+    context = tokenizer("学而时习之，", add_special_tokens=False)["input_ids"]
+    target = tokenizer("不亦说乎", add_special_tokens=False)["input_ids"]
+    with torch.inference_mode():
+        logits = model(torch.tensor([context + target])).logits[0].log_softmax(-1)
+    manual = sum(float(logits[len(context) - 1 + i, token]) for i, token in enumerate(target))
+    assert batched[0] == pytest.approx(manual, abs=1e-4)
+    assert all(value < 0 for value in batched)
+
+
+def test_missing_model_dir_is_a_user_error(tmp_path):
+    from kun.errors import KunError
+    from kun.llm import LLMParams, load_llm
+
+    with pytest.raises(KunError, match="model not found"):
+        load_llm(LLMParams(), tmp_path / "nope")

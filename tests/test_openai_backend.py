@@ -1,0 +1,369 @@
+"""OpenAIBackend against a real in-process HTTP server on 127.0.0.1 that speaks enough of the
+OpenAI chat-completions and completions protocol, with scripted faults (5xx, 429, slow replies,
+dropped connections, 4xx) so retries, timeouts and error messages are checked end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from kun.errors import KunError
+from kun.llm.base import Backend, SamplingParams
+from kun.llm.openai_backend import OpenAIBackend
+
+FAST = dict(backoff_s=0.01, max_backoff_s=0.05, timeout_s=5.0)
+TOKEN_PATTERN = re.compile(r"\s*\S+")
+
+
+class FakeOpenAIServer:
+    """Replies "echo:" + the last user message; `script` holds one fault per coming request."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.script: list[tuple] = []  # ("status", code, json, headers) | ("raw", code, bytes) | ("sleep", s) | ("drop",)
+        self.requests: list[dict] = []  # path, headers, body of every request received
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.reply_delay_s = 0.0
+        self.top_logprobs = [("A", -0.1), (" B", -2.5), ("C", -4.0)]
+        self.extra_generated_token = False  # simulate a server that ignores max_tokens=0
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def attempts(self) -> int:
+        return len(self.requests)
+
+    def next_fault(self) -> tuple | None:
+        with self.lock:
+            return self.script.pop(0) if self.script else None
+
+    def reply(self, path: str, body: dict) -> dict:
+        if path == "/v1/completions":
+            return self.completion_reply(body)
+        if body.get("logprobs"):
+            top = [{"token": token, "logprob": logprob} for token, logprob in self.top_logprobs]
+            content = [{"token": self.top_logprobs[0][0], "logprob": self.top_logprobs[0][1], "top_logprobs": top}]
+            return {"choices": [{"message": {"role": "assistant", "content": self.top_logprobs[0][0]}, "logprobs": {"content": content}}]}
+        last_user = [message["content"] for message in body["messages"] if message["role"] == "user"][-1]
+        # Deliberately ignores "stop", so the client-side cut is what the tests see.
+        return {"choices": [{"index": 0, "message": {"role": "assistant", "content": "echo:" + last_user}}]}
+
+    def completion_reply(self, body: dict) -> dict:
+        """Echo the prompt as whitespace-led word tokens; token i has log-prob -i (the first None)."""
+        text = body["prompt"]
+        tokens = TOKEN_PATTERN.findall(text)
+        offsets = [match.start() for match in TOKEN_PATTERN.finditer(text)]
+        token_logprobs: list[float | None] = [None] + [-float(index) for index in range(1, len(tokens))]
+        if self.extra_generated_token:
+            tokens.append(" extra")
+            offsets.append(len(text))
+            token_logprobs.append(-100.0)
+        logprobs = {"tokens": tokens, "token_logprobs": token_logprobs, "text_offset": offsets, "top_logprobs": None}
+        return {"choices": [{"index": 0, "text": "".join(tokens), "logprobs": logprobs}]}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeOpenAIServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # keep test output clean
+        pass
+
+    def do_POST(self):
+        fake = self.fake
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        with fake.lock:
+            fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            fake.in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+        fault = fake.next_fault()
+        try:
+            if fault is not None and fault[0] == "sleep":
+                fake.stopping.wait(fault[1])  # bounded, and cut short when the fixture stops
+            elif fault is None and fake.reply_delay_s:
+                fake.stopping.wait(fake.reply_delay_s)
+        finally:
+            # Counted out before replying: once the client has the reply it may send its next
+            # request, which must not overlap this one in the count.
+            with fake.lock:
+                fake.in_flight -= 1
+        if fault is not None and fault[0] == "drop":
+            self.close_connection = True  # close the socket without a status line
+        elif fault is not None and fault[0] == "status":
+            _, code, payload, headers = fault
+            self.send_json(code, payload, headers)
+        elif fault is not None and fault[0] == "raw":
+            self.send_bytes(fault[1], fault[2], {})
+        else:
+            self.send_json(200, fake.reply(self.path, body), {})
+
+    def send_json(self, code: int, payload: dict, headers: dict) -> None:
+        self.send_bytes(code, json.dumps(payload).encode("utf-8"), headers)
+
+    def send_bytes(self, code: int, data: bytes, headers: dict) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
+            pass
+        self.close_connection = True
+
+
+@pytest.fixture
+def server():
+    fake = FakeOpenAIServer()
+    fake.thread.start()
+    yield fake
+    fake.stopping.set()
+    fake.httpd.shutdown()
+    fake.httpd.server_close()
+    fake.thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_no_key(monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+
+
+def backend_for(server: FakeOpenAIServer, **overrides) -> OpenAIBackend:
+    settings = {"model": "tiny-model", **FAST, **overrides}
+    return OpenAIBackend(server.base_url, **settings)
+
+
+def error_body(message: str) -> dict:
+    return {"error": {"message": message, "type": "invalid_request_error"}}
+
+
+# -- generation ---------------------------------------------------------------------------------
+
+
+def test_generate_echoes_request_and_sends_sampling_params(server):
+    backend = backend_for(server)
+    assert isinstance(backend, Backend)
+    sampling = SamplingParams(temperature=0.7, top_p=0.9, max_new_tokens=33, seed=5)
+    conversation = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "你好"}]
+    assert backend.generate(["plain", conversation], sampling) == ["echo:plain", "echo:你好"]
+
+    bodies = sorted((request["body"] for request in server.requests), key=lambda body: len(body["messages"]))
+    assert bodies[0]["messages"] == [{"role": "user", "content": "plain"}]
+    assert bodies[1]["messages"] == conversation
+    assert all(request["path"] == "/v1/chat/completions" for request in server.requests)
+    for body in bodies:
+        assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, 5)
+        assert "stop" not in body and "repetition_penalty" not in body
+    assert backend.generate([], sampling) == []
+
+
+def test_repetition_penalty_sent_only_when_not_one(server):
+    backend = backend_for(server)
+    backend.generate(["x"], SamplingParams(repetition_penalty=1.1))
+    assert server.requests[-1]["body"]["repetition_penalty"] == 1.1
+
+
+def test_stop_strings_are_sent_and_applied(server):
+    backend = backend_for(server)
+    replies = backend.generate(["one END two", "a\n\nb", "no marker"], SamplingParams(stop=("END", "\n\n")))
+    assert replies == ["echo:one ", "echo:a", "echo:no marker"]
+    assert all(request["body"]["stop"] == ["END", "\n\n"] for request in server.requests)
+
+
+def test_concurrent_requests_keep_input_order_and_respect_the_limit(server):
+    server.reply_delay_s = 0.05  # long enough that requests overlap
+    backend = backend_for(server, max_concurrency=4)
+    prompts = [f"prompt {index}" for index in range(24)]
+    assert backend.generate(prompts, SamplingParams()) == [f"echo:prompt {index}" for index in range(24)]
+    assert server.attempts == 24
+    assert 1 < server.max_in_flight <= 4
+
+
+# -- retries ------------------------------------------------------------------------------------
+
+
+def test_server_errors_are_retried_until_success(server):
+    server.script = [("status", 500, error_body("boom"), {}), ("status", 503, error_body("busy"), {})]
+    backend = backend_for(server, max_concurrency=1)
+    assert backend.generate(["a", "b"], SamplingParams()) == ["echo:a", "echo:b"]
+    assert server.attempts == 4  # two failures, then one success per prompt
+
+
+def test_429_honours_retry_after(server):
+    server.script = [("status", 429, error_body("slow down"), {"Retry-After": "0.3"})]
+    backend = backend_for(server, max_backoff_s=5.0)
+    started = time.monotonic()
+    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert time.monotonic() - started >= 0.3
+    assert server.attempts == 2
+
+
+def test_retry_after_is_capped_by_max_backoff(server):
+    server.script = [("status", 429, error_body("slow down"), {"Retry-After": "120"})]
+    backend = backend_for(server, max_backoff_s=0.05)
+    started = time.monotonic()
+    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert time.monotonic() - started < 2.0
+    assert server.attempts == 2
+
+
+def test_slow_reply_times_out_and_the_retry_succeeds(server):
+    server.script = [("sleep", 3.0)]
+    backend = backend_for(server, timeout_s=0.3)
+    started = time.monotonic()
+    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert time.monotonic() - started < 2.5
+    assert server.attempts == 2
+
+
+def test_dropped_connection_is_retried(server):
+    server.script = [("drop",)]
+    backend = backend_for(server)
+    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert server.attempts == 2
+
+
+def test_exhausted_retries_raise_kun_error_naming_url_and_last_error(server):
+    server.script = [("status", 503, error_body("overloaded"), {})] * 10
+    backend = backend_for(server, max_retries=2)
+    with pytest.raises(KunError) as caught:
+        backend.generate(["a"], SamplingParams())
+    message = str(caught.value)
+    assert server.attempts == 3
+    assert f"{server.base_url}/chat/completions" in message
+    assert "3 attempts" in message and "503" in message and "overloaded" in message
+    assert "\n" not in message
+
+
+def test_unreachable_server_raises_kun_error_after_retries():
+    with socket.socket() as probe:  # a port that was free a moment ago: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    backend = OpenAIBackend(f"http://127.0.0.1:{port}/v1", "tiny-model", max_retries=1, **FAST)
+    with pytest.raises(KunError, match=r"2 attempts"):
+        backend.generate(["a"], SamplingParams())
+
+
+# -- client errors ------------------------------------------------------------------------------
+
+
+def test_400_fails_at_once_with_status_and_message(server):
+    vllm_style = {"object": "error", "message": "max_tokens must be at least 1, got 0.", "type": "BadRequestError", "code": 400}
+    server.script = [("status", 400, vllm_style, {})]
+    backend = backend_for(server)
+    with pytest.raises(KunError) as caught:
+        backend.generate(["a"], SamplingParams())
+    message = str(caught.value)
+    assert server.attempts == 1
+    assert "400" in message and "max_tokens must be at least 1" in message
+    assert f"{server.base_url}/chat/completions" in message
+    assert "\n" not in message
+
+
+def test_401_fails_at_once_and_points_at_the_key_variable(server, monkeypatch):
+    monkeypatch.setenv("KUN_TEST_KEY", "sk-wrong")
+    server.script = [("status", 401, error_body("Invalid API key"), {})]
+    backend = backend_for(server, api_key_env="KUN_TEST_KEY")
+    with pytest.raises(KunError) as caught:
+        backend.generate(["a"], SamplingParams())
+    message = str(caught.value)
+    assert server.attempts == 1
+    assert "401" in message and "Invalid API key" in message and "KUN_TEST_KEY" in message
+    assert "sk-wrong" not in message
+
+
+def test_one_failing_request_fails_the_batch(server):
+    server.script = [("status", 404, error_body("The model `x` does not exist."), {})]
+    backend = backend_for(server, max_concurrency=1)
+    with pytest.raises(KunError, match=r"404.*does not exist.*base_url"):
+        backend.generate([f"p{index}" for index in range(20)], SamplingParams())
+    assert server.attempts < 20  # queued requests are cancelled, not sent
+
+
+def test_malformed_replies_are_kun_errors_without_retry(server):
+    server.script = [("raw", 200, b"<html>gateway</html>"), ("status", 200, {"object": "list"}, {})]
+    backend = backend_for(server, max_concurrency=1)
+    with pytest.raises(KunError, match="not JSON.*gateway"):
+        backend.generate(["a"], SamplingParams())
+    with pytest.raises(KunError, match="no choices"):
+        backend.generate(["a"], SamplingParams())
+    assert server.attempts == 2
+
+
+# -- API key ------------------------------------------------------------------------------------
+
+
+def test_authorization_header_carries_key_from_env(server, monkeypatch):
+    monkeypatch.setenv("KUN_TEST_KEY", "sk-secret-123")
+    backend = backend_for(server, api_key_env="KUN_TEST_KEY")
+    backend.generate(["a"], SamplingParams())
+    assert server.requests[0]["headers"]["Authorization"] == "Bearer sk-secret-123"
+    assert backend.fingerprint() == f"openai:{server.base_url}:tiny-model"
+    assert "sk-secret-123" not in backend.fingerprint() and "sk-secret-123" not in repr(backend)
+
+
+def test_unset_key_on_localhost_sends_no_header(server):
+    backend = backend_for(server)  # OPENAI_API_KEY is unset by the autouse fixture
+    backend.generate(["a"], SamplingParams())
+    assert "Authorization" not in server.requests[0]["headers"]
+
+
+def test_unset_key_for_a_remote_server_is_a_kun_error():
+    with pytest.raises(KunError, match="OPENAI_API_KEY") as caught:
+        OpenAIBackend("http://gpu-cluster.example:8000/v1", "tiny-model")
+    assert "\n" not in str(caught.value)
+    OpenAIBackend("http://gpu-cluster.example:8000/v1", "tiny-model", api_key_env=None)  # explicitly keyless
+
+
+# -- log-probabilities --------------------------------------------------------------------------
+
+
+def test_string_logprobs_sum_only_continuation_tokens(server):
+    backend = backend_for(server)
+    # Tokens: "The"(None) " capital"(-1) " is"(-2) " Paris"(-3) " indeed."(-4)
+    pairs = [("The capital is", " Paris indeed."), ("", "Hello world"), ("One two", "")]
+    assert backend.logprobs(pairs) == [-7.0, -1.0, 0.0]
+    request = server.requests[0]
+    assert request["path"] == "/v1/completions"
+    assert {key: request["body"][key] for key in ("max_tokens", "echo", "logprobs")} == {"max_tokens": 0, "echo": True, "logprobs": 1}
+    assert sorted(r["body"]["prompt"] for r in server.requests) == sorted(p + c for p, c in pairs)
+
+
+def test_string_logprobs_skip_tokens_a_server_generated_anyway(server):
+    server.extra_generated_token = True
+    assert backend_for(server).logprobs([("The capital is", " Paris")]) == [-3.0]
+
+
+def test_chat_logprobs_from_top_logprobs(server):
+    backend = backend_for(server)
+    conversation = [{"role": "user", "content": "Answer A, B or C."}]
+    present, stripped, absent = backend.logprobs([(conversation, "A"), (conversation, "B"), (conversation, "D")])
+    assert present == pytest.approx(-0.1)
+    assert stripped == pytest.approx(-2.5)  # " B" matches "B" after stripping whitespace
+    assert absent == pytest.approx(-4.0 - math.log(2))  # below the smallest listed log-prob
+    body = server.requests[0]["body"]
+    assert (body["max_tokens"], body["temperature"], body["logprobs"], body["top_logprobs"]) == (1, 0.0, True, 20)
+
+
+def test_logprobs_keep_input_order_across_both_paths(server):
+    backend = backend_for(server, max_concurrency=3)
+    conversation = [{"role": "user", "content": "?"}]
+    pairs = [("a b", " c"), (conversation, "A"), ("a", " b c"), (conversation, "Z")]
+    assert backend.logprobs(pairs) == pytest.approx([-2.0, -0.1, -3.0, -4.0 - math.log(2)])
