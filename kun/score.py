@@ -31,8 +31,8 @@ _SCORE_LINE = re.compile(r"^\s*\**\s*(?:score|分数|评分)\s*[:：]\s*\**\s*([
 class ScoreParams:
     mode: Literal["focused", "comprehensive"] = "focused"
     model: str = "models/base"  # the primary chat model
-    yes: str = "好"  # focused: the answer meaning good
-    no: str = "差"  # focused: the answer meaning bad
+    good_answer: str = "好"  # focused: the answer meaning good
+    bad_answer: str = "差"  # focused: the answer meaning bad
     max_new_tokens: int = 128  # comprehensive: room for the reason and the Score line
     seed: int = 0
     language: str = "zh"
@@ -68,9 +68,9 @@ def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM) -> tuple[pl.D
     started = time.perf_counter()
     require_columns(candidates, CANDIDATE_SCHEMA, "score input")
     instructions = candidates.get_column("instruction").to_list()
-    version = prompts.prompt_version(f"score_{params.mode}", params.language, {"yes": params.yes, "no": params.no} if params.mode == "focused" else None)
+    version = prompts.prompt_version(f"score_{params.mode}", params.language, {"good": params.good_answer, "bad": params.bad_answer} if params.mode == "focused" else None)
     if params.mode == "focused":
-        values = llm.choice_probability([focused_messages(i, params.language) for i in instructions], params.yes, params.no, desc="score")
+        values = llm.choice_probability([focused_messages(i, params.language) for i in instructions], params.good_answer, params.bad_answer, desc="score")
         columns = {"score": values, "rating": [None] * len(values), "score_raw": [None] * len(values), "score_error": [None] * len(values)}
     else:
         conversations = [comprehensive_messages(i, r, params.language) for i, r in zip(instructions, candidates.get_column("segment").to_list())]

@@ -34,6 +34,10 @@ def build_tiny_model(path: Path, seed: int = 0) -> Path:
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)
+    with torch.no_grad():
+        # Tied embeddings: a zero row gives a zero logit, so greedy decoding rarely picks the
+        # special tokens and the random model writes (meaningless) text instead of stopping at once.
+        model.model.embed_tokens.weight[[tokenizer.bos_token_id, tokenizer.eos_token_id, tokenizer.pad_token_id]] = 0.0
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path

@@ -34,7 +34,7 @@ class LLMParams:
     gpu_memory_utilization: float = 0.9  # vllm
     base_url: str = "http://127.0.0.1:8000/v1"  # openai: the server's /v1 URL
     served_model: str = ""  # openai: model name on the server (default: the model path's name)
-    api_key_env: str = "OPENAI_API_KEY"  # openai: environment variable holding the key
+    api_key_env: str | None = "OPENAI_API_KEY"  # openai: environment variable holding the key (null: no key)
     max_concurrency: int = 8  # openai: requests in flight
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
@@ -112,14 +112,14 @@ class LLM:
         keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
         return self._cached("logprob", keys, lambda chunk: self.backend.logprobs([pairs[i] for i in chunk]), desc)
 
-    def choice_probability(self, prompts: list[Prompt], yes: str, no: str, desc: str = "score") -> list[float]:
-        """P(yes) / (P(yes) + P(no)) of the next tokens after each prompt, in [0, 1]."""
-        pairs = [(prompt, answer) for prompt in prompts for answer in (yes, no)]
+    def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float]:
+        """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1]."""
+        pairs = [(prompt, answer) for prompt in prompts for answer in (good, bad)]
         values = self.logprobs(pairs, desc)
         scores = []
         for index in range(len(prompts)):
-            good, bad = values[2 * index], values[2 * index + 1]
-            scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad - good)))))
+            good_logprob, bad_logprob = values[2 * index], values[2 * index + 1]
+            scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad_logprob - good_logprob)))))
         return scores
 
 

@@ -1,0 +1,80 @@
+"""The data-generation stages through real DVC with a tiny random model (fast), and the
+`dvc exp run -S filter.min_score=...` behaviour: only filter and later stages rerun."""
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from dvc_helpers import dvc, make_repo_copy, ran_stages, run, update_params
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+GENERATION_STAGES = {"base_model", "label", "score", "filter", "polish", "assemble"}
+
+
+def drop_stage(repo: Path, name: str) -> None:
+    """Use-your-own-data setup: no demo corpus download."""
+    path = repo / "dvc.yaml"
+    pipeline = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del pipeline["stages"][name]
+    path.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def commit(repo: Path, message: str) -> None:
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", message], repo)
+
+
+def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
+    repo = make_repo_copy(tmp_path / "repo")
+    drop_stage(repo, "fetch_corpus")
+    shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
+    seed = [{"instruction": f"问题{i}：什么是光合作用？", "output": f"光合作用是植物利用光能制造有机物的过程，第{i}条。"} for i in range(4)]
+    (repo / "data/seed/seed.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in seed), encoding="utf-8")
+    update_params(
+        repo,
+        {
+            "ingest.sources": [{"name": "docs", "path": "data/raw/fixture/*.json*", "format": "json", "text_field": "paragraphs", "title_field": "title"}],
+            "ingest.min_chars": 10,
+            "model.base": str(tiny_model_dir),
+            "llm.batch_size": 4,
+            "label.max_new_tokens": 12,
+            "label.num_candidates": 2,
+            "polish.max_new_tokens": 12,
+            "polish.temperature": 0.8,
+            "filter.min_score": 0.0,
+            "filter.instruction_min_chars": 1,
+            "filter.instruction_min_cjk_ratio": 0.0,
+            "filter.unseen_context_keywords": [],
+            "filter.best_per_segment": False,
+            "assemble.min_answer_chars": 1,
+            "assemble.answer_meta_keywords": [],
+            "assemble.max_repeated_ngram_ratio": 1.0,
+        },
+    )
+    # Only the JSON poems: a tiny corpus keeps the random model's work small.
+    update_params(repo, {"ingest.sources": [{"name": "poems", "path": "data/raw/fixture/poems.json", "format": "json", "text_field": "paragraphs", "title_field": "title"}]})
+    commit(repo, "fixture pipeline")
+
+    first = dvc(repo, "repro")
+    assert ran_stages(first) == {"ingest", "dedup"} | GENERATION_STAGES
+    data = json.loads((repo / "metrics/data.json").read_text())
+    funnel = data["funnel"]
+    assert funnel["segments"] == 2 and funnel["candidates"] + sum(data["dropped"]["label"].values()) == 4
+    assert funnel["final"] == pl.read_ndjson(repo / "data/processed/kun.jsonl").height if funnel["final"] else True
+    assert (repo / "data/processed/README.md").read_text().startswith("# kun")
+    label_metrics = json.loads((repo / "metrics/label.json").read_text())
+    assert label_metrics["backend_calls"] == 4 and label_metrics["cache_misses"] == 4
+    commit(repo, "first run")
+
+    second = dvc(repo, "repro")
+    assert ran_stages(second) == set()
+
+    experiment = dvc(repo, "exp", "run", "-S", "filter.min_score=0.7")
+    ran = ran_stages(experiment)
+    assert "filter" in ran and ran <= {"filter", "polish", "assemble"}
+    scored = pl.read_parquet(repo / "data/interim/scored.parquet")
+    kept = pl.read_parquet(repo / "data/interim/kept.parquet")
+    assert kept.height == scored.filter(pl.col("score") >= 0.7).height
