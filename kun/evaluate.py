@@ -54,11 +54,15 @@ Verdict = Literal["1", "2", "tie"]
 
 @dataclass
 class EvaluateParams:
+    model: str = "models/final"  # the fine-tuned model
+    baseline: str = "models/base"  # scored in the same run, so the metrics show the delta
+    judge: str = "models/base"  # judge model for the pairwise comparison
+    judge_limit: int = 0  # judge only the first N prompts (0 = all)
     benchmarks: list[str] = field(default_factory=lambda: ["data/eval/demo"])  # folders in C-Eval or CMMLU layout
     split: Literal["val", "test"] | None = None  # scored split; null: val for C-Eval, test for CMMLU
     dev_split: str = "dev"  # split the shots come from
     num_shots: list[int] = field(default_factory=lambda: [0, 5])  # one accuracy per entry
-    decontaminate: bool = True  # drop benchmark questions sharing a character n-gram with the training data
+    drop_contaminated: bool = True  # drop benchmark questions sharing a character n-gram with the training data (always measured)
     ngram: int = 13  # character n-gram size of the contamination check
     judge_prompts: str = "data/eval/judge_prompts.jsonl"  # {"id", "category", "prompt"} per line
     answer_max_new_tokens: int = 512  # answers of the compared models (greedy)
@@ -518,3 +522,62 @@ CMMLU_SUBJECTS = {
     "public_relations": "公共关系", "security_study": "安全研究", "sociology": "社会学", "sports_science": "体育学",
     "traditional_chinese_medicine": "中医中药", "virology": "病毒学", "world_history": "世界历史", "world_religions": "世界宗教",
 }
+
+
+# -- the evaluate stage ----------------------------------------------------------------------------
+
+
+def run_evaluation(params: EvaluateParams, llm_params, train_texts: list[str], log=print) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Decontaminate, score baseline and fine-tuned model on every benchmark, judge them pairwise.
+
+    Returns (metrics for eval.json, the judge's per-prompt items). The baseline is scored in the
+    same run on the same (decontaminated) questions, so the summary shows the delta.
+    """
+    from kun.decontaminate import contaminated, drop_contaminated_questions, eval_items
+    from kun.llm import load_llm
+
+    benchmarks = [load_benchmark(directory, params.split, params.dev_split) for directory in params.benchmarks]
+    report = contaminated(train_texts, [item for benchmark in benchmarks for item in eval_items(benchmark)], params.ngram)
+    if params.drop_contaminated:
+        benchmarks = [drop_contaminated_questions(benchmark, report) for benchmark in benchmarks]
+    for benchmark in benchmarks:
+        for note in benchmark.notes:
+            log(f"{benchmark.name}: {note}")
+
+    loaded: dict[str, LLM] = {}
+
+    def model(path: str) -> LLM:
+        if path not in loaded:
+            loaded[path] = load_llm(llm_params, path)
+        return loaded[path]
+
+    prompts = load_judge_prompts(params.judge_prompts)
+    if params.judge_limit:
+        prompts = prompts[: params.judge_limit]
+    questions = [prompt["prompt"] for prompt in prompts]
+    answer_sampling = SamplingParams(max_new_tokens=params.answer_max_new_tokens, seed=params.seed, repetition_penalty=1.1)
+    results: dict[str, dict[str, Any]] = {}
+    answers: dict[str, list[str]] = {}
+    for role, path in (("base", params.baseline), ("final", params.model)):
+        llm = model(path)
+        results[role] = {benchmark.name: evaluate_multiple_choice(llm, benchmark, params.num_shots, params.language) for benchmark in benchmarks}
+        answers[role] = generate_answers(llm, questions, answer_sampling, desc=f"answer ({role})")
+    judge = judge_pairwise(model(params.judge), questions, answers["final"], answers["base"], SamplingParams(max_new_tokens=params.judge_max_new_tokens, seed=params.seed), [p.get("category") for p in prompts])
+    items = judge.pop("items")
+
+    summary: dict[str, Any] = {}
+    for benchmark in benchmarks:
+        for shots, final_report in results["final"][benchmark.name]["shots"].items():
+            base_accuracy = results["base"][benchmark.name]["shots"][shots]["accuracy"]
+            summary[f"{benchmark.name}.{shots}.final"] = final_report["accuracy"]
+            summary[f"{benchmark.name}.{shots}.base"] = base_accuracy
+            summary[f"{benchmark.name}.{shots}.delta"] = round(final_report["accuracy"] - base_accuracy, 4)
+        summary[f"{benchmark.name}.questions"] = benchmark.num_questions
+        summary[f"{benchmark.name}.contaminated"] = report.benchmarks.get(benchmark.name, {}).get("contaminated", 0)
+    summary["judge.win_rate"] = judge["win_rate"]
+    summary["judge.wins"], summary["judge.ties"], summary["judge.losses"] = judge["wins"], judge["ties"], judge["losses"]
+    summary["judge.position_inconsistency_rate"] = judge["position_inconsistency_rate"]
+    metrics = {"summary": summary, "multiple_choice": results, "judge": judge, "contamination": report.metrics(), "drop_contaminated": params.drop_contaminated}
+    for index, item in enumerate(items):
+        item.update({"answer_final": answers["final"][index], "answer_base": answers["base"][index]})
+    return metrics, items

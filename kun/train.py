@@ -451,6 +451,7 @@ def train(
     """
     import torch
     from accelerate import Accelerator
+    from accelerate.utils import GradientAccumulationPlugin
     from torch.utils.data import DataLoader
     from transformers import AutoConfig, AutoTokenizer, get_scheduler
 
@@ -474,7 +475,9 @@ def train(
         raise KunError(f"train: dataset has zero rows after filtering ({len(pairs)} pairs in, {dropped_total} dropped: {reasons}); check the training file")
     rows = pack_examples(examples.rows, params.max_seq_len, params.seed) if params.packing else examples.rows
 
-    accelerator = Accelerator(gradient_accumulation_steps=params.gradient_accumulation_steps, mixed_precision=_mixed_precision(params.dtype))
+    # Explicit plugin and precision: params.yaml wins over any `accelerate config` defaults.
+    accumulation = GradientAccumulationPlugin(num_steps=params.gradient_accumulation_steps, sync_with_dataloader=True)
+    accelerator = Accelerator(gradient_accumulation_plugin=accumulation, mixed_precision=_mixed_precision(params.dtype))
     main = accelerator.is_main_process
     # LoRA keeps the frozen base in the compute precision (adapters stay float32 in peft); full
     # fine-tuning keeps float32 master weights and lets autocast run the matmuls in half precision.
@@ -575,6 +578,7 @@ def train(
                     window_start += time.perf_counter() - paused  # checkpoint time is not training time
                 if step >= total_steps:
                     break
+            loader.end()  # a loop left early (max_steps) must still leave accelerate's gradient state
             epoch += 1
     finally:
         if bar is not None:

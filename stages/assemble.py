@@ -36,3 +36,4 @@ if __name__ == "__main__":
         card_params["ingest"] = {k: v for k, v in (card_params["ingest"] or {}).items() if k != "sources"}
         atomic_write_bytes("data/processed/README.md", dataset_card(final, funnel, all_drops, card_params, params.dataset_name).encode("utf-8"))
         write_json("metrics/data.json", {"funnel": funnel, "dropped": all_drops, "final_rows": final.height})
+        write_json("metrics/plots/funnel.json", [{"step": step, "rows": rows} for step, rows in funnel.items()])

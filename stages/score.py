@@ -13,3 +13,4 @@ if __name__ == "__main__":
         scored, metrics = score(read_input("data/interim/candidates.parquet"), params, load_llm(llm_params, params.model))
         write_table(scored, "data/interim/scored.parquet")
         write_json("metrics/score.json", metrics)
+        write_json("metrics/plots/score_histogram.json", metrics["histogram"])
