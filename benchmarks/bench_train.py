@@ -54,6 +54,7 @@ def time_method(model_dir: Path, data: list[dict[str, str]], method: str, args: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="embedded:smollm2", help="model spec for kun.models.materialize")
+    parser.add_argument("--model-dir", type=Path, help="use this already materialised model directory instead")
     parser.add_argument("--steps", type=int, default=3, help="timed optimizer steps per method")
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first (>= 1: the first step's start is not logged)")
     parser.add_argument("--batch-size", type=int, default=4)
@@ -70,8 +71,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kun-bench-train-") as tmp:
         scratch = Path(tmp)
         started = time.perf_counter()
-        model_dir = materialize(args.model, scratch / "base")
-        print(f"materialised {args.model} in {time.perf_counter() - started:.1f}s; device {device}; batch {args.batch_size} x {args.seq_len} tokens")
+        model_dir = args.model_dir or materialize(args.model, scratch / "base")
+        print(f"model {model_dir if args.model_dir else args.model} ready in {time.perf_counter() - started:.1f}s; device {device}; batch {args.batch_size} x {args.seq_len} tokens")
         data = pairs(args.batch_size * (args.warmup + args.steps), args.seq_len)
         results = {method: time_method(model_dir, data, method, args, scratch) for method in ("full", "lora")}
 

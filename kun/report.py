@@ -38,8 +38,8 @@ def _flatten(prefix: str, data: Any, out: dict[str, Any]) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
             _flatten(f"{prefix}.{key}" if prefix else str(key), value, out)
-    elif isinstance(data, (int, float)) and not isinstance(data, bool):
-        out[prefix] = data
+    elif data is None or (isinstance(data, (int, float)) and not isinstance(data, bool)):
+        out[prefix] = data  # None stays: a figure that could not be computed (e.g. no judged pair)
 
 
 def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:

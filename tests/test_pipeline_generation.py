@@ -11,7 +11,8 @@ import yaml
 from dvc_helpers import dvc, make_repo_copy, ran_stages, run, update_params
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-GENERATION_STAGES = {"base_model", "label", "score", "filter", "polish", "assemble"}
+GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate"}
+TINY_TRAINING = {"max_steps": 2, "batch_size": 2, "max_seq_len": 128, "save_steps": 0, "epochs": 1.0}
 
 
 def drop_stage(repo: Path, name: str) -> None:
@@ -52,6 +53,12 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
             "assemble.min_answer_chars": 1,
             "assemble.answer_meta_keywords": [],
             "assemble.max_repeated_ngram_ratio": 1.0,
+            "finetune.mix_seed_ratio": 1.0,
+            "evaluate.judge_limit": 2,
+            "evaluate.num_shots": [0, 1],
+            "evaluate.answer_max_new_tokens": 8,
+            "evaluate.judge_max_new_tokens": 8,
+            **{f"{stage}.{key}": value for stage in ("train_label", "train_chat", "finetune") for key, value in TINY_TRAINING.items()},
         },
     )
     # Only the JSON poems: a tiny corpus keeps the random model's work small.
@@ -67,6 +74,10 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     assert (repo / "data/processed/README.md").read_text().startswith("# kun")
     label_metrics = json.loads((repo / "metrics/label.json").read_text())
     assert label_metrics["backend_calls"] == 4 and label_metrics["cache_misses"] == 4
+    summary = json.loads((repo / "metrics/metrics.json").read_text())
+    for key in ("data.final", "dedup.rate", "score.mean", "train_label.final_loss", "finetune.steps", "eval.demo.0-shot.final", "eval.demo.0-shot.base", "eval.judge.win_rate"):
+        assert key in summary, key
+    assert 0.0 <= summary["eval.demo.0-shot.final"] <= 1.0
     commit(repo, "first run")
 
     second = dvc(repo, "repro")
@@ -74,7 +85,8 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
 
     experiment = dvc(repo, "exp", "run", "-S", "filter.min_score=0.7")
     ran = ran_stages(experiment)
-    assert "filter" in ran and ran <= {"filter", "polish", "assemble"}
+    assert "filter" in ran and ran <= {"filter", "polish", "assemble", "finetune", "evaluate"}
+    assert not ran & {"ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score"}
     scored = pl.read_parquet(repo / "data/interim/scored.parquet")
     kept = pl.read_parquet(repo / "data/interim/kept.parquet")
     assert kept.height == scored.filter(pl.col("score") >= 0.7).height

@@ -1,0 +1,25 @@
+"""DVC stages `train_label`, `train_chat` and `finetune`: python stages/train.py STAGE.
+
+Each reads its own params section, trains from models/base and writes models/<label|chat|final>,
+metrics/<stage>.json and dvclive logs under metrics/train/<stage>/. Runs unchanged under
+`accelerate launch stages/train.py STAGE` for several GPUs.
+"""
+
+import sys
+
+from kun.errors import KunError, exit_on_user_error
+from kun.metrics import write_json
+from kun.params import load_params, section
+from kun.train import TrainParams, train
+from kun.training_data import STAGES, training_pairs
+
+if __name__ == "__main__":
+    with exit_on_user_error():
+        if len(sys.argv) != 2 or sys.argv[1] not in STAGES:
+            raise KunError(f"usage: python stages/train.py {{{'|'.join(STAGES)}}}")
+        stage = sys.argv[1]
+        params = section(TrainParams, load_params(), stage)
+        output_dir, reverse = STAGES[stage]
+        pairs = training_pairs(stage, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed)
+        summary = train("models/base", pairs, output_dir, params, reverse=reverse, metrics_dir=f"metrics/train/{stage}")
+        write_json(f"metrics/{stage}.json", summary)
