@@ -44,6 +44,8 @@ def time_method(model_dir: Path, data: list[dict[str, str]], method: str, args: 
     step_seconds = [later[1] - earlier[1] for earlier, later in zip(timed, timed[1:])]
     return {
         "step_seconds": statistics.median(step_seconds),
+        "min_step_seconds": min(step_seconds),
+        "all_step_seconds": step_seconds,
         "tokens_per_second": statistics.median(r[2] for r in timed[1:]),
         "trainable": summary["trainable_parameters"],
         "total": summary["total_parameters"],
@@ -76,12 +78,13 @@ def main() -> None:
         data = pairs(args.batch_size * (args.warmup + args.steps), args.seq_len)
         results = {method: time_method(model_dir, data, method, args, scratch) for method in ("full", "lora")}
 
-    print(f"{'method':<6} {'trainable':>12} {'s/step':>8} {'tokens/s':>9} {'final loss':>10}")
+    print(f"{'method':<6} {'trainable':>12} {'s/step':>8} {'min s':>8} {'tokens/s':>9} {'final loss':>10}  (median over {args.steps} steps; each step's seconds)")
     for method, result in results.items():
         share = result["trainable"] / result["total"]
-        print(f"{method:<6} {result['trainable']:>12,} {result['step_seconds']:>8.3f} {result['tokens_per_second']:>9.0f} {result['final_loss']:>10.4f}   ({share:.2%} of {result['total']:,} parameters)")
+        steps = " ".join(f"{seconds:.2f}" for seconds in result["all_step_seconds"])
+        print(f"{method:<6} {result['trainable']:>12,} {result['step_seconds']:>8.3f} {result['min_step_seconds']:>8.3f} {result['tokens_per_second']:>9.0f} {result['final_loss']:>10.4f}  [{steps}] trains {share:.2%} of {result['total']:,} parameters")
     ratio = results["full"]["step_seconds"] / results["lora"]["step_seconds"]
-    print(f"full / lora step time: {ratio:.2f}x")
+    print(f"full / lora step time: {ratio:.2f}x (median), {results['full']['min_step_seconds'] / results['lora']['min_step_seconds']:.2f}x (fastest step)")
 
 
 if __name__ == "__main__":

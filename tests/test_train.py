@@ -25,6 +25,9 @@ PAIRS = [
     {"instruction": "什么是朋友？", "output": "有朋自远方来，不亦乐乎？"},
 ]
 
+# peft still calls transformers' deprecated `is_gradient_checkpointing`; not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore:`is_gradient_checkpointing` is deprecated:FutureWarning")
+
 FAST = dict(lora_r=8, lora_dropout=0.0, warmup_ratio=0.0, batch_size=4, gradient_accumulation_steps=1, max_seq_len=128, save_steps=0, logging_steps=1)
 
 
