@@ -37,6 +37,7 @@ def time_method(model_dir: Path, data: list[dict[str, str]], method: str, args: 
         method=method, learning_rate=2e-4 if method == "lora" else 1e-5, max_steps=args.warmup + args.steps,
         batch_size=args.batch_size, gradient_accumulation_steps=1, max_seq_len=args.seq_len, warmup_ratio=0.0,
         save_steps=0, resume=False, merge=False, logging_steps=1, gradient_checkpointing=args.gradient_checkpointing,
+        lora_dropout=args.lora_dropout,
     )
     stamps: list[tuple[int, float, float]] = []  # (step, time logged, tokens/s of that step)
     summary = train(model_dir, data, scratch / method, params, log=lambda r: stamps.append((r["step"], time.perf_counter(), r["tokens_per_second"])))
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first (>= 1: the first step's start is not logged)")
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--seq-len", type=int, default=256)
+    parser.add_argument("--lora-dropout", type=float, default=TrainParams.lora_dropout, help="0 skips peft's per-adapter dropout masks")
     parser.add_argument("--gradient-checkpointing", action="store_true")
     args = parser.parse_args()
     if args.warmup < 1 or args.steps < 1:
@@ -74,7 +76,7 @@ def main() -> None:
         scratch = Path(tmp)
         started = time.perf_counter()
         model_dir = args.model_dir or materialize(args.model, scratch / "base")
-        print(f"model {model_dir if args.model_dir else args.model} ready in {time.perf_counter() - started:.1f}s; device {device}; batch {args.batch_size} x {args.seq_len} tokens")
+        print(f"model {model_dir if args.model_dir else args.model} ready in {time.perf_counter() - started:.1f}s; device {device}; batch {args.batch_size} x {args.seq_len} tokens; lora r={TrainParams.lora_r} dropout={args.lora_dropout}")
         data = pairs(args.batch_size * (args.warmup + args.steps), args.seq_len)
         results = {method: time_method(model_dir, data, method, args, scratch) for method in ("full", "lora")}
 

@@ -55,7 +55,7 @@ class TrainParams:
     method: Literal["lora", "full"] = "lora"  # lora: train low-rank adapters; full: every weight
     lora_r: int = 16  # adapter rank
     lora_alpha: int = 32  # adapter output is scaled by lora_alpha / lora_r
-    lora_dropout: float = 0.05  # dropout on the adapter input
+    lora_dropout: float = 0.05  # dropout on each adapter input (a mask per adapter: on CPU it costs more than LoRA saves, see benchmarks/bench_train.py)
     target_modules: list[str] | None = None  # linear layer names to adapt (e.g. [q_proj, v_proj]); None = every linear layer but lm_head
     learning_rate: float = 1e-5  # the paper's full fine-tuning rate; LoRA usually wants ~2e-4
     lr_scheduler: Literal["cosine", "linear", "constant"] = "cosine"  # decay after a linear warmup
@@ -257,7 +257,11 @@ def load_model(model_path: str | Path, params: TrainParams, dtype: Any = None) -
     model = AutoModelForCausalLM.from_pretrained(check_model_dir(model_path), dtype=dtype or torch.float32)
     if params.gradient_checkpointing:
         # Non-reentrant checkpointing also gives gradients to adapters of frozen layers.
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        kwargs = {"use_reentrant": False}
+        if hasattr(model, "activation_checkpointing_enable"):  # the name since transformers 5.x
+            model.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+        else:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
     if params.method == "lora":
         torch.manual_seed(params.seed)
         model = apply_lora(model, params)
@@ -451,6 +455,7 @@ def train(
     """
     import torch
     from accelerate import Accelerator
+    from accelerate.state import AcceleratorState, GradientState
     from accelerate.utils import GradientAccumulationPlugin
     from torch.utils.data import DataLoader
     from transformers import AutoConfig, AutoTokenizer, get_scheduler
@@ -475,6 +480,10 @@ def train(
         raise KunError(f"train: dataset has zero rows after filtering ({len(pairs)} pairs in, {dropped_total} dropped: {reasons}); check the training file")
     rows = pack_examples(examples.rows, params.max_seq_len, params.seed) if params.packing else examples.rows
 
+    # accelerate keeps its settings in process-wide singletons: reset them (not the process
+    # group) so a second train() in one process (tests, notebooks) gets its own precision.
+    AcceleratorState._reset_state()
+    GradientState._reset_state()
     # Explicit plugin and precision: params.yaml wins over any `accelerate config` defaults.
     accumulation = GradientAccumulationPlugin(num_steps=params.gradient_accumulation_steps, sync_with_dataloader=True)
     accelerator = Accelerator(gradient_accumulation_plugin=accumulation, mixed_precision=_mixed_precision(params.dtype))
@@ -518,6 +527,7 @@ def train(
 
     live = _open_live(metrics_dir, history) if metrics_dir is not None and main else None
     bar = progress.bar(total_steps, "train", unit="step", initial=step) if main else None
+    accelerator.wait_for_everyone()  # start every process's throughput clock together
     device = accelerator.device
     window_loss = torch.zeros((), device=device)
     window_tokens = torch.zeros((), device=device, dtype=torch.long)
@@ -554,7 +564,8 @@ def train(
                 if step % params.logging_steps == 0 or step == total_steps:
                     loss_value = accelerator.reduce(window_loss / window_micro_batches, "mean").item()
                     tokens = int(accelerator.reduce(window_tokens, "sum").item())
-                    seconds = time.perf_counter() - window_start
+                    now = time.perf_counter()
+                    seconds, window_start = now - window_start, now
                     stepping_seconds += seconds
                     run_tokens += tokens
                     record = {"step": step, "epoch": step / steps_per_epoch, "loss": loss_value, "learning_rate": learning_rate, "tokens_per_second": tokens / max(seconds, 1e-9), "grad_norm": float(grad_norm)}
@@ -569,7 +580,6 @@ def train(
                             bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{learning_rate:.2e}")
                         if log is not None:
                             log(record)
-                    window_start = time.perf_counter()
                 if bar is not None:
                     bar.update(1)
                 if params.save_steps and step % params.save_steps == 0:

@@ -109,3 +109,11 @@ def test_missing_model_dir_is_a_user_error(tmp_path):
 
     with pytest.raises(KunError, match="model not found"):
         load_llm(LLMParams(), tmp_path / "nope")
+
+
+def test_shared_prompt_single_token_continuations_match_separate_passes(tiny_backend):
+    prompt = "以下是单项选择题。\\n问题：1+1=?\\nA. 1\\nB. 2\\nC. 3\\nD. 4\\n答案："
+    letters = ["A", "B", "C", "D"]
+    shared = tiny_backend.logprobs([(prompt, letter) for letter in letters] + [("床前", "明月光")])
+    separate = [tiny_backend.logprobs([(prompt, letter), ("无关", "文本")])[0] for letter in letters]
+    assert shared[:4] == pytest.approx(separate, abs=1e-4)

@@ -284,3 +284,43 @@ def test_params_are_validated():
     with pytest.raises(KunError, match="train.method: 'qlora' is not allowed"):
         from_mapping(TrainParams, {"method": "qlora"}, "train")
     assert from_mapping(TrainParams, {"target_modules": ["q_proj"], "learning_rate": 2e-4}, "train").target_modules == ["q_proj"]
+
+
+def test_packing_gradient_checkpointing_and_bfloat16_train(tiny_model_dir, tmp_path):
+    # bfloat16 after float32 runs in this process also checks that accelerate's singletons reset.
+    params = TrainParams(method="lora", learning_rate=1e-2, max_steps=3, packing=True, gradient_checkpointing=True, dtype="bfloat16", **{**FAST, "batch_size": 2})
+    summary, records = run(tiny_model_dir, tmp_path / "out", params)
+    assert summary["sequences"] < summary["examples"] == 32
+    assert len(records) == 3 and all(torch.isfinite(torch.tensor(r["loss"])) for r in records)
+    assert (tmp_path / "out" / "config.json").exists()
+
+
+DDP_SCRIPT = """
+import json, os, sys
+from kun.train import TrainParams, train
+pairs, model, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+params = TrainParams(method="lora", learning_rate=1e-2, lora_r=4, max_steps=4, save_steps=2, batch_size=2, gradient_accumulation_steps=2, max_seq_len=128)
+summary = train(model, pairs, out + "/model", params, metrics_dir=out + "/metrics")
+with open(f"{out}/summary-{os.environ['RANK']}.json", "w") as handle:
+    json.dump(summary, handle)
+"""
+
+
+def test_two_processes_share_the_data_and_write_once(tiny_model_dir, tmp_path, repo_root):
+    """What `accelerate launch --num_processes 2` runs: torchrun processes on CPU (gloo)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "ddp.py"
+    script.write_text(DDP_SCRIPT)
+    env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(repo_root)}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), json.dumps(PAIRS), str(tiny_model_dir), str(tmp_path)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summaries = [json.loads((tmp_path / f"summary-{rank}.json").read_text()) for rank in (0, 1)]
+    # 8 rows over 2 processes x batch 2 x accumulation 2: one optimizer step is a whole epoch.
+    assert [s["epochs"] for s in summaries] == [4.0, 4.0] and summaries[0]["final_loss"] == summaries[1]["final_loss"]
+    assert (tmp_path / "model" / "config.json").exists() and not default_checkpoint_dir(tmp_path / "model").exists()
+    with open(tmp_path / "metrics" / "plots" / "metrics" / "loss.tsv") as handle:
+        assert [int(row["step"]) for row in csv.DictReader(handle, delimiter="\t")] == [1, 2, 3, 4]

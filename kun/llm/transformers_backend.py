@@ -113,36 +113,54 @@ class TransformersBackend:
     # -- log-probabilities ---------------------------------------------------------------------
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+        """Summed log-probabilities of each continuation after its prompt.
+
+        Pairs that share a prompt and have single-token continuations (the option letters of a
+        multiple-choice question) share one forward pass over the prompt. Batches are left-padded
+        with explicit position ids, and only the last positions' logits are computed, so memory
+        does not grow with vocabulary x length.
+        """
         import torch
 
-        encoded = []
-        for prompt, continuation in pairs:
+        # A unit is one forward pass: (tokens, [(pair index, target tokens)], shared prompt?).
+        units: list[tuple[list[int], list[tuple[int, list[int]]], bool]] = []
+        by_context: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
+        for index, (prompt, continuation) in enumerate(pairs):
             context = self._encode(self.render(prompt))
             target = self.tokenizer(continuation, add_special_tokens=False)["input_ids"]
             if not target:
                 raise ValueError(f"empty continuation for logprobs: {continuation!r}")
-            encoded.append((context, target))
-        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index][0]) + len(encoded[index][1]))
+            by_context.setdefault(tuple(context), []).append((index, target))
+        for context, entries in by_context.items():
+            if len(entries) > 1 and all(len(target) == 1 for _, target in entries):
+                units.append((list(context), entries, True))
+            else:
+                units.extend((list(context) + target, [(index, target)], False) for index, target in entries)
+        units.sort(key=lambda unit: len(unit[0]))
         results = [0.0] * len(pairs)
         pad_id = self.tokenizer.pad_token_id
-        for start in range(0, len(order), self.batch_size):
-            indices = order[start : start + self.batch_size]
-            sequences = [encoded[index][0] + encoded[index][1] for index in indices]
-            width = max(map(len, sequences))
-            input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
-            attention = torch.zeros((len(indices), width), dtype=torch.long)
-            for row, sequence in enumerate(sequences):
-                input_ids[row, : len(sequence)] = torch.tensor(sequence)
-                attention[row, : len(sequence)] = 1
+        for start in range(0, len(units), self.batch_size):
+            batch = units[start : start + self.batch_size]
+            width = max(len(tokens) for tokens, _, _ in batch)
+            keep = max(1 if shared else len(entries[0][1]) + 1 for _, entries, shared in batch)
+            input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            attention = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, (tokens, _, _) in enumerate(batch):
+                input_ids[row, width - len(tokens) :] = torch.tensor(tokens)
+                attention[row, width - len(tokens) :] = 1
+            positions = (attention.cumsum(-1) - 1).clamp(min=0)
             with torch.inference_mode():
-                logits = self.model(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device)).logits.float()
-            log_probs = torch.log_softmax(logits, dim=-1)
-            for row, index in enumerate(indices):
-                context, target = encoded[index]
-                # The token at position p is predicted by the logits at p - 1.
-                positions = torch.arange(len(context) - 1, len(context) + len(target) - 1)
-                token_ids = torch.tensor(target)
-                results[index] = float(log_probs[row, positions, token_ids].sum())
+                logits = self.model(
+                    input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), position_ids=positions.to(self.device), logits_to_keep=keep
+                ).logits.float()
+            log_probs = torch.log_softmax(logits, dim=-1)  # (batch, keep, vocab): the last `keep` positions
+            for row, (_, entries, shared) in enumerate(batch):
+                for index, target in entries:
+                    if shared:  # the last position predicts the single continuation token
+                        results[index] = float(log_probs[row, -1, target[0]])
+                    else:  # positions -len(target)-1 .. -2 predict the target tokens
+                        steps = torch.arange(keep - len(target) - 1, keep - 1)
+                        results[index] = float(log_probs[row, steps, torch.tensor(target)].sum())
         return results
 
 
