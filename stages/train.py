@@ -22,4 +22,7 @@ if __name__ == "__main__":
         output_dir, reverse = STAGES[stage]
         pairs = training_pairs(stage, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed)
         summary = train("models/base", pairs, output_dir, params, reverse=reverse, metrics_dir=f"metrics/train/{stage}")
-        write_json(f"metrics/{stage}.json", summary)
+        from accelerate import PartialState
+
+        if PartialState().is_main_process:  # under `accelerate launch` every process returns the summary
+            write_json(f"metrics/{stage}.json", summary)

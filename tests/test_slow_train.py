@@ -1,0 +1,28 @@
+"""train_label on the real default model for a few steps, then label 4 segments with it (slow)."""
+
+from pathlib import Path
+
+import pytest
+
+from kun.label import LabelParams, label
+from kun.llm import LLM
+from kun.llm.cache import RecordCache
+from kun.llm.transformers_backend import TransformersBackend
+from kun.seed import read_seed
+from kun.train import TrainParams, train
+from test_generation_stages import segments_frame
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_train_label_on_default_model_then_label(default_model_dir, tmp_path):
+    seed = read_seed(REPO / "data/seed/seed.jsonl")
+    params = TrainParams(method="lora", learning_rate=2e-4, lora_dropout=0.0, max_steps=3, batch_size=2, gradient_accumulation_steps=1, max_seq_len=192, save_steps=0)
+    summary = train(default_model_dir, seed, tmp_path / "label", params, reverse=True, metrics_dir=tmp_path / "live")
+    assert summary["steps"] == 3 and summary["final_loss"] > 0 and summary["trainable_parameters"] < summary["total_parameters"]
+    assert (tmp_path / "label" / "config.json").exists() and (tmp_path / "label" / "adapter").exists()
+    llm = LLM(TransformersBackend(tmp_path / "label", device="cpu", batch_size=4), RecordCache(tmp_path / "c.sqlite"))
+    candidates, rejected, metrics = label(segments_frame().head(4), LabelParams(mode="finetuned", max_new_tokens=24), llm, seed)
+    assert candidates.height + rejected.height == 4 and metrics["backend_calls"] == 4
+    assert metrics["mode"] == "finetuned"
