@@ -37,6 +37,24 @@ def model_fingerprint(path: str | Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def column_major_linear_weights(model) -> int:
+    """Store every linear weight transposed in memory (same shape and values).
+
+    `F.linear` multiplies by `weight.t()`; when that view is contiguous, MKL's small-batch GEMM
+    is 2-3x faster on the CPU than with the row-major weight (measured: 8x576 @ 576x1536 in
+    126 us instead of 277 us). Inference only: the model is not trained afterwards.
+    """
+    import torch
+
+    count = 0
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.Linear) and module.weight.is_contiguous():
+                module.weight.data = module.weight.data.t().contiguous().t()
+                count += 1
+    return count
+
+
 class TransformersBackend:
     name = "transformers"
 
@@ -61,6 +79,8 @@ class TransformersBackend:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype, trust_remote_code=trust_remote_code).to(device)
         self.model.eval()
+        if device == "cpu":
+            column_major_linear_weights(self.model)
         self._fingerprint = f"transformers:{model_fingerprint(path)}"
 
     def fingerprint(self) -> str:
