@@ -251,5 +251,26 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     _finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)
 
 
+@main.command("export")
+@click.argument("dataset", type=click.Path(path_type=Path), default="data/processed/kun.parquet")
+@click.argument("output_dir", type=click.Path(path_type=Path), default="data/export")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["alpaca", "sharegpt", "parquet"]), default=("alpaca", "sharegpt", "parquet"), show_default=True, help="Layouts to write (repeat the option).")
+@click.option("--max-shard-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Rows per Parquet shard.")
+@click.option("--card", "card_path", type=click.Path(path_type=Path), help="Dataset card to include (default: README.md beside DATASET).")
+@click.option("--name", default="kun", show_default=True, help="Base name of the JSONL files.")
+def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name):
+    """Export the final dataset as alpaca JSONL, ShareGPT JSONL and Parquet shards, with a hub-ready card.
+
+    \b
+    Example:
+      kun export data/processed/kun.parquet data/export --format sharegpt --format parquet
+      huggingface-cli upload ORG/kun-zh data/export --repo-type dataset
+    """
+    from kun.export import export
+
+    written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name)
+    click.echo(f"wrote {len(written)} files to {output_dir}: {', '.join(written)}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
