@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-_SKIP = {".git", ".venv", ".kun_cache", ".pytest_cache", "__pycache__", "data", "models", "metrics", "dvclive", ".dvc"}
+_SKIP = {".git", ".venv", ".kun_cache", ".pytest_cache", "__pycache__", "data", "models", "metrics", "dvclive", ".dvc", "dvc.lock"}
 
 
 def make_repo_copy(target: Path) -> Path:
@@ -76,3 +76,16 @@ def update_params(repo: Path, updates: dict) -> None:
             node = node.setdefault(key, {})
         node[last] = value
     path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def drop_stage(repo: Path, name: str) -> None:
+    """Use-your-own-data setup: remove a stage (e.g. the demo corpus download) from dvc.yaml."""
+    path = repo / "dvc.yaml"
+    pipeline = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del pipeline["stages"][name]
+    path.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def commit(repo: Path, message: str) -> None:
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", message], repo)

@@ -6,26 +6,12 @@ import shutil
 from pathlib import Path
 
 import polars as pl
-import yaml
 
-from dvc_helpers import dvc, make_repo_copy, ran_stages, run, update_params
+from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, update_params
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate"}
 TINY_TRAINING = {"max_steps": 2, "batch_size": 2, "max_seq_len": 128, "save_steps": 0, "epochs": 1.0}
-
-
-def drop_stage(repo: Path, name: str) -> None:
-    """Use-your-own-data setup: no demo corpus download."""
-    path = repo / "dvc.yaml"
-    pipeline = yaml.safe_load(path.read_text(encoding="utf-8"))
-    del pipeline["stages"][name]
-    path.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def commit(repo: Path, message: str) -> None:
-    run(["git", "add", "-A"], repo)
-    run(["git", "commit", "-qm", message], repo)
 
 
 def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
