@@ -58,6 +58,7 @@ class EvaluateParams:
     baseline: str = "models/base"  # scored in the same run, so the metrics show the delta
     judge: str = "models/base"  # judge model for the pairwise comparison
     judge_limit: int = 0  # judge only the first N prompts (0 = all)
+    judge_mode: Literal["generate", "logprob"] = "generate"  # generate: reasons + verdict line; logprob: most likely verdict line
     benchmarks: list[str] = field(default_factory=lambda: ["data/eval/demo"])  # folders in C-Eval or CMMLU layout
     split: Literal["val", "test"] | None = None  # scored split; null: val for C-Eval, test for CMMLU
     dev_split: str = "dev"  # split the shots come from
@@ -431,8 +432,14 @@ def judge_pairwise(
     sampling: SamplingParams | None = None,
     categories: Sequence[str] | None = None,
     language: str = "zh",
+    mode: str = "generate",
 ) -> dict[str, Any]:
     """Win/tie/loss of model A against model B, judged in both orders.
+
+    `mode="generate"`: the judge writes its reasons and a final verdict line, parsed strictly.
+    `mode="logprob"`: the verdict is the most likely of the three verdict lines
+    (更好的回答：1 / 2 / 平局) as the judge's reply, so a small judge that cannot follow the format
+    still gives a verdict and nothing is unparsable (the same idea as focused scoring).
 
     Returns summarize_outcomes' keys (rates over the judged questions, unparsable ones left out),
     plus `reply_errors` (unparsable judge replies by reason), `by_category` when categories are
@@ -444,9 +451,18 @@ def judge_pairwise(
     sampling = sampling or SamplingParams(temperature=0.0, max_new_tokens=512)
     conversations = [judge_messages(p, a, b, language) for p, a, b in zip(prompts, answers_a, answers_b)]
     conversations += [judge_messages(p, b, a, language) for p, a, b in zip(prompts, answers_a, answers_b)]
-    replies = judge_llm.generate(conversations, sampling, desc="judge")
     count = len(prompts)
-    parsed = [parse_verdict(reply) for reply in replies]
+    if mode == "logprob":
+        options = {"1": "更好的回答：1", "2": "更好的回答：2", "tie": "更好的回答：平局"}
+        values = judge_llm.logprobs([(conversation, line) for conversation in conversations for line in options.values()], desc="judge")
+        parsed, replies = [], []
+        for index in range(len(conversations)):
+            scores = dict(zip(options, values[3 * index : 3 * index + 3]))
+            parsed.append((max(scores, key=scores.get), None))
+            replies.append(json.dumps({key: round(value, 4) for key, value in scores.items()}))
+    else:
+        replies = judge_llm.generate(conversations, sampling, desc="judge")
+        parsed = [parse_verdict(reply) for reply in replies]
     items = []
     for index in range(count):
         (a_first, a_error), (b_first, b_error) = parsed[index], parsed[count + index]
@@ -562,7 +578,7 @@ def run_evaluation(params: EvaluateParams, llm_params, train_texts: list[str], l
         llm = model(path)
         results[role] = {benchmark.name: evaluate_multiple_choice(llm, benchmark, params.num_shots, params.language) for benchmark in benchmarks}
         answers[role] = generate_answers(llm, questions, answer_sampling, desc=f"answer ({role})")
-    judge = judge_pairwise(model(params.judge), questions, answers["final"], answers["base"], SamplingParams(max_new_tokens=params.judge_max_new_tokens, seed=params.seed), [p.get("category") for p in prompts])
+    judge = judge_pairwise(model(params.judge), questions, answers["final"], answers["base"], SamplingParams(max_new_tokens=params.judge_max_new_tokens, seed=params.seed), [p.get("category") for p in prompts], params.language, params.judge_mode)
     items = judge.pop("items")
 
     summary: dict[str, Any] = {}
@@ -577,6 +593,7 @@ def run_evaluation(params: EvaluateParams, llm_params, train_texts: list[str], l
     summary["judge.win_rate"] = judge["win_rate"]
     summary["judge.wins"], summary["judge.ties"], summary["judge.losses"] = judge["wins"], judge["ties"], judge["losses"]
     summary["judge.position_inconsistency_rate"] = judge["position_inconsistency_rate"]
+    judge["mode"] = params.judge_mode
     metrics = {"summary": summary, "multiple_choice": results, "judge": judge, "contamination": report.metrics(), "drop_contaminated": params.drop_contaminated}
     for index, item in enumerate(items):
         item.update({"answer_final": answers["final"][index], "answer_base": answers["base"][index]})

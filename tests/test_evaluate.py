@@ -311,3 +311,16 @@ def test_unrelated_text_and_short_items():
     assert report.benchmarks["b"] == {"questions": 2, "contaminated": 1, "too_short": 1}
     assert report.contaminated_questions == {"b": ["s/1"]} and report.overlapping_train_rows == [1]
     assert contaminated(["黄河是中国第二长河。"], items, n=13).contaminated_questions == {"b": []}
+
+
+def test_judge_logprob_mode_gives_a_verdict_for_every_pair(tmp_path):
+    from fake_backend import FakeBackend
+    from kun.evaluate import judge_pairwise
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+
+    llm = LLM(FakeBackend(), RecordCache(tmp_path / "c.sqlite"))
+    result = judge_pairwise(llm, ["问题一", "问题二", "问题三"], ["甲答", "乙答", "丙答"], ["甲另答", "乙另答", "丙另答"], mode="logprob")
+    assert result["judged"] == 3 and result["unparsable"] == 0
+    assert result["wins"] + result["ties"] + result["losses"] == 3
+    assert all(item["verdict_a_first"] in ("1", "2", "tie") for item in result["items"])
