@@ -25,6 +25,7 @@ UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "�
 
 @dataclass
 class FilterParams:
+    scores: str = "data/interim/scored.parquet"  # the scores to filter: score's, or the last iterate round's
     min_score: float = 0.5  # keep candidates whose score (in [0, 1]) is at least this
     instruction_min_chars: int = 4
     instruction_max_chars: int = 300

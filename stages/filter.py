@@ -10,7 +10,7 @@ from kun.pipeline import read_input
 if __name__ == "__main__":
     with exit_on_user_error():
         params = section(FilterParams, load_params(), "filter")
-        kept, rejected, metrics = curate(read_input("data/interim/scored.parquet"), params)
+        kept, rejected, metrics = curate(read_input(params.scores), params)
         write_table(kept, "data/interim/kept.parquet")
         write_table(rejected, "data/interim/filter_rejected.parquet")
         write_json("metrics/filter.json", metrics)

@@ -196,3 +196,19 @@ def test_truncate_on_sentence_boundary():
     assert truncate_to_tokens(text, 10, len) == "第一句话。第二句话！"
     assert truncate_to_tokens(text, 100, len) == text
     assert len(truncate_to_tokens("没有标点的一个很长很长的句子" * 5, 10, len)) <= 10
+
+
+def test_iterate_curates_best_candidate_per_segment_above_threshold():
+    from kun.iterate import curated_pairs
+
+    frame = pl.DataFrame(
+        {
+            "candidate_id": ["a", "b", "c", "d"],
+            "segment_id": ["s1", "s1", "s2", "s3"],
+            "instruction": ["问一", "问二", "问三", "问四"],
+            "segment": ["段一", "段一", "段二", "段三"],
+            "score": [0.6, 0.9, 0.4, 0.7],
+        }
+    )
+    assert curated_pairs(frame, 0.5) == [{"instruction": "问二", "output": "段一"}, {"instruction": "问四", "output": "段三"}]
+    assert curated_pairs(frame, 0.5, max_curated=1) == [{"instruction": "问二", "output": "段一"}]

@@ -10,6 +10,7 @@ from kun.curate import FilterParams
 from kun.dedup import DedupParams
 from kun.evaluate import EvaluateParams
 from kun.ingest import IngestParams
+from kun.iterate import IterateParams
 from kun.label import LabelParams
 from kun.llm import LLMParams
 from kun.models import ModelParams
@@ -22,7 +23,7 @@ from kun.train import TrainParams
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {
     "corpus": CorpusParams, "ingest": IngestParams, "dedup": DedupParams, "model": ModelParams, "llm": LLMParams,
-    "label": LabelParams, "score": ScoreParams, "filter": FilterParams, "polish": PolishParams, "assemble": AssembleParams,
+    "label": LabelParams, "score": ScoreParams, "filter": FilterParams, "polish": PolishParams, "iterate": IterateParams, "assemble": AssembleParams,
     "train_label": TrainParams, "train_chat": TrainParams, "finetune": TrainParams, "evaluate": EvaluateParams,
 }
 

@@ -10,7 +10,7 @@ import polars as pl
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, update_params
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate"}
+GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate"}
 TINY_TRAINING = {"max_steps": 2, "batch_size": 2, "max_seq_len": 128, "save_steps": 0, "epochs": 1.0}
 
 
@@ -40,6 +40,10 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
             "assemble.answer_meta_keywords": [],
             "assemble.max_repeated_ngram_ratio": 1.0,
             "finetune.mix_seed_ratio": 1.0,
+            # One Humpback round: retrain the chat model on seed + curated pairs, re-score, filter those scores.
+            "iterate.rounds": {"1": {"previous": "data/interim/scored.parquet"}},
+            "iterate.min_score": 0.0,
+            "filter.scores": "data/interim/scored_iter_1.parquet",
             "evaluate.judge_limit": 2,
             "evaluate.num_shots": [0, 1],
             "evaluate.answer_max_new_tokens": 8,
@@ -72,7 +76,9 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     experiment = dvc(repo, "exp", "run", "-S", "filter.min_score=0.7")
     ran = ran_stages(experiment)
     assert "filter" in ran and ran <= {"filter", "polish", "assemble", "finetune", "evaluate"}
-    assert not ran & {"ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score"}
-    scored = pl.read_parquet(repo / "data/interim/scored.parquet")
+    assert not ran & {"ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score", "iterate@1"}
+    iteration = json.loads((repo / "metrics/iterate_1.json").read_text())
+    assert iteration["curated_pairs"] > 0 and iteration["train"]["steps"] == 2
+    scored = pl.read_parquet(repo / "data/interim/scored_iter_1.parquet")
     kept = pl.read_parquet(repo / "data/interim/kept.parquet")
     assert kept.height == scored.filter(pl.col("score") >= 0.7).height
