@@ -417,9 +417,22 @@ def _mixed_precision(dtype: str) -> str:
 def _open_live(metrics_dir: str | Path, history: list[dict[str, float]]) -> Any:
     """A fresh dvclive logger in metrics_dir, replaying the steps logged before a resume so the
     plots hold each step exactly once."""
+    import dvclive.live
     from dvclive import Live
 
-    live = Live(dir=str(metrics_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    try:
+        live = Live(dir=str(metrics_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    except Exception as error:
+        # dvclive 3.x asks git for HEAD before checking that the repository has a commit, and
+        # fails in a fresh `git init`. We log plots only, so run it without the DVC/git link.
+        if "Empty git repo" not in str(error):
+            raise
+        find_repo = dvclive.live.get_dvc_repo
+        dvclive.live.get_dvc_repo = lambda: None
+        try:
+            live = Live(dir=str(metrics_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+        finally:
+            dvclive.live.get_dvc_repo = find_repo
     for record in history:
         _live_log(live, record)
     return live

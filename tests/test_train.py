@@ -324,3 +324,19 @@ def test_two_processes_share_the_data_and_write_once(tiny_model_dir, tmp_path, r
     assert (tmp_path / "model" / "config.json").exists() and not default_checkpoint_dir(tmp_path / "model").exists()
     with open(tmp_path / "metrics" / "plots" / "metrics" / "loss.tsv") as handle:
         assert [int(row["step"]) for row in csv.DictReader(handle, delimiter="\t")] == [1, 2, 3, 4]
+
+
+def test_dvclive_logging_works_in_a_fresh_git_repo_without_commits(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from kun.train import _open_live
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([sys.executable, "-m", "dvc", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    live = _open_live("metrics/train/x", [])
+    live.log_metric("loss", 1.5)
+    live.next_step()
+    live.end()
+    assert (tmp_path / "metrics/train/x/plots/metrics/loss.tsv").read_text().splitlines()[1].endswith("1.5")
