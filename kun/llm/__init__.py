@@ -79,7 +79,7 @@ class LLM:
             return len(text)  # about one token per CJK character
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _cached(self, kind: str, keys: list[str], compute: Callable[[list[int]], list[Any]], desc: str) -> list[Any]:
+    def _cached(self, keys: list[str], compute: Callable[[list[int]], list[Any]], desc: str) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -105,12 +105,12 @@ class LLM:
     def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
         fingerprint, params = self.fingerprint, sampling.key()
         keys = [cache_key(fingerprint, "generate", prompt_key(prompt), params) for prompt in prompts]
-        return self._cached("generate", keys, lambda chunk: self.backend.generate([prompts[i] for i in chunk], sampling), desc)
+        return self._cached(keys, lambda chunk: self.backend.generate([prompts[i] for i in chunk], sampling), desc)
 
     def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float]:
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
-        return self._cached("logprob", keys, lambda chunk: self.backend.logprobs([pairs[i] for i in chunk]), desc)
+        return self._cached(keys, lambda chunk: self.backend.logprobs([pairs[i] for i in chunk]), desc)
 
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1]."""

@@ -10,7 +10,6 @@ the continuation tokens' log-softmax.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from kun.errors import KunError
@@ -183,8 +182,3 @@ class TransformersBackend:
                         results[index] = float(log_probs[row, steps, torch.tensor(target)].sum())
         return results
 
-
-def describe(path: str | Path) -> dict:
-    """Small description of a saved model for metrics: architecture and parameter count."""
-    config = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
-    return {"architectures": config.get("architectures"), "model_type": config.get("model_type")}
