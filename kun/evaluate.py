@@ -343,20 +343,16 @@ _VERDICT_LINE = re.compile(r"^[\s*#>]*更好的回答\s*:\s*\**\s*(1|2|平局)\s
 
 def load_judge_prompts(path: str | Path) -> list[dict[str, str]]:
     """Rows {"id", "category", "prompt"} of a JSONL file, in file order."""
+    from kun.io import iter_records
+
     path = Path(path)
     if not path.exists():
         raise KunError(f"{path}: judge prompts not found; fix evaluate.judge_prompts in params.yaml")
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise KunError(f"{path}:{number}: invalid JSON ({error.msg}); one object per line") from None
-        if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
-            raise KunError(f"{path}:{number}: expected an object with a non-empty \"prompt\" string")
-        rows.append({"id": str(row.get("id", number)), "category": str(row.get("category", "")), "prompt": row["prompt"]})
+    for where, row in iter_records(path, "jsonl"):
+        if not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
+            raise KunError(f"{where}: expected an object with a non-empty \"prompt\" string")
+        rows.append({"id": str(row.get("id", len(rows) + 1)), "category": str(row.get("category", "")), "prompt": row["prompt"]})
     if not rows:
         raise KunError(f"{path}: no judge prompts; add lines {{\"id\", \"category\", \"prompt\"}}")
     return rows

@@ -62,7 +62,7 @@ def iter_jsonl(path: Path, report: ReadReport | None) -> Iterator[tuple[int, dic
             if not raw.strip():
                 continue
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if line_number == 1 else "utf-8")  # tolerate a BOM
             except UnicodeDecodeError as error:
                 where = f"{path}:{line_number}"
                 if report is None:

@@ -324,3 +324,15 @@ def test_judge_logprob_mode_gives_a_verdict_for_every_pair(tmp_path):
     assert result["judged"] == 3 and result["unparsable"] == 0
     assert result["wins"] + result["ties"] + result["losses"] == 3
     assert all(item["verdict_a_first"] in ("1", "2", "tie") for item in result["items"])
+
+
+def test_judge_prompts_bad_lines_name_file_and_line(tmp_path):
+    path = tmp_path / "prompts.jsonl"
+    path.write_text('\ufeff{"id": "a", "prompt": "你好"}\n{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(KunError, match=r"prompts.jsonl:2: expected an object with a non-empty"):
+        load_judge_prompts(path)
+    path.write_text('{"id": "a", "prompt": "你好"}\n{broken\n', encoding="utf-8")
+    with pytest.raises(KunError, match=r"prompts.jsonl:2: malformed JSON"):
+        load_judge_prompts(path)
+    path.write_text('\ufeff{"prompt": "你好"}\n', encoding="utf-8")
+    assert load_judge_prompts(path) == [{"id": "1", "category": "", "prompt": "你好"}]
