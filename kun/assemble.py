@@ -63,8 +63,7 @@ def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFra
     kept = result.kept.with_columns(
         pl.struct("instruction", "output").map_elements(lambda row: _pair_key(row["instruction"], row["output"]), return_dtype=pl.String).alias("_pair")
     )
-    first = kept.with_row_index("_row").group_by("_pair", maintain_order=True).agg(pl.col("_row").min()).get_column("_row")
-    is_first = kept.with_row_index("_row").get_column("_row").is_in(first.implode())
+    is_first = kept.get_column("_pair").is_first_distinct()
     duplicates = kept.filter(~is_first).drop("_pair").with_columns(pl.lit("duplicate_pair").alias("reason"))
     final = kept.filter(is_first).drop("_pair")
     final = final.with_columns(pl.col("candidate_id").alias("id")).select(

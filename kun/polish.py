@@ -19,7 +19,7 @@ from kun import prompts
 from kun.label import truncate_to_tokens
 from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams
-from kun.records import CANDIDATE_SCHEMA, POLISH_COLUMNS, SCORE_COLUMNS, require_columns
+from kun.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 
 
 @dataclass
@@ -71,5 +71,3 @@ def polish(kept: pl.DataFrame, params: PolishParams, llm: LLM) -> tuple[pl.DataF
     }
     return polished, metrics
 
-
-__all__ = ["PolishParams", "polish", "build_messages", "POLISH_COLUMNS"]
