@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--ngram", type=int, default=5)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--baseline-docs", type=int, default=0, help="Run the slow baseline on only the first N docs (0: all).")
+    parser.add_argument("--ray", action="store_true", help="Also run engine=ray (a local Ray, or the cluster in RAY_ADDRESS) and check it matches.")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -82,6 +83,20 @@ def main() -> None:
     kun_rate = len(texts) / kun_seconds
     print(f"kun:      {kun_rate:9.1f} docs/s  ({kun_seconds:.1f}s, bands={result.metrics['bands']} rows={result.metrics['rows']}, "
           f"workers={result.metrics['workers']})  precision={kun_precision:.4f} recall@J>=0.75={kun_recall:.4f}  phases={result.metrics['phase_seconds']}")
+
+    if args.ray:
+        from kun.engine import init_ray
+
+        started = time.perf_counter()
+        init_ray()
+        startup = time.perf_counter() - started
+        ray_params = DedupParams(threshold=args.threshold, num_perm=args.num_perm, ngram=args.ngram, engine="ray")
+        started = time.perf_counter()
+        distributed = deduplicate(frame, ray_params)
+        ray_seconds = time.perf_counter() - started
+        same = distributed.kept.equals(result.kept) and distributed.clusters.equals(result.clusters)
+        print(f"kun ray:  {len(texts) / ray_seconds:9.1f} docs/s  ({ray_seconds:.1f}s after {startup:.1f}s Ray start, partitions={distributed.metrics['workers']}, "
+              f"star rounds={distributed.metrics['star_rounds']})  identical to local: {same}  phases={distributed.metrics['phase_seconds']}")
 
     n_base = args.baseline_docs or len(texts)
     started = time.perf_counter()

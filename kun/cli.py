@@ -50,10 +50,12 @@ def main() -> None:
 @click.option("--rows", default=0, show_default=True, type=click.IntRange(min=0), help="LSH rows per band (set with --bands).")
 @click.option("--verify", default="exact", show_default=True, type=click.Choice(["exact", "minhash", "none"]), help="Check LSH candidates by exact n-gram Jaccard, by signature estimate, or not at all.")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0), help="Processes for signatures (0: all cores).")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "ray"]), help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).")
+@click.option("--partitions", default=0, show_default=True, type=click.IntRange(min=0), help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).")
 @click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, kind) for every input row (.jsonl or .parquet).")
 @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed or non-UTF-8 JSONL lines (counted in --metrics) instead of failing.")
 @click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts and timings as JSON here.")
-def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, clusters_path, skip_bad_lines, metrics_path):
+def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, engine, partitions, clusters_path, skip_bad_lines, metrics_path):
     """Remove exact and near-duplicate records from INPUT, writing OUTPUT.
 
     INPUT and OUTPUT are .jsonl or .parquet (by extension). Exact duplicates (same text up to
@@ -78,7 +80,7 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     frame = read_table(input_path, skip_bad_lines=skip_bad_lines, report=report)
     if frame.height == 0:
         raise KunError(f"{input_path}: no records; check that the file is not empty")
-    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, text_field=text_field, id_field=id_field)
+    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, engine=engine, partitions=partitions, text_field=text_field, id_field=id_field)
     try:
         result = deduplicate(frame, params, progress=phase_reporter())
     except KunError as error:

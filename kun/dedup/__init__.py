@@ -11,6 +11,8 @@ out on its own):
    (or, with verify="minhash", the signature estimate) reaches the threshold;
 5. clusters: union-find over the edges; the first member of each cluster in input order
    survives (kun.dedup.cluster).
+
+With `engine="ray"` phases 2-5 run on Ray Data (kun.dedup.distributed) with the same results.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import polars as pl
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
 from kun.dedup.minhash import default_workers, jaccard, shingle_set, signatures
+from kun.engine import Engine
 from kun.errors import KunError
 from kun.params import require
 
@@ -45,6 +48,8 @@ class DedupParams:
     false_negative_weight: float | None = None
     verify: Verify = "exact"
     workers: int = 0  # 0: all available cores
+    engine: Engine = "local"  # local: this machine; ray: Ray Data on the cluster named by RAY_ADDRESS
+    partitions: int = 0  # ray: blocks and hash partitions per phase; 0 = 4 per cluster CPU
     text_field: str = "text"
     id_field: str = "id"
 
@@ -55,6 +60,7 @@ class DedupParams:
         require((self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither")
         require(self.bands * self.rows <= self.num_perm, f"{section}.bands", "bands * rows must not exceed num_perm")
         require(self.workers >= 0, f"{section}.workers", "must be >= 0")
+        require(self.partitions >= 0, f"{section}.partitions", "must be >= 0")
         if self.false_negative_weight is not None:
             require(0.0 < self.false_negative_weight < 1.0, f"{section}.false_negative_weight", "must be in (0, 1)")
 
@@ -100,6 +106,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
     union = UnionFind(total)
     first_of: dict[bytes, int] = {}
     unique_rows: list[int] = []
+    exact_edges: list[tuple[int, int]] = []
     for row, text in enumerate(texts):
         key = _exact_key(text)
         first = first_of.setdefault(key, row)
@@ -107,55 +114,30 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
             unique_rows.append(row)
         else:
             union.union(first, row)
+            exact_edges.append((first, row))
     exact_duplicates = total - len(unique_rows)
     timings["exact"] = time.perf_counter() - phase
 
-    # 2. signatures
-    phase = time.perf_counter()
-    unique_texts = [texts[row] for row in unique_rows]
-    workers = params.workers or default_workers()
-    done = 0
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress("signatures", done, len(unique_texts))
-
-    sigs = signatures(unique_texts, params.ngram, params.num_perm, params.seed, workers, advance)
-    timings["signatures"] = time.perf_counter() - phase
-
-    # 3. buckets
-    phase = time.perf_counter()
+    # 2-4. signatures, buckets, verify; 5. clusters
     bands, rows = params.bands_and_rows()
-    pairs = candidate_pairs(band_keys(sigs, bands, rows))
-    timings["buckets"] = time.perf_counter() - phase
+    if params.engine == "ray":
+        from kun.dedup.distributed import connected_components, near_duplicate_edges
+        from kun.engine import cluster_cpus
 
-    # 4. verify
-    phase = time.perf_counter()
-    shingle_cache: dict[int, np.ndarray] = {}
-
-    def shingles_of(index: int) -> np.ndarray:
-        if index not in shingle_cache:
-            shingle_cache[index] = shingle_set(unique_texts[index], params.ngram)
-        return shingle_cache[index]
-
-    edges = 0
-    for left, right in pairs.tolist():
-        if params.verify == "exact":
-            similar = jaccard(shingles_of(left), shingles_of(right)) >= params.threshold
-        elif params.verify == "minhash":
-            similar = float(np.mean(sigs[left] == sigs[right])) >= params.threshold
-        else:
-            similar = True
-        if similar:
-            edges += 1
-            union.union(unique_rows[left], unique_rows[right])
-    timings["verify"] = time.perf_counter() - phase
-
-    # 5. clusters
-    phase = time.perf_counter()
-    roots = union.roots()
+        partitions = params.partitions or 4 * cluster_cpus()
+        unique_texts = [texts[row] for row in unique_rows]
+        edges, counts, ray_timings = near_duplicate_edges(unique_texts, params, bands, rows, partitions)
+        timings.update(ray_timings)
+        candidate_count, edges_count = counts["candidate_pairs"], counts["verified_edges"]
+        phase = time.perf_counter()
+        exact_array = np.array(exact_edges, dtype=np.int64).reshape(-1, 2)
+        roots, star_rounds = connected_components(edges, exact_array, np.asarray(unique_rows, dtype=np.int64), total, partitions)
+        workers = partitions
+    else:
+        candidate_count, edges_count, workers = _near_duplicates_local(texts, unique_rows, union, params, bands, rows, timings, progress)
+        phase = time.perf_counter()
+        roots = union.roots()
+        star_rounds = 0
     keep_mask = roots == np.arange(total)
     kept = frame.filter(pl.Series(keep_mask))
     if params.id_field in frame.columns:
@@ -188,11 +170,59 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         "dedup_rate": round((total - kept.height) / total, 6) if total else 0.0,
         "bands": bands,
         "rows": rows,
-        "candidate_pairs": int(len(pairs)),
-        "verified_edges": edges,
+        "candidate_pairs": int(candidate_count),
+        "verified_edges": int(edges_count),
+        "engine": params.engine,
         "workers": workers,
+        "star_rounds": star_rounds,
         "seconds": round(seconds, 3),
         "docs_per_second": round(total / seconds, 1) if seconds > 0 else 0.0,
         "phase_seconds": {name: round(value, 3) for name, value in timings.items()},
     }
     return DedupResult(kept, clusters, metrics)
+
+
+def _near_duplicates_local(texts: list[str], unique_rows: list[int], union: UnionFind, params: DedupParams, bands: int, rows: int, timings: dict[str, float], progress) -> tuple[int, int, int]:
+    """Phases 2-4 on this machine; unions verified pairs into `union`. (candidate pairs, edges, workers)."""
+    # 2. signatures
+    phase = time.perf_counter()
+    unique_texts = [texts[row] for row in unique_rows]
+    workers = params.workers or default_workers()
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress("signatures", done, len(unique_texts))
+
+    sigs = signatures(unique_texts, params.ngram, params.num_perm, params.seed, workers, advance)
+    timings["signatures"] = time.perf_counter() - phase
+
+    # 3. buckets
+    phase = time.perf_counter()
+    pairs = candidate_pairs(band_keys(sigs, bands, rows))
+    timings["buckets"] = time.perf_counter() - phase
+
+    # 4. verify
+    phase = time.perf_counter()
+    shingle_cache: dict[int, np.ndarray] = {}
+
+    def shingles_of(index: int) -> np.ndarray:
+        if index not in shingle_cache:
+            shingle_cache[index] = shingle_set(unique_texts[index], params.ngram)
+        return shingle_cache[index]
+
+    edges = 0
+    for left, right in pairs.tolist():
+        if params.verify == "exact":
+            similar = jaccard(shingles_of(left), shingles_of(right)) >= params.threshold
+        elif params.verify == "minhash":
+            similar = float(np.mean(sigs[left] == sigs[right])) >= params.threshold
+        else:
+            similar = True
+        if similar:
+            edges += 1
+            union.union(unique_rows[left], unique_rows[right])
+    timings["verify"] = time.perf_counter() - phase
+    return len(pairs), edges, workers

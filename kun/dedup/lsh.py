@@ -51,30 +51,40 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def candidate_pairs(keys: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, of documents sharing a bucket in any band; shape (n, 2), sorted, unique.
+def bucket_edges(keys: list[np.ndarray], members: np.ndarray) -> np.ndarray:
+    """Edges within buckets: rows sharing every array of `keys` form a bucket of `members`.
 
-    A bucket with members m0 < m1 < ... < mk (input order) contributes the star (m0, mi) and the
-    chain (mi, mi+1) edges: linear in the bucket size, enough to connect the whole bucket for
+    A bucket with members m0 < m1 < ... < mk contributes the star (m0, mi) and the chain
+    (mi, mi+1) edges: linear in the bucket size, enough to connect the whole bucket for
     clustering, and the chain still offers each member its nearest neighbour in input order when
-    verification rejects a star edge.
+    verification rejects a star edge. Shape (n, 2), not deduplicated.
     """
-    found = []
-    n_docs = keys.shape[0]
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
-        # Sort by (key, document) so members of a bucket are adjacent and in input order.
-        order = np.lexsort((np.arange(n_docs), column))
-        sorted_keys = column[order]
-        same_as_previous = np.r_[False, sorted_keys[1:] == sorted_keys[:-1]]
-        if not same_as_previous.any():
-            continue
-        bucket_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(n_docs)))
-        members = np.flatnonzero(same_as_previous)
-        firsts = order[bucket_start[members]]
-        found.append(np.stack([firsts, order[members]], axis=1))
-        chained = members[bucket_start[members] != members - 1]
-        found.append(np.stack([order[chained - 1], order[chained]], axis=1))
+    count = len(members)
+    if count == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    members = np.asarray(members, dtype=np.int64)
+    # Sort by (keys..., member) so a bucket's members are adjacent and in input order.
+    order = np.lexsort((members, *reversed(keys)))
+    same_as_previous = np.ones(count, dtype=bool)
+    same_as_previous[0] = False
+    for key in keys:
+        sorted_key = np.asarray(key)[order]
+        same_as_previous[1:] &= sorted_key[1:] == sorted_key[:-1]
+    if not same_as_previous.any():
+        return np.empty((0, 2), dtype=np.int64)
+    bucket_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(count)))
+    positions = np.flatnonzero(same_as_previous)
+    star = np.stack([members[order[bucket_start[positions]]], members[order[positions]]], axis=1)
+    chained = positions[bucket_start[positions] != positions - 1]
+    chain = np.stack([members[order[chained - 1]], members[order[chained]]], axis=1)
+    return np.concatenate([star, chain])
+
+
+def candidate_pairs(keys: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, of documents sharing a bucket in any band; shape (n, 2), sorted, unique."""
+    documents = np.arange(keys.shape[0], dtype=np.int64)
+    found = [bucket_edges([keys[:, band]], documents) for band in range(keys.shape[1])]
+    found = [edges for edges in found if len(edges)]
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found).astype(np.int64), axis=0)
+    return np.unique(np.concatenate(found), axis=0)

@@ -3,7 +3,8 @@
 Stages call `load_llm(params.llm, model_path)` and then `llm.generate(...)` or
 `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
 the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
-one chunk and a rerun costs nothing. `llm.stats` counts hits, misses and backend calls for the
+one chunk and a rerun costs nothing. With `engine: ray` the chunks go to model replicas on a
+Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver. `llm.stats` counts hits, misses and backend calls for the
 stage's metrics.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
+from kun.engine import Engine
 from kun.errors import KunError
 from kun.llm.base import Backend, Prompt, SamplingParams, prompt_key
 from kun.llm.cache import RecordCache, cache_key
@@ -38,10 +40,17 @@ class LLMParams:
     max_concurrency: int = 8  # openai: requests in flight
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
-    chunk_size: int = 64  # records per cache commit
+    chunk_size: int = 64  # records per cache commit (and per task on the ray engine)
+    engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data
+    replicas: int = 1  # ray: model copies, one Ray actor each
+    cpus_per_replica: float = 1.0  # ray: CPUs reserved per replica
+    gpus_per_replica: float = 0.0  # ray: GPUs per replica (vllm: tensor_parallel_size)
 
     def validate(self, section: str) -> None:
         require(self.batch_size >= 1, f"{section}.batch_size", "must be >= 1")
+        require(self.replicas >= 1, f"{section}.replicas", "must be >= 1")
+        require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
+        require(self.gpus_per_replica >= 0, f"{section}.gpus_per_replica", "must be >= 0")
         require(self.chunk_size >= 1, f"{section}.chunk_size", "must be >= 1")
         require(self.tensor_parallel_size >= 1, f"{section}.tensor_parallel_size", "must be >= 1")
 
@@ -79,7 +88,7 @@ class LLM:
             return len(text)  # about one token per CJK character
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _cached(self, keys: list[str], compute: Callable[[list[int]], list[Any]], desc: str) -> list[Any]:
+    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -88,10 +97,10 @@ class LLM:
         todo = [index for index in missing if first_of.setdefault(keys[index], index) == index]
         self.stats["cache_hits"] += len(keys) - len(missing)
         self.stats["cache_misses"] += len(todo)
+        chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
-            for start in range(0, len(todo), self.chunk_size):
-                chunk = todo[start : start + self.chunk_size]
-                values = compute(chunk)
+            for number, values in compute(chunks):
+                chunk = chunks[number]
                 self.stats["backend_calls"] += len(chunk)
                 self.cache.put_many((keys[index], value) for index, value in zip(chunk, values))
                 for index, value in zip(chunk, values):
@@ -102,15 +111,29 @@ class LLM:
             results[index] = results[first_of[keys[index]]]
         return results
 
+    def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]]:
+        """Chunks of request indices -> (chunk number, results) as each chunk finishes."""
+
+        def run(chunks: list[list[int]]) -> Iterator[tuple[int, list[Any]]]:
+            batches = [[requests[index] for index in chunk] for chunk in chunks]
+            map_chunks = getattr(self.backend, "map_chunks", None)
+            if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
+                yield from map_chunks(method, batches, args)
+                return
+            for number, batch in enumerate(batches):
+                yield number, getattr(self.backend, method)(batch, *args)
+
+        return run
+
     def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
         fingerprint, params = self.fingerprint, sampling.key()
         keys = [cache_key(fingerprint, "generate", prompt_key(prompt), params) for prompt in prompts]
-        return self._cached(keys, lambda chunk: self.backend.generate([prompts[i] for i in chunk], sampling), desc)
+        return self._cached(keys, self._run("generate", prompts, (sampling,)), desc)
 
     def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float]:
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
-        return self._cached(keys, lambda chunk: self.backend.logprobs([pairs[i] for i in chunk]), desc)
+        return self._cached(keys, self._run("logprobs", pairs, ()), desc)
 
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1]."""
@@ -126,4 +149,8 @@ class LLM:
 def load_llm(params: LLMParams, model_path: str | Path) -> LLM:
     if params.backend == "transformers" and not Path(model_path).exists():
         raise KunError(f"{model_path}: model not found; run `dvc repro base_model` (or the training stage that makes it) or fix the model path in params.yaml")
+    if params.engine == "ray":
+        from kun.llm.ray_backend import RayBackend
+
+        return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size)
     return LLM(make_backend(params, model_path), chunk_size=params.chunk_size)

@@ -80,7 +80,12 @@ class TransformersBackend:
         self.model.eval()
         if device == "cpu":
             column_major_linear_weights(self.model)
-        self._fingerprint = f"transformers:{model_fingerprint(path)}"
+        self._fingerprint = self.fingerprint_of(model_path)
+
+    @staticmethod
+    def fingerprint_of(model_path: str | Path) -> str:
+        """The fingerprint without loading the model (the ray engine's driver needs it)."""
+        return f"transformers:{model_fingerprint(model_path)}"
 
     def fingerprint(self) -> str:
         return self._fingerprint

@@ -26,7 +26,12 @@ class VLLMBackend:
         self._vllm = vllm
         self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2)
         self.tokenizer = self.engine.get_tokenizer()
-        self._fingerprint = f"vllm:{model_fingerprint(model_path)}"
+        self._fingerprint = self.fingerprint_of(model_path)
+
+    @staticmethod
+    def fingerprint_of(model_path: str | Path) -> str:
+        """The fingerprint without loading the model (the ray engine's driver needs it)."""
+        return f"vllm:{model_fingerprint(model_path)}"
 
     def fingerprint(self) -> str:
         return self._fingerprint
