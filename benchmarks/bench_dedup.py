@@ -95,7 +95,7 @@ def main() -> None:
         distributed = deduplicate(frame, ray_params)
         ray_seconds = time.perf_counter() - started
         same = distributed.kept.equals(result.kept) and distributed.clusters.equals(result.clusters)
-        print(f"kun ray:  {len(texts) / ray_seconds:9.1f} docs/s  ({ray_seconds:.1f}s after {startup:.1f}s Ray start, partitions={distributed.metrics['workers']}, "
+        print(f"kun ray:  {len(texts) / ray_seconds:9.1f} docs/s  ({ray_seconds:.1f}s after {startup:.1f}s Ray start, partitions={distributed.metrics['partitions']}, "
               f"star rounds={distributed.metrics['star_rounds']})  identical to local: {same}  phases={distributed.metrics['phase_seconds']}")
 
     n_base = args.baseline_docs or len(texts)

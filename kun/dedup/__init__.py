@@ -120,11 +120,13 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
 
     # 2-4. signatures, buckets, verify; 5. clusters
     bands, rows = params.bands_and_rows()
-    if params.engine == "ray":
+    partitions = 0
+    if params.engine == "ray" and len(unique_rows) > 1:
         from kun.dedup.distributed import connected_components, near_duplicate_edges
         from kun.engine import cluster_cpus
 
-        partitions = params.partitions or 4 * cluster_cpus()
+        workers = cluster_cpus()
+        partitions = params.partitions or 4 * workers
         unique_texts = [texts[row] for row in unique_rows]
         edges, counts, ray_timings = near_duplicate_edges(unique_texts, params, bands, rows, partitions)
         timings.update(ray_timings)
@@ -132,8 +134,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         phase = time.perf_counter()
         exact_array = np.array(exact_edges, dtype=np.int64).reshape(-1, 2)
         roots, star_rounds = connected_components(edges, exact_array, np.asarray(unique_rows, dtype=np.int64), total, partitions)
-        workers = partitions
-    else:
+    else:  # local (and ray with nothing to compare)
         candidate_count, edges_count, workers = _near_duplicates_local(texts, unique_rows, union, params, bands, rows, timings, progress)
         phase = time.perf_counter()
         roots = union.roots()
@@ -174,6 +175,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         "verified_edges": int(edges_count),
         "engine": params.engine,
         "workers": workers,
+        "partitions": partitions,
         "star_rounds": star_rounds,
         "seconds": round(seconds, 3),
         "docs_per_second": round(total / seconds, 1) if seconds > 0 else 0.0,
