@@ -51,8 +51,12 @@ def init_ray() -> Any:
     context.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
     context.enable_progress_bars = not os.environ.get("KUN_NO_PROGRESS")
     context.print_on_execution_start = False
-    # Ray Data logs every job start and finish at INFO; kun's own progress and metrics say enough.
+    # Ray Data logs every job start and finish to the console at INFO; kun's own progress and
+    # metrics say enough. Its log file in the Ray session directory keeps everything.
     logging.getLogger("ray").setLevel(logging.WARNING)
+    for handler in logging.getLogger("ray.data").handlers:
+        if handler.name == "console":
+            handler.setLevel(logging.WARNING)
     return ray
 
 
