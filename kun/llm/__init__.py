@@ -4,13 +4,14 @@ Stages call `load_llm(params.llm, model_path)` and then `llm.generate(...)` or
 `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
 the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
 one chunk and a rerun costs nothing. With `engine: ray` the chunks go to model replicas on a
-Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver. `llm.stats` counts hits, misses and backend calls for the
-stage's metrics.
+Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
+`llm.stats` counts hits, misses and backend calls for the stage's metrics.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
@@ -98,6 +99,8 @@ class LLM:
         self.stats["cache_hits"] += len(keys) - len(missing)
         self.stats["cache_misses"] += len(todo)
         chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
+        # Requests served by each computed one (itself plus identical requests in this batch).
+        served = Counter(first_of[keys[index]] for index in missing)
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
             for number, values in compute(chunks):
                 chunk = chunks[number]
@@ -105,8 +108,7 @@ class LLM:
                 self.cache.put_many((keys[index], value) for index, value in zip(chunk, values))
                 for index, value in zip(chunk, values):
                     results[index] = value
-                done = set(chunk)
-                progress.update(sum(1 for index in missing if first_of[keys[index]] in done))
+                progress.update(sum(served[index] for index in chunk))
         for index in missing:
             results[index] = results[first_of[keys[index]]]
         return results
