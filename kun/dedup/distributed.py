@@ -178,9 +178,10 @@ def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows:
     phase = time.perf_counter()
     texts = pa.array(unique_texts, type=pa.large_string())
     table = pa.table({"uid": np.arange(len(unique_texts), dtype=np.int64), "text": texts})
+    step = -(-table.num_rows // partitions)
+    blocks = [table.slice(start, step) for start in range(0, table.num_rows, step)]
     signed = (
-        ray.data.from_arrow(table)
-        .repartition(partitions)
+        ray.data.from_arrow(blocks)
         .map_batches(_signature_block, batch_format="numpy", fn_kwargs={"ngram": params.ngram, "num_perm": params.num_perm, "seed": params.seed, "bands": bands, "rows": rows})
         .materialize()
     )
