@@ -167,3 +167,21 @@ def test_dvc_stage_joins_the_cluster_and_matches_local(ray_cluster, tmp_path):
     metrics = json.loads((repo / "metrics/dedup.json").read_text())
     assert metrics["engine"] == "ray" and metrics["near_duplicates"] >= 1
     assert pl.read_parquet(repo / "data/interim/dedup_clusters.parquet").equals(local)
+
+
+def test_cli_dedup_engine_ray(ray_cluster, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    source = tmp_path / "in.jsonl"
+    corpus_with_chains().head(300).write_ndjson(source)
+    runner = CliRunner()
+    for engine in ("local", "ray"):
+        result = runner.invoke(main, ["dedup", str(source), str(tmp_path / f"{engine}.jsonl"), "--threshold", "0.6", "--engine", engine, "--metrics", str(tmp_path / f"{engine}.json")])
+        assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "ray.json").read_text())["engine"] == "ray"
+    assert json.loads((tmp_path / "local.json").read_text())["near_duplicates"] > 0
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
