@@ -4,7 +4,7 @@ import pytest
 
 from kun.dedup import DedupParams, deduplicate
 from kun.dedup.cluster import UnionFind
-from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
+from kun.dedup.lsh import candidate_pairs, optimal_bands
 from kun.dedup.minhash import jaccard, shingle_set, signatures
 from kun.synthetic import edit, ngram_jaccard, planted_corpus, random_document
 

@@ -1,6 +1,5 @@
 """label -> score -> filter -> polish -> assemble on a 10-segment fixture, parsers and templates."""
 
-import json
 
 import polars as pl
 import pytest

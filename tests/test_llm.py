@@ -2,7 +2,6 @@
 
 import math
 
-import polars as pl
 import pytest
 
 from fake_backend import CrashError, FakeBackend

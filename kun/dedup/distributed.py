@@ -171,8 +171,8 @@ def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows:
 
     from kun.engine import init_ray
 
-    ray = init_ray()
-    import ray.data
+    init_ray()
+    import ray.data  # binds `ray` too
 
     timings: dict[str, float] = {}
     phase = time.perf_counter()
@@ -220,8 +220,8 @@ def connected_components(near_edges: Any, exact_edges: np.ndarray, unique_rows: 
     """
     from kun.engine import init_ray
 
-    ray = init_ray()
-    import ray.data
+    init_ray()
+    import ray.data  # binds `ray` too
 
     rows_ref = [ray.put(unique_rows.astype(np.int64))]
     graph = near_edges.map_batches(_to_rows, batch_format="numpy", fn_kwargs={"shared": rows_ref})
