@@ -1,4 +1,4 @@
-"""DVC stage `evaluate`: models/base + models/final -> metrics/eval.json, metrics/metrics.json."""
+"""DVC stage `evaluate`: models/final against models/base -> metrics/eval.json, data/processed/judge_comparison.jsonl."""
 
 import sys
 
@@ -9,7 +9,6 @@ from kun.evaluate import EvaluateParams, run_evaluation
 from kun.io import write_table
 from kun.metrics import write_json
 from kun.pipeline import read_input, stage_params
-from kun.report import collect
 from kun.seed import read_seed
 
 if __name__ == "__main__":
@@ -22,4 +21,3 @@ if __name__ == "__main__":
         metrics, items = run_evaluation(params, llm_params, train_texts, log=lambda line: print(line, file=sys.stderr))
         write_table(pl.DataFrame(items), "data/processed/judge_comparison.jsonl")
         write_json("metrics/eval.json", metrics)
-        write_json("metrics/metrics.json", collect("metrics"))

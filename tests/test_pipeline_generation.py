@@ -10,7 +10,7 @@ import polars as pl
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, update_params
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate"}
+GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
 TINY_TRAINING = {"max_steps": 2, "batch_size": 2, "max_seq_len": 128, "save_steps": 0, "epochs": 1.0}
 
 
@@ -73,9 +73,15 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     second = dvc(repo, "repro")
     assert ran_stages(second) == set()
 
+    # A dedup rerun with the same survivors changes only its timing figures: the report and the
+    # funnel follow, the models and the evaluation do not.
+    assert ran_stages(dvc(repo, "repro", "--force", "--single-item", "dedup")) == {"dedup"}
+    assert ran_stages(dvc(repo, "repro")) <= {"assemble", "report"}
+    commit(repo, "dedup rerun")
+
     experiment = dvc(repo, "exp", "run", "-S", "filter.min_score=0.7")
     ran = ran_stages(experiment)
-    assert "filter" in ran and ran <= {"filter", "polish", "assemble", "finetune", "evaluate"}
+    assert "filter" in ran and ran <= {"filter", "polish", "assemble", "finetune", "evaluate", "report"}
     assert not ran & {"ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score", "iterate@1"}
     iteration = json.loads((repo / "metrics/iterate_1.json").read_text())
     assert iteration["curated_pairs"] > 0 and iteration["train"]["steps"] == 2

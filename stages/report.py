@@ -1,0 +1,13 @@
+"""DVC stage `report`: every stage's metrics -> metrics/metrics.json (flat key figures).
+
+Its own stage, so the expensive evaluate stage depends only on the models and data it scores,
+not on timing fields in other stages' metrics.
+"""
+
+from kun.errors import exit_on_user_error
+from kun.metrics import write_json
+from kun.report import collect
+
+if __name__ == "__main__":
+    with exit_on_user_error():
+        write_json("metrics/metrics.json", collect("metrics"))
