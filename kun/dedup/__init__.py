@@ -27,7 +27,7 @@ import polars as pl
 
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
-from kun.dedup.minhash import default_workers, jaccard, shingle_set, signatures
+from kun.dedup.minhash import default_workers, signatures, verified
 from kun.engine import Engine
 from kun.errors import KunError
 from kun.params import require
@@ -120,6 +120,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
 
     # 2-4. signatures, buckets, verify; 5. clusters
     bands, rows = params.bands_and_rows()
+    unique_texts = [texts[row] for row in unique_rows]
     partitions = 0
     if params.engine == "ray" and len(unique_rows) > 1:
         from kun.dedup.distributed import connected_components, near_duplicate_edges
@@ -127,7 +128,6 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
 
         workers = cluster_cpus()
         partitions = params.partitions or 4 * workers
-        unique_texts = [texts[row] for row in unique_rows]
         edges, counts, ray_timings = near_duplicate_edges(unique_texts, params, bands, rows, partitions)
         timings.update(ray_timings)
         candidate_count, edges_count = counts["candidate_pairs"], counts["verified_edges"]
@@ -135,7 +135,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         exact_array = np.array(exact_edges, dtype=np.int64).reshape(-1, 2)
         roots, star_rounds = connected_components(edges, exact_array, np.asarray(unique_rows, dtype=np.int64), total, partitions)
     else:  # local (and ray with nothing to compare)
-        candidate_count, edges_count, workers = _near_duplicates_local(texts, unique_rows, union, params, bands, rows, timings, progress)
+        candidate_count, edges_count, workers = _near_duplicates_local(unique_texts, unique_rows, union, params, bands, rows, timings, progress)
         phase = time.perf_counter()
         roots = union.roots()
         star_rounds = 0
@@ -184,11 +184,10 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
     return DedupResult(kept, clusters, metrics)
 
 
-def _near_duplicates_local(texts: list[str], unique_rows: list[int], union: UnionFind, params: DedupParams, bands: int, rows: int, timings: dict[str, float], progress) -> tuple[int, int, int]:
+def _near_duplicates_local(unique_texts: list[str], unique_rows: list[int], union: UnionFind, params: DedupParams, bands: int, rows: int, timings: dict[str, float], progress) -> tuple[int, int, int]:
     """Phases 2-4 on this machine; unions verified pairs into `union`. (candidate pairs, edges, workers)."""
     # 2. signatures
     phase = time.perf_counter()
-    unique_texts = [texts[row] for row in unique_rows]
     workers = params.workers or default_workers()
     done = 0
 
@@ -208,23 +207,8 @@ def _near_duplicates_local(texts: list[str], unique_rows: list[int], union: Unio
 
     # 4. verify
     phase = time.perf_counter()
-    shingle_cache: dict[int, np.ndarray] = {}
-
-    def shingles_of(index: int) -> np.ndarray:
-        if index not in shingle_cache:
-            shingle_cache[index] = shingle_set(unique_texts[index], params.ngram)
-        return shingle_cache[index]
-
-    edges = 0
-    for left, right in pairs.tolist():
-        if params.verify == "exact":
-            similar = jaccard(shingles_of(left), shingles_of(right)) >= params.threshold
-        elif params.verify == "minhash":
-            similar = float(np.mean(sigs[left] == sigs[right])) >= params.threshold
-        else:
-            similar = True
-        if similar:
-            edges += 1
-            union.union(unique_rows[left], unique_rows[right])
+    edges = pairs[verified(pairs, params.verify, params.threshold, params.ngram, unique_texts.__getitem__, sigs)]
+    for left, right in edges.tolist():
+        union.union(unique_rows[left], unique_rows[right])
     timings["verify"] = time.perf_counter() - phase
-    return len(pairs), edges, workers
+    return len(pairs), len(edges), workers

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from kun.dedup.lsh import band_keys, bucket_edges
-from kun.dedup.minhash import _signature_batch, jaccard, shingle_set
+from kun.dedup.minhash import _signature_batch, verified
 from kun.errors import KunError
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -76,18 +76,16 @@ def _unique_pairs(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def _verify_block(batch: dict[str, np.ndarray], shared: list, method: str, ngram: int, threshold: float) -> dict[str, np.ndarray]:
     import ray
 
-    left, right = batch["left"].astype(np.int64), batch["right"].astype(np.int64)
+    pairs = np.stack([batch["left"], batch["right"]], axis=1).astype(np.int64)
+    text_of, sigs = None, None
     if method == "exact":
         texts = ray.get(shared[0])
-        needed = np.unique(np.r_[left, right])
-        shingles = {int(uid): shingle_set(text, ngram) for uid, text in zip(needed, texts.take(needed).to_pylist())}
-        keep = np.array([jaccard(shingles[a], shingles[b]) >= threshold for a, b in zip(left.tolist(), right.tolist())], dtype=bool)
+        needed = np.unique(pairs)
+        text_of = dict(zip(needed.tolist(), texts.take(needed).to_pylist())).__getitem__
     elif method == "minhash":
         sigs = ray.get(shared[0])
-        keep = np.mean(sigs[left] == sigs[right], axis=1) >= threshold if len(left) else np.zeros(0, dtype=bool)
-    else:
-        keep = np.ones(len(left), dtype=bool)
-    return {"left": left[keep], "right": right[keep]}
+    keep = verified(pairs, method, threshold, ngram, text_of, sigs)
+    return {"left": pairs[keep, 0], "right": pairs[keep, 1]}
 
 
 def _to_rows(batch: dict[str, np.ndarray], shared: list) -> dict[str, np.ndarray]:

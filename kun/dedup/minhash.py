@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
 
 import numpy as np
 
@@ -145,3 +146,24 @@ def jaccard(left: np.ndarray, right: np.ndarray) -> float:
         return 1.0
     shared = len(np.intersect1d(left, right, assume_unique=True))
     return shared / (len(left) + len(right) - shared)
+
+
+def verified(pairs: np.ndarray, method: str, threshold: float, ngram: int, text_of: Callable[[int], str] | None = None, sigs: np.ndarray | None = None) -> np.ndarray:
+    """Which candidate pairs (n, 2) are duplicates: a boolean mask.
+
+    `exact`: the n-gram Jaccard of the two texts (`text_of(index)`) reaches `threshold`;
+    `minhash`: the share of equal signature values (`sigs`) does; `none`: every pair is kept.
+    """
+    if method == "none" or not len(pairs):
+        return np.ones(len(pairs), dtype=bool)
+    if method == "minhash":
+        # In blocks, so millions of pairs never gather two full (pairs x num_perm) copies at once.
+        return np.concatenate([np.mean(sigs[block[:, 0]] == sigs[block[:, 1]], axis=1) >= threshold for block in np.array_split(pairs, -(-len(pairs) // 65536))])
+    shingles: dict[int, np.ndarray] = {}
+
+    def shingles_of(index: int) -> np.ndarray:
+        if index not in shingles:
+            shingles[index] = shingle_set(text_of(index), ngram)
+        return shingles[index]
+
+    return np.fromiter((jaccard(shingles_of(left), shingles_of(right)) >= threshold for left, right in pairs.tolist()), dtype=bool, count=len(pairs))

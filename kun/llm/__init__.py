@@ -117,13 +117,12 @@ class LLM:
         """Chunks of request indices -> (chunk number, results) as each chunk finishes."""
 
         def run(chunks: list[list[int]]) -> Iterator[tuple[int, list[Any]]]:
-            batches = [[requests[index] for index in chunk] for chunk in chunks]
             map_chunks = getattr(self.backend, "map_chunks", None)
             if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
-                yield from map_chunks(method, batches, args)
+                yield from map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args)
                 return
-            for number, batch in enumerate(batches):
-                yield number, getattr(self.backend, method)(batch, *args)
+            for number, chunk in enumerate(chunks):
+                yield number, getattr(self.backend, method)([requests[index] for index in chunk], *args)
 
         return run
 
