@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Any, Literal
 
 from kun.errors import KunError
@@ -30,6 +31,18 @@ def import_ray() -> Any:
     return ray
 
 
+def _check_reachable(address: str) -> None:
+    """Fail in seconds with one line when RAY_ADDRESS names a host:port nobody listens on
+    (ray.init would retry for minutes). `auto`, `local` and other forms are left to Ray."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as error:
+        raise KunError(f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({error}); start it with `ray start --head` or unset RAY_ADDRESS for a local Ray") from None
+
+
 def init_ray() -> Any:
     """Connect to the cluster named by RAY_ADDRESS, or start a private local one; return `ray`.
 
@@ -40,6 +53,8 @@ def init_ray() -> Any:
     ray = import_ray()
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS") or None
+        if address:
+            _check_reachable(address)
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
         except ConnectionError as error:

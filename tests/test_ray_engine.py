@@ -185,3 +185,16 @@ def test_cli_dedup_engine_ray(ray_cluster, tmp_path):
     assert json.loads((tmp_path / "ray.json").read_text())["engine"] == "ray"
     assert json.loads((tmp_path / "local.json").read_text())["near_duplicates"] > 0
     assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
+def test_unreachable_ray_address_is_one_clear_line():
+    import socket
+
+    from kun.engine import _check_reachable
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(KunError, match=rf"cannot reach the Ray cluster at RAY_ADDRESS=127\.0\.0\.1:{port} .*ray start --head"):
+        _check_reachable(f"127.0.0.1:{port}")
+    _check_reachable("auto")  # Ray's own forms are left to Ray
