@@ -1,9 +1,12 @@
 """Assemble: output rule filters, exact dedup of pairs, the final dataset and its card.
 
-Rules on the polished answer (first failing rule names the reason): empty_answer,
-answer_too_short (< min_answer_chars), answer_too_long, answer_refusal_or_meta (answers with
-作为一个AI…/根据资料…/知识库/抱歉…, configurable), catastrophic_repetition (share of repeated
-character 10-grams), then duplicate_pair (same instruction and output as an earlier row).
+Rules on the polished answer, by default the authors' (first failing rule names the reason):
+empty_answer, answer_too_short (< min_answer_chars, paper: 20), answer_too_long,
+answer_refusal_or_meta (answers containing any of `answer_meta_keywords`; the authors' list
+作为 / 根据 / 知识库 / 2023 / 抱歉 by default, NARROW_META_KEYWORDS for a list that only catches
+AI self-reference and source talk), opens_with_repetition (the answer opens with a unit repeated
+`opening_repeat_min` times), catastrophic_repetition (share of repeated character 10-grams),
+then duplicate_pair (same instruction and output as an earlier row).
 Writes the dataset as JSONL (instruction, output, id, source, score) and Parquet (plus
 provenance: segment id, raw segment, models, prompt versions), a dataset card, and the funnel
 segments -> unique -> candidates -> kept after score -> polished -> final in metrics/data.json.
@@ -22,20 +25,25 @@ from kun import filters
 from kun.params import require
 from kun.records import DATASET_COLUMNS, POLISH_COLUMNS, require_columns
 
-ANSWER_META_KEYWORDS = ["作为一个", "作为一名", "作为AI", "作为人工智能", "作为语言模型", "根据资料", "根据材料", "根据文章", "根据上文", "根据提供", "根据以上", "根据已知", "知识库", "抱歉", "对不起，我", "无法回答", "资料中", "<资料>", "</资料>"]
+# The authors' output rule: answers containing any of these are dropped.
+ANSWER_META_KEYWORDS = ["作为", "根据", "知识库", "2023", "抱歉"]
+# A narrower list (kun before following the authors): AI self-reference, refusals and talk about the material.
+NARROW_META_KEYWORDS = ["作为一个", "作为一名", "作为AI", "作为人工智能", "作为语言模型", "根据资料", "根据材料", "根据文章", "根据上文", "根据提供", "根据以上", "根据已知", "知识库", "抱歉", "对不起，我", "无法回答", "资料中", "<资料>", "</资料>"]
 
 
 @dataclass
 class AssembleParams:
-    min_answer_chars: int = 20
+    min_answer_chars: int = 20  # the authors drop answers under 20 characters
     max_answer_chars: int = 4000
     answer_meta_keywords: list[str] = field(default_factory=lambda: list(ANSWER_META_KEYWORDS))
+    opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
     max_repeated_ngram_ratio: float = 0.5  # catastrophic repetition: share of repeated 10-grams
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
         require(0 <= self.min_answer_chars <= self.max_answer_chars, f"{section}.min_answer_chars", "must be between 0 and max_answer_chars")
         require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
+        require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
 
 
 def _pair_key(instruction: str, output: str) -> str:
@@ -54,6 +62,7 @@ def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFra
             filters.min_chars(params.min_answer_chars, "answer_too_short"),
             filters.max_chars(params.max_answer_chars, "answer_too_long"),
             filters.contains_any(params.answer_meta_keywords, "answer_refusal_or_meta"),
+            filters.opens_with_repetition(params.opening_repeat_min),
             filters.max_repeated_ngram_ratio(params.max_repeated_ngram_ratio),
         ],
     )

@@ -103,18 +103,30 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
 @click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file with an `ingest` section.")
 @click.option("--output", "output_path", default="data/interim/segments.parquet", show_default=True, type=click.Path(path_type=Path), help="Segments table (.parquet or .jsonl).")
 @click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts in, out and dropped per reason here.")
-def ingest(params_path, output_path, metrics_path):
+@click.option("--tokenizer", "tokenizer_dir", type=click.Path(path_type=Path), help="Model directory whose tokenizer counts ingest.max_tokens (default: model.label_base of the params file, when it exists).")
+def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     """Normalise, segment and quality-filter the raw sources listed in params.yaml.
 
-    Paths in the sources are relative to the directory holding the params file.
+    Paths in the sources are relative to the directory holding the params file. Segments over
+    ingest.max_tokens tokens of the label model's tokenizer are dropped (reason too_long).
+
+    Example: kun ingest --params params.yaml --output segments.parquet --tokenizer models/base
     """
-    from kun.ingest import IngestParams, ingest as run_ingest
+    from kun.ingest import IngestParams, ingest as run_ingest, token_counter
     from kun.io import write_table
     from kun.metrics import write_json
+    from kun.models import ModelParams
     from kun.params import load_params, section
 
-    params = section(IngestParams, load_params(params_path), "ingest")
-    segments, _, metrics = run_ingest(params, params_path.parent)
+    raw = load_params(params_path)
+    params = section(IngestParams, raw, "ingest")
+    if tokenizer_dir is None and params.max_tokens:
+        label_base = params_path.parent / section(ModelParams, raw, "model").label_base
+        tokenizer_dir = label_base if label_base.is_dir() else None
+        if tokenizer_dir is None:
+            click.echo(f"note: {label_base} does not exist, so ingest.max_tokens is not applied; pass --tokenizer", err=True)
+    counter = token_counter(tokenizer_dir, "--tokenizer") if tokenizer_dir is not None and params.max_tokens else None
+    segments, _, metrics = run_ingest(params, params_path.parent, count_tokens=counter)
     write_table(segments, output_path)
     if metrics_path:
         write_json(metrics_path, metrics)
@@ -149,6 +161,37 @@ def base_model(output_dir, base, trust_remote_code):
     click.echo(f"saved {base} to {materialize(base, output_dir, trust_remote_code)}", err=True)
 
 
+@main.command("perplexity")
+@click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="KEPT", type=click.Path(path_type=Path))
+@click.option("--max", "max_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.max (0: no upper bound).")
+@click.option("--min", "min_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.min (0: no lower bound).")
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write dropped segments with their perplexity and reason here.")
+@PARAMS_OPTION
+@MODEL_OPTION
+@METRICS_OPTION
+def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, rejected_path, params_path, model_path, metrics_path):
+    """Perplexity gate: score each segment's perplexity under a causal LM and drop outliers.
+
+    Perplexities are cached per segment, so trying other thresholds costs no model call.
+
+    Example: kun perplexity unique.parquet clean.parquet --model models/base --max 2000
+    """
+    import dataclasses
+
+    from kun.llm import load_llm
+    from kun.perplexity import PerplexityParams, perplexity_gate
+    from kun.pipeline import read_input, stage_params
+
+    params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
+    overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
+    params = dataclasses.replace(params, **overrides)
+    params.validate("perplexity")
+    llm = load_llm(llm_params, model_path or params.model, "--model" if model_path else "perplexity.model", chat=False)
+    kept, rejected, metrics = perplexity_gate(read_input(input_path), params, llm)
+    _finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)
+
+
 @main.command("label")
 @click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="CANDIDATES", type=click.Path(path_type=Path))
@@ -160,8 +203,8 @@ def base_model(output_dir, base, trust_remote_code):
 def label_command(input_path, output_path, seed_pairs, rejected_path, params_path, model_path, metrics_path):
     """Back-translation: write the instruction each segment answers.
 
-    SEGMENTS needs the segment schema (id, source, doc_id, segment_index, text, n_chars), as
-    written by `kun ingest` / `kun dedup`.
+    SEGMENTS needs the columns id, source and text, as written by `kun ingest`, `kun dedup`
+    or `kun perplexity`. Each segment is given whole (the raw-text gate limits its length).
     """
     from kun.label import LabelParams, label
     from kun.llm import load_llm
@@ -181,7 +224,8 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
 @MODEL_OPTION
 @METRICS_OPTION
 def score_command(input_path, output_path, mode, params_path, model_path, metrics_path):
-    """Score every candidate: focused P(好) of the instruction alone, or a 1-5 pair rating."""
+    """Score every candidate: Kun's focused 好/差 verdict on the instruction alone (score.verdict:
+    logprob or sampled), or Humpback's 1-5 pair rating."""
     import dataclasses
 
     from kun.llm import load_llm
@@ -224,13 +268,14 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
 @MODEL_OPTION
 @METRICS_OPTION
 def polish_command(input_path, output_path, params_path, model_path, metrics_path):
-    """Answer polishment: answer each instruction with its segment as reference material."""
+    """Answer polishment: answer each instruction with its segment as known context
+    (`已知：{raw},请回答:{instruction}`, or the guarded template with polish.template)."""
     from kun.llm import load_llm
     from kun.pipeline import read_input, stage_params
     from kun.polish import PolishParams, polish
 
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
-    polished, metrics = polish(read_input(input_path), params, load_llm(llm_params, model_path or params.model))
+    polished, metrics = polish(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
     _finish({output_path: polished}, metrics, metrics_path)
 
 

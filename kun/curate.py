@@ -4,7 +4,7 @@ Cheap by design: label and score computed every candidate's score, so changing
 `filter.min_score` (`dvc exp run -S filter.min_score=0.7`) reruns only this stage and those after
 it. Rules on the instruction (first failing rule names the reason):
 unparsable_score, low_score, instruction_too_short / _too_long, instruction_low_cjk,
-refers_to_unseen_context (the paper's keyword list: 新闻, 材料, 图片, 链接, ...). Then, with
+refers_to_unseen_context (the authors' keyword list: 新闻, 材料, 图片, 链接, ...). Then, with
 `best_per_segment`, only each segment's highest-scoring candidate stays (not_best_for_segment).
 """
 
@@ -19,8 +19,10 @@ from kun import filters
 from kun.params import require
 from kun.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 
-# Instructions mentioning these point at material the reader cannot see (Kun, section 3.3).
-UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "根据", "简历", "简介", "文章", "摘要", "文本", "提取", "关键词", "网站", "上文", "下文", "这段", "以下内容"]
+# Instructions mentioning these point at material the reader cannot see: the authors' list.
+UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "根据", "简历", "简介", "文章", "摘要", "文本", "提取", "关键词", "网站"]
+# kun's additions (an option: filter.unseen_context_keywords = the authors' list + these).
+EXTRA_UNSEEN_CONTEXT_KEYWORDS = ["上文", "下文", "这段", "以下内容"]
 
 
 @dataclass

@@ -370,10 +370,8 @@ def _neutralise(answer: str) -> str:
 
 
 def judge_messages(question: str, answer_1: str, answer_2: str, language: str = "zh") -> Conversation:
-    return [
-        {"role": "system", "content": templates.render("judge", "system", language)},
-        {"role": "user", "content": templates.render("judge", "user", language, question=question, answer_1=_neutralise(answer_1), answer_2=_neutralise(answer_2))},
-    ]
+    # One user turn, no system message: the judge is a chat model trained without one.
+    return [{"role": "user", "content": templates.render("judge", "user", language, question=question, answer_1=_neutralise(answer_1), answer_2=_neutralise(answer_2))}]
 
 
 def parse_verdict(reply: str | None) -> tuple[Verdict | None, str | None]:
@@ -560,7 +558,7 @@ def run_evaluation(params: EvaluateParams, llm_params, train_texts: list[str], l
 
     def model(path: str) -> LLM:
         if path not in loaded:
-            loaded[path] = load_llm(llm_params, path)
+            loaded[path] = load_llm(llm_params, path, "evaluate", chat=False)
         return loaded[path]
 
     prompts = load_judge_prompts(params.judge_prompts)

@@ -101,6 +101,27 @@ def max_repeated_ngram_ratio(limit: float, n: int = 10) -> TextFilter:
     return lambda text: "repeated_ngrams" if repeated_ngram_ratio(text, n) > limit else None
 
 
+def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -> str | None:
+    """The unit an answer opens with when it repeats it `min_repeats` times back to back
+    (`好的好的好的…`, `1.1.1.`, `谢谢 谢谢 谢谢`), else None. Units of punctuation or spaces
+    alone (`……`, `——`) do not count."""
+    text = text.lstrip()
+    for size in range(1, max_unit + 1):
+        unit = text[:size]
+        if len(unit) < size or not any(char.isalnum() for char in unit):
+            continue
+        if text.startswith(unit * (min_repeats - 1) + unit.rstrip()):
+            return unit
+    return None
+
+
+def opens_with_repetition(min_repeats: int, name: str = "opens_with_repetition") -> TextFilter:
+    """The authors' output rule: drop answers that open with a repeated unit (0 = off)."""
+    if min_repeats < 2:
+        return lambda text: None
+    return lambda text: name if opening_repeated_unit(text, min_repeats) is not None else None
+
+
 # --- keywords -------------------------------------------------------------------------------
 
 

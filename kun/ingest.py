@@ -2,9 +2,12 @@
 
 Reads every source listed in `params.yaml` (`ingest.sources`), normalises each document
 (kun.text), cuts it into self-contained segments of at most `max_chars` characters and drops
-segments that fail the heuristic quality filters. Output schema (`SEGMENT_SCHEMA`): one row
-per segment with a stable content-hash `id`. Counts in, out and dropped per reason are returned
-for `metrics/ingest.json`. First step of the paper's pipeline (raw text cleaning).
+segments that fail the raw-text gate: the paper's length rule first (a segment of more than
+`max_tokens` tokens of the label model's tokenizer is dropped with reason `too_long`, never
+cut), then the heuristic quality filters. Output schema (`SEGMENT_SCHEMA`): one row per segment
+with a stable content-hash `id` and its token count. Counts in, out and dropped per reason are
+returned for `metrics/ingest.json`. First step of the paper's pipeline (raw text cleaning; the
+perplexity half of it is kun.perplexity, after dedup).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import polars as pl
 
@@ -39,7 +42,8 @@ class SourceParams:
 @dataclass
 class IngestParams:
     sources: list[SourceParams] = field(default_factory=list)
-    max_chars: int = 1024
+    max_tokens: int = 512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
+    max_chars: int = 1024  # segments pack whole paragraphs up to this many characters
     min_chars: int = 32
     min_cjk_ratio: float = 0.5
     max_repeated_line_ratio: float = 0.3
@@ -52,6 +56,7 @@ class IngestParams:
     def validate(self, section: str) -> None:
         require(bool(self.sources), f"{section}.sources", "list at least one source (name, path, format, text_field)")
         require(self.max_chars > 0, f"{section}.max_chars", "must be > 0")
+        require(self.max_tokens >= 0, f"{section}.max_tokens", "must be >= 0 (0 = no token limit)")
         require(0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars")
         for key in ("min_cjk_ratio", "max_repeated_line_ratio", "max_top_char_ratio", "max_repeated_ngram_ratio"):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
@@ -117,8 +122,26 @@ def segment_filters(params: IngestParams) -> list[filters.TextFilter]:
     ]
 
 
-def ingest(params: IngestParams, base_dir: str | Path = ".") -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
-    """Run ingest; return (segments, rejected segments, metrics)."""
+def token_counter(tokenizer_dir: str | Path, key: str = "model.label_base") -> Callable[[list[str]], list[int]]:
+    """Counts tokens of texts with the tokenizer saved in `tokenizer_dir` (no special tokens)."""
+    from transformers import AutoTokenizer
+
+    path = Path(tokenizer_dir)
+    if not path.is_dir():
+        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+    except (OSError, ValueError) as error:
+        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained") from None
+    return lambda texts: [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
+
+
+def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Callable[[list[str]], list[int]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    """Run ingest; return (segments, rejected segments, metrics).
+
+    `count_tokens` (texts -> token counts, the label model's tokenizer: see `token_counter`)
+    enables the `max_tokens` rule; without it `n_tokens` stays null and only characters count.
+    """
     base_dir = Path(base_dir).resolve()
     report = ReadReport()
     rows: list[dict[str, Any]] = []
@@ -144,8 +167,13 @@ def ingest(params: IngestParams, base_dir: str | Path = ".") -> tuple[pl.DataFra
                         "n_chars": len(segment),
                     }
                 )
-    segments = pl.DataFrame(rows, schema=SEGMENT_SCHEMA)
-    result = filters.apply_filters(segments, "text", segment_filters(params))
+    segments = pl.DataFrame(rows, schema={name: dtype for name, dtype in SEGMENT_SCHEMA.items() if name != "n_tokens"})
+    tokens = count_tokens(segments.get_column("text").to_list()) if count_tokens is not None else [None] * segments.height
+    segments = segments.with_columns(pl.Series("n_tokens", tokens, dtype=pl.Int32)).select(list(SEGMENT_SCHEMA))
+    too_long = pl.col("n_tokens") > params.max_tokens if params.max_tokens and count_tokens is not None else pl.lit(False)
+    long_rows = segments.filter(too_long).with_columns(pl.lit("too_long").alias("reason"))
+    result = filters.apply_filters(segments.filter(~too_long), "text", segment_filters(params))
+    dropped = dict(sorted({**result.dropped, **({"too_long": long_rows.height} if long_rows.height else {})}.items()))
     metrics = {
         "docs_in": docs_in,
         "docs_per_source": per_source,
@@ -153,9 +181,10 @@ def ingest(params: IngestParams, base_dir: str | Path = ".") -> tuple[pl.DataFra
         "bad_lines_skipped": report.skipped,
         "segments_before_filters": segments.height,
         "segments_out": result.kept.height,
-        "segments_dropped": result.dropped,
-        "segments_dropped_total": result.rejected.height,
+        "segments_dropped": dropped,
+        "segments_dropped_total": result.rejected.height + long_rows.height,
+        "max_tokens": params.max_tokens if count_tokens is not None else None,
     }
     if report.examples:
         metrics["bad_line_examples"] = report.examples
-    return result.kept, result.rejected, metrics
+    return result.kept, pl.concat([long_rows, result.rejected], how="vertical"), metrics

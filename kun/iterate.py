@@ -1,49 +1,68 @@
-"""Humpback-style iteration: retrain the chat model on seed + curated pairs, then re-score.
+"""Iteration (the paper's self-improving chat model; Humpback's M0 -> M1 rounds).
 
-Round k takes the scores of round k-1 (round 0 is the `score` stage), keeps each segment's best
-candidate with score >= `iterate.min_score` as a curated (instruction, segment) pair, trains a
-chat model from the base model on the seed pairs plus those (train_chat's training params), and
-re-scores every candidate with it. Each round is its own DVC stage (`iterate@k`, a `foreach` over
-`iterate.rounds`), so every round is cached; `filter.scores` names the scores the filter uses.
+Round k starts from round k-1: its scores (round 0 is the `score` stage) and the chat model
+that wrote them. Each segment's best candidate that passes the filter rules with a score of at
+least `iterate.min_score` is polished by that model, the polished answers go through the
+assemble rules, and the surviving (instruction, polished answer) pairs, at most `max_curated`
+of them, best scores first, join the seed pairs to train a new chat model from
+`model.chat_base` (train_chat's training params). That model re-scores every candidate. Each
+round is its own DVC stage (`iterate@k`, a `foreach` over `iterate.rounds`), so every round is
+cached. The last round's scores (`filter.scores`) and model (`polish.model`) make the dataset;
+the polish stage refuses a polish.model that did not write the scores it polishes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
+from kun.assemble import AssembleParams, assemble
+from kun.curate import FilterParams, curate
 from kun.errors import KunError
+from kun.llm import LLM
 from kun.params import require
+from kun.polish import PolishParams, polish
 
 
 @dataclass
 class RoundParams:
     previous: str  # scores this round starts from (data/interim/scored.parquet for round 1)
+    previous_model: str  # the chat model that wrote them (score.model for round 1)
 
 
 @dataclass
 class IterateParams:
-    rounds: dict[str, Any] = field(default_factory=dict)  # "k": {previous: scores of round k-1}; {} = no iteration (Kun)
+    rounds: dict[str, Any] = field(default_factory=dict)  # "k": {previous, previous_model}; {} = no iteration (the authors' script)
     min_score: float = 0.5  # curated pairs: best candidate per segment with at least this score
     max_curated: int = 0  # keep at most N curated pairs, highest scores first (0 = all)
 
     def validate(self, section: str) -> None:
         require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
+        require(self.max_curated >= 0, f"{section}.max_curated", "must be >= 0 (0 = all)")
         for name, round_params in self.rounds.items():
-            require(isinstance(round_params, dict) and isinstance(round_params.get("previous"), str), f"{section}.rounds.{name}", "needs `previous: <scores parquet of the round before>`")
+            require(
+                isinstance(round_params, dict) and all(isinstance(round_params.get(key), str) for key in ("previous", "previous_model")),
+                f"{section}.rounds.{name}",
+                "needs `previous: <scores parquet of the round before>` and `previous_model: <the chat model that wrote them>`",
+            )
 
 
-def curated_pairs(scored: pl.DataFrame, min_score: float, max_curated: int = 0) -> list[dict[str, str]]:
-    """Each segment's best candidate scoring at least `min_score`, as (instruction, output=segment)."""
+def curated_pairs(
+    scored: pl.DataFrame, min_score: float, max_curated: int, llm: LLM, filter_params: FilterParams, polish_params: PolishParams, assemble_params: AssembleParams
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """(instruction, polished output) pairs curated from one round's scores, and their counts."""
     if "score" not in scored.columns:
         raise KunError("iterate: the previous scores have no `score` column; point iterate.rounds.<k>.previous at a scored parquet")
-    best = (
-        scored.filter(pl.col("score") >= min_score)
-        .sort(["score", "candidate_id"], descending=[True, False])
-        .unique("segment_id", keep="first", maintain_order=True)
-    )
+    kept, _, filter_metrics = curate(scored, dataclasses.replace(filter_params, min_score=min_score, best_per_segment=True))
+    kept = kept.sort(["score", "candidate_id"], descending=[True, False])
+    polished, polish_metrics = polish(kept, polish_params, llm)
+    final, _, drops = assemble(polished, assemble_params)
+    final = final.sort(["score", "id"], descending=[True, False])
     if max_curated:
-        best = best.head(max_curated)
-    return [{"instruction": row["instruction"], "output": row["segment"]} for row in best.iter_rows(named=True)]
+        final = final.head(max_curated)
+    pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in final.iter_rows(named=True)]
+    counts = {"kept_after_score": kept.height, "polished": polished.height, "assemble_dropped": drops, "curated_pairs": len(pairs), "polish_backend_calls": polish_metrics["backend_calls"]}
+    return pairs, counts

@@ -1,10 +1,18 @@
 """Label (instruction back-translation): for each unique segment, write the instruction it answers.
 
 Paper step: the label model Myx reads a response and predicts its instruction. Modes:
-- `prompt`: the chat model, few-shot prompted with seed pairs shown backwards
-  (seed output -> seed instruction); templates kun/prompts/label.*;
-- `finetuned`: a backward model trained on reversed seed pairs (stage train_label), which
-  sees the segment alone as the user turn.
+- `finetuned` (the paper): a backward model trained on reversed seed pairs (stage train_label).
+  Its user turn, in training and at inference alike, is the authors' form: a fixed question
+  asking which instruction most likely produced the reply, followed by the raw text
+  (kun/prompts/label_backward.user.<lang>.j2, rendered by `backward_user_turn`);
+- `prompt`: an untrained chat model, few-shot prompted with seed pairs shown backwards
+  (seed output -> seed instruction); templates kun/prompts/label.*.
+
+The segment is given whole: the raw-text gate (ingest.max_tokens) already dropped long texts.
+Sampling defaults are the authors' (temperature 0.5, top_p 0.95, repetition penalty 1.2, up to
+1024 new tokens). Replies are cleaned as the authors' scripts do: cut at a run of five or more
+whitespace characters, repeated lines dropped; multi-line instructions (a task line followed by
+its material) are kept whole.
 
 Input: unique segments. Output: one row per (segment, candidate) in CANDIDATE_SCHEMA; replies
 that yield no usable instruction are rejected with a reason, never dropped silently.
@@ -23,26 +31,26 @@ from kun import prompts
 from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams
 from kun.params import require
-from kun.records import CANDIDATE_SCHEMA, SEGMENT_SCHEMA, require_columns
+from kun.records import CANDIDATE_SCHEMA, require_columns
 from kun.seed import choose_shots
-from kun.text import content_id, split_sentences
+from kun.text import content_id
 
 _PREFIX = re.compile(r"^\s*(?:指令|问题|用户指令|instruction|question)\s*[:：]\s*", re.IGNORECASE)
-_QUOTES = "\"'“”‘’「」『』《》<>"
+_QUOTES = "\"'“”‘’「」『』"
+_WHITESPACE_RUN = re.compile(r"\s{5,}")
 
 
 @dataclass
 class LabelParams:
-    mode: Literal["prompt", "finetuned"] = "prompt"
-    model: str = "models/base"  # prompt mode: the chat model; finetuned mode: models/label
+    mode: Literal["prompt", "finetuned"] = "finetuned"
+    model: str = "models/label"  # finetuned mode: models/label; prompt mode: a chat model such as models/base
     num_candidates: int = 1  # instructions sampled per segment
     num_shots: int = 3  # seed pairs shown (prompt mode)
     max_shot_chars: int = 200  # only seed outputs this short are used as shots
-    max_segment_tokens: int = 512  # longer segments are cut at a sentence end
-    temperature: float = 0.7
-    top_p: float = 0.9
-    max_new_tokens: int = 64
-    repetition_penalty: float = 1.1
+    temperature: float = 0.5  # the authors' label sampling
+    top_p: float = 0.95
+    max_new_tokens: int = 1024
+    repetition_penalty: float = 1.2
     seed: int = 0
     limit: int = 0  # label only the first N unique segments (0 = all)
     language: str = "zh"  # prompt template language
@@ -50,29 +58,17 @@ class LabelParams:
     def validate(self, section: str) -> None:
         require(self.num_candidates >= 1, f"{section}.num_candidates", "must be >= 1")
         require(self.num_candidates == 1 or self.temperature > 0, f"{section}.temperature", "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)")
-        require(self.max_segment_tokens >= 16, f"{section}.max_segment_tokens", "must be >= 16")
+        require(self.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
 
 
-def truncate_to_tokens(text: str, max_tokens: int, count_tokens) -> str:
-    """The longest prefix of whole sentences within `max_tokens` (at least the first sentence, cut by characters)."""
-    if count_tokens(text) <= max_tokens:
-        return text
-    kept = ""
-    for sentence in split_sentences(text):
-        candidate = kept + sentence
-        if count_tokens(candidate) > max_tokens:
-            break
-        kept = candidate
-    if not kept:  # a single overlong sentence: shrink by characters
-        kept = text
-        while kept and count_tokens(kept) > max_tokens:
-            kept = kept[: int(len(kept) * 0.8)]
-    return kept.strip()
+def backward_user_turn(response: str, language: str = "zh") -> str:
+    """The backward model's user turn for a response, identical in training and at inference."""
+    return prompts.render("label_backward", "user", language, response=response)
 
 
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:
     if params.mode == "finetuned":
-        return [{"role": "user", "content": segment}]
+        return [{"role": "user", "content": backward_user_turn(segment, params.language)}]
     messages: Conversation = [{"role": "system", "content": prompts.render("label", "system", params.language)}]
     for shot in shots:
         messages.append({"role": "user", "content": prompts.render("label", "user", params.language, response=shot["output"])})
@@ -81,12 +77,29 @@ def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]
     return messages
 
 
-def parse_instruction(reply: str) -> tuple[str | None, str | None]:
-    """(instruction, None) or (None, reason). Takes the first non-empty line, minus prefixes and quotes."""
-    lines = [line.strip() for line in (reply or "").splitlines() if line.strip()]
-    if not lines:
+def clean_instruction(reply: str) -> str:
+    """The authors' clean-up: cut at a run of 5+ whitespace characters, drop repeated lines,
+    drop a leading `指令：`-style prefix and quotes around the whole; keep every other line."""
+    text = _WHITESPACE_RUN.split((reply or "").strip(), maxsplit=1)[0]
+    lines, seen = [], set()
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line.strip() and line.strip() in seen:
+            continue
+        seen.add(line.strip())
+        lines.append(line)
+    text = "\n".join(lines).strip()
+    text = _PREFIX.sub("", text, count=1).strip()
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
+def parse_instruction(reply: str | None) -> tuple[str | None, str | None]:
+    """(instruction, None) or (None, reason): the cleaned reply, whole (see clean_instruction)."""
+    if reply is None or not reply.strip():
         return None, "empty_reply"
-    instruction = _PREFIX.sub("", lines[0]).strip().strip(_QUOTES).strip()
+    instruction = clean_instruction(reply)
     if len(instruction) < 2:
         return None, "empty_instruction"
     return instruction, None
@@ -95,12 +108,13 @@ def parse_instruction(reply: str) -> tuple[str | None, str | None]:
 def label(segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: list[dict[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (candidates, rejected, metrics)."""
     started = time.perf_counter()
-    require_columns(segments, SEGMENT_SCHEMA, "label input")
+    require_columns(segments, {"id": None, "source": None, "text": None}, "label input")
     if params.limit:
         segments = segments.head(params.limit)
     shots = choose_shots(seed_pairs, params.num_shots, params.max_shot_chars, params.seed) if params.mode == "prompt" else []
-    version = prompts.prompt_version("label", params.language, {"mode": params.mode, "shots": shots})
-    texts = [truncate_to_tokens(text, params.max_segment_tokens, llm.count_tokens) for text in segments.get_column("text").to_list()]
+    template = "label_backward" if params.mode == "finetuned" else "label"
+    version = prompts.prompt_version(template, params.language, {"mode": params.mode, "shots": shots})
+    texts = segments.get_column("text").to_list()
     conversations = [build_messages(text, params, shots) for text in texts]
     rows, rejected = [], []
     for index in range(params.num_candidates):

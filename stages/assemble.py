@@ -12,10 +12,11 @@ if __name__ == "__main__":
         raw = load_params()
         params = section(AssembleParams, raw, "assemble")
         final, rejected, drops = assemble(read_input("data/interim/polished.parquet"), params)
-        ingest, dedup, label, filtered, polished = (read_json(f"metrics/{name}.json") for name in ("ingest", "dedup", "label", "filter", "polish"))
+        ingest, dedup, perplexity, label, filtered, polished = (read_json(f"metrics/{name}.json") for name in ("ingest", "dedup", "perplexity", "label", "filter", "polish"))
         funnel = {
             "segments": ingest["segments_out"],
             "unique_segments": dedup["docs_out"],
+            "after_perplexity": perplexity["kept"],
             "labelled_segments": label["segments"],
             "candidates": label["candidates"],
             "kept_after_score": filtered["kept"],
@@ -25,6 +26,7 @@ if __name__ == "__main__":
         all_drops = {
             "ingest": ingest["segments_dropped"],
             "dedup": {"exact_duplicate": dedup["exact_duplicates"], "near_duplicate": dedup["near_duplicates"]},
+            "perplexity": perplexity["rejected"],
             "label": label["rejected"],
             "filter": filtered["rejected"],
             "assemble": drops,
@@ -32,7 +34,7 @@ if __name__ == "__main__":
         write_table(final.select("instruction", "output", "id", "source", "score"), "data/processed/kun.jsonl")
         write_table(final, "data/processed/kun.parquet")
         write_table(rejected, "data/interim/assemble_rejected.parquet")
-        card_params = {f"{name}": raw.get(name) for name in ("ingest", "dedup", "label", "score", "filter", "polish", "assemble")}
+        card_params = {f"{name}": raw.get(name) for name in ("ingest", "dedup", "perplexity", "label", "score", "filter", "polish", "assemble")}
         card_params["ingest"] = {k: v for k, v in (card_params["ingest"] or {}).items() if k != "sources"}
         atomic_write_bytes("data/processed/README.md", dataset_card(final, funnel, all_drops, card_params, params.dataset_name).encode("utf-8"))
         write_json("metrics/data.json", {"funnel": funnel, "dropped": all_drops, "final_rows": final.height})

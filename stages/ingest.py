@@ -1,15 +1,19 @@
-"""DVC stage `ingest`: params.yaml `ingest` -> data/interim/segments.parquet, metrics/ingest.json."""
+"""DVC stage `ingest`: params.yaml `ingest` (+ the label base's tokenizer) -> data/interim/segments.parquet, metrics/ingest.json."""
 
 from kun.errors import exit_on_user_error
-from kun.ingest import IngestParams, ingest
+from kun.ingest import IngestParams, ingest, token_counter
 from kun.io import write_table
 from kun.metrics import write_json
+from kun.models import ModelParams
 from kun.params import load_params, section
 
 if __name__ == "__main__":
     with exit_on_user_error():
-        params = section(IngestParams, load_params(), "ingest")
-        segments, rejected, metrics = ingest(params)
+        raw = load_params()
+        params = section(IngestParams, raw, "ingest")
+        # The paper counts a raw text's length in tokens of the label model, which shares its base's tokenizer.
+        count_tokens = token_counter(section(ModelParams, raw, "model").label_base) if params.max_tokens else None
+        segments, rejected, metrics = ingest(params, count_tokens=count_tokens)
         write_table(segments, "data/interim/segments.parquet")
         write_table(rejected, "data/interim/ingest_rejected.parquet")
         write_json("metrics/ingest.json", metrics)

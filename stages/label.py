@@ -1,4 +1,4 @@
-"""DVC stage `label`: data/interim/unique.parquet + data/seed/seed.jsonl -> data/interim/candidates.parquet."""
+"""DVC stage `label`: data/interim/clean.parquet + data/seed/seed.jsonl -> data/interim/candidates.parquet."""
 
 from kun.errors import exit_on_user_error
 from kun.io import write_table
@@ -11,8 +11,8 @@ from kun.seed import read_seed
 if __name__ == "__main__":
     with exit_on_user_error():
         params, llm_params, _ = stage_params("label", LabelParams)
-        llm = load_llm(llm_params, params.model)
-        candidates, rejected, metrics = label(read_input("data/interim/unique.parquet"), params, llm, read_seed("data/seed/seed.jsonl"))
+        llm = load_llm(llm_params, params.model, "label.model")
+        candidates, rejected, metrics = label(read_input("data/interim/clean.parquet"), params, llm, read_seed("data/seed/seed.jsonl"))
         write_table(candidates, "data/interim/candidates.parquet")
         write_table(rejected, "data/interim/label_rejected.parquet")
         write_json("metrics/label.json", metrics)

@@ -10,7 +10,7 @@ from kun.score import ScoreParams, score
 if __name__ == "__main__":
     with exit_on_user_error():
         params, llm_params, _ = stage_params("score", ScoreParams)
-        scored, metrics = score(read_input("data/interim/candidates.parquet"), params, load_llm(llm_params, params.model))
+        scored, metrics = score(read_input("data/interim/candidates.parquet"), params, load_llm(llm_params, params.model, "score.model"))
         write_table(scored, "data/interim/scored.parquet")
         write_json("metrics/score.json", metrics)
         write_json("metrics/plots/score_histogram.json", metrics["histogram"])

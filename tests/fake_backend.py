@@ -41,6 +41,13 @@ class FakeBackend:
             out.append(self.replies(last) if self.replies else f"请解释这段内容的含义和背景知识{digest}")
         return out
 
+    def perplexity(self, texts) -> list[float]:
+        self._tick(len(texts))
+        self.measured = getattr(self, "measured", []) + list(texts)
+        if self.replies is not None and hasattr(self.replies, "perplexity"):
+            return [self.replies.perplexity(text) for text in texts]
+        return [float(5 + int(hashlib.md5(text.encode()).hexdigest()[:4], 16) % 500) for text in texts]
+
     def logprobs(self, pairs) -> list[float]:
         self._tick(len(pairs))
         values = []

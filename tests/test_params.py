@@ -18,13 +18,14 @@ from kun.params import load_params, section
 from kun.polish import PolishParams
 from kun.assemble import AssembleParams
 from kun.score import ScoreParams
-from kun.train import TrainParams
+from kun.perplexity import PerplexityParams
+from kun.train import ChatTrainParams, FinetuneParams, LabelTrainParams
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {
-    "corpus": CorpusParams, "ingest": IngestParams, "dedup": DedupParams, "model": ModelParams, "llm": LLMParams,
+    "corpus": CorpusParams, "ingest": IngestParams, "dedup": DedupParams, "model": ModelParams, "perplexity": PerplexityParams, "llm": LLMParams,
     "label": LabelParams, "score": ScoreParams, "filter": FilterParams, "polish": PolishParams, "iterate": IterateParams, "assemble": AssembleParams,
-    "train_label": TrainParams, "train_chat": TrainParams, "finetune": TrainParams, "evaluate": EvaluateParams,
+    "train_label": LabelTrainParams, "train_chat": ChatTrainParams, "finetune": FinetuneParams, "evaluate": EvaluateParams,
 }
 
 

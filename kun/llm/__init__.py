@@ -136,6 +136,12 @@ class LLM:
         keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
         return self._cached(keys, self._run("logprobs", pairs, ()), desc)
 
+    def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
+        """Perplexity of each plain text under the model (nan for texts under two tokens)."""
+        fingerprint = self.fingerprint
+        keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
+        return self._cached(keys, self._run("perplexity", texts, ()), desc)
+
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1]."""
         pairs = [(prompt, answer) for prompt in prompts for answer in (good, bad)]
@@ -147,11 +153,67 @@ class LLM:
         return scores
 
 
-def load_llm(params: LLMParams, model_path: str | Path) -> LLM:
-    if params.backend == "transformers" and not Path(model_path).exists():
-        raise KunError(f"{model_path}: model not found; run `dvc repro base_model` (or the training stage that makes it) or fix the model path in params.yaml")
+class LazyBackend:
+    """A local model (transformers or vllm) loaded on its first request.
+
+    The fingerprint and the tokenizer need no weights, so a stage whose every request is a
+    cache hit (a rerun after a threshold change) never loads the model.
+    """
+
+    def __init__(self, params: LLMParams, model_path: str | Path) -> None:
+        from kun.llm.transformers_backend import model_fingerprint
+
+        self.name = params.backend
+        self._params, self._path = params, model_path
+        self._fingerprint = f"{params.backend}:{model_fingerprint(model_path)}"
+        self._backend: Backend | None = None
+        self._tokenizer = None
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @property
+    def tokenizer(self):
+        if self._backend is not None:
+            return self._backend.tokenizer
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self._path, trust_remote_code=self._params.trust_remote_code)
+        return self._tokenizer
+
+    @property
+    def loaded(self) -> Backend:
+        if self._backend is None:
+            self._backend = make_backend(self._params, self._path)
+        return self._backend
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+        return self.loaded.generate(prompts, sampling)
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+        return self.loaded.logprobs(pairs)
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        return self.loaded.perplexity(texts)
+
+
+def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat: bool = True) -> LLM:
+    """The cached LLM for a stage; `key` names the params entry that chose `model_path`, for errors.
+
+    With `chat`, a local model must have a chat template (checked now, from the tokenizer alone,
+    rather than after other work has run)."""
+    if params.backend != "openai":
+        path = Path(model_path)
+        if not path.exists():
+            raise KunError(f"params.yaml: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory")
+        if not (path / "config.json").exists():
+            raise KunError(f"params.yaml: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained")
     if params.engine == "ray":
         from kun.llm.ray_backend import RayBackend
 
         return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size)
-    return LLM(make_backend(params, model_path), chunk_size=params.chunk_size)
+    backend = make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
+    if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
+        raise KunError(f"params.yaml: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a chat model or add a template")
+    return LLM(backend, chunk_size=params.chunk_size)

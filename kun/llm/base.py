@@ -1,7 +1,8 @@
 """The one LLM interface every stage uses, and its sampling parameters.
 
-A backend turns a batch of chat conversations plus sampling params into generated texts, and
-a batch of (prompt, continuation) pairs into summed log-probabilities of the continuation.
+A backend turns a batch of chat conversations plus sampling params into generated texts, a
+batch of (prompt, continuation) pairs into summed log-probabilities of the continuation, and a
+batch of plain texts into their perplexities (exp of the mean negative log-likelihood per token).
 A prompt is either a conversation (a list of {"role", "content"} messages, rendered with the
 model's chat template and the assistant turn opened) or a plain string (used as is, e.g. for
 multiple-choice evaluation). Stages never import a backend module directly: they call
@@ -63,3 +64,5 @@ class Backend(Protocol):
     def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]: ...
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]: ...
+
+    def perplexity(self, texts: list[str]) -> list[float]: ...

@@ -152,7 +152,27 @@ class OpenAIBackend:
 
         return self._map(one, pairs, "openai logprobs")
 
+    def perplexity(self, texts: list[str]) -> list[float]:
+        return self._map(self._text_perplexity, texts, "openai perplexity")
+
     # -- log-probabilities ----------------------------------------------------------------------
+
+    def _text_perplexity(self, text: str) -> float:
+        """exp(-mean echoed log-prob) over the text's tokens (the first has none and is skipped)."""
+        url = f"{self.base_url}/completions"
+        reply = self._post(url, {"model": self.model, "prompt": text, "max_tokens": 0, "echo": True, "logprobs": 1, "temperature": 0.0})
+        try:
+            logprobs = reply["choices"][0]["logprobs"]
+            pairs = zip(logprobs["text_offset"], logprobs["token_logprobs"])
+            values = [float(logprob) for offset, logprob in pairs if offset < len(text) and logprob is not None]
+        except (KeyError, IndexError, TypeError, ValueError):
+            values = []
+        if not values:
+            raise KunError(
+                f"POST {url} returned no choices[0].logprobs.token_logprobs for the echoed text: {_clip(json.dumps(reply))}; "
+                "the server must support echo=true with logprobs on /completions (vllm serve does)"
+            )
+        return math.exp(-sum(values) / len(values))
 
     def _text_logprob(self, prompt: str, continuation: str) -> float:
         """Sum of the echoed log-probs of the tokens that start inside the continuation.

@@ -40,8 +40,10 @@ class _Replica:
             if request["method"] == "generate":
                 sampling = request["sampling"]
                 values = self.backend.generate(request["requests"], SamplingParams(**{**sampling, "stop": tuple(sampling["stop"])}))
-            else:
+            elif request["method"] == "logprobs":
                 values = self.backend.logprobs([(prompt, continuation) for prompt, continuation in request["requests"]])
+            else:
+                values = getattr(self.backend, request["method"])(request["requests"])
             results.append(json.dumps(values, ensure_ascii=False))
         return {"chunk": batch["chunk"], "values": np.array(results, dtype=object)}
 
@@ -103,3 +105,6 @@ class RayBackend:
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
         return dict(self.map_chunks("logprobs", [list(pairs)], ()))[0]
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        return dict(self.map_chunks("perplexity", [list(texts)], ()))[0]

@@ -4,7 +4,9 @@ Generation tokenizes every prompt, sorts them by length (so a batch wastes littl
 left-pads each batch and calls `model.generate` under `torch.inference_mode`. Sampling is
 seeded per batch from `SamplingParams.seed`. Log-probabilities encode prompt and continuation
 separately (as lm-evaluation-harness does), right-pad, run one forward pass per batch and sum
-the continuation tokens' log-softmax.
+the continuation tokens' log-softmax. Perplexity encodes each text as the tokenizer does by
+default (special tokens included), scores every token after the first, and applies the output
+head in slices of the sequence so memory stays at batch x slice x vocabulary.
 """
 
 from __future__ import annotations
@@ -187,3 +189,46 @@ class TransformersBackend:
                         results[index] = float(log_probs[row, steps, torch.tensor(target)].sum())
         return results
 
+
+    # -- perplexity ----------------------------------------------------------------------------
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        """exp(mean negative log-likelihood) of each text's tokens after the first (first
+        `max_input_tokens` tokens); nan for a text of fewer than two tokens."""
+        import math
+
+        import torch
+
+        encoded = [self.tokenizer(text, add_special_tokens=True)["input_ids"][: self.max_input_tokens] for text in texts]
+        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
+        results = [float("nan")] * len(texts)
+        pad_id = self.tokenizer.pad_token_id
+        decoder = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
+        head = self.model.get_output_embeddings()
+        for start in range(0, len(order), self.batch_size):
+            indices = [index for index in order[start : start + self.batch_size] if len(encoded[index]) >= 2]
+            if not indices:
+                continue
+            width = max(len(encoded[index]) for index in indices)
+            input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+            attention = torch.zeros((len(indices), width), dtype=torch.long)
+            for row, index in enumerate(indices):
+                input_ids[row, : len(encoded[index])] = torch.tensor(encoded[index])
+                attention[row, : len(encoded[index])] = 1
+            input_ids, attention = input_ids.to(self.device), attention.to(self.device)
+            targets = input_ids[:, 1:].masked_fill(attention[:, 1:] == 0, -100)
+            with torch.inference_mode():
+                if decoder is not None and head is not None:
+                    hidden = decoder(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]
+                    losses = []
+                    for begin in range(0, hidden.shape[1], 256):  # the head over slices: bounded memory
+                        logits = head(hidden[:, begin : begin + 256]).float()
+                        losses.append(torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets[:, begin : begin + 256], reduction="none"))
+                    loss = torch.cat(losses, dim=1)
+                else:
+                    logits = self.model(input_ids=input_ids, attention_mask=attention).logits[:, :-1].float()
+                    loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
+            counted = (targets != -100).sum(dim=1)
+            for row, index in enumerate(indices):
+                results[index] = math.exp(float(loss[row].sum() / counted[row]))
+        return results

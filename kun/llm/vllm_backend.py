@@ -26,6 +26,7 @@ class VLLMBackend:
         self._vllm = vllm
         self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2)
         self.tokenizer = self.engine.get_tokenizer()
+        self._max_input_tokens = max_input_tokens
         self._fingerprint = self.fingerprint_of(model_path)
 
     @staticmethod
@@ -61,4 +62,16 @@ class VLLMBackend:
             for offset, token in enumerate(target):
                 total += output.prompt_logprobs[start + offset][token].logprob
             results.append(total)
+        return results
+
+    def perplexity(self, texts: list[str]) -> list[float]:
+        import math
+
+        params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
+        encoded = [self.tokenizer(text, add_special_tokens=True)["input_ids"][: self._max_input_tokens] for text in texts]
+        outputs = self.engine.generate([{"prompt_token_ids": ids} for ids in encoded], params, use_tqdm=False)
+        results = []
+        for output, ids in zip(outputs, encoded):
+            values = [output.prompt_logprobs[position][token].logprob for position, token in enumerate(ids) if position > 0]
+            results.append(math.exp(-sum(values) / len(values)) if values else float("nan"))
         return results

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from kun.errors import KunError
 
@@ -29,9 +30,22 @@ def template_name(task: str, role: str, language: str = "zh") -> str:
     return f"{task}.{role}.{language}.j2"
 
 
+@lru_cache(maxsize=64)
+def placeholders(name: str) -> frozenset[str]:
+    """The variables a template file uses."""
+    environment = _environment()
+    source = environment.loader.get_source(environment, name)[0]
+    return frozenset(jinja2.meta.find_undeclared_variables(environment.parse(source)))
+
+
 def render(task: str, role: str, language: str = "zh", **variables: Any) -> str:
+    """Render a template; every variable passed must appear in it (a template that lost its
+    `{{ instruction }}` would silently send the model a prompt without the instruction)."""
     name = template_name(task, role, language)
     try:
+        unused = sorted(set(variables) - placeholders(name))
+        if unused:
+            raise KunError(f"{PROMPT_DIR / name}: the template has no placeholder {', '.join('{{ ' + v + ' }}' for v in unused)}; add it where the text belongs")
         return _environment().get_template(name).render(**variables).strip()
     except jinja2.TemplateNotFound:
         raise KunError(f"{PROMPT_DIR / name}: prompt template not found; add it or fix the task/language") from None
