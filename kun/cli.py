@@ -212,7 +212,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     from kun.seed import read_seed
 
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
-    candidates, rejected, metrics = label(read_input(input_path), params, load_llm(llm_params, model_path or params.model), read_seed(seed_pairs))
+    candidates, rejected, metrics = label(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
     _finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
 
 
@@ -235,7 +235,7 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     params, llm_params, _ = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
-    scored, metrics = score(read_input(input_path), params, load_llm(llm_params, model_path or params.model))
+    scored, metrics = score(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
     _finish({output_path: scored}, metrics, metrics_path)
 
 

@@ -236,3 +236,42 @@ def test_finetune_sample_is_fixed_seeded_and_nested():
     small, large = sample_pairs(pairs, 10, 42), sample_pairs(pairs, 20, 42)
     assert small == sample_pairs(pairs, 10, 42) and small == large[:10] and len({p["instruction"] for p in large}) == 20
     assert sample_pairs(pairs, 0, 42) == pairs and sample_pairs(pairs, 99, 42) == pairs
+
+
+def _segments_file(path):
+    pl.DataFrame({"id": ["a"], "source": ["s"], "text": ["学而时习之，不亦说乎？"]}).write_parquet(path)
+    return path
+
+
+def test_missing_perplexity_model_is_one_error_line_and_no_output(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    params = tmp_path / "params.yaml"
+    params.write_text("perplexity:\n  model: models/nowhere\n", encoding="utf-8")
+    out = tmp_path / "clean.parquet"
+    result = CliRunner().invoke(main, ["perplexity", str(_segments_file(tmp_path / "in.parquet")), str(out), "--params", str(params)])
+    assert result.exit_code == 1 and not out.exists()
+    assert result.output.strip().splitlines() == [result.output.strip()] and result.output.startswith("error: params.yaml: perplexity.model: models/nowhere")
+
+
+def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, tiny_model_dir):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    model = tmp_path / "plain"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "chat_template.jinja").unlink(missing_ok=True)
+    config = json.loads((model / "tokenizer_config.json").read_text(encoding="utf-8"))
+    config.pop("chat_template", None)
+    (model / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text(f"label:\n  model: {model}\n", encoding="utf-8")
+    out = tmp_path / "candidates.parquet"
+    result = CliRunner().invoke(main, ["label", str(_segments_file(tmp_path / "in.parquet")), str(out), "--params", str(params)])
+    assert result.exit_code == 1 and not out.exists()
+    assert result.output.startswith("error: params.yaml: label.model:") and "no chat template" in result.output
