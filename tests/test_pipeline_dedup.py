@@ -11,10 +11,12 @@ from dvc_helpers import drop_stage, dvc, make_repo_copy, ran_stages, update_para
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
 
-def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path):
+def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path, tiny_model_dir):
     repo = make_repo_copy(tmp_path / "repo")
     drop_stage(repo, "fetch_corpus")  # own data instead of the demo corpus
     shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
+    # The raw-text gate counts tokens with the label base's tokenizer: an own model directory here.
+    shutil.copytree(tiny_model_dir, repo / "models" / "tiny")
     update_params(
         repo,
         {
@@ -23,6 +25,7 @@ def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path):
                 {"name": "poems", "path": "data/raw/fixture/*.json", "format": "json", "text_field": "paragraphs", "title_field": "title"},
             ],
             "ingest.min_chars": 20,
+            "model.label_base": "models/tiny",
         },
     )
 
@@ -34,7 +37,9 @@ def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path):
     assert dedup_metrics["docs_in"] == segments.height
     assert dedup_metrics["exact_duplicates"] == 1 and dedup_metrics["near_duplicates"] == 1
     assert unique.height == segments.height - 2
-    assert json.loads((repo / "metrics/ingest.json").read_text())["segments_out"] == segments.height
+    ingest_metrics = json.loads((repo / "metrics/ingest.json").read_text())
+    assert ingest_metrics["segments_out"] == segments.height and ingest_metrics["max_tokens"] == 512
+    assert segments.get_column("n_tokens").null_count() == 0
 
     second = dvc(repo, "repro", "dedup")
     assert ran_stages(second) == set()

@@ -10,7 +10,7 @@ import polars as pl
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, update_params
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-GENERATION_STAGES = {"base_model", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
+GENERATION_STAGES = {"base_model", "perplexity", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
 TINY_TRAINING = {"max_steps": 2, "batch_size": 2, "max_seq_len": 128, "save_steps": 0, "epochs": 1.0}
 
 
@@ -39,11 +39,14 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
             "assemble.min_answer_chars": 1,
             "assemble.answer_meta_keywords": [],
             "assemble.max_repeated_ngram_ratio": 1.0,
+            "assemble.opening_repeat_min": 0,
             "finetune.mix_seed_ratio": 1.0,
             # One Humpback round: retrain the chat model on seed + curated pairs, re-score, filter those scores.
-            "iterate.rounds": {"1": {"previous": "data/interim/scored.parquet"}},
+            "iterate.rounds": {"1": {"previous": "data/interim/scored.parquet", "previous_model": "models/chat"}},
             "iterate.min_score": 0.0,
             "filter.scores": "data/interim/scored_iter_1.parquet",
+            "polish.model": "models/chat_iter_1",
+            "perplexity.max": 0,
             "evaluate.judge_limit": 2,
             "evaluate.num_shots": [0, 1],
             "evaluate.answer_max_new_tokens": 8,
@@ -60,7 +63,8 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     data = json.loads((repo / "metrics/data.json").read_text())
     funnel = data["funnel"]
     assert funnel["segments"] == 2 and funnel["candidates"] + sum(data["dropped"]["label"].values()) == 4
-    assert funnel["final"] == pl.read_ndjson(repo / "data/processed/kun.jsonl").height if funnel["final"] else True
+    final_rows = pl.read_ndjson(repo / "data/processed/kun.jsonl") if (repo / "data/processed/kun.jsonl").stat().st_size else pl.DataFrame()
+    assert funnel["final"] == final_rows.height and funnel["after_perplexity"] == funnel["unique_segments"] == 2
     assert (repo / "data/processed/README.md").read_text().startswith("# kun")
     label_metrics = json.loads((repo / "metrics/label.json").read_text())
     assert label_metrics["backend_calls"] == 4 and label_metrics["cache_misses"] == 4
@@ -84,7 +88,13 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     assert "filter" in ran and ran <= {"filter", "polish", "assemble", "finetune", "evaluate", "report"}
     assert not ran & {"ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score", "iterate@1"}
     iteration = json.loads((repo / "metrics/iterate_1.json").read_text())
-    assert iteration["curated_pairs"] > 0 and iteration["train"]["steps"] == 2
+    assert iteration["curated_pairs"] == iteration["polished"] - sum(iteration["assemble_dropped"].values()) and iteration["train"]["steps"] == 2
     scored = pl.read_parquet(repo / "data/interim/scored_iter_1.parquet")
     kept = pl.read_parquet(repo / "data/interim/kept.parquet")
     assert kept.height == scored.filter(pl.col("score") >= 0.7).height
+
+    # A perplexity threshold change reruns the gate from the cache: no model call, no model load.
+    gated = dvc(repo, "exp", "run", "-S", "perplexity.max=1000000")
+    assert "perplexity" in ran_stages(gated)
+    perplexity = json.loads((repo / "metrics/perplexity.json").read_text())
+    assert perplexity["backend_calls"] == 0 and perplexity["cache_hits"] == perplexity["segments"] == 2

@@ -99,10 +99,10 @@ def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
         params = LLMParams(engine=engine, replicas=2, batch_size=2, chunk_size=3, num_threads=1)
         llm = load_llm(params, tiny_model_dir)
         llm.cache = RecordCache(tmp_path / cache_name)
-        candidates, rejected, _ = label(segments_frame(), LabelParams(max_new_tokens=8, num_candidates=2, temperature=0.8), llm, SEED)
+        candidates, rejected, _ = label(segments_frame(), LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8), llm, SEED)
         # The random model's replies are what they are; score and polish need some instructions.
         usable = pl.concat([candidates, rejected.drop("reason").with_columns(pl.lit("请解释这句话").alias("instruction"))])
-        scored, _ = score(usable, ScoreParams(), llm)
+        scored, _ = score(usable, ScoreParams(verdict="logprob"), llm)
         polished, _ = polish(curate(scored, LENIENT_FILTER)[0], PolishParams(max_new_tokens=8), llm)
         return llm, candidates, rejected, scored, polished
 
@@ -117,7 +117,7 @@ def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
 
     # The ray run filled its cache on the driver: reading it back with the local engine costs nothing.
     reuse = LLM(local_llm.backend, RecordCache(tmp_path / "ray.sqlite"))
-    label(segments_frame(), LabelParams(max_new_tokens=8, num_candidates=2, temperature=0.8), reuse, SEED)
+    label(segments_frame(), LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8), reuse, SEED)
     assert reuse.stats["cache_misses"] == 0 and reuse.stats["cache_hits"] == 20
 
 

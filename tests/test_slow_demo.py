@@ -6,7 +6,7 @@ import pytest
 
 from dvc_helpers import dvc, make_repo_copy, ran_stages, update_params
 
-ALL_STAGES = {"fetch_corpus", "ingest", "dedup", "base_model", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
+ALL_STAGES = {"fetch_corpus", "ingest", "dedup", "base_model", "perplexity", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
 EXPECTED_KEYS = [
     "ingest.docs", "ingest.segments", "dedup.unique", "dedup.rate", "label.candidates", "score.mean", "filter.kept",
     "polish.polished", "data.segments", "data.unique_segments", "data.candidates", "data.kept_after_score", "data.polished",
