@@ -1,12 +1,13 @@
 """Assemble: output rule filters, exact dedup of pairs, the final dataset and its card.
 
-Rules on the polished answer, by default the authors' (first failing rule names the reason):
-empty_answer, answer_too_short (< min_answer_chars, paper: 20), answer_too_long,
+Rules on the polished answer (kun.gates; the first failing rule names the reason): truncated
+(the answer hit polish.max_new_tokens), empty_answer, answer_too_short (< min_answer_chars, the
+authors: 20), answer_too_long, broken_encoding (U+FFFD), unexpected_script, answer_low_cjk,
 answer_refusal_or_meta (answers containing any of `answer_meta_keywords`; the authors' list
 作为 / 根据 / 知识库 / 2023 / 抱歉 by default, NARROW_META_KEYWORDS for a list that only catches
-AI self-reference and source talk), opens_with_repetition (the answer opens with a unit repeated
-`opening_repeat_min` times), catastrophic_repetition (share of repeated character 10-grams),
-then duplicate_pair (same instruction and output as an earlier row).
+AI self-reference and source talk), web_boilerplate, opens_with_repetition (the authors' rule),
+repeated_list_items, repeated_sentences, catastrophic_repetition (share of repeated character
+10-grams), then duplicate_pair (same instruction and output as an earlier row).
 Writes the dataset as JSONL (instruction, output, id, source, score) and Parquet (plus
 provenance: segment id, raw segment, models, prompt versions), a dataset card, and the funnel
 segments -> unique -> candidates -> kept after score -> polished -> final in metrics/data.json.
@@ -17,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
-from kun import filters
+from kun import gates
 from kun.params import require
-from kun.records import DATASET_COLUMNS, POLISH_COLUMNS, require_columns
+from kun.records import DATASET_COLUMNS, require_columns
 
 # The authors' output rule: answers containing any of these are dropped.
 ANSWER_META_KEYWORDS = ["作为", "根据", "知识库", "2023", "抱歉"]
@@ -37,10 +38,21 @@ class AssembleParams:
     max_answer_chars: int = 4000
     answer_meta_keywords: list[str] = field(default_factory=lambda: list(ANSWER_META_KEYWORDS))
     opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
+    max_repeated_item_ratio: float = 0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
+    max_repeated_sentence_ratio: float = 0.2  # most share of sentences repeating an earlier one
     max_repeated_ngram_ratio: float = 0.5  # catastrophic repetition: share of repeated 10-grams
+    answer_min_cjk_ratio: float = 0.5  # least share of CJK among the letters of an answer to a Chinese instruction (code excluded); 0 = off
+    foreign_language_hints: list[str] = field(default_factory=lambda: list(gates.FOREIGN_LANGUAGE_HINTS))  # instructions mentioning these may be answered in another language or code
+    unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an answer
+    boilerplate_phrases: list[str] = field(default_factory=lambda: list(gates.BOILERPLATE_PHRASES))  # web boilerplate that drops an answer
+    truncated: Literal["drop", "keep"] = "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
+        for key in ("max_repeated_item_ratio", "max_repeated_sentence_ratio", "answer_min_cjk_ratio"):
+            require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
+        unknown = [name for name in self.unexpected_scripts if name not in gates.SCRIPT_RANGES]
+        require(not unknown, f"{section}.unexpected_scripts", f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(gates.SCRIPT_RANGES)}")
         require(0 <= self.min_answer_chars <= self.max_answer_chars, f"{section}.min_answer_chars", "must be between 0 and max_answer_chars")
         require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
         require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
@@ -50,25 +62,39 @@ def _pair_key(instruction: str, output: str) -> str:
     return hashlib.blake2b(f"{instruction.strip()}\x00{output.strip()}".encode(), digest_size=16).hexdigest()
 
 
+def answer_gates(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3) -> list[tuple[str, gates.Gate | None]]:
+    """The rules on an answer (some look at its instruction too), in order."""
+    return [
+        ("empty_answer", gates.on_answer(lambda text: not text.strip(), "empty_answer")),
+        ("answer_too_short", gates.on_answer(lambda text: len(text.strip()) < params.min_answer_chars, "answer_too_short")),
+        ("answer_too_long", gates.on_answer(lambda text: len(text) > params.max_answer_chars, "answer_too_long")),
+        ("broken_encoding", gates.broken_encoding("output")),
+        ("unexpected_script", gates.unexpected_script(params.unexpected_scripts, "output")),
+        ("answer_low_cjk", gates.answer_low_cjk(params.answer_min_cjk_ratio, instruction_min_cjk_ratio, params.foreign_language_hints)),
+        ("answer_refusal_or_meta", gates.contains_phrase(params.answer_meta_keywords, "answer_refusal_or_meta")),
+        ("web_boilerplate", gates.contains_phrase(params.boilerplate_phrases, "web_boilerplate")),
+        ("opens_with_repetition", gates.opens_with_repetition(params.opening_repeat_min)),
+        ("repeated_list_items", gates.repeated_items(params.max_repeated_item_ratio)),
+        ("repeated_sentences", gates.repeated_sentences(params.max_repeated_sentence_ratio)),
+        ("catastrophic_repetition", gates.catastrophic_repetition(params.max_repeated_ngram_ratio)),
+    ]
+
+
+def truncated_rows(frame: pl.DataFrame, column: str, mode: str) -> pl.Expr:
+    """Rows whose generation hit its token limit (finish reason `length`), when `mode` drops them."""
+    if mode != "drop" or column not in frame.columns:
+        return pl.lit(False)
+    return pl.col(column).fill_null("") == "length"
+
+
 def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason)."""
-    require_columns(polished, {"instruction": None, "segment_id": None, "segment": None, "score": None, **POLISH_COLUMNS}, "assemble input")
+    require_columns(polished, {"instruction": None, "segment_id": None, "segment": None, "score": None, "output": None, "polish_model": None, "polish_prompt_version": None}, "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
-    result = filters.apply_filters(
-        polished,
-        "output",
-        [
-            filters.min_chars(1, "empty_answer"),
-            filters.min_chars(params.min_answer_chars, "answer_too_short"),
-            filters.max_chars(params.max_answer_chars, "answer_too_long"),
-            filters.contains_any(params.answer_meta_keywords, "answer_refusal_or_meta"),
-            filters.opens_with_repetition(params.opening_repeat_min),
-            filters.max_repeated_ngram_ratio(params.max_repeated_ngram_ratio),
-        ],
-    )
-    rejected = result.rejected.with_columns(
-        pl.when(pl.col("reason") == "repeated_ngrams").then(pl.lit("catastrophic_repetition")).otherwise(pl.col("reason")).alias("reason")
-    )
+    cut = truncated_rows(polished, "output_finish_reason", params.truncated)
+    truncated = polished.filter(cut).with_columns(pl.lit("truncated").alias("reason"))
+    result = gates.apply_gates(polished.filter(~cut), answer_gates(params))
+    rejected = pl.concat([truncated, result.rejected], how="vertical")
     kept = result.kept.with_columns(
         pl.struct("instruction", "output").map_elements(lambda row: _pair_key(row["instruction"], row["output"]), return_dtype=pl.String).alias("_pair")
     )
@@ -79,7 +105,7 @@ def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFra
         *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version"
     )
     rejected = pl.concat([rejected, duplicates], how="vertical")
-    drops = dict(sorted(rejected.get_column("reason").value_counts().rows())) if rejected.height else {}
+    drops = dict(sorted({"truncated": truncated.height, **result.dropped, "duplicate_pair": duplicates.height}.items()))
     return final, rejected, drops
 
 

@@ -3,8 +3,9 @@
 Cheap by design: label and score computed every candidate's score, so changing
 `filter.min_score` (`dvc exp run -S filter.min_score=0.7`) reruns only this stage and those after
 it. Rules on the instruction (first failing rule names the reason):
-unparsable_score, low_score, instruction_too_short / _too_long, instruction_low_cjk,
-refers_to_unseen_context (the authors' keyword list: 新闻, 材料, 图片, 链接, ...). Then, with
+unscorable (a null score: never kept), low_score, then the instruction gates (kun.gates):
+instruction_too_short / _too_long, broken_encoding, unexpected_script, instruction_low_cjk,
+refers_to_unseen_context (the authors' keyword list: 新闻, 材料, 图片, 链接, ...), not_a_request. Then, with
 `best_per_segment`, only each segment's highest-scoring candidate stays (not_best_for_segment).
 """
 
@@ -15,7 +16,8 @@ from typing import Any
 
 import polars as pl
 
-from kun import filters
+from kun import gates
+from kun.text import cjk_ratio
 from kun.params import require
 from kun.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 
@@ -33,31 +35,41 @@ class FilterParams:
     instruction_max_chars: int = 300
     instruction_min_cjk_ratio: float = 0.3  # Chinese instructions only
     unseen_context_keywords: list[str] = field(default_factory=lambda: list(UNSEEN_CONTEXT_KEYWORDS))
+    request_markers: list[str] = field(default_factory=lambda: list(gates.REQUEST_MARKERS))  # an instruction needs one of these (not_a_request); [] = off
+    unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an instruction (unexpected_script)
     best_per_segment: bool = True  # keep one candidate per segment, the best scored
 
     def validate(self, section: str) -> None:
         require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
         require(0 <= self.instruction_min_chars <= self.instruction_max_chars, f"{section}.instruction_min_chars", "must be between 0 and instruction_max_chars")
+        unknown = [name for name in self.unexpected_scripts if name not in gates.SCRIPT_RANGES]
+        require(not unknown, f"{section}.unexpected_scripts", f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(gates.SCRIPT_RANGES)}")
+
+
+def instruction_gates(params: FilterParams) -> list[tuple[str, gates.Gate | None]]:
+    """The rules on an instruction, in order (the first that fails names the reason)."""
+    return [
+        ("instruction_too_short", gates.on_instruction(lambda text: len(text.strip()) < params.instruction_min_chars, "instruction_too_short")),
+        ("instruction_too_long", gates.on_instruction(lambda text: len(text) > params.instruction_max_chars, "instruction_too_long")),
+        ("broken_encoding", gates.broken_encoding("instruction")),
+        ("unexpected_script", gates.unexpected_script(params.unexpected_scripts, "instruction")),
+        ("instruction_low_cjk", gates.on_instruction(lambda text: cjk_ratio(text) < params.instruction_min_cjk_ratio, "instruction_low_cjk")),
+        ("refers_to_unseen_context", gates.contains_phrase(params.unseen_context_keywords, "refers_to_unseen_context", "instruction")),
+        ("not_a_request", gates.not_a_request(params.request_markers)),
+    ]
 
 
 def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (kept, rejected with reasons, metrics)."""
     require_columns(scored, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, "filter input")
     rejected_parts = []
-    unparsable = scored.filter(pl.col("score").is_null()).with_columns(pl.lit("unparsable_score").alias("reason"))
+    # A null score (no verdict, a reply without a rating, no verdict token among a server's top
+    # log-probabilities) is never passing.
+    unscorable = scored.filter(pl.col("score").is_null()).with_columns(pl.lit("unscorable").alias("reason"))
     low = scored.filter(pl.col("score") < params.min_score).with_columns(pl.lit("low_score").alias("reason"))
-    rejected_parts += [unparsable, low]
+    rejected_parts += [unscorable, low]
     passing = scored.filter(pl.col("score") >= params.min_score)
-    result = filters.apply_filters(
-        passing,
-        "instruction",
-        [
-            filters.min_chars(params.instruction_min_chars, "instruction_too_short"),
-            filters.max_chars(params.instruction_max_chars, "instruction_too_long"),
-            filters.min_cjk_ratio(params.instruction_min_cjk_ratio, "instruction_low_cjk"),
-            filters.contains_any(params.unseen_context_keywords, "refers_to_unseen_context"),
-        ],
-    )
+    result = gates.apply_gates(passing, instruction_gates(params), answer=None)
     kept = result.kept
     rejected_parts.append(result.rejected)
     if params.best_per_segment and kept.height:
@@ -65,6 +77,9 @@ def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl
         rejected_parts.append(ranked.filter(pl.col("_rank") > 1).drop("_rank").with_columns(pl.lit("not_best_for_segment").alias("reason")))
         kept = ranked.filter(pl.col("_rank") == 1).drop("_rank")
     rejected = pl.concat(rejected_parts, how="vertical")
-    counts = dict(sorted(rejected.get_column("reason").value_counts().rows())) if rejected.height else {}
+    counts = {"unscorable": unscorable.height, "low_score": low.height, **result.dropped}
+    if params.best_per_segment:
+        counts["not_best_for_segment"] = rejected.height - sum(counts.values())
+    counts = dict(sorted(counts.items()))
     metrics = {"candidates": scored.height, "kept": kept.height, "rejected": counts, "min_score": params.min_score}
     return kept, rejected, metrics

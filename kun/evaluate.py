@@ -369,9 +369,10 @@ def _neutralise(answer: str) -> str:
     return re.sub(r"\[(回答[12](?:开始|结束))\]", r"[ \1 ]", answer)
 
 
-def judge_messages(question: str, answer_1: str, answer_2: str, language: str = "zh") -> Conversation:
-    # One user turn, no system message: the judge is a chat model trained without one.
-    return [{"role": "user", "content": templates.render("judge", "user", language, question=question, answer_1=_neutralise(answer_1), answer_2=_neutralise(answer_2))}]
+def judge_messages(question: str, answer_1: str, answer_2: str, language: str = "zh", task: str = "judge") -> Conversation:
+    """One user turn, no system message: the judge is a chat model trained without one.
+    `task` judge asks for reasons and a verdict line; judge_choice for one letter (A / B / C)."""
+    return [{"role": "user", "content": templates.render(task, "user", language, question=question, answer_1=_neutralise(answer_1), answer_2=_neutralise(answer_2))}]
 
 
 def parse_verdict(reply: str | None) -> tuple[Verdict | None, str | None]:
@@ -431,9 +432,11 @@ def judge_pairwise(
     """Win/tie/loss of model A against model B, judged in both orders.
 
     `mode="generate"`: the judge writes its reasons and a final verdict line, parsed strictly.
-    `mode="logprob"`: the verdict is the most likely of the three verdict lines
-    (更好的回答：1 / 2 / 平局) as the judge's reply, so a small judge that cannot follow the format
-    still gives a verdict and nothing is unparsable (the same idea as focused scoring).
+    `mode="logprob"`: the prompt asks for one letter (A: answer 1 is better, B: answer 2, C: a
+    tie) and the verdict is the most likely of the three single-token replies, read from one
+    forward pass (or a served model's top log-probabilities of its first token), so a small judge
+    that cannot follow a format still gives a verdict. A judge whose top tokens hold none of the
+    letters gives no verdict (`no_verdict_token`), never a default one.
 
     Returns summarize_outcomes' keys (rates over the judged questions, unparsable ones left out),
     plus `reply_errors` (unparsable judge replies by reason), `by_category` when categories are
@@ -443,16 +446,17 @@ def judge_pairwise(
     if not len(prompts) == len(answers_a) == len(answers_b):
         raise ValueError(f"judge_pairwise: {len(prompts)} prompts, {len(answers_a)} answers A, {len(answers_b)} answers B")
     sampling = sampling or SamplingParams(temperature=0.0, max_new_tokens=512)
-    conversations = [judge_messages(p, a, b, language) for p, a, b in zip(prompts, answers_a, answers_b)]
-    conversations += [judge_messages(p, b, a, language) for p, a, b in zip(prompts, answers_a, answers_b)]
+    task = "judge_choice" if mode == "logprob" else "judge"
+    conversations = [judge_messages(p, a, b, language, task) for p, a, b in zip(prompts, answers_a, answers_b)]
+    conversations += [judge_messages(p, b, a, language, task) for p, a, b in zip(prompts, answers_a, answers_b)]
     count = len(prompts)
     if mode == "logprob":
-        options = {"1": "更好的回答：1", "2": "更好的回答：2", "tie": "更好的回答：平局"}
-        values = judge_llm.logprobs([(conversation, line) for conversation in conversations for line in options.values()], desc="judge")
+        options = {"1": "A", "2": "B", "tie": "C"}
+        values = judge_llm.logprobs([(conversation, letter) for conversation in conversations for letter in options.values()], desc="judge")
         parsed, replies = [], []
         for index in range(len(conversations)):
-            scores = dict(zip(options, values[3 * index : 3 * index + 3]))
-            parsed.append((max(scores, key=scores.get), None))
+            scores = {key: value for key, value in zip(options, values[3 * index : 3 * index + 3]) if value is not None}
+            parsed.append((max(scores, key=scores.get), None) if scores else (None, "no_verdict_token"))
             replies.append(json.dumps({key: round(value, 4) for key, value in scores.items()}))
     else:
         replies = judge_llm.generate(conversations, sampling, desc="judge")
@@ -480,7 +484,7 @@ def judge_pairwise(
             category: summarize_outcomes([i["outcome"] for i in items if i["category"] == category], [i["position_inconsistent"] for i in items if i["category"] == category])
             for category in sorted(set(categories))
         }
-    result["prompt_version"] = templates.prompt_version("judge", language)
+    result["prompt_version"] = templates.prompt_version(task, language)
     result["judge"] = judge_llm.fingerprint
     result["items"] = items
     return result

@@ -15,7 +15,8 @@ whitespace characters, repeated lines dropped; multi-line instructions (a task l
 its material) are kept whole.
 
 Input: unique segments. Output: one row per (segment, candidate) in CANDIDATE_SCHEMA; replies
-that yield no usable instruction are rejected with a reason, never dropped silently.
+that yield no usable instruction are rejected with a reason, never dropped silently: empty_reply,
+empty_instruction, truncated (the reply hit max_new_tokens: a cut instruction is not one).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class LabelParams:
     repetition_penalty: float = 1.2
     seed: int = 0
     limit: int = 0  # label only the first N unique segments (0 = all)
+    truncated: Literal["drop", "keep"] = "drop"  # replies that hit max_new_tokens (finish reason `length`)
     language: str = "zh"  # prompt template language
 
     def validate(self, section: str) -> None:
@@ -119,9 +121,12 @@ def label(segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: lis
     rows, rejected = [], []
     for index in range(params.num_candidates):
         sampling = SamplingParams(params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed + index)
-        replies = llm.generate(conversations, sampling, desc=f"label {index + 1}/{params.num_candidates}")
-        for segment, text, reply in zip(segments.iter_rows(named=True), texts, replies):
+        replies = llm.generate_full(conversations, sampling, desc=f"label {index + 1}/{params.num_candidates}")
+        for segment, text, result in zip(segments.iter_rows(named=True), texts, replies):
+            reply = result["text"]
             instruction, reason = parse_instruction(reply)
+            if result["finish_reason"] == "length" and params.truncated == "drop":
+                instruction, reason = None, "truncated"
             row = {
                 "candidate_id": content_id(f"{segment['id']}:{index}"),
                 "segment_id": segment["id"],

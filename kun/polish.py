@@ -10,6 +10,8 @@ instruction *given* the segment keeps its facts and fixes its form. Templates (`
   answer must not mention its source (kun/prompts/polish_guarded.user.<lang>.j2).
 Both are one user turn without a system message, the format the chat model was trained on.
 The segment is given whole: the raw-text gate already dropped texts over ingest.max_tokens.
+Each answer keeps why it ended (`output_finish_reason`: stop, or length when it hit
+max_new_tokens, which assemble drops as `truncated`) and its token count.
 Sampling defaults are the authors' (temperature 0.5, top_p 0.95, repetition penalty 1.2,
 1024 new tokens). The raw segment stays in the record.
 """
@@ -80,10 +82,13 @@ def polish(kept: pl.DataFrame, params: PolishParams, llm: LLM) -> tuple[pl.DataF
     require_columns(kept, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, "polish input")
     conversations = [build_messages(s, i, params.language, params.template) for s, i in zip(kept.get_column("segment").to_list(), kept.get_column("instruction").to_list())]
     sampling = SamplingParams(params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed)
-    answers = llm.generate(conversations, sampling, desc="polish")
+    results = llm.generate_full(conversations, sampling, desc="polish")
+    answers = [result["text"] for result in results]
     version = prompts.prompt_version(f"polish_{params.template}", params.language)
     polished = kept.with_columns(
         pl.Series("output", answers, dtype=pl.String),
+        pl.Series("output_finish_reason", [result["finish_reason"] for result in results], dtype=pl.String),
+        pl.Series("output_tokens", [result["tokens"] for result in results], dtype=pl.Int32),
         pl.lit(llm.fingerprint).alias("polish_model"),
         pl.lit(version).alias("polish_prompt_version"),
     )
@@ -91,6 +96,7 @@ def polish(kept: pl.DataFrame, params: PolishParams, llm: LLM) -> tuple[pl.DataF
         "kept": kept.height,
         "polished": polished.height,
         "empty_answers": sum(1 for answer in answers if not answer.strip()),
+        "truncated_answers": sum(1 for result in results if result["finish_reason"] == "length"),
         "mean_answer_chars": round(sum(map(len, answers)) / len(answers), 1) if answers else 0.0,
         "template": params.template,
         "prompt_version": version,

@@ -5,7 +5,7 @@ perplexity (perplexity)    + perplexity (under perplexity.model); dropped rows g
 candidates (label)         + candidate_id, candidate_index, instruction, label_model, label_prompt_version
 scored    (score)          + score [0,1], rating (comprehensive 1-5), score_mode, score_raw, score_error
 kept      (filter)         the scored rows that pass, same schema
-polished  (polish)         + output (the polished answer), polish_model, polish_prompt_version
+polished  (polish)         + output (the polished answer), output_finish_reason, output_tokens, polish_model, polish_prompt_version
 dataset   (assemble)       instruction, output, id, source, score (+ segment_id, raw_segment in parquet)
 Rejected rows of each filtering stage keep their schema plus a `reason` column.
 """
@@ -47,6 +47,8 @@ SCORE_COLUMNS = {
 
 POLISH_COLUMNS = {
     "output": pl.String,
+    "output_finish_reason": pl.String,  # stop | length (the answer hit polish.max_new_tokens) | null (unknown)
+    "output_tokens": pl.Int32,
     "polish_model": pl.String,
     "polish_prompt_version": pl.String,
 }

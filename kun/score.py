@@ -104,7 +104,8 @@ def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM) -> tuple[pl.D
         conversations = [focused_messages(i, params.language, params.good_answer, params.bad_answer) for i in instructions]
         if params.verdict == "logprob":
             values = llm.choice_probability(conversations, verdict_text(params.good_answer), verdict_text(params.bad_answer), desc="score")
-            columns = {"score": values, "rating": [None] * len(values), "score_raw": [None] * len(values), "score_error": [None] * len(values)}
+            errors = [None if value is not None else "unscorable" for value in values]
+            columns = {"score": values, "rating": [None] * len(values), "score_raw": [None] * len(values), "score_error": errors}
         else:
             replies = llm.generate(conversations, sampling, desc="score")
             parsed = [parse_verdict(reply, params.good_answer, params.bad_answer) for reply in replies]

@@ -99,7 +99,7 @@ def test_focused_scoring_never_parses_text_and_comprehensive_records_failures(tm
     assert comprehensive.get_column("score_raw").to_list()[2] == "没有分数"
     assert metrics["unparsable"] == 4
     kept, rejected, filter_metrics = curate(comprehensive, LENIENT_FILTER)
-    assert filter_metrics["rejected"]["unparsable_score"] == 4
+    assert filter_metrics["rejected"]["unscorable"] == 4
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,8 @@ def test_filter_threshold_rules_and_counts():
     frame = pl.DataFrame(rows, schema={**CANDIDATE_SCHEMA, **SCORE_COLUMNS})
     kept, rejected, metrics = curate(frame, FilterParams(min_score=0.5, instruction_min_chars=4))
     assert kept.get_column("candidate_id").to_list() == ["a"]
-    assert metrics["rejected"] == {"instruction_low_cjk": 1, "instruction_too_short": 1, "low_score": 1, "not_best_for_segment": 1, "refers_to_unseen_context": 1}
+    assert {reason: count for reason, count in metrics["rejected"].items() if count} == {"instruction_low_cjk": 1, "instruction_too_short": 1, "low_score": 1, "not_best_for_segment": 1, "refers_to_unseen_context": 1}
+    assert {"unscorable", "broken_encoding", "unexpected_script", "not_a_request"} <= set(metrics["rejected"])  # every gate is listed, zeros too
     assert rejected.height == 5
 
 
@@ -162,12 +163,12 @@ def test_assemble_output_rules_and_pair_dedup():
     frame = pl.DataFrame([
         row(0, good), row(1, good), row(2, "太短"), row(3, "作为一个AI语言模型，我无法回答这个问题，但长城很长很长。"),
         row(4, "抱歉，我不知道关于长城的任何信息，请换一个问题再试试看吧。"), row(5, "长城长城长城长城长城" * 10), row(6, ""),
-        row(7, good, instruction="长城在哪里？"), row(8, "长城很长。" + "我爱长城，长城也爱我。" * 10),
+        row(7, good, instruction="长城在哪里？"), row(8, "长城很长，我爱" + "长城" * 20),
         row(9, "根据上面的资料，长城是中国古代修建的大型军事防御工程。"), row(10, "截至2023年，长城是世界文化遗产之一，每年吸引大量游客。"),
     ])
     final, rejected, drops = assemble(frame, AssembleParams())
     assert final.get_column("id").to_list() == ["c0", "c7"]
-    assert drops == {"answer_refusal_or_meta": 4, "answer_too_short": 1, "catastrophic_repetition": 1, "duplicate_pair": 1, "empty_answer": 1, "opens_with_repetition": 1}
+    assert {reason: count for reason, count in drops.items() if count} == {"answer_refusal_or_meta": 4, "answer_too_short": 1, "catastrophic_repetition": 1, "duplicate_pair": 1, "empty_answer": 1, "opens_with_repetition": 1}
     # The narrower keyword list keeps 根据… and 2023 answers.
     from kun.assemble import NARROW_META_KEYWORDS
 

@@ -116,3 +116,33 @@ def test_shared_prompt_single_token_continuations_match_separate_passes(tiny_bac
     shared = tiny_backend.logprobs([(prompt, letter) for letter in letters] + [("床前", "明月光")])
     separate = [tiny_backend.logprobs([(prompt, letter), ("无关", "文本")])[0] for letter in letters]
     assert shared[:4] == pytest.approx(separate, abs=1e-4)
+
+
+def test_generations_carry_finish_reason_and_token_count(tiny_backend, tmp_path):
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+
+    results = tiny_backend.generate(conversations(3), SamplingParams(max_new_tokens=3))
+    assert all(result["finish_reason"] == "length" and result["tokens"] == 3 for result in results)
+    eos = tiny_backend.tokenizer.eos_token_id
+    ids = tiny_backend.tokenizer("学而时习之", add_special_tokens=False)["input_ids"]
+    stopped = tiny_backend._finish(ids + [eos, 5, 6], SamplingParams(max_new_tokens=len(ids) + 3))
+    assert (stopped["text"], stopped["finish_reason"], stopped["tokens"]) == ("学而时习之", "stop", len(ids))
+    # The cache keeps the metadata: a rerun answers with it and calls nothing.
+    llm = LLM(tiny_backend, RecordCache(tmp_path / "c.sqlite"))
+    first = llm.generate_full(conversations(2), SamplingParams(max_new_tokens=3))
+    again = LLM(tiny_backend, RecordCache(tmp_path / "c.sqlite"))
+    assert again.generate_full(conversations(2), SamplingParams(max_new_tokens=3)) == first and again.stats["backend_calls"] == 0
+
+
+def test_a_token_limit_inside_a_cjk_character_leaves_no_replacement_character(tiny_backend):
+    """The tiny byte-level tokenizer spells rare CJK characters as several byte tokens: a limit
+    between them makes a plain decode end in U+FFFD; the backend's decode does not."""
+    tokenizer = tiny_backend.tokenizer
+    text = "龘龘学而"  # 龘 is not in the tiny vocabulary: three byte tokens each
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    cut = next(k for k in range(1, len(ids)) if tokenizer.decode(ids[:k]).endswith("\ufffd"))
+    assert "\ufffd" in tokenizer.decode(ids[:cut])
+    result = tiny_backend._finish(ids[:cut], SamplingParams(max_new_tokens=cut))
+    assert "\ufffd" not in result["text"] and result["finish_reason"] == "length"
+    assert text.startswith(result["text"])

@@ -22,6 +22,10 @@ FAST = dict(backoff_s=0.01, max_backoff_s=0.05, timeout_s=5.0)
 TOKEN_PATTERN = re.compile(r"\s*\S+")
 
 
+def texts(generations: list[dict]) -> list[str]:
+    return [generation["text"] for generation in generations]
+
+
 class FakeOpenAIServer:
     """Replies "echo:" + the last user message; `script` holds one fault per coming request."""
 
@@ -34,6 +38,7 @@ class FakeOpenAIServer:
         self.max_in_flight = 0
         self.reply_delay_s = 0.0
         self.top_logprobs = [("A", -0.1), (" B", -2.5), ("C", -4.0)]
+        self.chat_steps: list[list[tuple[str, float]]] | None = None  # several reply positions; the first token of each is the greedy one
         self.extra_generated_token = False  # simulate a server that ignores max_tokens=0
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -53,9 +58,9 @@ class FakeOpenAIServer:
         if path == "/v1/completions":
             return self.completion_reply(body)
         if body.get("logprobs"):
-            top = [{"token": token, "logprob": logprob} for token, logprob in self.top_logprobs]
-            content = [{"token": self.top_logprobs[0][0], "logprob": self.top_logprobs[0][1], "top_logprobs": top}]
-            return {"choices": [{"message": {"role": "assistant", "content": self.top_logprobs[0][0]}, "logprobs": {"content": content}}]}
+            steps = (self.chat_steps or [self.top_logprobs])[: body.get("max_tokens", 1)]
+            content = [{"token": step[0][0], "logprob": step[0][1], "top_logprobs": [{"token": token, "logprob": logprob} for token, logprob in step]} for step in steps]
+            return {"choices": [{"message": {"role": "assistant", "content": "".join(step[0][0] for step in steps)}, "logprobs": {"content": content}}]}
         last_user = [message["content"] for message in body["messages"] if message["role"] == "user"][-1]
         # Deliberately ignores "stop", so the client-side cut is what the tests see.
         return {"choices": [{"index": 0, "message": {"role": "assistant", "content": "echo:" + last_user}}]}
@@ -162,7 +167,7 @@ def test_generate_echoes_request_and_sends_sampling_params(server):
     assert isinstance(backend, Backend)
     sampling = SamplingParams(temperature=0.7, top_p=0.9, max_new_tokens=33, seed=5)
     conversation = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "你好"}]
-    assert backend.generate(["plain", conversation], sampling) == ["echo:plain", "echo:你好"]
+    assert texts(backend.generate(["plain", conversation], sampling)) == ["echo:plain", "echo:你好"]
 
     bodies = sorted((request["body"] for request in server.requests), key=lambda body: len(body["messages"]))
     assert bodies[0]["messages"] == [{"role": "user", "content": "plain"}]
@@ -171,7 +176,7 @@ def test_generate_echoes_request_and_sends_sampling_params(server):
     for body in bodies:
         assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, 5)
         assert "stop" not in body and "repetition_penalty" not in body
-    assert backend.generate([], sampling) == []
+    assert texts(backend.generate([], sampling)) == []
 
 
 def test_repetition_penalty_sent_only_when_not_one(server):
@@ -182,7 +187,7 @@ def test_repetition_penalty_sent_only_when_not_one(server):
 
 def test_stop_strings_are_sent_and_applied(server):
     backend = backend_for(server)
-    replies = backend.generate(["one END two", "a\n\nb", "no marker"], SamplingParams(stop=("END", "\n\n")))
+    replies = texts(backend.generate(["one END two", "a\n\nb", "no marker"], SamplingParams(stop=("END", "\n\n"))))
     assert replies == ["echo:one ", "echo:a", "echo:no marker"]
     assert all(request["body"]["stop"] == ["END", "\n\n"] for request in server.requests)
 
@@ -191,7 +196,7 @@ def test_concurrent_requests_keep_input_order_and_respect_the_limit(server):
     server.reply_delay_s = 0.05  # long enough that requests overlap
     backend = backend_for(server, max_concurrency=4)
     prompts = [f"prompt {index}" for index in range(24)]
-    assert backend.generate(prompts, SamplingParams()) == [f"echo:prompt {index}" for index in range(24)]
+    assert texts(backend.generate(prompts, SamplingParams())) == [f"echo:prompt {index}" for index in range(24)]
     assert server.attempts == 24
     assert 1 < server.max_in_flight <= 4
 
@@ -202,7 +207,7 @@ def test_concurrent_requests_keep_input_order_and_respect_the_limit(server):
 def test_server_errors_are_retried_until_success(server):
     server.script = [("status", 500, error_body("boom"), {}), ("status", 503, error_body("busy"), {})]
     backend = backend_for(server, max_concurrency=1)
-    assert backend.generate(["a", "b"], SamplingParams()) == ["echo:a", "echo:b"]
+    assert texts(backend.generate(["a", "b"], SamplingParams())) == ["echo:a", "echo:b"]
     assert server.attempts == 4  # two failures, then one success per prompt
 
 
@@ -210,7 +215,7 @@ def test_429_honours_retry_after(server):
     server.script = [("status", 429, error_body("slow down"), {"Retry-After": "0.3"})]
     backend = backend_for(server, max_backoff_s=5.0)
     started = time.monotonic()
-    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert texts(backend.generate(["a"], SamplingParams())) == ["echo:a"]
     assert time.monotonic() - started >= 0.3
     assert server.attempts == 2
 
@@ -219,7 +224,7 @@ def test_retry_after_is_capped_by_max_backoff(server):
     server.script = [("status", 429, error_body("slow down"), {"Retry-After": "120"})]
     backend = backend_for(server, max_backoff_s=0.05)
     started = time.monotonic()
-    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert texts(backend.generate(["a"], SamplingParams())) == ["echo:a"]
     assert time.monotonic() - started < 2.0
     assert server.attempts == 2
 
@@ -228,7 +233,7 @@ def test_slow_reply_times_out_and_the_retry_succeeds(server):
     server.script = [("sleep", 3.0)]
     backend = backend_for(server, timeout_s=0.3)
     started = time.monotonic()
-    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert texts(backend.generate(["a"], SamplingParams())) == ["echo:a"]
     assert time.monotonic() - started < 2.5
     assert server.attempts == 2
 
@@ -236,7 +241,7 @@ def test_slow_reply_times_out_and_the_retry_succeeds(server):
 def test_dropped_connection_is_retried(server):
     server.script = [("drop",)]
     backend = backend_for(server)
-    assert backend.generate(["a"], SamplingParams()) == ["echo:a"]
+    assert texts(backend.generate(["a"], SamplingParams())) == ["echo:a"]
     assert server.attempts == 2
 
 
@@ -357,13 +362,56 @@ def test_chat_logprobs_from_top_logprobs(server):
     present, stripped, absent = backend.logprobs([(conversation, "A"), (conversation, "B"), (conversation, "D")])
     assert present == pytest.approx(-0.1)
     assert stripped == pytest.approx(-2.5)  # " B" matches "B" after stripping whitespace
-    assert absent == pytest.approx(-4.0 - math.log(2))  # below the smallest listed log-prob
+    assert absent is None  # not among the top log-probabilities: no guess
     body = server.requests[0]["body"]
     assert (body["max_tokens"], body["temperature"], body["logprobs"], body["top_logprobs"]) == (1, 0.0, True, 20)
+
+
+def test_chat_logprobs_of_a_bracketed_verdict_follow_the_greedy_reply(server):
+    server.chat_steps = [[("【", -0.05), ("这", -3.0)], [("好", -0.2), ("差", -1.8)], [("】", -0.01), ("，", -5.0)]]
+    conversation = [{"role": "user", "content": "判断："}]
+    good, bad = backend_for(server).logprobs([(conversation, "【好】"), (conversation, "【差】")])
+    assert good == pytest.approx(-0.05 - 0.2 - 0.01)
+    assert bad == pytest.approx(-0.05 - 1.8)  # the greedy reply leaves 【差】 at its second token
+
+
+def test_focused_score_without_verdict_tokens_is_unscorable_and_never_kept(server):
+    """A server whose top tokens hold neither verdict gives a null score, not 0.5."""
+    import polars as pl
+
+    from kun.curate import FilterParams, curate
+    from kun.llm import LLM
+    from kun.records import CANDIDATE_SCHEMA
+    from kun.score import ScoreParams, score
+
+    server.chat_steps = [[("这", -0.1), ("那", -2.0), ("我", -3.0)]]
+    rows = [{"candidate_id": f"c{i}", "segment_id": f"s{i}", "source": "x", "candidate_index": 0, "segment": "段", "instruction": f"什么是光合作用{i}？", "label_model": "m", "label_prompt_version": "v"} for i in range(3)]
+    scored, metrics = score(pl.DataFrame(rows, schema=CANDIDATE_SCHEMA), ScoreParams(verdict="logprob"), LLM(backend_for(server)))
+    assert scored.get_column("score").to_list() == [None, None, None] and set(scored.get_column("score_error")) == {"unscorable"}
+    assert metrics["unparsable"] == 3
+    kept, _, filtered = curate(scored, FilterParams(min_score=0.5))
+    assert kept.height == 0 and filtered["rejected"]["unscorable"] == 3
+    server.chat_steps = [[("【", -0.1)], [("好", -0.3), ("差", -0.9)], [("】", -0.01)]]
+    rescored, _ = score(pl.DataFrame(rows, schema=CANDIDATE_SCHEMA).with_columns(pl.col("instruction") + "。"), ScoreParams(verdict="logprob"), LLM(backend_for(server)))
+    assert all(0.5 < value < 1.0 for value in rescored.get_column("score"))
 
 
 def test_logprobs_keep_input_order_across_both_paths(server):
     backend = backend_for(server, max_concurrency=3)
     conversation = [{"role": "user", "content": "?"}]
     pairs = [("a b", " c"), (conversation, "A"), ("a", " b c"), (conversation, "Z")]
-    assert backend.logprobs(pairs) == pytest.approx([-2.0, -0.1, -3.0, -4.0 - math.log(2)])
+    values = backend.logprobs(pairs)
+    assert values[:3] == pytest.approx([-2.0, -0.1, -3.0]) and values[3] is None
+
+
+def test_logprob_judge_reads_one_letter_and_never_defaults(server):
+    from kun.evaluate import judge_pairwise
+    from kun.llm import LLM
+
+    server.top_logprobs = [("B", -0.2), ("A", -1.5), ("C", -3.0)]  # the judge prefers whichever answer is shown second
+    result = judge_pairwise(LLM(backend_for(server)), ["问题一", "问题二"], ["甲的回答", "甲的另一个回答"], ["乙的回答", "乙的另一个回答"], mode="logprob")
+    assert result["judged"] == 2 and result["position_inconsistent"] == 2 and result["ties"] == 2
+    assert all(request["body"]["messages"][-1]["content"].rstrip().endswith("C 表示两者相当。") for request in server.requests)
+    server.top_logprobs = [("我", -0.1), ("这", -2.0)]  # no letter among the top tokens: no verdict, not "1"
+    unreadable = judge_pairwise(LLM(backend_for(server)), ["问题三"], ["甲"], ["乙"], mode="logprob")
+    assert unreadable["judged"] == 0 and unreadable["unparsable"] == 1 and unreadable["reply_errors"] == {"no_verdict_token": 2}

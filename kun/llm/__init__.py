@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Literal
 
 from kun.engine import Engine
 from kun.errors import KunError
-from kun.llm.base import Backend, Prompt, SamplingParams, prompt_key
+from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
 from kun.params import require
 from kun.progress import bar
@@ -126,14 +126,20 @@ class LLM:
 
         return run
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
+    def generate_full(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[dict]:
+        """Generations with metadata: {"text", "finish_reason" (stop | length | None), "tokens"}."""
         fingerprint, params = self.fingerprint, sampling.key()
-        keys = [cache_key(fingerprint, "generate", prompt_key(prompt), params) for prompt in prompts]
-        return self._cached(keys, self._run("generate", prompts, (sampling,)), desc)
+        keys = [cache_key(fingerprint, "generation", prompt_key(prompt), params) for prompt in prompts]
+        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc)
+        return [as_generation(result) for result in results]
 
-    def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float]:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
+        return [result["text"] for result in self.generate_full(prompts, sampling, desc)]
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float | None]:
+        """Summed log-probability of each continuation after its prompt (None: the backend could not tell)."""
         fingerprint = self.fingerprint
-        keys = [cache_key(fingerprint, "logprob", prompt_key(prompt), continuation) for prompt, continuation in pairs]
+        keys = [cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation) for prompt, continuation in pairs]
         return self._cached(keys, self._run("logprobs", pairs, ()), desc)
 
     def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
@@ -142,14 +148,23 @@ class LLM:
         keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
         return self._cached(keys, self._run("perplexity", texts, ()), desc)
 
-    def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float]:
-        """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1]."""
+    def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
+        """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].
+
+        None (unscorable) when the backend could not see either answer (a served model's top
+        log-probabilities hold neither); when it saw only one, the other counts as impossible.
+        """
         pairs = [(prompt, answer) for prompt in prompts for answer in (good, bad)]
         values = self.logprobs(pairs, desc)
-        scores = []
+        scores: list[float | None] = []
         for index in range(len(prompts)):
             good_logprob, bad_logprob = values[2 * index], values[2 * index + 1]
-            scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad_logprob - good_logprob)))))
+            if good_logprob is None and bad_logprob is None:
+                scores.append(None)
+            elif good_logprob is None or bad_logprob is None:
+                scores.append(0.0 if good_logprob is None else 1.0)
+            else:
+                scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad_logprob - good_logprob)))))
         return scores
 
 

@@ -34,6 +34,23 @@ class SamplingParams:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
 
 
+def generation(text: str, finish_reason: str | None = None, tokens: int | None = None) -> dict:
+    """One generated text with its metadata: why it ended (`stop`: the model or a stop string
+    ended it; `length`: it hit max_new_tokens; None: the backend did not say) and its token count."""
+    return {"text": text, "finish_reason": finish_reason, "tokens": tokens}
+
+
+def as_generation(value: str | dict) -> dict:
+    """A backend's result as a generation dict (a plain string has unknown metadata)."""
+    return value if isinstance(value, dict) else generation(value)
+
+
+def clean_decoded(text: str) -> str:
+    """Decoded text without the U+FFFD that an incomplete multi-byte character leaves at its end
+    (a token limit can cut a CJK character between its byte tokens)."""
+    return text.rstrip("\ufffd")
+
+
 def prompt_key(prompt: Prompt) -> str:
     """Backend-independent text of a prompt for cache keys (messages as canonical JSON)."""
     if isinstance(prompt, str):
@@ -42,7 +59,8 @@ def prompt_key(prompt: Prompt) -> str:
 
 
 def apply_stop(text: str, stop: tuple[str, ...]) -> str:
-    """Cut `text` at the first stop string (backends that cannot stop server-side use this)."""
+    """Cut `text` at the first stop string (backends that cannot stop server-side use this).
+    A cut text ended on a stop string: its finish reason is `stop`."""
     cut = len(text)
     for marker in stop:
         position = text.find(marker)
@@ -61,7 +79,7 @@ class Backend(Protocol):
 
     def fingerprint(self) -> str: ...
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]: ...
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict | str]: ...
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]: ...
 

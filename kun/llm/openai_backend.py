@@ -43,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
 from kun.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, apply_stop
+from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
 from kun.progress import bar
 
 T = TypeVar("T")
@@ -118,8 +118,8 @@ class OpenAIBackend:
 
     # -- the Backend protocol -------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
-        def one(prompt: Prompt) -> str:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
+        def one(prompt: Prompt) -> dict:
             body: dict[str, Any] = {
                 "model": self.model,
                 "messages": _messages(prompt),
@@ -135,11 +135,18 @@ class OpenAIBackend:
             url = f"{self.base_url}/chat/completions"
             reply = self._post(url, body)
             try:
-                content = reply["choices"][0]["message"]["content"]
+                choice = reply["choices"][0]
+                content = choice["message"]["content"]
             except (KeyError, IndexError, TypeError):
                 raise KunError(f"POST {url} returned no choices[0].message.content: {_clip(json.dumps(reply))}") from None
+            text = clean_decoded(content or "")
             # Servers already stop server-side; cutting again covers those that include the marker.
-            return apply_stop(content or "", sampling.stop)
+            stopped = apply_stop(text, sampling.stop)
+            finish = choice.get("finish_reason") if isinstance(choice, dict) else None
+            finish = "stop" if stopped != text else (finish if finish in ("stop", "length") else None)
+            usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
+            tokens = usage.get("completion_tokens")
+            return generation(stopped, finish, tokens if isinstance(tokens, int) else None)
 
         return self._map(one, prompts, "openai generate")
 
@@ -200,39 +207,50 @@ class OpenAIBackend:
                 total += float(logprob)
         return total
 
-    def _chat_token_logprob(self, messages: list[dict[str, str]], token: str) -> float:
-        """Log-prob of `token` as the first reply token, from the top-20 list.
+    def _chat_token_logprob(self, messages: list[dict[str, str]], continuation: str) -> float | None:
+        """Log-prob of `continuation` as the start of the reply, from the top log-probabilities of
+        the reply's first tokens; None when the server's lists do not contain it.
 
-        A token missing from the list has a true log-prob at most the smallest listed one; we return
-        that bound minus log(2), so an absent token always ranks below every listed one.
+        The reply is generated greedily; while the greedy tokens spell the start of the
+        continuation their log-probs add up. At the first greedy token that leaves it, the
+        continuation's own next token is looked up in that position's top list and the walk ends
+        (so `【好】` and `【差】` both get log P(【) plus their verdict token's). A continuation whose
+        first token is in no list gets None: the caller must not guess (unscorable).
         """
         url = f"{self.base_url}/chat/completions"
         body = {
             "model": self.model,
             "messages": _messages(messages),
-            "max_tokens": 1,
+            "max_tokens": max(1, min(8, len(continuation))),
             "temperature": 0.0,
             "logprobs": True,
             "top_logprobs": CHAT_TOP_LOGPROBS,
         }
         reply = self._post(url, body)
         try:
-            top = reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
-            candidates = [(str(entry["token"]), float(entry["logprob"])) for entry in top]
+            positions = reply["choices"][0]["logprobs"]["content"]
+            steps = [(str(step["token"]), [(str(entry["token"]), float(entry["logprob"])) for entry in step["top_logprobs"]]) for step in positions]
         except (KeyError, IndexError, TypeError, ValueError):
-            candidates = []
-        if not candidates:
+            steps = []
+        if not steps or not steps[0][1]:
             raise KunError(
                 f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs: {_clip(json.dumps(reply))}; "
                 "the server must support logprobs=true with top_logprobs on /chat/completions"
             )
-        exact = [logprob for text, logprob in candidates if text == token]
-        if exact:
-            return max(exact)
-        stripped = [logprob for text, logprob in candidates if text.strip() == token.strip()]
-        if stripped:
-            return max(stripped)
-        return min(logprob for _, logprob in candidates) - math.log(2)
+        remaining, total = continuation, 0.0
+        for greedy, top in steps:
+            matching = sorted(((text, logprob) for text, logprob in top if text and remaining.startswith(text)), key=lambda item: -len(item[0]))
+            if not matching:
+                stripped = [(text, logprob) for text, logprob in top if text.strip() and remaining.startswith(text.strip())]
+                matching = sorted(stripped, key=lambda item: -len(item[0].strip()))
+            if not matching:
+                return None if remaining == continuation else total
+            text, logprob = matching[0]
+            total += logprob
+            remaining = remaining[len(text.strip() if not remaining.startswith(text) else text) :]
+            if not remaining or greedy != text:
+                return total  # the continuation is spelled out, or the greedy reply leaves it here
+        return total
 
     # -- HTTP -----------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 from kun.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, apply_stop
+from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
 
 
 def model_fingerprint(path: str | Path) -> str:
@@ -107,12 +107,12 @@ class TransformersBackend:
 
     # -- generation ----------------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
         import torch
 
         encoded = [self._encode(self.render(prompt)) for prompt in prompts]
         order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
-        outputs: list[str] = [""] * len(prompts)
+        outputs: list[dict] = [generation("")] * len(prompts)
         pad_id = self.tokenizer.pad_token_id
         for batch_number, start in enumerate(range(0, len(order), self.batch_size)):
             indices = order[start : start + self.batch_size]
@@ -132,9 +132,28 @@ class TransformersBackend:
             with torch.inference_mode():
                 generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
             for row, index in enumerate(indices):
-                text = self.tokenizer.decode(generated[row, width:], skip_special_tokens=True)
-                outputs[index] = apply_stop(text, sampling.stop).strip()
+                outputs[index] = self._finish(generated[row, width:].tolist(), sampling)
         return outputs
+
+    def _finish(self, new_tokens: list[int], sampling: SamplingParams) -> dict:
+        """The generation dict of one row's new tokens: cut at the first end token; `length`
+        when the model never ended within max_new_tokens; no U+FFFD from a cut character."""
+        ends = self._end_token_ids()
+        tokens = next((position for position, token in enumerate(new_tokens) if token in ends), None)
+        finish = "stop" if tokens is not None else ("length" if len(new_tokens) >= sampling.max_new_tokens else "stop")
+        kept = new_tokens[:tokens] if tokens is not None else new_tokens
+        text = clean_decoded(self.tokenizer.decode(kept, skip_special_tokens=True))
+        stopped = apply_stop(text, sampling.stop)
+        if stopped != text:
+            finish = "stop"
+        return generation(stopped.strip(), finish, len(kept))
+
+    def _end_token_ids(self) -> set[int]:
+        ends = self.model.generation_config.eos_token_id
+        ends = set(ends if isinstance(ends, (list, tuple)) else [ends] if ends is not None else [])
+        if self.tokenizer.eos_token_id is not None:
+            ends.add(self.tokenizer.eos_token_id)
+        return ends
 
     # -- log-probabilities ---------------------------------------------------------------------
 
