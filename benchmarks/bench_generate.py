@@ -30,7 +30,7 @@ def measure(backend: TransformersBackend, prompts, sampling: SamplingParams, bat
     started = time.perf_counter()
     outputs = backend.generate(prompts, sampling)
     seconds = time.perf_counter() - started
-    tokens = sum(len(backend.tokenizer(text, add_special_tokens=False)["input_ids"]) + 1 for text in outputs)
+    tokens = sum(len(backend.tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs)
     return seconds, tokens
 
 

@@ -35,6 +35,7 @@ NARROW_META_KEYWORDS = ["作为一个", "作为一名", "作为AI", "作为人�
 @dataclass
 class AssembleParams:
     min_answer_chars: int = 20  # the authors drop answers under 20 characters
+    short_answers_for_material: bool = True  # an instruction carrying its own material (lines after the task) may get an answer as short as that material
     max_answer_chars: int = 4000
     answer_meta_keywords: list[str] = field(default_factory=lambda: list(ANSWER_META_KEYWORDS))
     opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
@@ -58,7 +59,7 @@ class AssembleParams:
         require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
 
 
-def _pair_key(instruction: str, output: str) -> str:
+def pair_key(instruction: str, output: str) -> str:
     return hashlib.blake2b(f"{instruction.strip()}\x00{output.strip()}".encode(), digest_size=16).hexdigest()
 
 
@@ -66,7 +67,7 @@ def answer_gates(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
     """The rules on an answer (some look at its instruction too), in order."""
     return [
         ("empty_answer", gates.on_answer(lambda text: not text.strip(), "empty_answer")),
-        ("answer_too_short", gates.on_answer(lambda text: len(text.strip()) < params.min_answer_chars, "answer_too_short")),
+        ("answer_too_short", gates.too_short(params.min_answer_chars, params.short_answers_for_material)),
         ("answer_too_long", gates.on_answer(lambda text: len(text) > params.max_answer_chars, "answer_too_long")),
         ("broken_encoding", gates.broken_encoding("output")),
         ("unexpected_script", gates.unexpected_script(params.unexpected_scripts, "output")),
@@ -96,7 +97,7 @@ def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFra
     result = gates.apply_gates(polished.filter(~cut), answer_gates(params))
     rejected = pl.concat([truncated, result.rejected], how="vertical")
     kept = result.kept.with_columns(
-        pl.struct("instruction", "output").map_elements(lambda row: _pair_key(row["instruction"], row["output"]), return_dtype=pl.String).alias("_pair")
+        pl.struct("instruction", "output").map_elements(lambda row: pair_key(row["instruction"], row["output"]), return_dtype=pl.String).alias("_pair")
     )
     is_first = kept.get_column("_pair").is_first_distinct()
     duplicates = kept.filter(~is_first).drop("_pair").with_columns(pl.lit("duplicate_pair").alias("reason"))

@@ -72,6 +72,7 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     from kun.metrics import write_json
     from kun.progress import phase_reporter
 
+    refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path)
     if bands and not rows or rows and not bands:
         raise click.UsageError("--bands and --rows go together")
     if bands * rows > num_perm:
@@ -118,6 +119,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     from kun.models import ModelParams
     from kun.params import load_params, section
 
+    refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path)
     raw = load_params(params_path)
     params = section(IngestParams, raw, "ingest")
     if tokenizer_dir is None and params.max_tokens:
@@ -136,6 +138,19 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
 PARAMS_OPTION = click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file; the command reads its own section and `llm`.")
 METRICS_OPTION = click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write the step's metrics as JSON here.")
 MODEL_OPTION = click.option("--model", "model_path", help="Model directory (overrides the params section's `model`).")
+
+
+def refuse_same_paths(**paths: Path | None) -> None:
+    """One line and no work when two of a command's files are the same file (an output would
+    overwrite the input, or two outputs each other)."""
+    seen: dict[Path, str] = {}
+    for name, path in paths.items():
+        if path is None or str(path) == "-":
+            continue
+        key = Path(path).resolve()
+        if key in seen:
+            raise KunError(f"{path}: {name.upper()} is the same file as {seen[key].upper()}; write {name.upper()} to another path")
+        seen[key] = name
 
 
 def _finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
@@ -183,6 +198,7 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
     from kun.perplexity import PerplexityParams, perplexity_gate
     from kun.pipeline import read_input, stage_params
 
+    refuse_same_paths(segments=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
     overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
     params = dataclasses.replace(params, **overrides)
@@ -211,6 +227,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     from kun.pipeline import read_input, stage_params
     from kun.seed import read_seed
 
+    refuse_same_paths(segments=input_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
     candidates, rejected, metrics = label(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
     _finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
@@ -232,6 +249,7 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     from kun.pipeline import read_input, stage_params
     from kun.score import ScoreParams, score
 
+    refuse_same_paths(candidates=input_path, scored=output_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
@@ -254,6 +272,7 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
     from kun.params import load_params, section
     from kun.pipeline import read_input
 
+    refuse_same_paths(scored=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(FilterParams, load_params(params_path), "filter")
     if min_score is not None:
         params = dataclasses.replace(params, min_score=min_score)
@@ -274,6 +293,7 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
     from kun.pipeline import read_input, stage_params
     from kun.polish import PolishParams, polish
 
+    refuse_same_paths(kept=input_path, polished=output_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
     polished, metrics = polish(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
     _finish({output_path: polished}, metrics, metrics_path)
@@ -291,11 +311,56 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     from kun.params import load_params, section
     from kun.pipeline import read_input
 
+    refuse_same_paths(polished=input_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(AssembleParams, load_params(params_path), "assemble")
     final, rejected, drops = assemble(read_input(input_path), params)
     if str(output_path).endswith(".jsonl"):
         final = final.select("instruction", "output", "id", "source", "score")
     _finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)
+
+
+@main.command("filter-pairs")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their `reason` here (.jsonl or .parquet).")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), help="Params file whose `filter` and `assemble` sections set the gates (default: kun's defaults, the authors' rules).")
+@click.option("--skip-bad-lines", is_flag=True, help="Skip malformed lines and records without string instruction/output (counted) instead of failing.")
+@METRICS_OPTION
+def filter_pairs_command(input_path, output_path, rejected_path, params_path, skip_bad_lines, metrics_path):
+    """Clean any instruction dataset with kun's rule gates.
+
+    INPUT holds `instruction`/`output` records (.jsonl, .json or .parquet; other fields are kept,
+    and a `finish_reason` of `length` marks a truncated answer). Every instruction and answer
+    rule of the filter and assemble stages applies (not the score), then exact duplicate pairs
+    go. OUTPUT gets the kept rows; the counts per reason go to stderr (and --metrics).
+
+    \b
+    Example:
+      kun filter-pairs alpaca_zh.jsonl alpaca_zh.clean.jsonl --rejected rejected.jsonl
+    """
+    from kun.assemble import AssembleParams
+    from kun.curate import FilterParams
+    from kun.io import format_of, write_table
+    from kun.metrics import write_json
+    from kun.pairs import filter_pairs, read_pairs
+    from kun.params import load_params, section
+
+    refuse_same_paths(input=input_path, output=output_path, rejected=rejected_path, metrics=metrics_path, params=params_path)
+    raw = load_params(params_path) if params_path is not None else {}
+    filter_params, assemble_params = section(FilterParams, raw, "filter"), section(AssembleParams, raw, "assemble")
+    for path in (output_path, rejected_path):
+        if path is not None and format_of(path) not in ("jsonl", "parquet"):
+            raise KunError(f"{path}: can only write .jsonl or .parquet")
+    frame, report = read_pairs(input_path, skip_bad_lines)
+    kept, rejected, counts = filter_pairs(frame, filter_params, assemble_params)
+    write_table(kept, output_path)
+    if rejected_path is not None:
+        write_table(rejected, rejected_path)
+    metrics = {"pairs_in": frame.height, "kept": kept.height, "dropped": counts, "bad_lines_skipped": report.skipped}
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    dropped = ", ".join(f"{reason} {count}" for reason, count in counts.items() if count) or "none"
+    click.echo(f"{frame.height} pairs in, {kept.height} kept; dropped: {dropped}" + (f"; skipped {report.total} bad lines" if report.total else ""), err=True)
 
 
 @main.command("export")

@@ -171,6 +171,26 @@ def contains_phrase(phrases: Sequence[str], reason: str, field: str = "output") 
     return on_instruction(check, reason) if field == "instruction" else on_answer(check, reason)
 
 
+def material_of(instruction: str) -> str:
+    """The material an instruction carries: its lines after the first (`改写下面的句子：` + the sentence)."""
+    lines = [line for line in instruction.strip().splitlines() if line.strip()]
+    return "\n".join(lines[1:]).strip()
+
+
+def too_short(min_chars: int, allow_material_length: bool) -> Gate:
+    """The authors' floor on answer length; with `allow_material_length`, an instruction that
+    carries its own material lowers it to that material's length (rewriting or punctuating a
+    short sentence has a short answer)."""
+
+    def gate(instruction: str, answer: str) -> str | None:
+        floor = min_chars
+        if allow_material_length and (material := material_of(instruction)):
+            floor = min(min_chars, len(material))
+        return "answer_too_short" if len(answer.strip()) < floor else None
+
+    return gate
+
+
 def repeated_items(max_ratio: float) -> Gate:
     return on_answer(lambda text: repeated_share(list_items(text)) > max_ratio, "repeated_list_items")
 
