@@ -143,11 +143,12 @@ def label(segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: lis
                 rows.append(row)
     candidates = pl.DataFrame(rows, schema=CANDIDATE_SCHEMA)
     rejected_frame = pl.DataFrame(rejected, schema={**CANDIDATE_SCHEMA, "reason": pl.String})
-    reasons = rejected_frame.get_column("reason").value_counts(sort=True).rows() if rejected else []
+    reasons = {"empty_reply": 0, "empty_instruction": 0, "truncated": 0}
+    reasons.update(rejected_frame.get_column("reason").value_counts(sort=True).rows() if rejected else [])
     metrics = {
         "segments": segments.height,
         "candidates": candidates.height,
-        "rejected": dict(sorted(reasons)),
+        "rejected": dict(sorted(reasons.items())),
         "mode": params.mode,
         "prompt_version": version,
         "model": llm.fingerprint,

@@ -124,7 +124,7 @@ def test_s3_errors_missing_bucket_and_unreachable_endpoint(tmp_path, s3_server):
     assert unreachable.returncode != 0 and "127.0.0.1" in (unreachable.stdout + unreachable.stderr)
 
 
-def test_import_dataset_from_a_registry_repository(tmp_path):
+def test_import_dataset_from_a_registry_repository(tmp_path, tiny_model_dir):
     registry = tmp_path / "registry"
     registry.mkdir()
     run(["git", "init", "-q"], registry)
@@ -141,7 +141,8 @@ def test_import_dataset_from_a_registry_repository(tmp_path):
     commit(repo, "init")
     dvc(repo, "import", str(registry), "corpora/web.jsonl", "-o", "data/raw/web.jsonl")
     assert md5(repo / "data/raw/web.jsonl") == md5(registry / "corpora/web.jsonl")
-    update_params(repo, {"ingest.sources": [{"name": "web", "path": "data/raw/web.jsonl", "format": "jsonl", "text_field": "content"}], "ingest.min_chars": 20})
+    shutil.copytree(tiny_model_dir, repo / "models" / "tiny")  # the label base whose tokenizer counts ingest.max_tokens
+    update_params(repo, {"ingest.sources": [{"name": "web", "path": "data/raw/web.jsonl", "format": "jsonl", "text_field": "content"}], "ingest.min_chars": 20, "model.label_base": "models/tiny"})
     assert ran_stages(dvc(repo, "repro", "dedup")) == {"ingest", "dedup"}
     assert json.loads((repo / "metrics/ingest.json").read_text())["docs_per_source"] == {"web": 7}
 

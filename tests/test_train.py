@@ -268,7 +268,7 @@ def test_zero_rows_names_the_drops(tiny_model_dir, tmp_path):
 
 
 def test_unknown_target_module_lists_the_linear_layers(tiny_model_dir, tmp_path):
-    params = TrainParams(target_modules=["q_proj", "query_key_value"], max_steps=1)
+    params = TrainParams(method="lora", target_modules=["q_proj", "query_key_value"], max_steps=1)
     with pytest.raises(KunError, match="query_key_value not in the model; its linear layers are down_proj, gate_proj, k_proj, o_proj, q_proj, up_proj, v_proj"):
         train(tiny_model_dir, PAIRS, tmp_path / "out", params)
 
