@@ -275,3 +275,23 @@ def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, 
     result = CliRunner().invoke(main, ["label", str(_segments_file(tmp_path / "in.parquet")), str(out), "--params", str(params)])
     assert result.exit_code == 1 and not out.exists()
     assert result.output.startswith("error: params.yaml: label.model:") and "no chat template" in result.output
+
+
+def test_polish_refuses_a_model_that_did_not_write_the_scores():
+    from kun.errors import KunError
+    from kun.polish import check_same_model
+
+    class Named(FakeBackend):
+        def __init__(self, fingerprint):
+            super().__init__()
+            self._name = fingerprint
+
+        def fingerprint(self):
+            return self._name
+
+    kept = pl.DataFrame({"score_model": ["transformers:round1", "transformers:round1"]})
+    check_same_model(kept, LLM(Named("transformers:round1")), "data/interim/scored_iter_1.parquet")
+    with pytest.raises(KunError, match=r"polish.model: it is not the model that scored data/interim/scored_iter_1.parquet \(filter.scores\)"):
+        check_same_model(kept, LLM(Named("transformers:chat")), "data/interim/scored_iter_1.parquet")
+    check_same_model(kept, LLM(Named("openai:http://server/v1:chat")), "x")  # another backend: not comparable
+    check_same_model(kept.head(0), LLM(Named("transformers:chat")), "x")  # nothing to polish
