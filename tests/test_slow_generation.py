@@ -26,7 +26,7 @@ def test_default_model_label_to_assemble_on_8_segments(default_model_dir, tmp_pa
     assert "quantization_config" not in config
     llm = LLM(TransformersBackend(default_model_dir, device="cpu", batch_size=8), RecordCache(tmp_path / "c.sqlite"))
     segments = segments_frame().head(8)
-    candidates, rejected, metrics = label(segments, LabelParams(mode="prompt", max_new_tokens=32), llm, read_seed(REPO / "data/seed/seed.jsonl"))
+    candidates, rejected, metrics = label(segments, LabelParams(mode="prompt", max_new_tokens=32, truncated="keep"), llm, read_seed(REPO / "data/seed/seed.jsonl"))
     assert candidates.height + rejected.height == 8 and candidates.height >= 4
     assert all(len(instruction) >= 2 for instruction in candidates.get_column("instruction"))
     scored, score_metrics = score(candidates, ScoreParams(verdict="logprob"), llm)
@@ -38,5 +38,5 @@ def test_default_model_label_to_assemble_on_8_segments(default_model_dir, tmp_pa
     final, dropped, drops = assemble(polished, AssembleParams(min_answer_chars=5))
     assert final.height + dropped.height == polished.height
     calls = llm.stats["backend_calls"]
-    label(segments, LabelParams(mode="prompt", max_new_tokens=32), llm, read_seed(REPO / "data/seed/seed.jsonl"))
+    label(segments, LabelParams(mode="prompt", max_new_tokens=32, truncated="keep"), llm, read_seed(REPO / "data/seed/seed.jsonl"))
     assert llm.stats["backend_calls"] == calls  # second pass entirely from the cache
