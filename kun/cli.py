@@ -173,6 +173,8 @@ def base_model(output_dir, base, trust_remote_code):
     """Save a base model as safetensors + tokenizer in OUTPUT_DIR (default models/base)."""
     from kun.models import materialize
 
+    if Path(base).exists():
+        refuse_same_paths(base=Path(base), output_dir=output_dir)
     click.echo(f"saved {base} to {materialize(base, output_dir, trust_remote_code)}", err=True)
 
 
@@ -379,6 +381,9 @@ def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name
       huggingface-cli upload ORG/kun-zh data/export --repo-type dataset
     """
     from kun.export import export
+
+    if Path(dataset).resolve().parent == Path(output_dir).resolve():
+        raise KunError(f"{dataset}: DATASET lies in OUTPUT_DIR, whose files the export rewrites; export to another folder")
 
     written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name)
     click.echo(f"wrote {len(written)} files to {output_dir}: {', '.join(written)}", err=True)

@@ -131,3 +131,16 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, com
     result = CliRunner().invoke(main, [command[0], str(source), str(tmp_path / "." / "data.jsonl"), *command[1:]])
     assert result.exit_code == 1 and "OUTPUT is the same file as INPUT" in result.output
     assert source.read_bytes() == before
+
+
+def test_export_and_base_model_refuse_to_overwrite_their_input(tmp_path):
+    dataset = tmp_path / "out" / "kun.parquet"
+    dataset.parent.mkdir()
+    pl.DataFrame({"instruction": ["问"], "output": ["答"]}).write_parquet(dataset)
+    result = CliRunner().invoke(main, ["export", str(dataset), str(tmp_path / "out")])
+    assert result.exit_code == 1 and "DATASET lies in OUTPUT_DIR" in result.output and dataset.exists()
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    result = CliRunner().invoke(main, ["base-model", str(model), "--base", str(model)])
+    assert result.exit_code == 1 and "OUTPUT_DIR is the same file as BASE" in result.output and (model / "config.json").exists()
