@@ -198,7 +198,8 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
 
     from kun.llm import load_llm
     from kun.perplexity import PerplexityParams, perplexity_gate
-    from kun.pipeline import read_input, stage_params
+    from kun.io import read_input
+    from kun.pipeline import stage_params
 
     refuse_same_paths(segments=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
@@ -226,7 +227,8 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     """
     from kun.label import LabelParams, label
     from kun.llm import load_llm
-    from kun.pipeline import read_input, stage_params
+    from kun.io import read_input
+    from kun.pipeline import stage_params
     from kun.seed import read_seed
 
     refuse_same_paths(segments=input_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path)
@@ -248,7 +250,8 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     import dataclasses
 
     from kun.llm import load_llm
-    from kun.pipeline import read_input, stage_params
+    from kun.io import read_input
+    from kun.pipeline import stage_params
     from kun.score import ScoreParams, score
 
     refuse_same_paths(candidates=input_path, scored=output_path, metrics=metrics_path)
@@ -272,7 +275,7 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
 
     from kun.curate import FilterParams, curate
     from kun.params import load_params, section
-    from kun.pipeline import read_input
+    from kun.io import read_input
 
     refuse_same_paths(scored=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(FilterParams, load_params(params_path), "filter")
@@ -292,7 +295,8 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
     """Answer polishment: answer each instruction with its segment as known context
     (`已知：{raw},请回答:{instruction}`, or the guarded template with polish.template)."""
     from kun.llm import load_llm
-    from kun.pipeline import read_input, stage_params
+    from kun.io import read_input
+    from kun.pipeline import stage_params
     from kun.polish import PolishParams, polish
 
     refuse_same_paths(kept=input_path, polished=output_path, metrics=metrics_path)
@@ -311,7 +315,7 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     """Output rule filters and exact pair dedup; DATASET is .jsonl (instruction, output, id, source, score) or .parquet (with provenance)."""
     from kun.assemble import AssembleParams, assemble
     from kun.params import load_params, section
-    from kun.pipeline import read_input
+    from kun.io import read_input
 
     refuse_same_paths(polished=input_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(AssembleParams, load_params(params_path), "assemble")

@@ -65,7 +65,7 @@ def hub_card(card: str, formats: list[str], name: str) -> str:
 
 def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_shard_rows: int = 100_000, card_path: str | Path | None = None, name: str = "kun") -> list[str]:
     """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files written."""
-    from kun.pipeline import read_input
+    from kun.io import read_input
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:

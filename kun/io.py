@@ -180,3 +180,11 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     else:
         raise KunError(f"{path}: can only write .jsonl or .parquet")
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_input(path: str | Path) -> pl.DataFrame:
+    """A stage's or command's input table; a missing file says which stage writes it."""
+    path = Path(path)
+    if not path.exists():
+        raise KunError(f"{path}: not found; run the stage that writes it (dvc repro) or check the path")
+    return read_table(path)

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import polars as pl
 
 from kun import prompts
+from kun.chat_format import backward_user_turn
 from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams
 from kun.params import require
@@ -61,11 +62,6 @@ class LabelParams:
         require(self.num_candidates >= 1, f"{section}.num_candidates", "must be >= 1")
         require(self.num_candidates == 1 or self.temperature > 0, f"{section}.temperature", "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)")
         require(self.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
-
-
-def backward_user_turn(response: str, language: str = "zh") -> str:
-    """The backward model's user turn for a response, identical in training and at inference."""
-    return prompts.render("label_backward", "user", language, response=response)
 
 
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:

@@ -17,6 +17,7 @@ stage starts from (all models/base by default, so one copy of the weights serves
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import shutil
 import tempfile
@@ -56,6 +57,26 @@ class ModelParams:
     def base_for(self, stage: str) -> str:
         """The model directory a training stage starts from."""
         return {"train_label": self.label_base, "train_chat": self.chat_base, "iterate": self.chat_base, "finetune": self.final_base}[stage]
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """Cheap identity of a saved model: config plus size and edge bytes of each weight file.
+
+    Retrained weights of the same shape differ in their bytes, so the fingerprint changes.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    for name in ("config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja"):
+        if (path / name).exists():
+            digest.update(name.encode() + (path / name).read_bytes())
+    for weights in sorted(list(path.glob("*.safetensors")) + list(path.glob("*.bin"))):
+        size = weights.stat().st_size
+        digest.update(f"{weights.name}:{size}".encode())
+        with open(weights, "rb") as handle:
+            digest.update(handle.read(1 << 20))
+            handle.seek(max(0, size - (1 << 20)))
+            digest.update(handle.read(1 << 20))
+    return digest.hexdigest()[:16]
 
 
 def embedded_gguf(spec: str) -> Path:

@@ -415,7 +415,7 @@ def _fingerprint(model_path: Path, params: TrainParams, rows: list[dict[str, lis
     that changes the trajectory (not the logging, saving or resume switches)."""
     import numpy as np
 
-    from kun.llm.transformers_backend import model_fingerprint
+    from kun.models import model_fingerprint
 
     settings = {key: value for key, value in asdict(params).items() if key not in {"save_steps", "logging_steps", "resume", "merge", "mix_seed_ratio"}}
     digest = hashlib.sha256(json.dumps({"params": settings, "reverse": reverse, "processes": num_processes, "model": model_fingerprint(model_path)}, sort_keys=True).encode())

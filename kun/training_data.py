@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from kun.chat_format import backward_user_turn
 from kun.errors import KunError
 from kun.seed import read_seed
 
@@ -24,8 +25,6 @@ STAGES = {"train_label": "models/label", "train_chat": "models/chat", "finetune"
 
 def backward_pairs(pairs: list[dict[str, str]], language: str = "zh") -> list[dict[str, str]]:
     """Seed pairs as the label model learns them: user turn = question + output, target = instruction."""
-    from kun.label import backward_user_turn
-
     return [{"instruction": backward_user_turn(pair["output"], language), "output": pair["instruction"]} for pair in pairs]
 
 

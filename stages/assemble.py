@@ -2,10 +2,9 @@
 
 from kun.assemble import AssembleParams, assemble, dataset_card
 from kun.errors import exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.metrics import atomic_write_bytes, read_json, write_json
 from kun.params import load_params, section
-from kun.pipeline import read_input
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -6,9 +6,9 @@ import polars as pl
 
 from kun.errors import exit_on_user_error
 from kun.evaluate import EvaluateParams, run_evaluation
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.metrics import write_json
-from kun.pipeline import read_input, stage_params
+from kun.pipeline import stage_params
 from kun.seed import read_seed
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@
 
 from kun.curate import FilterParams, curate
 from kun.errors import exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.metrics import write_json
 from kun.params import load_params, section
-from kun.pipeline import read_input
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -12,13 +12,12 @@ import sys
 from kun.assemble import AssembleParams
 from kun.curate import FilterParams
 from kun.errors import KunError, exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.iterate import IterateParams, RoundParams, curated_pairs
 from kun.llm import LLMParams, load_llm
 from kun.metrics import write_json
 from kun.models import ModelParams
 from kun.params import from_mapping, load_params, section
-from kun.pipeline import read_input
 from kun.polish import PolishParams
 from kun.score import ScoreParams, score
 from kun.seed import read_seed

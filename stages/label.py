@@ -1,11 +1,11 @@
 """DVC stage `label`: data/interim/clean.parquet + data/seed/seed.jsonl -> data/interim/candidates.parquet."""
 
 from kun.errors import exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.label import LabelParams, label
 from kun.llm import load_llm
 from kun.metrics import write_json
-from kun.pipeline import read_input, stage_params
+from kun.pipeline import stage_params
 from kun.seed import read_seed
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@
 
 from kun.curate import FilterParams
 from kun.errors import exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.llm import load_llm
 from kun.metrics import write_json
 from kun.params import section
-from kun.pipeline import read_input, stage_params
+from kun.pipeline import stage_params
 from kun.polish import PolishParams, check_same_model, polish
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """DVC stage `score`: data/interim/candidates.parquet -> data/interim/scored.parquet (no threshold)."""
 
 from kun.errors import exit_on_user_error
-from kun.io import write_table
+from kun.io import read_input, write_table
 from kun.llm import load_llm
 from kun.metrics import write_json
-from kun.pipeline import read_input, stage_params
+from kun.pipeline import stage_params
 from kun.score import ScoreParams, score
 
 if __name__ == "__main__":

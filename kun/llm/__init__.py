@@ -176,7 +176,7 @@ class LazyBackend:
     """
 
     def __init__(self, params: LLMParams, model_path: str | Path) -> None:
-        from kun.llm.transformers_backend import model_fingerprint
+        from kun.models import model_fingerprint
 
         self.name = params.backend
         self._params, self._path = params, model_path

@@ -11,31 +11,11 @@ head in slices of the sequence so memory stays at batch x slice x vocabulary.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from kun.errors import KunError
+from kun.models import model_fingerprint
 from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
-
-
-def model_fingerprint(path: str | Path) -> str:
-    """Cheap identity of a saved model: config plus size and edge bytes of each weight file.
-
-    Retrained weights of the same shape differ in their bytes, so the fingerprint changes.
-    """
-    path = Path(path)
-    digest = hashlib.sha256()
-    for name in ("config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja"):
-        if (path / name).exists():
-            digest.update(name.encode() + (path / name).read_bytes())
-    for weights in sorted(list(path.glob("*.safetensors")) + list(path.glob("*.bin"))):
-        size = weights.stat().st_size
-        digest.update(f"{weights.name}:{size}".encode())
-        with open(weights, "rb") as handle:
-            digest.update(handle.read(1 << 20))
-            handle.seek(max(0, size - (1 << 20)))
-            digest.update(handle.read(1 << 20))
-    return digest.hexdigest()[:16]
 
 
 def column_major_linear_weights(model) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kun.errors import KunError
 from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
-from kun.llm.transformers_backend import model_fingerprint
+from kun.models import model_fingerprint
 
 
 class VLLMBackend:
