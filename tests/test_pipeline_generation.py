@@ -103,8 +103,35 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     # The other instruction gates are off here; a random model's bytes can still break a character.
     assert kept.height == scored.filter((pl.col("score") >= 0.7) & ~pl.col("instruction").str.contains("\ufffd")).height
 
+    # Editing a kun module reruns exactly the stages whose import closure holds it.
+    for module in ("kun/gates.py", "kun/chat_format.py"):
+        original = (repo / module).read_text(encoding="utf-8")
+        (repo / module).write_text(original + "\n# edited\n", encoding="utf-8")
+        assert _changed_stages(repo) == _stages_reaching(repo, module), module
+        (repo / module).write_text(original, encoding="utf-8")
+    assert _changed_stages(repo) == set()
+
     # A perplexity threshold change reruns the gate from the cache: no model call, no model load.
     gated = dvc(repo, "exp", "run", "-S", "perplexity.max=1000000")
     assert "perplexity" in ran_stages(gated)
     perplexity = json.loads((repo / "metrics/perplexity.json").read_text())
     assert perplexity["backend_calls"] == 0 and perplexity["cache_hits"] == perplexity["segments"] == 2
+
+
+def _stages_reaching(repo: Path, module: str) -> set[str]:
+    """Stages of the repository copy whose script's import closure contains `module`."""
+    import yaml
+
+    from test_dvc_deps import ROOT, import_closure
+
+    stages = set()
+    for name, stage in yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"].items():
+        body = stage.get("do", stage)
+        if ROOT / module in import_closure(ROOT / body["cmd"].split()[1]):
+            stages.add(name)
+    return stages
+
+
+def _changed_stages(repo: Path) -> set[str]:
+    out = dvc(repo, "status").stdout
+    return {line.rstrip(":").split("@")[0] for line in out.splitlines() if line and not line[0].isspace() and line.endswith(":")}
