@@ -61,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     frame, _ = read_pairs(args.data)
     print(f"{frame.height} pairs: {frame.filter(pl.col('label') == 'good').height} good, {frame.filter(pl.col('label') == 'bad').height} bad")
-    run(frame, FilterParams(), AssembleParams(), "default gates (the authors' rules)")
+    run(frame, FilterParams(), AssembleParams(), "default gates (the authors' rules and kun's)")
     if args.min_answer_chars is not None:
         variant = dataclasses.replace(AssembleParams(), min_answer_chars=args.min_answer_chars)
         run(frame, FilterParams(), variant, f"assemble.min_answer_chars = {args.min_answer_chars}")

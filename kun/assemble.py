@@ -52,8 +52,7 @@ class AssembleParams:
     def validate(self, section: str) -> None:
         for key in ("max_repeated_item_ratio", "max_repeated_sentence_ratio", "answer_min_cjk_ratio"):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
-        unknown = [name for name in self.unexpected_scripts if name not in gates.SCRIPT_RANGES]
-        require(not unknown, f"{section}.unexpected_scripts", f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(gates.SCRIPT_RANGES)}")
+        gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
         require(0 <= self.min_answer_chars <= self.max_answer_chars, f"{section}.min_answer_chars", "must be between 0 and max_answer_chars")
         require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
         require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
@@ -81,32 +80,31 @@ def answer_gates(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
     ]
 
 
-def truncated_rows(frame: pl.DataFrame, column: str, mode: str) -> pl.Expr:
-    """Rows whose generation hit its token limit (finish reason `length`), when `mode` drops them."""
-    if mode != "drop" or column not in frame.columns:
-        return pl.lit(False)
-    return pl.col(column).fill_null("") == "length"
+def gate_pairs(frame: pl.DataFrame, pair_gates: list[tuple[str, gates.Gate | None]], truncated: str, finish_column: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Drop truncated rows (`finish_column` says `length`, when `truncated` is drop), then the
+    rows a gate rejects, then repeats of an earlier (instruction, output) pair. Returns (kept,
+    rejected with `reason`, count per reason with every rule listed)."""
+    cut = pl.lit(False)
+    if truncated == "drop" and finish_column in frame.columns:
+        cut = pl.col(finish_column).cast(pl.String).fill_null("") == "length"
+    cut_rows = frame.filter(cut).with_columns(pl.lit("truncated").alias("reason"))
+    result = gates.apply_gates(frame.filter(~cut), pair_gates)
+    keys = pl.Series([pair_key(instruction, output) for instruction, output in zip(result.kept.get_column("instruction"), result.kept.get_column("output"))], dtype=pl.String)
+    first = keys.is_first_distinct()
+    duplicates = result.kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
+    rejected = pl.concat([cut_rows, result.rejected, duplicates], how="diagonal_relaxed")
+    counts = {"truncated": cut_rows.height, **result.dropped, "duplicate_pair": duplicates.height}
+    return result.kept.filter(first), rejected, dict(sorted(counts.items()))
 
 
 def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason)."""
     require_columns(polished, {"instruction": None, "segment_id": None, "segment": None, "score": None, "output": None, "polish_model": None, "polish_prompt_version": None}, "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
-    cut = truncated_rows(polished, "output_finish_reason", params.truncated)
-    truncated = polished.filter(cut).with_columns(pl.lit("truncated").alias("reason"))
-    result = gates.apply_gates(polished.filter(~cut), answer_gates(params))
-    rejected = pl.concat([truncated, result.rejected], how="vertical")
-    kept = result.kept.with_columns(
-        pl.struct("instruction", "output").map_elements(lambda row: pair_key(row["instruction"], row["output"]), return_dtype=pl.String).alias("_pair")
-    )
-    is_first = kept.get_column("_pair").is_first_distinct()
-    duplicates = kept.filter(~is_first).drop("_pair").with_columns(pl.lit("duplicate_pair").alias("reason"))
-    final = kept.filter(is_first).drop("_pair")
-    final = final.with_columns(pl.col("candidate_id").alias("id")).select(
+    kept, rejected, drops = gate_pairs(polished, answer_gates(params), params.truncated, "output_finish_reason")
+    final = kept.with_columns(pl.col("candidate_id").alias("id")).select(
         *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version"
     )
-    rejected = pl.concat([rejected, duplicates], how="vertical")
-    drops = dict(sorted({"truncated": truncated.height, **result.dropped, "duplicate_pair": duplicates.height}.items()))
     return final, rejected, drops
 
 

@@ -42,8 +42,7 @@ class FilterParams:
     def validate(self, section: str) -> None:
         require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
         require(0 <= self.instruction_min_chars <= self.instruction_max_chars, f"{section}.instruction_min_chars", "must be between 0 and instruction_max_chars")
-        unknown = [name for name in self.unexpected_scripts if name not in gates.SCRIPT_RANGES]
-        require(not unknown, f"{section}.unexpected_scripts", f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(gates.SCRIPT_RANGES)}")
+        gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
 
 
 def instruction_gates(params: FilterParams) -> list[tuple[str, gates.Gate | None]]:

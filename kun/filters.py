@@ -65,12 +65,14 @@ def min_cjk_ratio(limit: float, name: str = "low_cjk_ratio") -> TextFilter:
 # --- repetition (Gopher-style) ---------------------------------------------------------------
 
 
+def repeated_share(values: Sequence[str]) -> float:
+    """Share of values repeating an earlier one (0 for fewer than two)."""
+    return 1.0 - len(set(values)) / len(values) if len(values) > 1 else 0.0
+
+
 def repeated_line_ratio(text: str) -> float:
     """Share of non-empty lines that repeat an earlier line."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if len(lines) < 2:
-        return 0.0
-    return 1.0 - len(set(lines)) / len(lines)
+    return repeated_share([line.strip() for line in text.split("\n") if line.strip()])
 
 
 def top_char_ratio(text: str) -> float:
@@ -113,13 +115,6 @@ def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -
         if text.startswith(unit * (min_repeats - 1) + unit.rstrip()):
             return unit
     return None
-
-
-def opens_with_repetition(min_repeats: int, name: str = "opens_with_repetition") -> TextFilter:
-    """The authors' output rule: drop answers that open with a repeated unit (0 = off)."""
-    if min_repeats < 2:
-        return lambda text: None
-    return lambda text: name if opening_repeated_unit(text, min_repeats) is not None else None
 
 
 # --- keywords -------------------------------------------------------------------------------

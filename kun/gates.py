@@ -29,7 +29,8 @@ from typing import Callable, Sequence
 
 import polars as pl
 
-from kun.filters import opening_repeated_unit, repeated_ngram_ratio
+from kun.filters import contains_any, opening_repeated_unit, repeated_ngram_ratio, repeated_share
+from kun.params import require
 from kun.text import CJK_CHAR, split_sentences
 
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -72,10 +73,13 @@ _ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（�
 Gate = Callable[[str, str], "str | None"]  # (instruction, answer) -> reason or None
 
 
-def _script_pattern(names: Sequence[str]) -> re.Pattern | None:
+def require_known_scripts(names: Sequence[str], key: str) -> None:
+    """A params error naming `key` for a script name that SCRIPT_RANGES does not know."""
     unknown = [name for name in names if name not in SCRIPT_RANGES]
-    if unknown:
-        raise ValueError(f"unknown script {unknown[0]!r}; known: {', '.join(SCRIPT_RANGES)}")
+    require(not unknown, key, f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(SCRIPT_RANGES)}")
+
+
+def _script_pattern(names: Sequence[str]) -> re.Pattern | None:
     ranges = "".join(SCRIPT_RANGES[name] for name in names)
     return re.compile(f"[{ranges}]") if ranges else None
 
@@ -101,11 +105,6 @@ def list_items(text: str) -> list[str]:
             if item:
                 items.append(item)
     return items
-
-
-def repeated_share(values: Sequence[str]) -> float:
-    """Share of values repeating an earlier one."""
-    return 1.0 - len(set(values)) / len(values) if len(values) > 1 else 0.0
 
 
 def sentences(text: str) -> list[str]:
@@ -166,9 +165,8 @@ def contains_phrase(phrases: Sequence[str], reason: str, field: str = "output") 
     """Drop pairs whose instruction or answer (`field`) contains any phrase (plain substrings)."""
     if not phrases:
         return None
-    pattern = re.compile("|".join(re.escape(phrase) for phrase in phrases))
-    check = lambda text: pattern.search(text) is not None  # noqa: E731
-    return on_instruction(check, reason) if field == "instruction" else on_answer(check, reason)
+    found = contains_any(phrases, reason)
+    return (lambda instruction, answer: found(instruction)) if field == "instruction" else (lambda instruction, answer: found(answer))
 
 
 def material_of(instruction: str) -> str:

@@ -14,8 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from kun import gates
-from kun.assemble import AssembleParams, answer_gates, pair_key
+from kun.assemble import AssembleParams, answer_gates, gate_pairs
 from kun.curate import FilterParams, instruction_gates
 from kun.errors import KunError
 from kun.io import ReadReport, iter_records
@@ -47,19 +46,5 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
 def filter_pairs(frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """(kept rows, rejected rows with `reason`, count per reason with every gate listed)."""
     frame = frame.with_columns(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars())
-    truncated = frame.filter(_truncated(frame, assemble_params)).with_columns(pl.lit("truncated").alias("reason"))
-    remaining = frame.filter(~_truncated(frame, assemble_params))
-    result = gates.apply_gates(remaining, [*instruction_gates(filter_params), *answer_gates(assemble_params, filter_params.instruction_min_cjk_ratio)])
-    keys = result.kept.select(pl.struct("instruction", "output").map_elements(lambda row: pair_key(row["instruction"], row["output"]), return_dtype=pl.String)).to_series() if result.kept.height else pl.Series([], dtype=pl.String)
-    first = keys.is_first_distinct() if result.kept.height else pl.Series([], dtype=pl.Boolean)
-    duplicates = result.kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
-    kept = result.kept.filter(first)
-    rejected = pl.concat([truncated, result.rejected, duplicates], how="diagonal_relaxed")
-    counts = {"truncated": truncated.height, **result.dropped, "duplicate_pair": duplicates.height}
-    return kept, rejected, dict(sorted(counts.items()))
-
-
-def _truncated(frame: pl.DataFrame, params: AssembleParams) -> pl.Expr:
-    if params.truncated != "drop" or "finish_reason" not in frame.columns:
-        return pl.lit(False)
-    return pl.col("finish_reason").cast(pl.String).fill_null("") == "length"
+    pair_gates = [*instruction_gates(filter_params), *answer_gates(assemble_params, filter_params.instruction_min_cjk_ratio)]
+    return gate_pairs(frame, pair_gates, assemble_params.truncated, "finish_reason")
