@@ -203,10 +203,10 @@ class LazyBackend:
             self._backend = make_backend(self._params, self._path)
         return self._backend
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[str]:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
         return self.loaded.generate(prompts, sampling)
 
-    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float | None]:
         return self.loaded.logprobs(pairs)
 
     def perplexity(self, texts: list[str]) -> list[float]:

@@ -43,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
 from kun.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
+from kun.llm.base import Prompt, SamplingParams, finished
 from kun.progress import bar
 
 T = TypeVar("T")
@@ -139,14 +139,10 @@ class OpenAIBackend:
                 content = choice["message"]["content"]
             except (KeyError, IndexError, TypeError):
                 raise KunError(f"POST {url} returned no choices[0].message.content: {_clip(json.dumps(reply))}") from None
-            text = clean_decoded(content or "")
-            # Servers already stop server-side; cutting again covers those that include the marker.
-            stopped = apply_stop(text, sampling.stop)
-            finish = choice.get("finish_reason") if isinstance(choice, dict) else None
-            finish = "stop" if stopped != text else (finish if finish in ("stop", "length") else None)
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             tokens = usage.get("completion_tokens")
-            return generation(stopped, finish, tokens if isinstance(tokens, int) else None)
+            # Servers already stop server-side; cutting again covers those that include the marker.
+            return finished(content or "", choice.get("finish_reason"), tokens if isinstance(tokens, int) else None, sampling.stop)
 
         return self._map(one, prompts, "openai generate")
 
@@ -239,15 +235,16 @@ class OpenAIBackend:
             )
         remaining, total = continuation, 0.0
         for greedy, top in steps:
-            matching = sorted(((text, logprob) for text, logprob in top if text and remaining.startswith(text)), key=lambda item: -len(item[0]))
-            if not matching:
-                stripped = [(text, logprob) for text, logprob in top if text.strip() and remaining.startswith(text.strip())]
-                matching = sorted(stripped, key=lambda item: -len(item[0].strip()))
-            if not matching:
+            # (characters of `remaining` the token spells, its log-prob, the token): exact
+            # prefixes first, then tokens that spell a prefix once whitespace is stripped.
+            exact = [(len(text), logprob, text) for text, logprob in top if text and remaining.startswith(text)]
+            stripped = [(len(text.strip()), logprob, text) for text, logprob in top if text.strip() and remaining.startswith(text.strip())]
+            matching = max(exact, default=None) or max(stripped, default=None)
+            if matching is None:
                 return None if remaining == continuation else total
-            text, logprob = matching[0]
+            spelled, logprob, text = matching
             total += logprob
-            remaining = remaining[len(text.strip() if not remaining.startswith(text) else text) :]
+            remaining = remaining[spelled:]
             if not remaining or greedy != text:
                 return total  # the continuation is spelled out, or the greedy reply leaves it here
         return total

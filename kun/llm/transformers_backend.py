@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kun.errors import KunError
 from kun.models import model_fingerprint
-from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
+from kun.llm.base import Prompt, SamplingParams, finished, generation
 
 
 def column_major_linear_weights(model) -> int:
@@ -63,6 +63,11 @@ class TransformersBackend:
         if device == "cpu":
             column_major_linear_weights(self.model)
         self._fingerprint = self.fingerprint_of(model_path)
+        # Tokens that end a generation: the model's eos ids and the tokenizer's.
+        ends = self.model.generation_config.eos_token_id
+        self._end_ids = set(ends if isinstance(ends, (list, tuple)) else [ends] if ends is not None else [])
+        if self.tokenizer.eos_token_id is not None:
+            self._end_ids.add(self.tokenizer.eos_token_id)
 
     @staticmethod
     def fingerprint_of(model_path: str | Path) -> str:
@@ -118,22 +123,10 @@ class TransformersBackend:
     def _finish(self, new_tokens: list[int], sampling: SamplingParams) -> dict:
         """The generation dict of one row's new tokens: cut at the first end token; `length`
         when the model never ended within max_new_tokens; no U+FFFD from a cut character."""
-        ends = self._end_token_ids()
-        tokens = next((position for position, token in enumerate(new_tokens) if token in ends), None)
+        tokens = next((position for position, token in enumerate(new_tokens) if token in self._end_ids), None)
         finish = "stop" if tokens is not None else ("length" if len(new_tokens) >= sampling.max_new_tokens else "stop")
         kept = new_tokens[:tokens] if tokens is not None else new_tokens
-        text = clean_decoded(self.tokenizer.decode(kept, skip_special_tokens=True))
-        stopped = apply_stop(text, sampling.stop)
-        if stopped != text:
-            finish = "stop"
-        return generation(stopped.strip(), finish, len(kept))
-
-    def _end_token_ids(self) -> set[int]:
-        ends = self.model.generation_config.eos_token_id
-        ends = set(ends if isinstance(ends, (list, tuple)) else [ends] if ends is not None else [])
-        if self.tokenizer.eos_token_id is not None:
-            ends.add(self.tokenizer.eos_token_id)
-        return ends
+        return finished(self.tokenizer.decode(kept, skip_special_tokens=True), finish, len(kept), sampling.stop, strip=True)
 
     # -- log-probabilities ---------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, apply_stop, clean_decoded, generation
+from kun.llm.base import Prompt, SamplingParams, finished
 from kun.models import model_fingerprint
 
 
@@ -45,14 +45,7 @@ class VLLMBackend:
     def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
         params = self._vllm.SamplingParams(temperature=sampling.temperature, top_p=sampling.top_p, max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, seed=sampling.seed, stop=list(sampling.stop) or None)
         outputs = self.engine.generate([self._render(p) for p in prompts], params, use_tqdm=False)
-        results = []
-        for output in outputs:
-            best = output.outputs[0]
-            text = clean_decoded(best.text)
-            stopped = apply_stop(text, sampling.stop)
-            finish = "stop" if stopped != text else (best.finish_reason if best.finish_reason in ("stop", "length") else None)
-            results.append(generation(stopped.strip(), finish, len(best.token_ids)))
-        return results
+        return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop, strip=True) for output in outputs]
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
         params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
