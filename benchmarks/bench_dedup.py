@@ -16,7 +16,7 @@ import time
 import polars as pl
 
 from kun.dedup import DedupParams, deduplicate
-from kun.synthetic import ngram_jaccard, planted_corpus
+from kun.dedup.synthetic import ngram_jaccard, planted_corpus
 
 
 def baseline(texts: list[str], threshold: float, num_perm: int, ngram: int) -> list[int]:
@@ -85,7 +85,7 @@ def main() -> None:
           f"workers={result.metrics['workers']})  precision={kun_precision:.4f} recall@J>=0.75={kun_recall:.4f}  phases={result.metrics['phase_seconds']}")
 
     if args.ray:
-        from kun.engine import init_ray
+        from kun.core.engine import init_ray
 
         started = time.perf_counter()
         init_ray()

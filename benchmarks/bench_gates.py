@@ -21,9 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from kun.assemble import AssembleParams
-from kun.curate import FilterParams
-from kun.pairs import filter_pairs, read_pairs
+from kun.instructions.assemble import AssembleParams
+from kun.instructions.curate import FilterParams
+from kun.instructions.pairs import filter_pairs, read_pairs
 
 DATA = Path(__file__).resolve().parent / "data" / "gates.jsonl"
 

@@ -46,7 +46,7 @@ def main() -> None:
     model_dir = Path(args.model)
     scratch = None
     if not (model_dir / "config.json").exists():
-        from kun.models import materialize
+        from kun.core.models import materialize
 
         scratch = tempfile.TemporaryDirectory()
         model_dir = materialize("embedded:smollm2", Path(scratch.name) / "base")

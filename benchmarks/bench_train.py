@@ -2,7 +2,7 @@
 
 Materialises the embedded default model (`embedded:smollm2`) into a temporary directory, makes
 synthetic Chinese pairs whose outputs are long enough that every row is cut to exactly
---seq-len tokens, and runs kun.train.train for each method with the same seed, batch size,
+--seq-len tokens, and runs kun.training.loop.train for each method with the same seed, batch size,
 sequence length and data (gradient accumulation 1, so one optimizer step = one batch). The
 first --warmup steps are not timed. Prints seconds per optimizer step, tokens/s and the ratio
 full / LoRA, all measured in this run on this machine.
@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kun.models import materialize
-from kun.synthetic import random_document
-from kun.train import TrainParams, train
+from kun.core.models import materialize
+from kun.dedup.synthetic import random_document
+from kun.training.loop import train
+from kun.training.params import TrainParams
 
 
 def pairs(count: int, seq_len: int, seed: int = 0) -> list[dict[str, str]]:
@@ -56,7 +57,7 @@ def time_method(model_dir: Path, data: list[dict[str, str]], method: str, args: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="embedded:smollm2", help="model spec for kun.models.materialize")
+    parser.add_argument("--model", default="embedded:smollm2", help="model spec for kun.core.models.materialize")
     parser.add_argument("--model-dir", type=Path, help="use this already materialised model directory instead")
     parser.add_argument("--steps", type=int, default=3, help="timed optimizer steps per method")
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first (>= 1: the first step's start is not logged)")

@@ -1,7 +1,6 @@
 """kun: instruction back-translation and answer polishment for Chinese self-alignment.
 
 The library behind the DVC pipeline: every module works on plain files and polars frames,
-with no DVC inside. See README.md for the stages and their params.
+with no DVC inside. The folders are the pipeline (docs/architecture.md); README.md describes
+the stages and their params. The version is the package metadata's (`kun --version`).
 """
-
-__version__ = "0.1.0"

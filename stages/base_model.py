@@ -7,9 +7,9 @@ python stages/base_model.py NAME    materialises model.other_bases.NAME into mod
 
 import sys
 
-from kun.errors import KunError, exit_on_user_error
-from kun.models import ModelParams, materialize
-from kun.params import load_params, section
+from kun.core.errors import KunError, exit_on_user_error
+from kun.core.models import ModelParams, materialize
+from kun.core.params import load_params, section
 
 if __name__ == "__main__":
     with exit_on_user_error():

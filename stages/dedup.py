@@ -3,11 +3,11 @@
 import polars as pl
 
 from kun.dedup import DedupParams, deduplicate
-from kun.errors import exit_on_user_error
-from kun.io import write_table
-from kun.metrics import write_json
-from kun.params import load_params, section
-from kun.progress import phase_reporter
+from kun.core.errors import exit_on_user_error
+from kun.core.io import write_table
+from kun.core.metrics import write_json
+from kun.core.params import load_params, section
+from kun.core.progress import phase_reporter
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -1,11 +1,11 @@
 """DVC stage `ingest`: params.yaml `ingest` (+ the label base's tokenizer) -> data/interim/segments.parquet, metrics/ingest.json."""
 
-from kun.errors import exit_on_user_error
-from kun.ingest import IngestParams, ingest, token_counter
-from kun.io import write_table
-from kun.metrics import write_json
-from kun.models import ModelParams
-from kun.params import load_params, section
+from kun.core.errors import exit_on_user_error
+from kun.corpus.ingest import IngestParams, ingest, token_counter
+from kun.core.io import write_table
+from kun.core.metrics import write_json
+from kun.core.models import ModelParams
+from kun.core.params import load_params, section
 
 if __name__ == "__main__":
     with exit_on_user_error():

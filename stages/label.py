@@ -1,12 +1,12 @@
 """DVC stage `label`: data/interim/clean.parquet + data/seed/seed.jsonl -> data/interim/candidates.parquet."""
 
-from kun.errors import exit_on_user_error
-from kun.io import read_input, write_table
-from kun.label import LabelParams, label
+from kun.core.errors import exit_on_user_error
+from kun.core.io import read_input, write_table
+from kun.instructions.label import LabelParams, label
 from kun.llm import load_llm
-from kun.metrics import write_json
-from kun.pipeline import stage_params
-from kun.seed import read_seed
+from kun.core.metrics import write_json
+from kun.llm.params import stage_params
+from kun.instructions.seed import read_seed
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -1,11 +1,11 @@
 """DVC stage `perplexity`: data/interim/unique.parquet -> data/interim/clean.parquet (perplexity gate)."""
 
-from kun.errors import exit_on_user_error
-from kun.io import read_input, write_table
+from kun.core.errors import exit_on_user_error
+from kun.core.io import read_input, write_table
 from kun.llm import load_llm
-from kun.metrics import write_json
-from kun.perplexity import PerplexityParams, perplexity_gate
-from kun.pipeline import stage_params
+from kun.core.metrics import write_json
+from kun.corpus.perplexity import PerplexityParams, perplexity_gate
+from kun.llm.params import stage_params
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -4,9 +4,9 @@ Its own stage, so the expensive evaluate stage depends only on the models and da
 not on timing fields in other stages' metrics.
 """
 
-from kun.errors import exit_on_user_error
-from kun.metrics import write_json
-from kun.report import collect
+from kun.core.errors import exit_on_user_error
+from kun.core.metrics import write_json
+from kun.evaluation.report import collect
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -1,11 +1,11 @@
 """DVC stage `score`: data/interim/candidates.parquet -> data/interim/scored.parquet (no threshold)."""
 
-from kun.errors import exit_on_user_error
-from kun.io import read_input, write_table
+from kun.core.errors import exit_on_user_error
+from kun.core.io import read_input, write_table
 from kun.llm import load_llm
-from kun.metrics import write_json
-from kun.pipeline import stage_params
-from kun.score import ScoreParams, score
+from kun.core.metrics import write_json
+from kun.llm.params import stage_params
+from kun.instructions.score import ScoreParams, score
 
 if __name__ == "__main__":
     with exit_on_user_error():

@@ -8,23 +8,28 @@ and dvclive logs under metrics/train/<stage>/. Runs unchanged under
 
 import sys
 
-from kun.errors import KunError, exit_on_user_error
-from kun.metrics import write_json
-from kun.models import ModelParams
-from kun.params import load_params, section
-from kun.train import STAGE_PARAMS, train
-from kun.training_data import STAGES, training_pairs
+from kun.core.errors import KunError, exit_on_user_error
+from kun.core.metrics import write_json
+from kun.core.models import ModelParams
+from kun.core.params import load_params, section
+from kun.training.data import training_pairs
+from kun.training.loop import train
+from kun.training.params import SECTIONS
+
+# stage -> (kind of training pairs, output directory)
+STAGES = {"train_label": ("backward", "models/label"), "train_chat": ("forward", "models/chat"), "finetune": ("dataset", "models/final")}
 
 if __name__ == "__main__":
     with exit_on_user_error():
         if len(sys.argv) != 2 or sys.argv[1] not in STAGES:
             raise KunError(f"usage: python stages/train.py {{{'|'.join(STAGES)}}}")
         stage = sys.argv[1]
+        kind, output_dir = STAGES[stage]
         raw = load_params()
-        params = section(STAGE_PARAMS[stage], raw, stage)
+        params = section(SECTIONS[stage], raw, stage)
         base = section(ModelParams, raw, "model").base_for(stage)
-        pairs = training_pairs(stage, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed, getattr(params, "max_examples", 0))
-        summary = train(base, pairs, STAGES[stage], params, metrics_dir=f"metrics/train/{stage}")
+        pairs = training_pairs(kind, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed, getattr(params, "max_examples", 0))
+        summary = train(base, pairs, output_dir, params, metrics_dir=f"metrics/train/{stage}")
         summary["base_model"] = base
         from accelerate import PartialState
 

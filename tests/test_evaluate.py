@@ -5,25 +5,15 @@ from pathlib import Path
 import pytest
 
 from fake_backend import FakeBackend
-from kun.decontaminate import EvalItem, contaminated, drop_contaminated_questions, eval_items
-from kun.errors import KunError
-from kun.evaluate import (
-    LETTERS,
-    EvaluateParams,
-    Question,
-    build_prompt,
-    combine_verdicts,
-    evaluate_multiple_choice,
-    generate_answers,
-    judge_pairwise,
-    load_benchmark,
-    load_judge_prompts,
-    parse_verdict,
-    predict_multiple_choice,
-)
+from kun.evaluation.decontaminate import EvalItem, contaminated, drop_contaminated_questions, eval_items
+from kun.core.errors import KunError
+from kun.evaluation.benchmarks import LETTERS, Question, load_benchmark
+from kun.evaluation.choice import build_prompt, evaluate_multiple_choice, predict_multiple_choice
+from kun.evaluation.judge import combine_verdicts, generate_answers, judge_pairwise, load_judge_prompts, parse_verdict
+from kun.evaluation.run import EvaluateParams
 from kun.llm import LLM
 from kun.llm.base import SamplingParams
-from kun.params import from_mapping
+from kun.core.params import from_mapping
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
 DEMO = Path(__file__).resolve().parent.parent / "data" / "eval" / "demo"
@@ -315,7 +305,7 @@ def test_unrelated_text_and_short_items():
 
 def test_judge_logprob_mode_gives_a_verdict_for_every_pair(tmp_path):
     from fake_backend import FakeBackend
-    from kun.evaluate import judge_pairwise
+    from kun.evaluation.judge import judge_pairwise
     from kun.llm import LLM
     from kun.llm.cache import RecordCache
 

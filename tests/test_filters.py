@@ -1,7 +1,7 @@
 import polars as pl
 
-from kun import filters
-from kun.ingest import IngestParams, SourceParams, segment_filters
+from kun.corpus import filters
+from kun.corpus.ingest import IngestParams, SourceParams, segment_filters
 
 
 def test_apply_filters_counts_each_reason_and_keeps_rejected_rows():

@@ -8,11 +8,11 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from kun.assemble import AssembleParams
+from kun.instructions.assemble import AssembleParams
 from kun.cli import main
-from kun.curate import FilterParams
-from kun.gates import cjk_letter_ratio, list_items, material_of
-from kun.pairs import filter_pairs, read_pairs
+from kun.instructions.curate import FilterParams
+from kun.instructions.gates import cjk_letter_ratio, list_items, material_of
+from kun.instructions.pairs import filter_pairs, read_pairs
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "gates.jsonl"
 FRAME, _ = read_pairs(BENCH)

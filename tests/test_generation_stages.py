@@ -6,16 +6,17 @@ import pytest
 
 from fake_backend import CrashError, FakeBackend
 from kun import prompts
-from kun.assemble import AssembleParams, assemble, dataset_card
-from kun.curate import FilterParams, curate
-from kun.errors import KunError
-from kun.label import LabelParams, backward_user_turn, build_messages, label, parse_instruction
+from kun.instructions.assemble import AssembleParams, assemble
+from kun.instructions.card import dataset_card
+from kun.instructions.curate import FilterParams, curate
+from kun.core.errors import KunError
+from kun.instructions.label import LabelParams, backward_user_turn, build_messages, label, parse_instruction
 from kun.llm import LLM
 from kun.llm.cache import RecordCache
-from kun.polish import PolishParams, build_messages as polish_messages, polish
-from kun.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, SEGMENT_SCHEMA
-from kun.score import ScoreParams, parse_rating, score
-from kun.text import content_id
+from kun.instructions.polish import PolishParams, build_messages as polish_messages, polish
+from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, SEGMENT_SCHEMA
+from kun.instructions.score import ScoreParams, parse_rating, score
+from kun.core.hashing import content_id
 
 SEED = [
     {"instruction": "什么是光合作用？", "output": "光合作用是绿色植物利用光能，把二氧化碳和水转化为有机物并释放氧气的过程。"},
@@ -170,7 +171,7 @@ def test_assemble_output_rules_and_pair_dedup():
     assert final.get_column("id").to_list() == ["c0", "c7"]
     assert {reason: count for reason, count in drops.items() if count} == {"answer_refusal_or_meta": 4, "answer_too_short": 1, "catastrophic_repetition": 1, "duplicate_pair": 1, "empty_answer": 1, "opens_with_repetition": 1}
     # The narrower keyword list keeps 根据… and 2023 answers.
-    from kun.assemble import NARROW_META_KEYWORDS
+    from kun.instructions.assemble import NARROW_META_KEYWORDS
 
     narrow, _, _ = assemble(frame, AssembleParams(answer_meta_keywords=NARROW_META_KEYWORDS))
     assert {"c9", "c10"} <= set(narrow.get_column("id").to_list())
@@ -204,7 +205,7 @@ def test_polish_paper_template_is_the_methods_format():
 
 
 def test_iterate_curates_polished_pairs_of_the_best_candidates():
-    from kun.iterate import curated_pairs
+    from kun.instructions.iterate import curated_pairs
 
     base = {column: None for column in {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}}
     rows = [

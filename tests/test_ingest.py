@@ -5,9 +5,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kun.errors import KunError
-from kun.ingest import SEGMENT_SCHEMA, IngestParams, SourceParams, ingest
-from kun.params import from_mapping
+from kun.core.errors import KunError
+from kun.corpus.ingest import SEGMENT_SCHEMA, IngestParams, SourceParams, ingest
+from kun.core.params import from_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 

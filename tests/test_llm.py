@@ -103,7 +103,7 @@ def test_logprobs_batched_match_single_and_manual_forward(tiny_backend):
 
 
 def test_missing_model_dir_is_a_user_error(tmp_path):
-    from kun.errors import KunError
+    from kun.core.errors import KunError
     from kun.llm import LLMParams, load_llm
 
     with pytest.raises(KunError, match="model not found"):

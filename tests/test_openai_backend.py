@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kun.errors import KunError
+from kun.core.errors import KunError
 from kun.llm.base import Backend, SamplingParams
 from kun.llm.openai_backend import OpenAIBackend
 
@@ -379,10 +379,10 @@ def test_focused_score_without_verdict_tokens_is_unscorable_and_never_kept(serve
     """A server whose top tokens hold neither verdict gives a null score, not 0.5."""
     import polars as pl
 
-    from kun.curate import FilterParams, curate
+    from kun.instructions.curate import FilterParams, curate
     from kun.llm import LLM
-    from kun.records import CANDIDATE_SCHEMA
-    from kun.score import ScoreParams, score
+    from kun.core.records import CANDIDATE_SCHEMA
+    from kun.instructions.score import ScoreParams, score
 
     server.chat_steps = [[("这", -0.1), ("那", -2.0), ("我", -3.0)]]
     rows = [{"candidate_id": f"c{i}", "segment_id": f"s{i}", "source": "x", "candidate_index": 0, "segment": "段", "instruction": f"什么是光合作用{i}？", "label_model": "m", "label_prompt_version": "v"} for i in range(3)]
@@ -405,7 +405,7 @@ def test_logprobs_keep_input_order_across_both_paths(server):
 
 
 def test_logprob_judge_reads_one_letter_and_never_defaults(server):
-    from kun.evaluate import judge_pairwise
+    from kun.evaluation.judge import judge_pairwise
     from kun.llm import LLM
 
     server.top_logprobs = [("B", -0.2), ("A", -1.5), ("C", -3.0)]  # the judge prefers whichever answer is shown second

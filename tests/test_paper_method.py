@@ -11,16 +11,16 @@ import polars as pl
 import pytest
 
 from fake_backend import FakeBackend
-from kun.assemble import AssembleParams, assemble
-from kun.curate import FilterParams, curate
+from kun.instructions.assemble import AssembleParams, assemble
+from kun.instructions.curate import FilterParams, curate
 from kun.dedup import DedupParams, deduplicate
-from kun.filters import opening_repeated_unit
-from kun.ingest import IngestParams, SourceParams, ingest
-from kun.label import LabelParams, backward_user_turn, clean_instruction, label, parse_instruction
+from kun.corpus.filters import opening_repeated_unit
+from kun.corpus.ingest import IngestParams, SourceParams, ingest
+from kun.instructions.label import LabelParams, backward_user_turn, clean_instruction, label, parse_instruction
 from kun.llm import LLM
-from kun.perplexity import PerplexityParams, perplexity_gate
-from kun.polish import PolishParams, polish
-from kun.score import ScoreParams, parse_verdict, score
+from kun.corpus.perplexity import PerplexityParams, perplexity_gate
+from kun.instructions.polish import PolishParams, polish
+from kun.instructions.score import ScoreParams, parse_verdict, score
 
 GOOD = {
     "长城是中国古代规模最大的军事防御工程，始建于春秋战国时期，秦始皇统一六国后把各国长城连接起来，明代又大规模重修，今天看到的多是明长城。": "长城是怎样一步步修建起来的？",
@@ -170,7 +170,7 @@ def test_sampled_verdict_keeps_only_good_without_bad(reply, expected):
 
 
 def test_focused_prompt_has_criteria_examples_and_strictness():
-    from kun.score import focused_messages
+    from kun.instructions.score import focused_messages
 
     (message,) = focused_messages("解释光合作用。")
     text = message["content"]
@@ -187,13 +187,13 @@ def test_opening_repetition_rule():
 
 def test_training_and_inference_build_the_same_prompt_tokens(tiny_model_dir):
     """A model is prompted at inference exactly as it was trained: same template, no system turn."""
-    from kun.evaluate import judge_messages
-    from kun.label import build_messages as label_messages
+    from kun.evaluation.judge import judge_messages
+    from kun.instructions.label import build_messages as label_messages
     from kun.llm.transformers_backend import TransformersBackend
-    from kun.polish import build_messages as polish_messages
-    from kun.score import comprehensive_messages, focused_messages
-    from kun.train import IGNORE_INDEX, build_examples
-    from kun.training_data import backward_pairs
+    from kun.instructions.polish import build_messages as polish_messages
+    from kun.instructions.score import comprehensive_messages, focused_messages
+    from kun.training.examples import IGNORE_INDEX, build_examples
+    from kun.training.data import backward_pairs
 
     backend = TransformersBackend(tiny_model_dir, device="cpu")
     pair = {"instruction": "解释“温故而知新”。", "output": "温习学过的知识，能从中获得新的理解。"}
@@ -214,7 +214,7 @@ def test_training_and_inference_build_the_same_prompt_tokens(tiny_model_dir):
 
 def test_a_template_missing_its_placeholder_is_a_clear_error(tmp_path, monkeypatch):
     from kun import prompts
-    from kun.errors import KunError
+    from kun.core.errors import KunError
 
     broken = tmp_path / "polish_paper.user.zh.j2"
     broken.write_text("已知：{{ segment }},请回答。\n", encoding="utf-8")
@@ -230,7 +230,7 @@ def test_a_template_missing_its_placeholder_is_a_clear_error(tmp_path, monkeypat
 
 
 def test_finetune_sample_is_fixed_seeded_and_nested():
-    from kun.training_data import sample_pairs
+    from kun.training.data import sample_pairs
 
     pairs = [{"instruction": f"问{i}", "output": f"答{i}"} for i in range(50)]
     small, large = sample_pairs(pairs, 10, 42), sample_pairs(pairs, 20, 42)
@@ -278,8 +278,8 @@ def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, 
 
 
 def test_polish_refuses_a_model_that_did_not_write_the_scores():
-    from kun.errors import KunError
-    from kun.polish import check_same_model
+    from kun.core.errors import KunError
+    from kun.instructions.polish import check_same_model
 
     class Named(FakeBackend):
         def __init__(self, fingerprint):

@@ -5,21 +5,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kun.corpus import CorpusParams
-from kun.curate import FilterParams
+from kun.corpus.fetch import CorpusParams
+from kun.instructions.curate import FilterParams
 from kun.dedup import DedupParams
-from kun.evaluate import EvaluateParams
-from kun.ingest import IngestParams
-from kun.iterate import IterateParams
-from kun.label import LabelParams
+from kun.evaluation.run import EvaluateParams
+from kun.corpus.ingest import IngestParams
+from kun.instructions.iterate import IterateParams
+from kun.instructions.label import LabelParams
 from kun.llm import LLMParams
-from kun.models import ModelParams
-from kun.params import load_params, section
-from kun.polish import PolishParams
-from kun.assemble import AssembleParams
-from kun.score import ScoreParams
-from kun.perplexity import PerplexityParams
-from kun.train import ChatTrainParams, FinetuneParams, LabelTrainParams
+from kun.core.models import ModelParams
+from kun.core.params import load_params, section
+from kun.instructions.polish import PolishParams
+from kun.instructions.assemble import AssembleParams
+from kun.instructions.score import ScoreParams
+from kun.corpus.perplexity import PerplexityParams
+from kun.training.params import ChatTrainParams, FinetuneParams, LabelTrainParams
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {

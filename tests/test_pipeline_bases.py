@@ -33,9 +33,9 @@ def test_each_training_stage_depends_on_exactly_its_base(tmp_path):
 def test_a_role_pointing_at_no_stage_output_is_refused():
     import pytest
 
-    from kun.errors import KunError
-    from kun.models import ModelParams
-    from kun.params import from_mapping
+    from kun.core.errors import KunError
+    from kun.core.models import ModelParams
+    from kun.core.params import from_mapping
 
     with pytest.raises(KunError, match="model.final_base: models/small is not written by any stage"):
         from_mapping(ModelParams, {"final_base": "models/small"}, "model")

@@ -104,7 +104,7 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     assert kept.height == scored.filter((pl.col("score") >= 0.7) & ~pl.col("instruction").str.contains("\ufffd")).height
 
     # Editing a kun module reruns exactly the stages whose import closure holds it.
-    for module in ("kun/gates.py", "kun/chat_format.py"):
+    for module in ("kun/instructions/gates.py", "kun/instructions/chat_format.py"):
         original = (repo / module).read_text(encoding="utf-8")
         (repo / module).write_text(original + "\n# edited\n", encoding="utf-8")
         assert _changed_stages(repo) == _stages_reaching(repo, module), module

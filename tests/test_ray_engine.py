@@ -13,10 +13,10 @@ import pytest
 
 from kun.dedup import DedupParams, deduplicate
 from kun.dedup.cluster import UnionFind
-from kun.errors import KunError
+from kun.core.errors import KunError
 from kun.llm import LLM, LLMParams, load_llm
 from kun.llm.cache import RecordCache
-from kun.synthetic import edit, planted_corpus
+from kun.dedup.synthetic import edit, planted_corpus
 
 ray = pytest.importorskip("ray", reason="install the ray extra: pip install -e '.[ray]'")
 
@@ -68,7 +68,7 @@ def test_connected_components_on_ray_match_union_find(ray_cluster):
     import pyarrow as pa
 
     from kun.dedup.distributed import connected_components
-    from kun.engine import init_ray
+    from kun.core.engine import init_ray
 
     init_ray()
     generator = np.random.default_rng(0)
@@ -90,10 +90,10 @@ def test_connected_components_on_ray_match_union_find(ray_cluster):
 def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
     from test_generation_stages import LENIENT_FILTER, SEED, segments_frame
 
-    from kun.curate import curate
-    from kun.label import LabelParams, label
-    from kun.polish import PolishParams, polish
-    from kun.score import ScoreParams, score
+    from kun.instructions.curate import curate
+    from kun.instructions.label import LabelParams, label
+    from kun.instructions.polish import PolishParams, polish
+    from kun.instructions.score import ScoreParams, score
 
     def run(engine: str, cache_name: str):
         params = LLMParams(engine=engine, replicas=2, batch_size=2, chunk_size=3, num_threads=1)
@@ -122,7 +122,7 @@ def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
 
 
 def test_engine_is_validated():
-    from kun.params import section
+    from kun.core.params import section
 
     with pytest.raises(KunError, match="dedup.engine"):
         section(DedupParams, {"dedup": {"engine": "spark"}}, "dedup")
@@ -133,7 +133,7 @@ def test_engine_is_validated():
 def test_missing_ray_is_a_clear_error(monkeypatch):
     import builtins
 
-    from kun.engine import import_ray
+    from kun.core.engine import import_ray
 
     real_import = builtins.__import__
 
@@ -190,7 +190,7 @@ def test_cli_dedup_engine_ray(ray_cluster, tmp_path):
 def test_unreachable_ray_address_is_one_clear_line():
     import socket
 
-    from kun.engine import _check_reachable
+    from kun.core.engine import _check_reachable
 
     with socket.socket() as probe:  # a port that was free a moment ago: nobody listens there
         probe.bind(("127.0.0.1", 0))

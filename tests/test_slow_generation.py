@@ -5,15 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from kun.assemble import AssembleParams, assemble
-from kun.curate import FilterParams, curate
-from kun.label import LabelParams, label
+from kun.instructions.assemble import AssembleParams, assemble
+from kun.instructions.curate import FilterParams, curate
+from kun.instructions.label import LabelParams, label
 from kun.llm import LLM
 from kun.llm.cache import RecordCache
 from kun.llm.transformers_backend import TransformersBackend
-from kun.polish import PolishParams, polish
-from kun.score import ScoreParams, score
-from kun.seed import read_seed
+from kun.instructions.polish import PolishParams, polish
+from kun.instructions.score import ScoreParams, score
+from kun.instructions.seed import read_seed
 from test_generation_stages import segments_frame
 
 REPO = Path(__file__).resolve().parent.parent

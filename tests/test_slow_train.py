@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from kun.label import LabelParams, label
+from kun.instructions.label import LabelParams, label
 from kun.llm import LLM
 from kun.llm.cache import RecordCache
 from kun.llm.transformers_backend import TransformersBackend
-from kun.seed import read_seed
-from kun.train import TrainParams, train
-from kun.training_data import backward_pairs
+from kun.instructions.seed import read_seed
+from kun.training.loop import train
+from kun.training.params import TrainParams
+from kun.training.data import backward_pairs
 from test_generation_stages import segments_frame
 
 REPO = Path(__file__).resolve().parent.parent

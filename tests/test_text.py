@@ -1,4 +1,5 @@
-from kun.text import content_id, normalize_text, segment_text, split_sentences, cjk_ratio
+from kun.core.hashing import content_id
+from kun.corpus.text import normalize_text, segment_text, split_sentences, cjk_ratio
 
 
 def test_nfkc_folds_fullwidth_latin_and_digits_but_keeps_chinese_punctuation():

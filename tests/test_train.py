@@ -10,9 +10,13 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from kun.errors import KunError
-from kun.params import from_mapping
-from kun.train import IGNORE_INDEX, TrainParams, build_examples, default_checkpoint_dir, epoch_order, load_model, pack_examples, save_model, train
+from kun.core.errors import KunError
+from kun.core.params import from_mapping
+from kun.training.checkpoints import default_checkpoint_dir
+from kun.training.examples import IGNORE_INDEX, build_examples, epoch_order, pack_examples
+from kun.training.loop import train
+from kun.training.model import load_model, save_model
+from kun.training.params import TrainParams
 
 PAIRS = [
     {"instruction": "什么是光合作用？", "output": "光合作用把光能转化为化学能。"},
@@ -297,7 +301,8 @@ def test_packing_gradient_checkpointing_and_bfloat16_train(tiny_model_dir, tmp_p
 
 DDP_SCRIPT = """
 import json, os, sys
-from kun.train import TrainParams, train
+from kun.training.loop import train
+from kun.training.params import TrainParams
 pairs, model, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 params = TrainParams(method="lora", learning_rate=1e-2, lora_r=4, max_steps=4, save_steps=2, batch_size=2, gradient_accumulation_steps=2, max_seq_len=128)
 summary = train(model, pairs, out + "/model", params, metrics_dir=out + "/metrics")
@@ -330,7 +335,7 @@ def test_dvclive_logging_works_in_a_fresh_git_repo_without_commits(tmp_path, mon
     import subprocess
     import sys
 
-    from kun.train import _open_live
+    from kun.training.loop import _open_live
 
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run([sys.executable, "-m", "dvc", "init", "-q"], cwd=tmp_path, check=True)

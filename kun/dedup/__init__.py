@@ -17,7 +17,6 @@ With `engine="ray"` phases 2-5 run on Ray Data (kun.dedup.distributed) with the 
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
@@ -28,9 +27,10 @@ import polars as pl
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
 from kun.dedup.minhash import default_workers, signatures, verified
-from kun.engine import Engine
-from kun.errors import KunError
-from kun.params import require
+from kun.core.engine import Engine
+from kun.core.hashing import content_digest
+from kun.core.errors import KunError
+from kun.core.params import require
 
 Verify = Literal["exact", "minhash", "none"]
 
@@ -81,12 +81,10 @@ class DedupResult:
 
 
 def _exact_key(text: str) -> bytes:
-    return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).digest()
+    return content_digest("".join(text.split()), size=16)
 
 
-def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[str, int, int], None] | None = None) -> DedupResult:
-    """Remove exact and near duplicates from `frame`; see the module docstring for the phases."""
-    started = time.perf_counter()
+def _texts(frame: pl.DataFrame, params: DedupParams) -> list[str]:
     if params.text_field not in frame.columns:
         raise KunError(
             f"no field {params.text_field!r} in the input (fields: {', '.join(frame.columns) or 'none'}); pass --text-field"
@@ -97,25 +95,51 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
     if texts_series.null_count():
         row = int(texts_series.is_null().arg_true()[0])
         raise KunError(f"row {row + 1} has no {params.text_field!r} value (null); fill it or drop the row")
-    texts = texts_series.to_list()
-    total = len(texts)
-    timings: dict[str, float] = {}
+    return texts_series.to_list()
 
-    # 1. exact duplicates
-    phase = time.perf_counter()
-    union = UnionFind(total)
+
+def _exact(texts: list[str], union: UnionFind) -> tuple[list[int], list[tuple[int, int]]]:
+    """Phase 1: (rows whose text is the first of its exact key, (first, duplicate) edges), unioned into `union`."""
     first_of: dict[bytes, int] = {}
     unique_rows: list[int] = []
     exact_edges: list[tuple[int, int]] = []
     for row, text in enumerate(texts):
-        key = _exact_key(text)
-        first = first_of.setdefault(key, row)
+        first = first_of.setdefault(_exact_key(text), row)
         if first == row:
             unique_rows.append(row)
         else:
             union.union(first, row)
             exact_edges.append((first, row))
-    exact_duplicates = total - len(unique_rows)
+    return unique_rows, exact_edges
+
+
+def _clusters(frame: pl.DataFrame, params: DedupParams, roots: np.ndarray, unique_rows: list[int]) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
+    """(kept rows, the clusters table, each cluster's size by root) from each row's cluster root."""
+    total = frame.height
+    keep_mask = roots == np.arange(total)
+    kept = frame.filter(pl.Series(keep_mask))
+    if params.id_field in frame.columns:
+        ids = frame.get_column(params.id_field).cast(pl.String).to_list()
+    else:
+        ids = [str(row) for row in range(total)]
+    is_unique_row = np.zeros(total, dtype=bool)
+    is_unique_row[unique_rows] = True
+    cluster_sizes = np.bincount(roots, minlength=total)
+    kinds = np.where(keep_mask, np.where(cluster_sizes[roots] > 1, "kept", "unique"), np.where(is_unique_row, "near", "exact"))
+    clusters = pl.DataFrame({"row": np.arange(total, dtype=np.int64), "id": ids, "cluster_id": [ids[root] for root in roots.tolist()], "kind": kinds.tolist()})
+    return kept, clusters, cluster_sizes
+
+
+def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[str, int, int], None] | None = None) -> DedupResult:
+    """Remove exact and near duplicates from `frame`; see the module docstring for the phases."""
+    started = time.perf_counter()
+    texts = _texts(frame, params)
+    total = len(texts)
+    timings: dict[str, float] = {}
+
+    phase = time.perf_counter()
+    union = UnionFind(total)
+    unique_rows, exact_edges = _exact(texts, union)
     timings["exact"] = time.perf_counter() - phase
 
     # 2-4. signatures, buckets, verify; 5. clusters
@@ -123,8 +147,8 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
     unique_texts = [texts[row] for row in unique_rows]
     partitions = 0
     if params.engine == "ray" and len(unique_rows) > 1:
+        from kun.core.engine import cluster_cpus
         from kun.dedup.distributed import connected_components, near_duplicate_edges
-        from kun.engine import cluster_cpus
 
         workers = cluster_cpus()
         partitions = params.partitions or 4 * workers
@@ -139,35 +163,17 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         phase = time.perf_counter()
         roots = union.roots()
         star_rounds = 0
-    keep_mask = roots == np.arange(total)
-    kept = frame.filter(pl.Series(keep_mask))
-    if params.id_field in frame.columns:
-        ids = frame.get_column(params.id_field).cast(pl.String).to_list()
-    else:
-        ids = [str(row) for row in range(total)]
-    is_unique_row = np.zeros(total, dtype=bool)
-    is_unique_row[unique_rows] = True
-    cluster_sizes = np.bincount(roots, minlength=total)
-    kinds = np.where(keep_mask, np.where(cluster_sizes[roots] > 1, "kept", "unique"), np.where(is_unique_row, "near", "exact"))
-    clusters = pl.DataFrame(
-        {
-            "row": np.arange(total, dtype=np.int64),
-            "id": ids,
-            "cluster_id": [ids[root] for root in roots.tolist()],
-            "kind": kinds.tolist(),
-        }
-    )
+    kept, clusters, cluster_sizes = _clusters(frame, params, roots, unique_rows)
     timings["clusters"] = time.perf_counter() - phase
 
     seconds = time.perf_counter() - started
-    near_duplicates = int(np.sum(kinds == "near"))
     metrics = {
         "docs_in": total,
         "docs_out": kept.height,
-        "exact_duplicates": exact_duplicates,
-        "near_duplicates": near_duplicates,
+        "exact_duplicates": total - len(unique_rows),
+        "near_duplicates": len(unique_rows) - kept.height,
         "duplicate_clusters": int(np.sum(cluster_sizes > 1)),
-        "clusters": int(np.sum(keep_mask)),
+        "clusters": kept.height,
         "dedup_rate": round((total - kept.height) / total, 6) if total else 0.0,
         "bands": bands,
         "rows": rows,

@@ -27,7 +27,7 @@ import numpy as np
 
 from kun.dedup.lsh import band_keys, bucket_edges
 from kun.dedup.minhash import _signature_batch, verified
-from kun.errors import KunError
+from kun.core.errors import KunError
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 MAX_ROUNDS = 64
@@ -167,7 +167,7 @@ def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows:
     """Verified near-duplicate edges (left < right, indices into `unique_texts`) as a Ray dataset."""
     import pyarrow as pa
 
-    from kun.engine import init_ray
+    from kun.core.engine import init_ray
 
     init_ray()
     import ray.data  # binds `ray` too
@@ -216,7 +216,7 @@ def connected_components(near_edges: Any, exact_edges: np.ndarray, unique_rows: 
     `near_edges` is a Ray dataset of (left, right) indices into `unique_rows`; `exact_edges`
     is an (n, 2) array of (first occurrence, duplicate) rows.
     """
-    from kun.engine import init_ray
+    from kun.core.engine import init_ray
 
     init_ray()
     import ray.data  # binds `ray` too

@@ -28,39 +28,25 @@ top 20 log-probs of the first generated token.
 
 from __future__ import annotations
 
-import http.client
 import json
 import math
 import os
-import random
-import socket
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
-from kun.errors import KunError
+from kun.core.errors import KunError
 from kun.llm.base import Prompt, SamplingParams, finished
-from kun.progress import bar
+from kun.llm.http import JsonClient, clip
+from kun.core.progress import bar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHAT_TOP_LOGPROBS = 20  # the most the OpenAI API allows; vLLM's default --max-logprobs is 20 too
-RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
-MAX_MESSAGE_CHARS = 300
-
-
-class _RetryableHTTPStatus(Exception):
-    """A 429 or 5xx answer; carries the Retry-After delay the server asked for, if any."""
-
-    def __init__(self, status: int, message: str, retry_after_s: float | None) -> None:
-        super().__init__(f"HTTP {status}: {message}")
-        self.retry_after_s = retry_after_s
 
 
 class OpenAIBackend:
@@ -95,20 +81,16 @@ class OpenAIBackend:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
 
-        self._api_key: str | None = None
+        api_key: str | None = None
         if api_key_env is not None:
-            self._api_key = os.environ.get(api_key_env) or None
-            if self._api_key is None and host not in LOCAL_HOSTS:
+            api_key = os.environ.get(api_key_env) or None
+            if api_key is None and host not in LOCAL_HOSTS:
                 raise KunError(
                     f"environment variable {api_key_env} is not set: export it with the API key of the server at "
                     f"{self.base_url}, or set api_key_env to None if that server needs no key"
                 )
-        # A proxy from the environment can never reach this machine's loopback server.
-        handlers = [urllib.request.ProxyHandler({})] if host in LOCAL_HOSTS else []
-        self._opener = urllib.request.build_opener(*handlers)
-        # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.
-        self._random = random.Random(0)
-        self._random_lock = threading.Lock()
+        self._http = JsonClient(api_key, api_key_env, model, timeout_s, max_retries, backoff_s, max_backoff_s, local=host in LOCAL_HOSTS)
+        self._post = self._http.post
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
@@ -138,7 +120,7 @@ class OpenAIBackend:
                 choice = reply["choices"][0]
                 content = choice["message"]["content"]
             except (KeyError, IndexError, TypeError):
-                raise KunError(f"POST {url} returned no choices[0].message.content: {_clip(json.dumps(reply))}") from None
+                raise KunError(f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}") from None
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             tokens = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
@@ -172,7 +154,7 @@ class OpenAIBackend:
             values = []
         if not values:
             raise KunError(
-                f"POST {url} returned no choices[0].logprobs.token_logprobs for the echoed text: {_clip(json.dumps(reply))}; "
+                f"POST {url} returned no choices[0].logprobs.token_logprobs for the echoed text: {clip(json.dumps(reply))}; "
                 "the server must support echo=true with logprobs on /completions (vllm serve does)"
             )
         return math.exp(-sum(values) / len(values))
@@ -194,7 +176,7 @@ class OpenAIBackend:
             token_logprobs = logprobs["token_logprobs"]
         except (KeyError, IndexError, TypeError):
             raise KunError(
-                f"POST {url} returned no choices[0].logprobs.text_offset/token_logprobs: {_clip(json.dumps(reply))}; "
+                f"POST {url} returned no choices[0].logprobs.text_offset/token_logprobs: {clip(json.dumps(reply))}; "
                 "the server must support echo=true with logprobs on /completions"
             ) from None
         total = 0.0
@@ -230,7 +212,7 @@ class OpenAIBackend:
             steps = []
         if not steps or not steps[0][1]:
             raise KunError(
-                f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs: {_clip(json.dumps(reply))}; "
+                f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs: {clip(json.dumps(reply))}; "
                 "the server must support logprobs=true with top_logprobs on /chat/completions"
             )
         remaining, total = continuation, 0.0
@@ -268,112 +250,7 @@ class OpenAIBackend:
                 raise
         return results
 
-    def _post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors."""
-        attempts = self.max_retries + 1
-        last_error = ""
-        for attempt in range(attempts):
-            retry_after_s: float | None = None
-            try:
-                return self._post_once(url, body)
-            except _RetryableHTTPStatus as error:
-                last_error = str(error)
-                retry_after_s = error.retry_after_s
-            except RETRYABLE_ERRORS as error:
-                last_error = _describe_network_error(error)
-            if attempt + 1 < attempts:
-                time.sleep(self._delay(attempt, retry_after_s))
-        raise KunError(f"POST {url} failed after {attempts} attempts; last error: {last_error}")
-
-    def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
-        try:
-            with self._opener.open(request, timeout=self.timeout_s) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as error:
-            status = error.code
-            try:
-                error_body = error.read()
-            except RETRYABLE_ERRORS:
-                error_body = b""
-            message = _server_message(error_body) or error.reason or ""
-            if status == 429 or status >= 500:
-                raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
-            hint = _hint(status, self.api_key_env, self.model)
-            raise KunError(f"HTTP {status} from POST {url}: {message}" + (f"; {hint}" if hint else "")) from None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            raise KunError(f"POST {url} returned a body that is not JSON: {_clip(raw.decode('utf-8', 'replace'))}") from None
-
-    def _delay(self, attempt: int, retry_after_s: float | None) -> float:
-        if retry_after_s is not None:
-            return min(retry_after_s, self.max_backoff_s)
-        delay = min(self.backoff_s * 2**attempt, self.max_backoff_s)
-        with self._random_lock:
-            return delay * (1.0 + 0.1 * self._random.random())
-
-
 def _messages(prompt: Prompt) -> list[dict[str, str]]:
     if isinstance(prompt, str):
         return [{"role": "user", "content": prompt}]
     return [{"role": message["role"], "content": message["content"]} for message in prompt]
-
-
-def _retry_after_s(headers: Any) -> float | None:
-    """Retry-After in seconds; the HTTP-date form is ignored (plain backoff applies)."""
-    value = headers.get("Retry-After") if headers is not None else None
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 and math.isfinite(seconds) else None
-
-
-def _server_message(raw: bytes) -> str:
-    """The error message from an OpenAI ({"error": {"message"}}), vLLM ({"message"}) or TGI
-    ({"error": "..."}) error body, else the body itself, clipped to one line."""
-    text = raw.decode("utf-8", "replace")
-    try:
-        payload = json.loads(text)
-    except ValueError:
-        return _clip(text)
-    if isinstance(payload, dict):
-        error = payload.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return _clip(str(error["message"]))
-        if isinstance(error, str) and error:
-            return _clip(error)
-        if payload.get("message"):
-            return _clip(str(payload["message"]))
-    return _clip(text)
-
-
-def _hint(status: int, api_key_env: str | None, model: str) -> str:
-    if status in (401, 403):
-        if api_key_env is None:
-            return "the server wants an API key: set api_key_env to the name of an environment variable holding it"
-        return f"check that the environment variable {api_key_env} holds a valid API key for this server"
-    if status == 404:
-        return f"check base_url (it usually ends in /v1) and that the server serves model {model!r}"
-    if status in (400, 422):
-        return "the server rejected the request: check the sampling params and that the prompt fits the model's context"
-    return ""
-
-
-def _describe_network_error(error: BaseException) -> str:
-    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    if isinstance(error, (TimeoutError, socket.timeout)):
-        return "timed out (raise timeout_s if the server is just slow)"
-    return _clip(f"{type(error).__name__}: {error}")
-
-
-def _clip(text: str) -> str:
-    one_line = " ".join(str(text).split())
-    return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."

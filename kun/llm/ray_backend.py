@@ -29,7 +29,8 @@ class _Replica:
     """One model copy inside a Ray actor; called with a batch of serialized chunks."""
 
     def __init__(self, params: dict[str, Any], model_path: str) -> None:
-        from kun.llm import LLMParams, make_backend
+        from kun.llm.loading import make_backend
+        from kun.llm.params import LLMParams
 
         self.backend = make_backend(LLMParams(**params), model_path)
 
@@ -54,7 +55,7 @@ class RayBackend:
     name = "ray"
 
     def __init__(self, params: Any, model_path: str | Path) -> None:
-        from kun.engine import init_ray
+        from kun.core.engine import init_ray
 
         init_ray()
         local = Path(model_path)
@@ -63,7 +64,7 @@ class RayBackend:
         self.params = replace(params, engine="local")
         self.tokenizer = None
         if params.backend == "openai":
-            from kun.llm import make_backend
+            from kun.llm.loading import make_backend
 
             self._fingerprint = make_backend(self.params, model_path).fingerprint()
         else:

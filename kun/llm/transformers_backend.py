@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kun.errors import KunError
-from kun.models import model_fingerprint
+from kun.core.errors import KunError
+from kun.core.models import model_fingerprint
 from kun.llm.base import Prompt, SamplingParams, finished, generation
 
 

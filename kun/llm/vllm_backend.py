@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kun.errors import KunError
+from kun.core.errors import KunError
 from kun.llm.base import Prompt, SamplingParams, finished
-from kun.models import model_fingerprint
+from kun.core.models import model_fingerprint
 
 
 class VLLMBackend:

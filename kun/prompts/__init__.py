@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from kun.errors import KunError
+from kun.core.errors import KunError
 
 PROMPT_DIR = Path(__file__).resolve().parent
 

@@ -1,0 +1,7 @@
+"""`python -m kun.cli ...` (also under `accelerate launch -m kun.cli train ...`)."""
+
+import sys
+
+from kun.cli import main
+
+sys.exit(main())

@@ -1,0 +1,67 @@
+"""The `kun` command group and what its commands share: one-line errors, the common options,
+the same-file guard and the way results are written.
+
+Heavy libraries (torch, transformers) are imported inside the commands that need them, so
+`kun --help` and `kun dedup` start fast. User errors print one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kun.core.errors import KunError
+
+
+class KunGroup(click.Group):
+    """Prints KunError as one line (`error: ...`) with exit status 1 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KunError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=KunGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kun")
+def main() -> None:
+    """Kun: turn raw Chinese text into instruction-tuning data (instruction back-translation
+    plus answer polishment), then fine-tune and evaluate.
+
+    Each command works on plain files; the DVC pipeline (dvc.yaml) runs the same code with the
+    values from params.yaml.
+    """
+
+
+PARAMS_OPTION = click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file; the command reads its own section and `llm`.")
+METRICS_OPTION = click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write the step's metrics as JSON here.")
+MODEL_OPTION = click.option("--model", "model_path", help="Model directory (overrides the params section's `model`).")
+
+
+def refuse_same_paths(**paths: Path | None) -> None:
+    """One line and no work when two of a command's files are the same file (an output would
+    overwrite the input, or two outputs each other)."""
+    seen: dict[Path, str] = {}
+    for name, path in paths.items():
+        if path is None or str(path) == "-":
+            continue
+        key = Path(path).resolve()
+        if key in seen:
+            raise KunError(f"{path}: {name.upper()} is the same file as {seen[key].upper()}; write {name.upper()} to another path")
+        seen[key] = name
+
+
+def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
+    from kun.core.io import write_table
+    from kun.core.metrics import write_json
+
+    for path, frame in outputs.items():
+        if path is not None:
+            write_table(frame, path)
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    click.echo(json.dumps({k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False), err=True)

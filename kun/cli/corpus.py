@@ -1,0 +1,164 @@
+"""Commands of the corpus phase: ingest, dedup, base-model, perplexity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths
+from kun.core.errors import KunError
+
+
+@main.command()
+@click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file with an `ingest` section.")
+@click.option("--output", "output_path", default="data/interim/segments.parquet", show_default=True, type=click.Path(path_type=Path), help="Segments table (.parquet or .jsonl).")
+@click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts in, out and dropped per reason here.")
+@click.option("--tokenizer", "tokenizer_dir", type=click.Path(path_type=Path), help="Model directory whose tokenizer counts ingest.max_tokens (default: model.label_base of the params file, when it exists).")
+def ingest(params_path, output_path, metrics_path, tokenizer_dir):
+    """Normalise, segment and quality-filter the raw sources listed in params.yaml.
+
+    Paths in the sources are relative to the directory holding the params file. Segments over
+    ingest.max_tokens tokens of the label model's tokenizer are dropped (reason too_long).
+
+    \b
+    Example:
+      kun ingest --params params.yaml --output segments.parquet --tokenizer models/base
+    """
+    from kun.corpus.ingest import IngestParams, ingest as run_ingest, token_counter
+    from kun.core.io import write_table
+    from kun.core.metrics import write_json
+    from kun.core.models import ModelParams
+    from kun.core.params import load_params, section
+
+    refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path)
+    raw = load_params(params_path)
+    params = section(IngestParams, raw, "ingest")
+    if tokenizer_dir is None and params.max_tokens:
+        label_base = params_path.parent / section(ModelParams, raw, "model").label_base
+        tokenizer_dir = label_base if label_base.is_dir() else None
+        if tokenizer_dir is None:
+            click.echo(f"note: {label_base} does not exist, so ingest.max_tokens is not applied; pass --tokenizer", err=True)
+    counter = token_counter(tokenizer_dir, "--tokenizer") if tokenizer_dir is not None and params.max_tokens else None
+    segments, _, metrics = run_ingest(params, params_path.parent, count_tokens=counter)
+    write_table(segments, output_path)
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    click.echo(json.dumps({key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False), err=True)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text to compare.")
+@click.option("--id-field", default="id", show_default=True, help="Field naming each record in --clusters output (row number if absent).")
+@click.option("--threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1, min_open=True), help="Jaccard similarity of character n-gram sets at which two texts are duplicates.")
+@click.option("--num-perm", default=128, show_default=True, type=click.IntRange(min=2), help="MinHash permutations (signature length).")
+@click.option("--ngram", default=5, show_default=True, type=click.IntRange(min=1), help="Character n-gram size.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Seed of the MinHash permutations.")
+@click.option("--bands", default=0, show_default=True, type=click.IntRange(min=0), help="LSH bands (0: derive bands and rows from the threshold).")
+@click.option("--rows", default=0, show_default=True, type=click.IntRange(min=0), help="LSH rows per band (set with --bands).")
+@click.option("--verify", default="exact", show_default=True, type=click.Choice(["exact", "minhash", "none"]), help="Check LSH candidates by exact n-gram Jaccard, by signature estimate, or not at all.")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0), help="Processes for signatures (0: all cores).")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "ray"]), help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).")
+@click.option("--partitions", default=0, show_default=True, type=click.IntRange(min=0), help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).")
+@click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, kind) for every input row (.jsonl or .parquet).")
+@click.option("--skip-bad-lines", is_flag=True, help="Skip malformed or non-UTF-8 JSONL lines (counted in --metrics) instead of failing.")
+@click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts and timings as JSON here.")
+def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, engine, partitions, clusters_path, skip_bad_lines, metrics_path):
+    """Remove exact and near-duplicate records from INPUT, writing OUTPUT.
+
+    INPUT and OUTPUT are .jsonl or .parquet (by extension). Exact duplicates (same text up to
+    whitespace) go first; then MinHash LSH finds near duplicates, verified by exact n-gram
+    Jaccard, and union-find groups them. Of each cluster the first record in input order
+    survives. Surviving records keep all their fields, in input order.
+
+    \b
+    Example:
+      kun dedup segments.jsonl unique.parquet --threshold 0.8 --clusters clusters.jsonl
+    """
+    from kun.dedup import DedupParams, deduplicate
+    from kun.core.io import ReadReport, read_table, write_table
+    from kun.core.metrics import write_json
+    from kun.core.progress import phase_reporter
+
+    refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path)
+    if bands and not rows or rows and not bands:
+        raise click.UsageError("--bands and --rows go together")
+    if bands * rows > num_perm:
+        raise click.UsageError("--bands x --rows must not exceed --num-perm")
+    report = ReadReport()
+    frame = read_table(input_path, skip_bad_lines=skip_bad_lines, report=report)
+    if frame.height == 0:
+        raise KunError(f"{input_path}: no records; check that the file is not empty")
+    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, engine=engine, partitions=partitions, text_field=text_field, id_field=id_field)
+    try:
+        result = deduplicate(frame, params, progress=phase_reporter())
+    except KunError as error:
+        raise KunError(f"{input_path}: {error}") from None
+    write_table(result.kept, output_path)
+    if clusters_path:
+        write_table(result.clusters, clusters_path)
+    metrics = {**result.metrics, "bad_lines_skipped": report.skipped}
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    click.echo(
+        f"{metrics['docs_in']} in, {metrics['exact_duplicates']} exact and {metrics['near_duplicates']} near duplicates removed, "
+        f"{metrics['docs_out']} out ({metrics['docs_per_second']:.0f} docs/s)"
+        + (f"; skipped {report.total} bad lines" if report.total else ""),
+        err=True,
+    )
+
+
+@main.command("base-model")
+@click.argument("output_dir", type=click.Path(path_type=Path), default="models/base")
+@click.option("--base", default="embedded:smollm2", show_default=True, help="embedded:smollm2, a local model directory, or a hub id.")
+@click.option("--trust-remote-code", is_flag=True, help="Allow the model's own code (only for models you trust).")
+def base_model(output_dir, base, trust_remote_code):
+    """Save a base model as safetensors + tokenizer in OUTPUT_DIR (default models/base).
+
+    \b
+    Example:
+      kun base-model models/qwen --base Qwen/Qwen2.5-0.5B-Instruct
+    """
+    from kun.core.models import materialize
+
+    if Path(base).exists():
+        refuse_same_paths(base=Path(base), output_dir=output_dir)
+    click.echo(f"saved {base} to {materialize(base, output_dir, trust_remote_code)}", err=True)
+
+
+@main.command("perplexity")
+@click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
+@click.argument("output_path", metavar="KEPT", type=click.Path(path_type=Path))
+@click.option("--max", "max_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.max (0: no upper bound).")
+@click.option("--min", "min_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.min (0: no lower bound).")
+@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write dropped segments with their perplexity and reason here.")
+@PARAMS_OPTION
+@MODEL_OPTION
+@METRICS_OPTION
+def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, rejected_path, params_path, model_path, metrics_path):
+    """Perplexity gate: score each segment's perplexity under a causal LM and drop outliers.
+
+    Perplexities are cached per segment, so trying other thresholds costs no model call.
+
+    \b
+    Example:
+      kun perplexity unique.parquet clean.parquet --model models/base --max 2000
+    """
+    import dataclasses
+
+    from kun.llm import load_llm
+    from kun.corpus.perplexity import PerplexityParams, perplexity_gate
+    from kun.core.io import read_input
+    from kun.llm.params import stage_params
+
+    refuse_same_paths(segments=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
+    params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
+    overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
+    params = dataclasses.replace(params, **overrides)
+    params.validate("perplexity")
+    llm = load_llm(llm_params, model_path or params.model, "--model" if model_path else "perplexity.model", chat=False)
+    kept, rejected, metrics = perplexity_gate(read_input(input_path), params, llm)
+    finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)

@@ -1,0 +1,107 @@
+"""Commands of the training and evaluation phases: train, evaluate."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kun.cli.app import METRICS_OPTION, PARAMS_OPTION, main, refuse_same_paths
+from kun.core.errors import KunError
+
+
+@main.command("train")
+@click.argument("base", metavar="BASE_MODEL", type=click.Path(path_type=Path))
+@click.argument("pairs_path", metavar="PAIRS", type=click.Path(path_type=Path))
+@click.argument("output_dir", metavar="OUTPUT_DIR", type=click.Path(path_type=Path))
+@click.option("--section", "section_name", default="train_chat", show_default=True, type=click.Choice(["train_label", "train_chat", "finetune"]), help="Params section with the training settings.")
+@click.option("--backward", is_flag=True, help="Train a label model: learn each pair's instruction from the backward question plus its output.")
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), help="Overrides the section's epochs.")
+@click.option("--max-steps", type=click.IntRange(min=0), help="Overrides the section's max_steps (0: derive from epochs).")
+@click.option("--method", type=click.Choice(["full", "lora"]), help="Overrides the section's method.")
+@click.option("--metrics-dir", type=click.Path(path_type=Path), help="Write dvclive plots and the run summary here.")
+@PARAMS_OPTION
+@METRICS_OPTION
+def train_command(base, pairs_path, output_dir, section_name, backward, epochs, max_steps, method, metrics_dir, params_path, metrics_path):
+    """Fine-tune BASE_MODEL on the instruction/output PAIRS and save it to OUTPUT_DIR.
+
+    PAIRS is .jsonl or .parquet with `instruction` and `output` (`-`: JSONL on stdin). The
+    settings come from a params section (train_chat by default; --section picks another), and
+    the flags override single values. Checkpoints beside OUTPUT_DIR let a killed run resume.
+    Runs under `accelerate launch -m kun.cli train ...` on several GPUs.
+
+    \b
+    Example:
+      kun train models/base data/seed/seed.jsonl models/label --section train_label --backward
+    """
+    from kun.core.io import read_input
+    from kun.core.metrics import write_json
+    from kun.core.params import load_params, section
+    from kun.training.data import backward_pairs
+    from kun.training.loop import train
+    from kun.training.params import SECTIONS
+
+    refuse_same_paths(base_model=base, pairs=pairs_path, output_dir=output_dir, metrics=metrics_path)
+    params = section(SECTIONS[section_name], load_params(params_path), section_name)
+    overrides = {key: value for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method)) if value is not None}
+    params = dataclasses.replace(params, **overrides)
+    params.validate(section_name)
+    frame = read_input(pairs_path)
+    missing = [column for column in ("instruction", "output") if column not in frame.columns]
+    if missing:
+        raise KunError(f"{pairs_path}: missing columns {', '.join(missing)}; PAIRS needs instruction and output")
+    pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in frame.iter_rows(named=True)]
+    summary = train(base, backward_pairs(pairs) if backward else pairs, output_dir, params, metrics_dir=metrics_dir)
+    if metrics_path:
+        write_json(metrics_path, summary)
+    click.echo(json.dumps({key: summary[key] for key in ("steps", "final_loss", "examples", "seconds")}), err=True)
+
+
+@main.command("evaluate")
+@click.argument("model", metavar="MODEL", type=click.Path(path_type=Path))
+@click.option("--baseline", type=click.Path(path_type=Path), help="Model scored in the same run for the delta (default: evaluate.baseline).")
+@click.option("--judge", "judge_model", type=click.Path(path_type=Path), help="Judge model for the pairwise comparison (default: evaluate.judge).")
+@click.option("--benchmark", "benchmarks", multiple=True, type=click.Path(path_type=Path), help="C-Eval or CMMLU layout folder (repeat; default: evaluate.benchmarks).")
+@click.option("--shots", "num_shots", multiple=True, type=click.IntRange(min=0), help="Shot count (repeat; default: evaluate.num_shots).")
+@click.option("--judge-limit", type=click.IntRange(min=0), help="Judge only the first N prompts (0: all).")
+@click.option("--train-data", "train_data", multiple=True, type=click.Path(path_type=Path), help="Training pairs (.jsonl/.parquet) to decontaminate the benchmarks against (repeat).")
+@click.option("--items", "items_path", type=click.Path(path_type=Path), help="Write the judge's per-prompt verdicts and answers here (.jsonl or .parquet).")
+@PARAMS_OPTION
+@METRICS_OPTION
+def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_limit, train_data, items_path, params_path, metrics_path):
+    """Score MODEL against a baseline: multiple-choice accuracy and a pairwise judge.
+
+    Multiple choice reads C-Eval/CMMLU-layout folders and scores each answer letter by
+    log-likelihood (no generation). The judge compares MODEL's and the baseline's answers to
+    evaluate.judge_prompts in both orders. Benchmark questions that share a character n-gram
+    with --train-data are dropped first (and counted). The summary goes to stdout as JSON.
+
+    \b
+    Example:
+      kun evaluate models/final --baseline models/base --benchmark data/eval/demo --shots 0 --train-data data/processed/kun.jsonl
+    """
+    import polars as pl
+
+    from kun.core.io import read_input, write_table
+    from kun.core.metrics import write_json
+    from kun.evaluation.run import EvaluateParams, pair_texts, run_evaluation
+    from kun.llm.params import stage_params
+
+    refuse_same_paths(items=items_path, metrics=metrics_path, params=params_path)
+    params, llm_params, _ = stage_params("evaluate", EvaluateParams, params_path)
+    overrides = {"model": str(model), "baseline": baseline, "judge": judge_model, "benchmarks": list(benchmarks), "num_shots": list(num_shots), "judge_limit": judge_limit}
+    params = dataclasses.replace(params, **{key: str(value) if isinstance(value, Path) else value for key, value in overrides.items() if value not in (None, [])})
+    params.validate("evaluate")
+    train_texts: list[str] = []
+    for path in train_data:
+        train_texts += pair_texts(read_input(path).iter_rows(named=True))
+    metrics, items = run_evaluation(params, llm_params, train_texts, log=lambda line: click.echo(line, err=True))
+    if items_path:
+        write_table(pl.DataFrame(items), items_path)
+    if metrics_path:
+        write_json(metrics_path, metrics)
+    click.echo(json.dumps(metrics["summary"], ensure_ascii=False, indent=2))
+    sys.stdout.flush()

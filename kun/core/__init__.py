@@ -1,0 +1,1 @@
+"""The shared core: errors, files, params, schemas, metrics, progress, engines, models, hashing."""

@@ -1,0 +1,209 @@
+"""Reading and writing record tables: JSONL, JSON, Parquet and plain text.
+
+Readers turn user files into polars frames and fail with one line naming the file, the line
+and the fix. With `skip_bad_lines`, malformed or undecodable JSONL lines are skipped and
+counted in `ReadReport` so the caller can put them in its metrics: nothing is dropped silently.
+Writers pick the format from the extension and write atomically. The path `-` is standard
+input (for readers) or standard output (for writers), as JSONL, so commands chain in a shell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import polars as pl
+
+from kun.core.errors import KunError
+from kun.core.metrics import atomic_write_bytes
+
+TABLE_FORMATS = ("jsonl", "json", "parquet", "txt")
+STDIO = "-"  # standard input or output, as JSONL
+
+
+def is_stdio(path: str | Path | None) -> bool:
+    return path is not None and str(path) == STDIO
+
+
+@dataclass
+class ReadReport:
+    """What a reader skipped, by reason, with the first few locations for the log."""
+
+    skipped: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, where: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if len(self.examples) < 5:
+            self.examples.append(f"{where}: {reason}")
+
+    @property
+    def total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def format_of(path: str | Path) -> str:
+    if is_stdio(path):
+        return "jsonl"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("jsonl", "ndjson"):
+        return "jsonl"
+    if suffix in ("json", "parquet", "txt"):
+        return suffix
+    raise KunError(f"{path}: cannot tell the format from the extension; use .jsonl, .json, .parquet or .txt")
+
+
+def _check_readable(path: Path) -> None:
+    if is_stdio(path):
+        return
+    if not path.exists():
+        raise KunError(f"{path}: no such file; check the path (or run the stage that produces it)")
+    if path.is_dir():
+        raise KunError(f"{path}: is a directory; give a file or a glob such as {path}/*.jsonl")
+
+
+def iter_jsonl(path: Path, report: ReadReport | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line; bad lines raise or are counted."""
+    stdin = is_stdio(path)
+    with contextlib.nullcontext(sys.stdin.buffer) if stdin else open(path, "rb") as handle:
+        if stdin:
+            path = Path("<stdin>")
+        for line_number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if line_number == 1 else "utf-8")  # tolerate a BOM
+            except UnicodeDecodeError as error:
+                where = f"{path}:{line_number}"
+                if report is None:
+                    raise KunError(
+                        f"{where}: not valid UTF-8 (byte {error.start} of the line); re-encode the file as UTF-8 "
+                        "(e.g. iconv -f GB18030 -t UTF-8) or pass --skip-bad-lines"
+                    ) from None
+                report.skip("not_utf8", where)
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                where = f"{path}:{line_number}"
+                if report is None:
+                    raise KunError(
+                        f"{where}: malformed JSON ({error.msg} at column {error.colno}); fix the line or pass --skip-bad-lines"
+                    ) from None
+                report.skip("malformed_json", where)
+                continue
+            if not isinstance(record, dict):
+                where = f"{path}:{line_number}"
+                if report is None:
+                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; fix the line or pass --skip-bad-lines")
+                report.skip("not_an_object", where)
+                continue
+            yield line_number, record
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KunError(
+            f"{path}:{line}: not valid UTF-8 (byte offset {error.start}); re-encode the file as UTF-8, "
+            "e.g. iconv -f GB18030 -t UTF-8"
+        ) from None
+
+
+def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (location, record) from one file of any supported format.
+
+    The location (`file:line` or `file#row`) is used in error messages and as a fallback doc id.
+    """
+    path = Path(path)
+    _check_readable(path)
+    fmt = fmt or format_of(path)
+    if fmt == "jsonl":
+        for line_number, record in iter_jsonl(path, report):
+            yield f"{path}:{line_number}", record
+    elif fmt == "json":
+        text = _read_text(path)
+        if not text.strip():
+            return
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise KunError(f"{path}:{error.lineno}: malformed JSON ({error.msg}); fix the file") from None
+        if isinstance(data, dict):
+            data = [data]
+        if not isinstance(data, list):
+            raise KunError(f"{path}: expected a JSON array of objects or one object, got {type(data).__name__}")
+        for index, record in enumerate(data):
+            if not isinstance(record, dict):
+                raise KunError(f"{path}#{index}: expected an object, got {type(record).__name__}; fix the file")
+            yield f"{path}#{index}", record
+    elif fmt == "parquet":
+        try:
+            frame = pl.read_parquet(path)
+        except Exception as error:  # polars raises several types for corrupt files
+            raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+        for index, record in enumerate(frame.iter_rows(named=True)):
+            yield f"{path}#{index}", record
+    elif fmt == "txt":
+        text = _read_text(path)
+        if text.strip():
+            yield str(path), {"text": text}
+    else:
+        raise KunError(f"{path}: unknown format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
+
+
+def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None) -> pl.DataFrame:
+    """Read a .jsonl or .parquet table into a frame (used by CLI commands on plain files)."""
+    path = Path(path)
+    _check_readable(path)
+    fmt = format_of(path)
+    if fmt == "parquet":
+        try:
+            return pl.read_parquet(path)
+        except Exception as error:
+            raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+    if skip_bad_lines and report is None:
+        report = ReadReport()
+    rows = [record for _, record in iter_records(path, fmt, report if skip_bad_lines else None)]
+    if not rows:
+        return pl.DataFrame()
+    try:
+        return pl.from_dicts(rows, infer_schema_length=None)
+    except Exception as error:
+        raise KunError(f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type") from None
+
+
+def write_table(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write a frame as .jsonl or .parquet (by extension), atomically."""
+    path = Path(path)
+    fmt = format_of(path)
+    buffer = io.BytesIO()
+    if fmt == "parquet":
+        frame.write_parquet(buffer, compression="zstd", statistics=False)
+    elif fmt == "jsonl":
+        for record in frame.iter_rows(named=True):
+            buffer.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
+            buffer.write(b"\n")
+    else:
+        raise KunError(f"{path}: can only write .jsonl or .parquet")
+    if is_stdio(path):
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
+        return
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_input(path: str | Path) -> pl.DataFrame:
+    """A stage's or command's input table; a missing file says which stage writes it."""
+    path = Path(path)
+    if not is_stdio(path) and not path.exists():
+        raise KunError(f"{path}: not found; run the stage that writes it (dvc repro) or check the path")
+    return read_table(path)

@@ -1,0 +1,124 @@
+"""Typed, validated views of `params.yaml` sections.
+
+Each stage reads its own section into a dataclass. Unknown keys, wrong types and values
+outside the allowed set fail with one line naming `params.yaml`, the key, the bad value and
+what is allowed, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import yaml
+
+from kun.core.errors import KunError
+
+T = TypeVar("T")
+
+
+def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
+    path = Path(path)
+    if not path.exists():
+        raise KunError(f"{path}: not found; run from the repository root or pass --params")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise KunError(f"{path}{where}: invalid YAML ({getattr(error, 'problem', error)}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise KunError(f"{path}: expected a mapping of stage sections at the top level")
+    return data
+
+
+def _check(value: Any, annotation: Any, key: str) -> Any:
+    """Validate (and lightly coerce) one value against a type annotation."""
+    origin = get_origin(annotation)
+    if annotation is Any:
+        return value
+    if origin is Literal:
+        allowed = get_args(annotation)
+        if value not in allowed:
+            raise KunError(f"params.yaml: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        options = get_args(annotation)
+        if value is None and type(None) in options:
+            return None
+        errors = []
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _check(value, option, key)
+            except KunError as error:
+                errors.append(str(error))
+        raise KunError(errors[0] if errors else f"params.yaml: {key}: bad value {value!r}")
+    if origin is list:
+        (item_type,) = get_args(annotation) or (Any,)
+        if not isinstance(value, list):
+            raise KunError(f"params.yaml: {key}: expected a list, got {value!r}")
+        return [_check(item, item_type, f"{key}[{index}]") for index, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise KunError(f"params.yaml: {key}: expected a mapping, got {value!r}")
+        return dict(value)
+    if dataclasses.is_dataclass(annotation):
+        return from_mapping(annotation, value, key)
+    if annotation is bool:
+        if not isinstance(value, bool):
+            raise KunError(f"params.yaml: {key}: expected true or false, got {value!r}")
+        return value
+    if annotation is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise KunError(f"params.yaml: {key}: expected an integer, got {value!r}")
+        return value
+    if annotation is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise KunError(f"params.yaml: {key}: expected a number, got {value!r}")
+        return float(value)
+    if annotation is str:
+        if not isinstance(value, str):
+            raise KunError(f"params.yaml: {key}: expected a string, got {value!r}")
+        return value
+    return value
+
+
+def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
+    """Build dataclass `cls` from a params mapping, rejecting unknown keys and bad types."""
+    if mapping is None:
+        mapping = {}
+    if not isinstance(mapping, dict):
+        raise KunError(f"params.yaml: {section}: expected a mapping, got {mapping!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {field.name: field for field in dataclasses.fields(cls)}
+    unknown = sorted(set(mapping) - set(fields))
+    if unknown:
+        raise KunError(
+            f"params.yaml: {section}.{unknown[0]}: unknown key; allowed keys are {', '.join(sorted(fields))}"
+        )
+    values = {}
+    for name, field in fields.items():
+        if name in mapping:
+            values[name] = _check(mapping[name], hints[name], f"{section}.{name}")
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            raise KunError(f"params.yaml: {section}.{name}: required key is missing")
+    instance = cls(**values)
+    validate = getattr(instance, "validate", None)
+    if validate is not None:
+        validate(section)
+    return instance
+
+
+def section(cls: type[T], params: dict[str, Any], name: str) -> T:
+    return from_mapping(cls, params.get(name), name)
+
+
+def require(condition: bool, key: str, message: str) -> None:
+    """Raise a params error for `key` unless `condition` holds."""
+    if not condition:
+        raise KunError(f"params.yaml: {key}: {message}")

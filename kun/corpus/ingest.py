@@ -1,0 +1,191 @@
+"""Ingest: raw sources -> normalised, segmented, quality-filtered segments.
+
+Reads every source listed in `params.yaml` (`ingest.sources`), normalises each document
+(kun.corpus.text), cuts it into self-contained segments of at most `max_chars` characters and drops
+segments that fail the raw-text gate: the paper's length rule first (a segment of more than
+`max_tokens` tokens of the label model's tokenizer is dropped with reason `too_long`, never
+cut), then the heuristic quality filters. Output schema (`SEGMENT_SCHEMA`): one row per segment
+with a stable content-hash `id` and its token count. Counts in, out and dropped per reason are
+returned for `metrics/ingest.json`. First step of the paper's pipeline (raw text cleaning; the
+perplexity half of it is kun.corpus.perplexity, after dedup).
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import polars as pl
+
+from kun.corpus import filters
+from kun.core.errors import KunError
+from kun.core.io import ReadReport, iter_records
+from kun.core.params import require
+from kun.core.records import SEGMENT_SCHEMA
+from kun.core.hashing import content_id
+from kun.corpus.text import normalize_text, segment_text
+
+
+
+@dataclass
+class SourceParams:
+    name: str
+    path: str
+    format: Literal["jsonl", "json", "parquet", "txt"] = "jsonl"
+    text_field: str = "text"
+    title_field: str | None = None  # prepended as the first line when set (e.g. a poem's title)
+    id_field: str | None = None  # document id field; default: file and line/row
+    limit: int = 0  # keep only the first N documents of this source (0 = all)
+
+
+@dataclass
+class IngestParams:
+    sources: list[SourceParams] = field(default_factory=list)
+    max_tokens: int = 512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
+    max_chars: int = 1024  # segments pack whole paragraphs up to this many characters
+    min_chars: int = 32
+    min_cjk_ratio: float = 0.5
+    max_repeated_line_ratio: float = 0.3
+    max_top_char_ratio: float = 0.2
+    max_repeated_ngram_ratio: float = 0.2
+    keep_cjk_punctuation: bool = True
+    paragraph_per_line: bool = True
+    skip_bad_lines: bool = False
+
+    def validate(self, section: str) -> None:
+        require(bool(self.sources), f"{section}.sources", "list at least one source (name, path, format, text_field)")
+        require(self.max_chars > 0, f"{section}.max_chars", "must be > 0")
+        require(self.max_tokens >= 0, f"{section}.max_tokens", "must be >= 0 (0 = no token limit)")
+        require(0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars")
+        for key in ("min_cjk_ratio", "max_repeated_line_ratio", "max_top_char_ratio", "max_repeated_ngram_ratio"):
+            require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
+        names = [source.name for source in self.sources]
+        require(len(names) == len(set(names)), f"{section}.sources", "source names must be unique")
+
+
+def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
+    """Expand a file path or glob (relative to `base_dir`) to a sorted list of files."""
+    full = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
+    if glob.has_magic(full):
+        paths = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+        if not paths:
+            raise KunError(f"{pattern}: the glob matches no file (looked under {base_dir}); check ingest.sources[].path")
+        return paths
+    path = Path(full)
+    if not path.exists():
+        raise KunError(f"{pattern}: no such file; check ingest.sources[].path in params.yaml")
+    return [path]
+
+
+def _field_text(record: dict[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value if item is not None)
+    return None if value is None else str(value)
+
+
+def read_documents(source: SourceParams, base_dir: Path, report: ReadReport, skip_bad_lines: bool) -> list[dict[str, str]]:
+    """All documents of one source as {doc_id, text}, in sorted file order."""
+    documents = []
+    for path in resolve_paths(source.path, base_dir):
+        if path.stat().st_size == 0:
+            raise KunError(f"{path}: empty file; remove it from ingest.sources or fill it")
+        shown = path.relative_to(base_dir) if path.is_relative_to(base_dir) else path
+        for location, record in iter_records(path, source.format, report if skip_bad_lines else None):
+            where = location.replace(str(path), str(shown), 1)
+            text = _field_text(record, "text" if source.format == "txt" else source.text_field)
+            if text is None:
+                if not skip_bad_lines:
+                    raise KunError(
+                        f"{where}: no field {source.text_field!r} (fields: {', '.join(sorted(record)) or 'none'}); "
+                        "set text_field for this source or pass skip_bad_lines"
+                    )
+                report.skip("missing_text_field", where)
+                continue
+            if source.title_field and _field_text(record, source.title_field):
+                text = f"{_field_text(record, source.title_field)}\n{text}"
+            doc_id = str(record[source.id_field]) if source.id_field and source.id_field in record else where
+            documents.append({"doc_id": f"{source.name}:{doc_id}", "text": text})
+            if source.limit and len(documents) >= source.limit:
+                return documents
+    return documents
+
+
+def segment_filters(params: IngestParams) -> list[filters.TextFilter]:
+    return [
+        filters.min_chars(params.min_chars),
+        filters.min_cjk_ratio(params.min_cjk_ratio),
+        filters.max_repeated_line_ratio(params.max_repeated_line_ratio),
+        filters.max_top_char_ratio(params.max_top_char_ratio),
+        filters.max_repeated_ngram_ratio(params.max_repeated_ngram_ratio),
+    ]
+
+
+def token_counter(tokenizer_dir: str | Path, key: str = "model.label_base") -> Callable[[list[str]], list[int]]:
+    """Counts tokens of texts with the tokenizer saved in `tokenizer_dir` (no special tokens)."""
+    from transformers import AutoTokenizer
+
+    path = Path(tokenizer_dir)
+    if not path.is_dir():
+        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+    except (OSError, ValueError) as error:
+        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained") from None
+    return lambda texts: [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
+
+
+def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Callable[[list[str]], list[int]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    """Run ingest; return (segments, rejected segments, metrics).
+
+    `count_tokens` (texts -> token counts, the label model's tokenizer: see `token_counter`)
+    enables the `max_tokens` rule; without it `n_tokens` stays null and only characters count.
+    """
+    base_dir = Path(base_dir).resolve()
+    report = ReadReport()
+    rows: list[dict[str, Any]] = []
+    docs_in = docs_empty = 0
+    per_source: dict[str, int] = {}
+    for source in params.sources:
+        documents = read_documents(source, base_dir, report, params.skip_bad_lines)
+        docs_in += len(documents)
+        per_source[source.name] = len(documents)
+        for document in documents:
+            text = normalize_text(document["text"], params.keep_cjk_punctuation)
+            if not text:
+                docs_empty += 1
+                continue
+            for index, segment in enumerate(segment_text(text, params.max_chars, params.paragraph_per_line)):
+                rows.append(
+                    {
+                        "id": content_id(segment),
+                        "source": source.name,
+                        "doc_id": document["doc_id"],
+                        "segment_index": index,
+                        "text": segment,
+                        "n_chars": len(segment),
+                    }
+                )
+    segments = pl.DataFrame(rows, schema={name: dtype for name, dtype in SEGMENT_SCHEMA.items() if name != "n_tokens"})
+    tokens = count_tokens(segments.get_column("text").to_list()) if count_tokens is not None else [None] * segments.height
+    segments = segments.with_columns(pl.Series("n_tokens", tokens, dtype=pl.Int32)).select(list(SEGMENT_SCHEMA))
+    too_long = pl.col("n_tokens") > params.max_tokens if params.max_tokens and count_tokens is not None else pl.lit(False)
+    long_rows = segments.filter(too_long).with_columns(pl.lit("too_long").alias("reason"))
+    result = filters.apply_filters(segments.filter(~too_long), "text", segment_filters(params))
+    dropped = dict(sorted({**result.dropped, **({"too_long": long_rows.height} if long_rows.height else {})}.items()))
+    metrics = {
+        "docs_in": docs_in,
+        "docs_per_source": per_source,
+        "docs_empty_after_normalisation": docs_empty,
+        "bad_lines_skipped": report.skipped,
+        "segments_before_filters": segments.height,
+        "segments_out": result.kept.height,
+        "segments_dropped": dropped,
+        "segments_dropped_total": result.rejected.height + long_rows.height,
+        "max_tokens": params.max_tokens if count_tokens is not None else None,
+    }
+    if report.examples:
+        metrics["bad_line_examples"] = report.examples
+    return result.kept, pl.concat([long_rows, result.rejected], how="vertical"), metrics

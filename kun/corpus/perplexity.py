@@ -1,0 +1,93 @@
+"""Perplexity gate: the second half of the paper's raw-text cleaning ("filtered by perplexity and length").
+
+Reads unique segments (after dedup, so no duplicate pays for a forward pass), computes each
+segment's perplexity under `perplexity.model` (default the base model) through the cached LLM
+layer, and drops segments above `max` (garbled, mixed-script or machine-made text) or below
+`min` (boilerplate and repetition that a model predicts too well). Perplexities are cached per
+record, so `dvc exp run -S perplexity.max=...` recomputes nothing and does not even load the
+model. Writes the kept segments with a `perplexity` column, the dropped ones with a reason
+(`perplexity_too_high`, `perplexity_too_low`, `perplexity_unscorable` for texts under two
+tokens), counts and a histogram on log-spaced bins for `dvc plots`.
+
+The paper does not publish its threshold: pick one from the histogram of your corpus under your
+model (docs/paper.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from kun.llm import LLM
+from kun.core.params import require
+from kun.core.records import require_columns
+
+# Upper bin edges of the histogram (perplexity is spread over orders of magnitude).
+BIN_EDGES = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000]
+
+
+@dataclass
+class PerplexityParams:
+    model: str = "models/base"  # causal LM whose perplexity gates the raw text (default: the base model)
+    max: float = 0.0  # drop segments with a higher perplexity; 0 = no upper bound
+    min: float = 0.0  # drop segments with a lower perplexity; 0 = no lower bound
+    limit: int = 0  # gate only the first N segments and pass on only those (0 = all); the CPU demo keeps it small
+
+    def validate(self, section: str) -> None:
+        require(self.max >= 0, f"{section}.max", "must be >= 0 (0 = no upper bound)")
+        require(self.min >= 0, f"{section}.min", "must be >= 0 (0 = no lower bound)")
+        require(not self.max or self.min < self.max, f"{section}.min", "must be below perplexity.max")
+        require(self.limit >= 0, f"{section}.limit", "must be >= 0 (0 = all)")
+
+
+def histogram(values: list[float]) -> list[dict[str, Any]]:
+    """Counts per log-spaced bin, as rows for a `dvc plots` bar chart."""
+    edges = [1, *BIN_EDGES, math.inf]
+    counts = [0] * (len(edges) - 1)
+    for value in values:
+        for index in range(len(counts)):
+            if value < edges[index + 1]:
+                counts[index] += 1
+                break
+    label = lambda low, high: f"{low:g}-{high:g}" if high != math.inf else f">={low:g}"  # noqa: E731
+    return [{"bin": label(edges[index], edges[index + 1]), "count": counts[index]} for index in range(len(counts))]
+
+
+def perplexity_gate(segments: pl.DataFrame, params: PerplexityParams, llm: LLM) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    """Return (kept segments + perplexity, rejected segments + perplexity + reason, metrics)."""
+    started = time.perf_counter()
+    require_columns(segments, {"id": None, "text": None}, "perplexity input")
+    segments_in = segments.height
+    if params.limit:
+        segments = segments.head(params.limit)
+    values = llm.perplexity(segments.get_column("text").to_list(), desc="perplexity")
+    scored = segments.with_columns(pl.Series("perplexity", [None if math.isnan(v) else v for v in values], dtype=pl.Float64))
+    reason = pl.when(pl.col("perplexity").is_null()).then(pl.lit("perplexity_unscorable"))
+    if params.max:
+        reason = reason.when(pl.col("perplexity") > params.max).then(pl.lit("perplexity_too_high"))
+    if params.min:
+        reason = reason.when(pl.col("perplexity") < params.min).then(pl.lit("perplexity_too_low"))
+    marked = scored.with_columns(reason.otherwise(pl.lit(None, dtype=pl.String)).alias("reason"))
+    kept = marked.filter(pl.col("reason").is_null()).drop("reason")
+    rejected = marked.filter(pl.col("reason").is_not_null())
+    valid = [v for v in values if not math.isnan(v)]
+    ordered = sorted(valid)
+    metrics = {
+        "segments_in": segments_in,
+        "segments": segments.height,
+        "kept": kept.height,
+        "rejected": dict(sorted(rejected.get_column("reason").value_counts().rows())) if rejected.height else {},
+        "max": params.max,
+        "min": params.min,
+        "perplexity_median": round(ordered[len(ordered) // 2], 2) if ordered else None,
+        "perplexity_p90": round(ordered[int(0.9 * (len(ordered) - 1))], 2) if ordered else None,
+        "histogram": histogram(valid),
+        "model": llm.fingerprint,
+        **llm.stats,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return kept, rejected, metrics

@@ -1,0 +1,69 @@
+"""metrics/metrics.json: one flat file with the key figures of every stage.
+
+`dvc metrics show`, `dvc metrics diff` and `dvc exp show` then compare revisions and
+experiments at a glance. Reads the per-stage metrics files (those that exist) and keeps the
+numbers worth comparing: the data funnel, the dedup rate, scores, training loss, accuracy per
+benchmark and the judge's win rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kun.core.metrics import read_json
+
+# file -> list of (dotted path in that file, key in metrics.json)
+KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
+    "ingest.json": [("docs_in", "ingest.docs"), ("segments_out", "ingest.segments")],
+    "dedup.json": [("docs_out", "dedup.unique"), ("dedup_rate", "dedup.rate"), ("docs_per_second", "dedup.docs_per_second")],
+    "perplexity.json": [("kept", "perplexity.kept"), ("perplexity_median", "perplexity.median"), ("max", "perplexity.max")],
+    "label.json": [("candidates", "label.candidates")],
+    "score.json": [("score_mean", "score.mean"), ("score_median", "score.median"), ("unparsable", "score.unparsable")],
+    "filter.json": [("kept", "filter.kept"), ("min_score", "filter.min_score")],
+    "polish.json": [("polished", "polish.polished"), ("mean_answer_chars", "polish.mean_answer_chars")],
+    "data.json": [(f"funnel.{step}", f"data.{step}") for step in ("segments", "unique_segments", "after_perplexity", "labelled_segments", "candidates", "kept_after_score", "polished", "final")],
+}
+TRAIN_FIGURES = [("final_loss", "final_loss"), ("steps", "steps"), ("tokens_per_second", "tokens_per_second")]
+
+
+def _get(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _flatten(prefix: str, data: Any, out: dict[str, Any]) -> None:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out)
+    elif data is None or (isinstance(data, (int, float)) and not isinstance(data, bool)):
+        out[prefix] = data  # None stays: a figure that could not be computed (e.g. no judged pair)
+
+
+def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
+    """The flat key-figure dict from whatever stage metrics exist in `metrics_dir`."""
+    metrics_dir = Path(metrics_dir)
+    flat: dict[str, Any] = {}
+    for name, figures in KEY_FIGURES.items():
+        path = metrics_dir / name
+        if path.exists():
+            data = read_json(path)
+            for dotted, key in figures:
+                value = _get(data, dotted)
+                if value is not None:
+                    flat[key] = value
+    for stage in ("train_label", "train_chat", "finetune"):
+        path = metrics_dir / f"{stage}.json"
+        if path.exists():
+            data = read_json(path)
+            for dotted, key in TRAIN_FIGURES:
+                value = _get(data, dotted)
+                if value is not None:
+                    flat[f"{stage}.{key}"] = value
+    eval_path = metrics_dir / "eval.json"
+    if eval_path.exists():
+        _flatten("eval", read_json(eval_path).get("summary", {}), flat)
+    return dict(sorted(flat.items()))

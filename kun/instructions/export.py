@@ -1,0 +1,91 @@
+"""Export the final dataset in the layouts people load, with its dataset card.
+
+- `alpaca`: JSONL, one {"instruction", "input": "", "output"} per line (+ id, source, score);
+- `sharegpt`: JSONL, one {"id", "conversations": [{"from": "human"}, {"from": "gpt"}]} per line;
+- `parquet`: shards `data/train-00000-of-0000N.parquet` of at most `max_shard_rows` rows each,
+  the layout the Hugging Face hub reads without a loading script.
+A README.md with hub front matter (license, language, task, configs) is written beside them, so
+the folder can be pushed to a dataset hub as it is (`huggingface-cli upload ORG/NAME DIR
+--repo-type dataset`). Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from kun.core.errors import KunError
+from kun.core.io import read_input
+from kun.core.metrics import atomic_write_bytes
+
+FORMATS = ("alpaca", "sharegpt", "parquet")
+
+
+def _jsonl(records: Iterable[dict]) -> bytes:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode("utf-8")
+
+
+def alpaca_records(frame: pl.DataFrame) -> list[dict]:
+    extra = [column for column in ("id", "source", "score") if column in frame.columns]
+    return [{"instruction": row["instruction"], "input": "", "output": row["output"], **{k: row[k] for k in extra}} for row in frame.iter_rows(named=True)]
+
+
+def sharegpt_records(frame: pl.DataFrame) -> list[dict]:
+    return [
+        {"id": row.get("id", str(index)), "conversations": [{"from": "human", "value": row["instruction"]}, {"from": "gpt", "value": row["output"]}]}
+        for index, row in enumerate(frame.iter_rows(named=True))
+    ]
+
+
+def parquet_shards(frame: pl.DataFrame, max_shard_rows: int) -> dict[str, bytes]:
+    shards = max(1, math.ceil(frame.height / max_shard_rows))
+    out = {}
+    for index in range(shards):
+        buffer = io.BytesIO()
+        frame.slice(index * max_shard_rows, max_shard_rows).write_parquet(buffer, compression="zstd")
+        out[f"data/train-{index:05d}-of-{shards:05d}.parquet"] = buffer.getvalue()
+    return out
+
+
+def hub_card(card: str, formats: list[str], name: str) -> str:
+    configs = []
+    if "parquet" in formats:
+        configs.append("  - config_name: default\n    data_files:\n      - split: train\n        path: data/train-*.parquet")
+    if "alpaca" in formats:
+        configs.append(f"  - config_name: alpaca\n    data_files:\n      - split: train\n        path: {name}.alpaca.jsonl")
+    if "sharegpt" in formats:
+        configs.append(f"  - config_name: sharegpt\n    data_files:\n      - split: train\n        path: {name}.sharegpt.jsonl")
+    front = "\n".join(["---", "license: mit", "language:", "  - zh", "task_categories:", "  - text-generation", "tags:", "  - instruction-tuning", "  - kun", "configs:", *configs, "---", ""])
+    return front + card
+
+
+def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_shard_rows: int = 100_000, card_path: str | Path | None = None, name: str = "kun") -> list[str]:
+    """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise KunError(f"unknown export format {unknown or formats}; use any of {', '.join(FORMATS)}")
+    if max_shard_rows < 1:
+        raise KunError("--max-shard-rows must be >= 1")
+    frame = read_input(dataset)
+    missing = [column for column in ("instruction", "output") if column not in frame.columns]
+    if frame.height and missing:
+        raise KunError(f"{dataset}: missing columns {', '.join(missing)}; export reads the assembled dataset (data/processed/kun.parquet)")
+    output_dir = Path(output_dir)
+    files: dict[str, bytes] = {}
+    if "alpaca" in formats:
+        files[f"{name}.alpaca.jsonl"] = _jsonl(alpaca_records(frame))
+    if "sharegpt" in formats:
+        files[f"{name}.sharegpt.jsonl"] = _jsonl(sharegpt_records(frame))
+    if "parquet" in formats:
+        files.update(parquet_shards(frame, max_shard_rows))
+    card_file = Path(card_path) if card_path else Path(dataset).with_name("README.md")
+    card = card_file.read_text(encoding="utf-8") if card_file.exists() else f"# {name}\n\n{frame.height} rows.\n"
+    files["README.md"] = hub_card(card, formats, name).encode("utf-8")
+    for relative, data in files.items():
+        atomic_write_bytes(output_dir / relative, data)
+    return sorted(files)

@@ -1,0 +1,50 @@
+"""Clean any instruction dataset with kun's rule gates (`kun filter-pairs`).
+
+Reads `instruction`/`output` records from JSONL, JSON or Parquet (extra fields are kept),
+applies every rule gate of the `filter` stage (instruction rules, kun.instructions.curate.instruction_gates)
+and of the `assemble` stage (answer rules, kun.instructions.assemble.answer_gates; `truncated` when a
+`finish_reason` field says `length`), then drops exact duplicate pairs. No score is involved:
+this cleans alpaca-zh, a ShareGPT export or your own pairs the way kun cleans its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kun.instructions.assemble import AssembleParams, answer_gates, gate_pairs
+from kun.instructions.curate import FilterParams, instruction_gates
+from kun.core.errors import KunError
+from kun.core.io import ReadReport, iter_records
+
+
+def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataFrame, ReadReport]:
+    """Every record with string `instruction` and `output`; a bad record is an error naming its
+    file:line (or is skipped and counted with `skip_bad_lines`)."""
+    report = ReadReport()
+    rows: list[dict[str, Any]] = []
+    for where, record in iter_records(path, None, report if skip_bad_lines else None):
+        bad = [name for name in ("instruction", "output") if not isinstance(record.get(name), str)]
+        if bad:
+            found = ", ".join(f"{name}={type(record.get(name)).__name__}" for name in bad)
+            if not skip_bad_lines:
+                raise KunError(f"{where}: `instruction` and `output` must be strings ({found}); fix the record or pass --skip-bad-lines")
+            report.skip("not_a_pair", where)
+            continue
+        rows.append(record)
+    if not rows:
+        raise KunError(f"{path}: no instruction/output records; check the file")
+    try:
+        frame = pl.from_dicts(rows, infer_schema_length=None)
+    except Exception as error:
+        raise KunError(f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type") from None
+    return frame, report
+
+
+def filter_pairs(frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """(kept rows, rejected rows with `reason`, count per reason with every gate listed)."""
+    frame = frame.with_columns(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars())
+    pair_gates = [*instruction_gates(filter_params), *answer_gates(assemble_params, filter_params.instruction_min_cjk_ratio)]
+    return gate_pairs(frame, pair_gates, assemble_params.truncated, "finish_reason")

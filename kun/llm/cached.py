@@ -1,0 +1,117 @@
+"""The cached wrapper `LLM` every stage talks to.
+
+Stages call `load_llm(params.llm, model_path)` (kun.llm.loading) and then `llm.generate(...)`
+or `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
+the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
+one chunk and a rerun costs nothing. With `engine: ray` the chunks go to model replicas on a
+Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
+`llm.stats` counts hits, misses and backend calls for the stage's metrics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any, Callable, Iterator
+
+from kun.core.progress import bar
+from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
+from kun.llm.cache import RecordCache, cache_key
+
+
+class LLM:
+    """A backend behind the record cache."""
+
+    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64) -> None:
+        self.backend = backend
+        self.cache = cache if cache is not None else RecordCache()
+        self.chunk_size = chunk_size
+        self.stats = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0}
+
+    @property
+    def fingerprint(self) -> str:
+        return self.backend.fingerprint()
+
+    def count_tokens(self, text: str) -> int:
+        tokenizer = getattr(self.backend, "tokenizer", None)
+        if tokenizer is None:
+            return len(text)  # about one token per CJK character
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str) -> list[Any]:
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        results = [found.get(key) for key in keys]
+        missing = [index for index, key in enumerate(keys) if key not in found]
+        # Identical requests in one batch are computed once.
+        first_of: dict[str, int] = {}
+        todo = [index for index in missing if first_of.setdefault(keys[index], index) == index]
+        self.stats["cache_hits"] += len(keys) - len(missing)
+        self.stats["cache_misses"] += len(todo)
+        chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
+        # Requests served by each computed one (itself plus identical requests in this batch).
+        served = Counter(first_of[keys[index]] for index in missing)
+        with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
+            for number, values in compute(chunks):
+                chunk = chunks[number]
+                self.stats["backend_calls"] += len(chunk)
+                self.cache.put_many((keys[index], value) for index, value in zip(chunk, values))
+                for index, value in zip(chunk, values):
+                    results[index] = value
+                progress.update(sum(served[index] for index in chunk))
+        for index in missing:
+            results[index] = results[first_of[keys[index]]]
+        return results
+
+    def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]]:
+        """Chunks of request indices -> (chunk number, results) as each chunk finishes."""
+
+        def run(chunks: list[list[int]]) -> Iterator[tuple[int, list[Any]]]:
+            map_chunks = getattr(self.backend, "map_chunks", None)
+            if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
+                yield from map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args)
+                return
+            for number, chunk in enumerate(chunks):
+                yield number, getattr(self.backend, method)([requests[index] for index in chunk], *args)
+
+        return run
+
+    def generate_full(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[dict]:
+        """Generations with metadata: {"text", "finish_reason" (stop | length | None), "tokens"}."""
+        fingerprint, params = self.fingerprint, sampling.key()
+        keys = [cache_key(fingerprint, "generation", prompt_key(prompt), params) for prompt in prompts]
+        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc)
+        return [as_generation(result) for result in results]
+
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
+        return [result["text"] for result in self.generate_full(prompts, sampling, desc)]
+
+    def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float | None]:
+        """Summed log-probability of each continuation after its prompt (None: the backend could not tell)."""
+        fingerprint = self.fingerprint
+        keys = [cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation) for prompt, continuation in pairs]
+        return self._cached(keys, self._run("logprobs", pairs, ()), desc)
+
+    def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
+        """Perplexity of each plain text under the model (nan for texts under two tokens)."""
+        fingerprint = self.fingerprint
+        keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
+        return self._cached(keys, self._run("perplexity", texts, ()), desc)
+
+    def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
+        """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].
+
+        None (unscorable) when the backend could not see either answer (a served model's top
+        log-probabilities hold neither); when it saw only one, the other counts as impossible.
+        """
+        pairs = [(prompt, answer) for prompt in prompts for answer in (good, bad)]
+        values = self.logprobs(pairs, desc)
+        scores: list[float | None] = []
+        for index in range(len(prompts)):
+            good_logprob, bad_logprob = values[2 * index], values[2 * index + 1]
+            if good_logprob is None and bad_logprob is None:
+                scores.append(None)
+            elif good_logprob is None or bad_logprob is None:
+                scores.append(0.0 if good_logprob is None else 1.0)
+            else:
+                scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad_logprob - good_logprob)))))
+        return scores

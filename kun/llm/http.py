@@ -1,0 +1,150 @@
+"""JSON over HTTP for served models: one POST with retries, and error messages a user can act on.
+
+HTTP 429, 5xx, timeouts and dropped connections are retried with exponential backoff and
+jitter (honouring Retry-After, capped by max_backoff_s); any other 4xx fails at once with one
+line naming the status, the URL, the server's message and what to check.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import random
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from kun.core.errors import KunError
+
+RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
+MAX_MESSAGE_CHARS = 300
+
+
+class _RetryableHTTPStatus(Exception):
+    """A 429 or 5xx answer; carries the Retry-After delay the server asked for, if any."""
+
+    def __init__(self, status: int, message: str, retry_after_s: float | None) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.retry_after_s = retry_after_s
+
+
+class JsonClient:
+    """POSTs JSON to one server, with the key, timeout and retry policy of a backend."""
+
+    def __init__(self, api_key: str | None, api_key_env: str | None, model: str, timeout_s: float, max_retries: int, backoff_s: float, max_backoff_s: float, local: bool) -> None:
+        self.api_key, self.api_key_env, self.model = api_key, api_key_env, model
+        self.timeout_s, self.max_retries = timeout_s, max_retries
+        self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
+        # A proxy from the environment can never reach this machine's loopback server.
+        self._opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if local else []))
+        # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.
+        self._random = random.Random(0)
+        self._random_lock = threading.Lock()
+
+    def post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors."""
+        attempts = self.max_retries + 1
+        last_error = ""
+        for attempt in range(attempts):
+            retry_after_s: float | None = None
+            try:
+                return self._post_once(url, body)
+            except _RetryableHTTPStatus as error:
+                last_error = str(error)
+                retry_after_s = error.retry_after_s
+            except RETRYABLE_ERRORS as error:
+                last_error = _describe_network_error(error)
+            if attempt + 1 < attempts:
+                time.sleep(self._delay(attempt, retry_after_s))
+        raise KunError(f"POST {url} failed after {attempts} attempts; last error: {last_error}")
+
+    def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
+        try:
+            with self._opener.open(request, timeout=self.timeout_s) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as error:
+            status = error.code
+            try:
+                error_body = error.read()
+            except RETRYABLE_ERRORS:
+                error_body = b""
+            message = _server_message(error_body) or error.reason or ""
+            if status == 429 or status >= 500:
+                raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
+            hint = _hint(status, self.api_key_env, self.model)
+            raise KunError(f"HTTP {status} from POST {url}: {message}" + (f"; {hint}" if hint else "")) from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise KunError(f"POST {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}") from None
+
+    def _delay(self, attempt: int, retry_after_s: float | None) -> float:
+        if retry_after_s is not None:
+            return min(retry_after_s, self.max_backoff_s)
+        delay = min(self.backoff_s * 2**attempt, self.max_backoff_s)
+        with self._random_lock:
+            return delay * (1.0 + 0.1 * self._random.random())
+
+
+def _retry_after_s(headers: Any) -> float | None:
+    """Retry-After in seconds; the HTTP-date form is ignored (plain backoff applies)."""
+    value = headers.get("Retry-After") if headers is not None else None
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and math.isfinite(seconds) else None
+
+
+def _server_message(raw: bytes) -> str:
+    """The error message from an OpenAI ({"error": {"message"}}), vLLM ({"message"}) or TGI
+    ({"error": "..."}) error body, else the body itself, clipped to one line."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return clip(text)
+    if isinstance(payload, dict):
+        error = payload.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return clip(str(error["message"]))
+        if isinstance(error, str) and error:
+            return clip(error)
+        if payload.get("message"):
+            return clip(str(payload["message"]))
+    return clip(text)
+
+
+def _hint(status: int, api_key_env: str | None, model: str) -> str:
+    if status in (401, 403):
+        if api_key_env is None:
+            return "the server wants an API key: set api_key_env to the name of an environment variable holding it"
+        return f"check that the environment variable {api_key_env} holds a valid API key for this server"
+    if status == 404:
+        return f"check base_url (it usually ends in /v1) and that the server serves model {model!r}"
+    if status in (400, 422):
+        return "the server rejected the request: check the sampling params and that the prompt fits the model's context"
+    return ""
+
+
+def _describe_network_error(error: BaseException) -> str:
+    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+        error = error.reason if isinstance(error.reason, BaseException) else error
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return "timed out (raise timeout_s if the server is just slow)"
+    return clip(f"{type(error).__name__}: {error}")
+
+
+def clip(text: str) -> str:
+    one_line = " ".join(str(text).split())
+    return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."

@@ -1,0 +1,49 @@
+"""The `llm` params section, and the glue every LLM stage and CLI command shares: read a params
+file's own section together with `llm`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from kun.core.engine import Engine
+from kun.core.params import load_params, require, section
+
+
+@dataclass
+class LLMParams:
+    backend: Literal["transformers", "vllm", "openai"] = "transformers"
+    device: str = "auto"  # transformers: auto | cpu | cuda | cuda:N
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on GPU, fp32 on CPU
+    batch_size: int = 8  # prompts per forward pass (transformers)
+    num_threads: int = 0  # torch CPU threads; 0 = torch's default
+    max_input_tokens: int = 2048  # longer prompts keep their end
+    trust_remote_code: bool = False
+    tensor_parallel_size: int = 1  # vllm
+    gpu_memory_utilization: float = 0.9  # vllm
+    base_url: str = "http://127.0.0.1:8000/v1"  # openai: the server's /v1 URL
+    served_model: str = ""  # openai: model name on the server (default: the model path's name)
+    api_key_env: str | None = "OPENAI_API_KEY"  # openai: environment variable holding the key (null: no key)
+    max_concurrency: int = 8  # openai: requests in flight
+    timeout_s: float = 120.0  # openai: per request
+    max_retries: int = 5  # openai: on 429, 5xx and connection errors
+    chunk_size: int = 64  # records per cache commit (and per task on the ray engine)
+    engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data
+    replicas: int = 1  # ray: model copies, one Ray actor each
+    cpus_per_replica: float = 1.0  # ray: CPUs reserved per replica
+    gpus_per_replica: float = 0.0  # ray: GPUs per replica (vllm: tensor_parallel_size)
+
+    def validate(self, section: str) -> None:
+        require(self.batch_size >= 1, f"{section}.batch_size", "must be >= 1")
+        require(self.replicas >= 1, f"{section}.replicas", "must be >= 1")
+        require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
+        require(self.gpus_per_replica >= 0, f"{section}.gpus_per_replica", "must be >= 0")
+        require(self.chunk_size >= 1, f"{section}.chunk_size", "must be >= 1")
+        require(self.tensor_parallel_size >= 1, f"{section}.tensor_parallel_size", "must be >= 1")
+
+
+def stage_params(name: str, cls: type, params_path: str | Path = "params.yaml") -> tuple[Any, LLMParams, dict]:
+    """(the stage's params dataclass, the llm section, the raw params)."""
+    raw = load_params(params_path)
+    return section(cls, raw, name), section(LLMParams, raw, "llm"), raw
