@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, update_params
+from kun.evaluation.report import flatten
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 GENERATION_STAGES = {"base_model", "perplexity", "train_label", "train_chat", "label", "score", "iterate@1", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
@@ -77,10 +78,14 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     assert (repo / "data/processed/README.md").read_text().startswith("# kun")
     label_metrics = json.loads((repo / "metrics/label.json").read_text())
     assert label_metrics["backend_calls"] == 4 and label_metrics["cache_misses"] == 4
-    summary = json.loads((repo / "metrics/metrics.json").read_text())
+    summary = flatten(json.loads((repo / "metrics/metrics.json").read_text()))
     for key in ("data.final", "dedup.rate", "score.mean", "train_label.final_loss", "finetune.steps", "eval.demo.0-shot.final", "eval.demo.0-shot.base", "eval.judge.win_rate"):
         assert key in summary, key
     assert 0.0 <= summary["eval.demo.0-shot.final"] <= 1.0
+    # `dvc metrics show` is one readable table: the summary is the only metrics file
+    shown = json.loads(dvc(repo, "metrics", "show", "--json").stdout)
+    files = [path for revision in shown.values() for path in revision["data"]]
+    assert files == ["metrics/metrics.json"], files
     commit(repo, "first run")
 
     second = dvc(repo, "repro")

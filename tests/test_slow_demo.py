@@ -5,6 +5,7 @@ import json
 import pytest
 
 from dvc_helpers import dvc, make_repo_copy, ran_stages, update_params
+from kun.evaluation.report import flatten
 
 ALL_STAGES = {"fetch_corpus", "ingest", "dedup", "base_model", "perplexity", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
 EXPECTED_KEYS = [
@@ -40,10 +41,12 @@ def test_demo_pipeline_small_slice(tmp_path):
     )
     first = dvc(repo, "repro")
     assert ran_stages(first) == ALL_STAGES
-    summary = json.loads((repo / "metrics/metrics.json").read_text())
+    summary = flatten(json.loads((repo / "metrics/metrics.json").read_text()))
     missing = [key for key in EXPECTED_KEYS if key not in summary]
     assert not missing, missing
     assert 0.0 <= summary["eval.demo.0-shot.final"] <= 1.0 and summary["data.segments"] > 0
     assert ran_stages(dvc(repo, "repro")) == set()
-    shown = dvc(repo, "metrics", "show", "--json").stdout
-    assert "eval.demo.0-shot.final" in shown
+    shown = json.loads(dvc(repo, "metrics", "show", "--json").stdout)
+    (revision,) = shown.values()
+    assert list(revision["data"]) == ["metrics/metrics.json"]
+    assert "eval.demo.0-shot.final" in flatten(revision["data"]["metrics/metrics.json"]["data"])

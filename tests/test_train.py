@@ -137,6 +137,9 @@ def test_lora_learns_and_changes_every_adapter_weight(tiny_model_dir, tmp_path):
     assert summary["steps"] == 30 and summary["final_loss"] == losses[-1]
     assert 0 < summary["trainable_parameters"] < summary["total_parameters"]
     assert summary["examples"] == 32 and summary["dropped_examples"] == 0 and summary["tokens_per_second"] > 0
+    assert summary["environment"]["torch"] and summary["environment"]["threads"] >= 1 and summary["environment"]["cpu_capability"]
+    adapter_config = json.loads((tmp_path / "out" / "adapter" / "adapter_config.json").read_text())
+    assert adapter_config["target_modules"] == sorted(adapter_config["target_modules"])
 
     adapter = load_file(tmp_path / "out" / "adapter" / "adapter_model.safetensors")
     assert len(adapter) == len(initial) > 0

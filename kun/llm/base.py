@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Protocol, Union, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, Union, runtime_checkable
+
+from kun.core.models import model_fingerprint
 
 Message = dict[str, str]
 Conversation = list[Message]
@@ -94,3 +97,10 @@ class Backend(Protocol):
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]: ...
 
     def perplexity(self, texts: list[str]) -> list[float]: ...
+
+
+def reply_fingerprint(backend: str, model_path: str | Path, **settings: Any) -> str:
+    """What the cache keys a local model's replies by: the backend, the model's bytes that matter
+    (kun.core.models.model_fingerprint: weights, config, tokenizer, chat template) and every
+    setting that changes a reply (resolved dtype and device kind, the input token limit, ...)."""
+    return f"{backend}:{model_fingerprint(model_path)}:{json.dumps(settings, sort_keys=True)}"

@@ -4,7 +4,9 @@ Keyed by sha256 of (model fingerprint, kind, backend-independent prompt text, sa
 A stage killed half-way resumes where it stopped; a rerun whose inputs did not change costs no
 model call. Each batch is committed in one transaction (WAL mode), so a crash leaves the cache
 consistent. The file lives in `.kun_cache/` (or $KUN_CACHE_DIR), outside DVC outputs, so DVC
-never deletes it.
+never deletes it. Each record keeps its kind (generation, logprob, perplexity) and when it was
+last used, so `kun cache info` can say what the cache holds and `kun cache prune` can drop
+records no run has used for a while.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,6 +43,11 @@ class RecordCache:
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(records)")}
+        if "kind" not in columns:  # a cache written before kinds and use times were kept
+            self._connection.execute("ALTER TABLE records ADD COLUMN kind TEXT")
+        if "used" not in columns:
+            self._connection.execute("ALTER TABLE records ADD COLUMN used REAL")
         self._connection.commit()
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
@@ -50,16 +58,52 @@ class RecordCache:
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._connection.execute(f"SELECT key, value FROM records WHERE key IN ({marks})", chunk):
                     found[key] = json.loads(value)
+            if found:  # mark them used, so prune keeps what runs still read
+                hits = list(found)
+                with self._connection:
+                    for start in range(0, len(hits), 500):
+                        chunk = hits[start : start + 500]
+                        self._connection.execute(f"UPDATE records SET used = ? WHERE key IN ({','.join('?' * len(chunk))})", [time.time(), *chunk])
         return found
 
-    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
-        rows = [(key, json.dumps(value, ensure_ascii=False)) for key, value in items]
+    def put_many(self, items: Iterable[tuple[str, Any]], kind: str | None = None) -> None:
+        now = time.time()
+        rows = [(key, json.dumps(value, ensure_ascii=False), kind, now) for key, value in items]
         with self._lock, self._connection:  # one transaction: all or nothing
-            self._connection.executemany("INSERT OR REPLACE INTO records (key, value) VALUES (?, ?)", rows)
+            self._connection.executemany("INSERT OR REPLACE INTO records (key, value, kind, used) VALUES (?, ?, ?, ?)", rows)
 
     def __len__(self) -> int:
         with self._lock:
             return self._connection.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+    def info(self) -> dict[str, Any]:
+        """Where the cache is, its size on disk, and its records per kind with their last use."""
+        with self._lock:
+            kinds = {
+                kind or "unknown": {"records": count, "oldest_use": oldest, "newest_use": newest}
+                for kind, count, oldest, newest in self._connection.execute("SELECT kind, COUNT(*), MIN(used), MAX(used) FROM records GROUP BY kind ORDER BY kind")
+            }
+        size = sum(path.stat().st_size for path in self.path.parent.glob(self.path.name + "*") if path.is_file())
+        return {"path": str(self.path), "bytes": size, "records": sum(kind["records"] for kind in kinds.values()), "kinds": kinds}
+
+    def prune(self, unused_for_s: float | None = None, kind: str | None = None) -> int:
+        """Delete the records not used for `unused_for_s` seconds (all, with None), of one kind or
+        every kind; then give the space back. Returns the records deleted. Records from before use
+        times were kept count as unused."""
+        where, args = [], []
+        if unused_for_s is not None:
+            where.append("(used IS NULL OR used < ?)")
+            args.append(time.time() - unused_for_s)
+        if kind is not None:
+            where.append("kind IS ?" if kind != "unknown" else "kind IS NULL")
+            if kind != "unknown":
+                args.append(kind)
+        with self._lock:
+            with self._connection:
+                deleted = self._connection.execute("DELETE FROM records" + (" WHERE " + " AND ".join(where) if where else ""), args).rowcount
+            self._connection.execute("VACUUM")
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
 
     def close(self) -> None:
         with self._lock:

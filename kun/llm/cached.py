@@ -38,7 +38,7 @@ class LLM:
             return len(text)  # about one token per CJK character
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str) -> list[Any]:
+    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str, kind: str) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -54,7 +54,7 @@ class LLM:
             for number, values in compute(chunks):
                 chunk = chunks[number]
                 self.stats["backend_calls"] += len(chunk)
-                self.cache.put_many((keys[index], value) for index, value in zip(chunk, values))
+                self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
                 for index, value in zip(chunk, values):
                     results[index] = value
                 progress.update(sum(served[index] for index in chunk))
@@ -79,7 +79,7 @@ class LLM:
         """Generations with metadata: {"text", "finish_reason" (stop | length | None), "tokens"}."""
         fingerprint, params = self.fingerprint, sampling.key()
         keys = [cache_key(fingerprint, "generation", prompt_key(prompt), params) for prompt in prompts]
-        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc)
+        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc, "generation")
         return [as_generation(result) for result in results]
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
@@ -89,13 +89,13 @@ class LLM:
         """Summed log-probability of each continuation after its prompt (None: the backend could not tell)."""
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation) for prompt, continuation in pairs]
-        return self._cached(keys, self._run("logprobs", pairs, ()), desc)
+        return self._cached(keys, self._run("logprobs", pairs, ()), desc, "logprob")
 
     def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
         """Perplexity of each plain text under the model (nan for texts under two tokens)."""
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
-        return self._cached(keys, self._run("perplexity", texts, ()), desc)
+        return self._cached(keys, self._run("perplexity", texts, ()), desc, "perplexity")
 
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
-from kun.core.models import model_fingerprint
 from kun.llm.base import Backend, Prompt, SamplingParams
 from kun.llm.cached import LLM
 from kun.llm.params import LLMParams
@@ -29,6 +28,17 @@ def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
     return OpenAIBackend(params.base_url, params.served_model or Path(str(model_path)).name, params.api_key_env, params.max_concurrency, params.timeout_s, params.max_retries)
 
 
+def local_fingerprint(params: LLMParams, model_path: str | Path) -> str:
+    """The cache fingerprint of a local model with these settings, without loading it."""
+    if params.backend == "vllm":
+        from kun.llm.vllm_backend import VLLMBackend
+
+        return VLLMBackend.fingerprint_of(model_path, params.dtype, params.max_input_tokens, params.tensor_parallel_size)
+    from kun.llm.transformers_backend import TransformersBackend
+
+    return TransformersBackend.fingerprint_of(model_path, params.device, params.dtype, params.max_input_tokens)
+
+
 class LazyBackend:
     """A local model (transformers or vllm) loaded on its first request.
 
@@ -39,7 +49,7 @@ class LazyBackend:
     def __init__(self, params: LLMParams, model_path: str | Path) -> None:
         self.name = params.backend
         self._params, self._path = params, model_path
-        self._fingerprint = f"{params.backend}:{model_fingerprint(model_path)}"
+        self._fingerprint = local_fingerprint(params, model_path)
         self._backend: Backend | None = None
         self._tokenizer = None
 

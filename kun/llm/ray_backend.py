@@ -70,11 +70,11 @@ class RayBackend:
         else:
             from transformers import AutoTokenizer
 
-            from kun.llm.transformers_backend import TransformersBackend
-            from kun.llm.vllm_backend import VLLMBackend
+            from kun.llm.loading import local_fingerprint
 
-            backend_class = TransformersBackend if params.backend == "transformers" else VLLMBackend
-            self._fingerprint = backend_class.fingerprint_of(self.model_path)
+            # Replicas with a GPU resolve `auto` to cuda even when this driver has none.
+            on_replica = replace(self.params, device="cuda") if params.gpus_per_replica > 0 and params.device == "auto" else self.params
+            self._fingerprint = local_fingerprint(on_replica, self.model_path)
             self.tokenizer = AutoTokenizer.from_pretrained(self.model_path, trust_remote_code=params.trust_remote_code)
 
     def fingerprint(self) -> str:

@@ -14,8 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
-from kun.core.models import model_fingerprint
-from kun.llm.base import Prompt, SamplingParams, finished, generation
+from kun.llm.base import Prompt, SamplingParams, finished, generation, reply_fingerprint
 
 
 def column_major_linear_weights(model) -> int:
@@ -48,9 +47,8 @@ class TransformersBackend:
             raise KunError(f"{path}: no model here (config.json missing); run `dvc repro base_model` or set llm.model to a model directory")
         if num_threads:
             torch.set_num_threads(num_threads)
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        torch_dtype = {"auto": torch.bfloat16 if device.startswith("cuda") else torch.float32, "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+        device, dtype = self.resolve(device, dtype)
+        torch_dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
         self.path = path
         self.device = device
         self.batch_size = batch_size
@@ -62,7 +60,7 @@ class TransformersBackend:
         self.model.eval()
         if device == "cpu":
             column_major_linear_weights(self.model)
-        self._fingerprint = self.fingerprint_of(model_path)
+        self._fingerprint = self.fingerprint_of(model_path, device, dtype, max_input_tokens)
         # Tokens that end a generation: the model's eos ids and the tokenizer's.
         ends = self.model.generation_config.eos_token_id
         self._end_ids = set(ends if isinstance(ends, (list, tuple)) else [ends] if ends is not None else [])
@@ -70,9 +68,21 @@ class TransformersBackend:
             self._end_ids.add(self.tokenizer.eos_token_id)
 
     @staticmethod
-    def fingerprint_of(model_path: str | Path) -> str:
-        """The fingerprint without loading the model (the ray engine's driver needs it)."""
-        return f"transformers:{model_fingerprint(model_path)}"
+    def resolve(device: str, dtype: str) -> tuple[str, str]:
+        """(device, dtype) with `auto` resolved: cuda when there is one; bf16 there, fp32 on the CPU."""
+        import torch
+
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if dtype == "auto":
+            dtype = "bfloat16" if device.startswith("cuda") else "float32"
+        return device, dtype
+
+    @classmethod
+    def fingerprint_of(cls, model_path: str | Path, device: str = "auto", dtype: str = "auto", max_input_tokens: int = 2048) -> str:
+        """The fingerprint without loading the model (lazy loading and the ray driver need it)."""
+        device, dtype = cls.resolve(device, dtype)
+        return reply_fingerprint("transformers", model_path, device=device.split(":")[0], dtype=dtype, max_input_tokens=max_input_tokens)
 
     def fingerprint(self) -> str:
         return self._fingerprint

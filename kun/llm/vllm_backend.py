@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished
-from kun.core.models import model_fingerprint
+from kun.llm.base import Prompt, SamplingParams, finished, reply_fingerprint
 
 
 class VLLMBackend:
@@ -27,12 +26,12 @@ class VLLMBackend:
         self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2)
         self.tokenizer = self.engine.get_tokenizer()
         self._max_input_tokens = max_input_tokens
-        self._fingerprint = self.fingerprint_of(model_path)
+        self._fingerprint = self.fingerprint_of(model_path, dtype, max_input_tokens, tensor_parallel_size)
 
     @staticmethod
-    def fingerprint_of(model_path: str | Path) -> str:
-        """The fingerprint without loading the model (the ray engine's driver needs it)."""
-        return f"vllm:{model_fingerprint(model_path)}"
+    def fingerprint_of(model_path: str | Path, dtype: str = "auto", max_input_tokens: int = 2048, tensor_parallel_size: int = 1) -> str:
+        """The fingerprint without loading the model (lazy loading and the ray driver need it)."""
+        return reply_fingerprint("vllm", model_path, dtype=dtype, max_input_tokens=max_input_tokens, tensor_parallel_size=tensor_parallel_size)
 
     def fingerprint(self) -> str:
         return self._fingerprint

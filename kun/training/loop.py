@@ -40,7 +40,7 @@ from kun.core import progress
 from kun.core.errors import KunError
 from kun.training.checkpoints import default_checkpoint_dir, latest_checkpoint, load_checkpoint, run_fingerprint, save_checkpoint, trainable_parameters
 from kun.training.examples import Examples, build_examples, collate, epoch_order, pack_examples
-from kun.training.model import check_model_dir, load_model, save_model
+from kun.training.model import check_model_dir, environment, load_model, save_model
 from kun.training.params import TrainParams
 
 
@@ -252,6 +252,7 @@ def _summary(run: _Run, params: TrainParams, examples: Examples, resumed_from: i
         "dropped": examples.dropped,
         "truncated_examples": examples.truncated,
         "resumed_from_step": resumed_from,
+        "environment": environment(run.accelerator.device),
     }
 
 
@@ -324,7 +325,7 @@ def train(
     accelerator.wait_for_everyone()
     summary = _summary(run, params, examples, resumed_from, total_parameters, started)
     if live is not None:
-        live.summary.update({key: value for key, value in summary.items() if key != "dropped"})
+        live.summary.update({key: value for key, value in summary.items() if key not in ("dropped", "environment")})
         live.summary.update({f"dropped_{reason}": count for reason, count in examples.dropped.items()})
         live.end()
     accelerator.free_memory()

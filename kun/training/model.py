@@ -8,6 +8,7 @@ only). Written through kun.core.models.write_model_dir: complete or absent, neve
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,15 @@ def load_model(model_path: str | Path, params: TrainParams, dtype: Any = None) -
     return model
 
 
+def _sort_target_modules(config_path: Path) -> None:
+    """peft writes target_modules from a set, in an order that changes between runs; sorted, the
+    same adapter gives the same bytes (and DVC hash) every time."""
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])
+        config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def save_model(model: Any, tokenizer: Any, output_dir: str | Path, merge: bool = True, state_dict: dict | None = None) -> Path:
     """Write the trained model to `output_dir` atomically (see the module docstring for the layout).
 
@@ -78,6 +88,7 @@ def save_model(model: Any, tokenizer: Any, output_dir: str | Path, merge: bool =
     def write(staged: Path) -> None:
         if hasattr(model, "peft_config"):
             model.save_pretrained(staged / "adapter")
+            _sort_target_modules(staged / "adapter" / "adapter_config.json")
             if merge:
                 model.merge_and_unload().save_pretrained(staged)
         else:
@@ -85,3 +96,27 @@ def save_model(model: Any, tokenizer: Any, output_dir: str | Path, merge: bool =
         tokenizer.save_pretrained(staged)
 
     return write_model_dir(output_dir, write)
+
+
+def environment(device: Any) -> dict[str, Any]:
+    """What produced the weights: training is bit-identical when rerun on the same machine and
+    software, not across CPUs (other SIMD kernels round differently), so each model records it."""
+    import platform
+
+    import torch
+    import transformers
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "cpu": cpu,
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "gpu": torch.cuda.get_device_name(device) if getattr(device, "type", "") == "cuda" else None,
+    }
