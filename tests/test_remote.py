@@ -43,10 +43,13 @@ def push_and_pull(origin: Path, tmp_path: Path, remote_args: list[str], env_remo
     commit(origin, "remote")
     pushed = dvc(origin, "push")
     assert "pushed" in (pushed.stdout + pushed.stderr)
+    assert "in sync" in dvc(origin, "status", "--cloud", "dedup").stdout  # the remote holds every output
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(origin), str(clone)], tmp_path)
     assert not (clone / "data/interim/unique.parquet").exists()
+    assert "in sync" not in dvc(clone, "status", "--cloud", "--with-deps", "dedup").stdout  # before the pull: only in the remote
     dvc(clone, "pull", "--with-deps", "dedup")  # only ingest + dedup ran in this repository
+    assert "in sync" in dvc(clone, "status", "--cloud", "--with-deps", "dedup").stdout
     for output in OUTPUTS + ["metrics/dedup.json"]:
         assert md5(clone / output) == md5(origin / output), output
     assert ran_stages(dvc(clone, "repro", "dedup")) == set()  # nothing reruns after a pull

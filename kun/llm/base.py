@@ -11,6 +11,7 @@ multiple-choice evaluation). Stages never import a backend module directly: they
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,6 +70,14 @@ def prompt_key(prompt: Prompt) -> str:
     if isinstance(prompt, str):
         return json.dumps({"text": prompt}, ensure_ascii=False)
     return json.dumps({"messages": [{"role": m["role"], "content": m["content"]} for m in prompt]}, ensure_ascii=False)
+
+
+def record_seed(seed: int, prompt: Prompt) -> int:
+    """The sampling seed of one request: drawn from the run's seed and the prompt itself, so a
+    record's sample never depends on the records batched or chunked with it, on the engine, or on
+    what ran before (a 63-bit non-negative int, as torch, vLLM and OpenAI servers accept)."""
+    digest = hashlib.blake2b(f"{seed}\x00{prompt_key(prompt)}".encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & ((1 << 63) - 1)
 
 
 def apply_stop(text: str, stop: tuple[str, ...]) -> str:

@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished
+from kun.llm.base import Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip
 from kun.core.progress import bar
 
@@ -108,7 +108,7 @@ class OpenAIBackend:
                 "temperature": sampling.temperature,
                 "top_p": sampling.top_p,
                 "max_tokens": sampling.max_new_tokens,
-                "seed": sampling.seed,
+                "seed": record_seed(sampling.seed, prompt),
             }
             if sampling.stop:
                 body["stop"] = list(sampling.stop)

@@ -1,8 +1,9 @@
 """transformers backend: batched generation and log-probabilities with a local model.
 
 Generation tokenizes every prompt, sorts them by length (so a batch wastes little padding),
-left-pads each batch and calls `model.generate` under `torch.inference_mode`. Sampling is
-seeded per batch from `SamplingParams.seed`. Log-probabilities encode prompt and continuation
+left-pads each batch and calls `model.generate` under `torch.inference_mode`. Sampling draws
+each row from its own generator, seeded from `SamplingParams.seed` and the prompt
+(kun.llm.base.record_seed), so a record's sample does not depend on the rows batched with it. Log-probabilities encode prompt and continuation
 separately (as lm-evaluation-harness does), right-pad, run one forward pass per batch and sum
 the continuation tokens' log-softmax. Perplexity encodes each text as the tokenizer does by
 default (special tokens included), scores every token after the first, and applies the output
@@ -14,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished, generation, reply_fingerprint
+from kun.llm.base import Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
 
 
 def column_major_linear_weights(model) -> int:
@@ -33,6 +34,39 @@ def column_major_linear_weights(model) -> int:
                 module.weight.data = module.weight.data.t().contiguous().t()
                 count += 1
     return count
+
+
+def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, device: str):
+    """A logits processor that samples each row's next token with that row's own generator and
+    leaves only that token possible, so greedy decoding takes it.
+
+    transformers' `do_sample` draws a whole batch from one global random stream: a row's sample
+    would then depend on the other rows of its batch. Temperature, top-k and top-p are applied
+    as transformers applies them (after the repetition penalty, which generate runs first).
+    """
+    import torch
+    from transformers import LogitsProcessor, LogitsProcessorList
+
+    class RowSampler(LogitsProcessor):
+        def __init__(self) -> None:
+            self.generators = [torch.Generator(device=device).manual_seed(seed) for seed in seeds]
+
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+            scores = scores.float() / temperature
+            if top_k and top_k < scores.shape[-1]:
+                kth = torch.topk(scores, top_k, dim=-1).values[:, -1:]
+                scores = scores.masked_fill(scores < kth, float("-inf"))
+            if top_p < 1.0:
+                ordered, positions = torch.sort(scores, descending=False)
+                drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= 1 - top_p
+                drop[:, -1] = False  # keep at least the most likely token
+                scores = scores.masked_fill(drop.scatter(1, positions, drop), float("-inf"))
+            probabilities = scores.softmax(dim=-1)
+            chosen = torch.cat([torch.multinomial(probabilities[row], 1, generator=generator) for row, generator in enumerate(self.generators)])
+            only = torch.full_like(scores, float("-inf"))
+            return only.scatter_(1, chosen[:, None], 0.0)
+
+    return LogitsProcessorList([RowSampler()])
 
 
 class TransformersBackend:
@@ -109,7 +143,7 @@ class TransformersBackend:
         order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
         outputs: list[dict] = [generation("")] * len(prompts)
         pad_id = self.tokenizer.pad_token_id
-        for batch_number, start in enumerate(range(0, len(order), self.batch_size)):
+        for start in range(0, len(order), self.batch_size):
             indices = order[start : start + self.batch_size]
             width = max(len(encoded[index]) for index in indices)
             input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
@@ -119,11 +153,10 @@ class TransformersBackend:
                 input_ids[row, width - len(ids) :] = torch.tensor(ids)
                 attention[row, width - len(ids) :] = 1
             kwargs = dict(max_new_tokens=sampling.max_new_tokens, pad_token_id=pad_id, repetition_penalty=sampling.repetition_penalty)
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
             if sampling.temperature > 0:
-                torch.manual_seed(sampling.seed + batch_number)
-                kwargs.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
-            else:
-                kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+                seeds = [record_seed(sampling.seed, prompts[index]) for index in indices]
+                kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, self.model.generation_config.top_k or 0, sampling.top_p, self.device)
             with torch.inference_mode():
                 generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
             for row, index in enumerate(indices):

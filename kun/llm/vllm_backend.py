@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished, reply_fingerprint
+from kun.llm.base import Prompt, SamplingParams, finished, record_seed, reply_fingerprint
 
 
 class VLLMBackend:
@@ -42,7 +42,10 @@ class VLLMBackend:
         return self.tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
-        params = self._vllm.SamplingParams(temperature=sampling.temperature, top_p=sampling.top_p, max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, seed=sampling.seed, stop=list(sampling.stop) or None)
+        params = [
+            self._vllm.SamplingParams(temperature=sampling.temperature, top_p=sampling.top_p, max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, seed=record_seed(sampling.seed, prompt), stop=list(sampling.stop) or None)
+            for prompt in prompts
+        ]  # one seed per request: a sample does not depend on its batch
         outputs = self.engine.generate([self._render(p) for p in prompts], params, use_tqdm=False)
         return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop, strip=True) for output in outputs]
 
