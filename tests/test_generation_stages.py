@@ -56,14 +56,15 @@ def test_whole_chain_with_tiny_random_model(tiny_model_dir, tmp_path):
     assert candidates.height + rejected.height == 20
     assert label_metrics["candidates"] == candidates.height and sum(label_metrics["rejected"].values()) == rejected.height
     assert dict(candidates.schema) == CANDIDATE_SCHEMA
-    if candidates.height == 0:  # make the rest of the chain meaningful regardless
-        candidates = rejected.drop("reason").with_columns(pl.lit("请解释这句话").alias("instruction"))
+    if candidates.height < 5:  # make the rest of the chain meaningful regardless of what the random model wrote
+        candidates = pl.concat([candidates, rejected.drop("reason").with_columns(pl.lit("请解释这句话。").alias("instruction"))])
     scored, score_metrics = score(candidates, ScoreParams(verdict="logprob"), llm)
     assert scored.get_column("score").null_count() == 0
     assert ((scored.get_column("score") >= 0) & (scored.get_column("score") <= 1)).all()
     assert sum(bin["count"] for bin in score_metrics["histogram"]) == scored.height
     kept, _, filter_metrics = curate(scored, LENIENT_FILTER)
-    assert kept.height == scored.get_column("segment_id").n_unique()  # best per segment
+    assert kept.get_column("segment_id").n_unique() == kept.height > 0  # one, the best, per segment
+    assert kept.height + sum(filter_metrics["rejected"].values()) == scored.height
     polished, polish_metrics = polish(kept, PolishParams(max_new_tokens=12), llm)
     assert polished.get_column("segment").to_list() == kept.get_column("segment").to_list()  # provenance kept
     final, assemble_rejected, drops = assemble(polished, LENIENT_ASSEMBLE)

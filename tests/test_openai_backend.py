@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from kun.core.errors import KunError
-from kun.llm.base import Backend, SamplingParams
+from kun.llm.base import Backend, SamplingParams, record_seed
 from kun.llm.openai_backend import OpenAIBackend
 
 FAST = dict(backoff_s=0.01, max_backoff_s=0.05, timeout_s=5.0)
@@ -173,8 +173,9 @@ def test_generate_echoes_request_and_sends_sampling_params(server):
     assert bodies[0]["messages"] == [{"role": "user", "content": "plain"}]
     assert bodies[1]["messages"] == conversation
     assert all(request["path"] == "/v1/chat/completions" for request in server.requests)
-    for body in bodies:
-        assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, 5)
+    for body, prompt in zip(bodies, ["plain", conversation]):
+        # one seed per request, from the run's seed and the prompt: a sample never depends on its batch
+        assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, record_seed(5, prompt))
         assert "stop" not in body and "repetition_penalty" not in body
     assert texts(backend.generate([], sampling)) == []
 

@@ -26,6 +26,9 @@ KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
     "data.json": [(f"funnel.{step}", f"data.{step}") for step in ("segments", "unique_segments", "after_perplexity", "labelled_segments", "candidates", "kept_after_score", "polished", "final")],
 }
 TRAIN_FIGURES = [("final_loss", "final_loss"), ("steps", "steps"), ("tokens_per_second", "tokens_per_second")]
+# The cost ledger of every LLM stage (kun.llm.cached): file -> where its ledger is in that file.
+COST_STAGES = {"perplexity.json": "", "label.json": "", "score.json": "", "polish.json": "", "eval.json": "cost"}
+COST_FIGURES = ("prompt_tokens", "generated_tokens", "backend_seconds", "cache_hits")
 
 
 def _get(data: Any, dotted: str) -> Any:
@@ -63,6 +66,21 @@ def flatten(nested: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _cost(metrics_dir: Path, flat: dict[str, Any]) -> None:
+    """Each LLM stage's ledger as <stage>.<figure>, and the sums as cost.<figure>, so
+    `dvc exp show` compares what experiments cost."""
+    ledgers = {path.stem: _get(read_json(path), where) if where else read_json(path) for name, where in COST_STAGES.items() if (path := metrics_dir / name).exists()}
+    totals = dict.fromkeys(COST_FIGURES, 0)
+    for stage, ledger in ledgers.items():
+        for figure in COST_FIGURES:
+            value = ledger.get(figure) if isinstance(ledger, dict) else None
+            if isinstance(value, (int, float)):
+                flat[f"{stage}.{figure}"] = value
+                totals[figure] += value
+    if ledgers:
+        flat.update({f"cost.{figure}": round(value, 3) for figure, value in totals.items()})
+
+
 def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
     """The key figures (flat, dotted keys) from whatever stage metrics exist in `metrics_dir`;
     `nest(collect(...))` is what metrics/metrics.json holds."""
@@ -84,6 +102,7 @@ def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
                 value = _get(data, dotted)
                 if value is not None:
                     flat[f"{stage}.{key}"] = value
+    _cost(metrics_dir, flat)
     eval_path = metrics_dir / "eval.json"
     if eval_path.exists():
         _flatten("eval", read_json(eval_path).get("summary", {}), flat)

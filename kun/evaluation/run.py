@@ -16,6 +16,7 @@ from kun.evaluation.choice import evaluate_multiple_choice
 from kun.evaluation.decontaminate import contaminated, drop_contaminated_questions, eval_items
 from kun.evaluation.judge import generate_answers, judge_pairwise, load_judge_prompts
 from kun.llm import LLM, LLMParams, load_llm
+from kun.llm.cached import total_cost
 from kun.llm.base import SamplingParams
 
 
@@ -101,7 +102,8 @@ def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: l
     summary["judge.wins"], summary["judge.ties"], summary["judge.losses"] = judge["wins"], judge["ties"], judge["losses"]
     summary["judge.position_inconsistency_rate"] = judge["position_inconsistency_rate"]
     judge["mode"] = params.judge_mode
-    metrics = {"summary": summary, "multiple_choice": results, "judge": judge, "contamination": report.metrics(), "drop_contaminated": params.drop_contaminated}
+    cost = total_cost(llm.stats for llm in loaded.values())
+    metrics = {"summary": summary, "multiple_choice": results, "judge": judge, "contamination": report.metrics(), "drop_contaminated": params.drop_contaminated, "cost": cost}
     for index, item in enumerate(items):
         item.update({"answer_final": answers["final"][index], "answer_base": answers["base"][index]})
     return metrics, items

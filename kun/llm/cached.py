@@ -5,14 +5,18 @@ or `llm.logprobs(...)`. Every request goes through the per-record cache first; o
 the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
 one chunk and a rerun costs nothing. With `engine: ray` the chunks go to model replicas on a
 Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
-`llm.stats` counts hits, misses and backend calls for the stage's metrics.
+`llm.stats` is the stage's cost ledger: cache hits and misses, backend calls, the prompt and
+generated tokens of the requests the backend computed (counted with the model's tokenizer; a
+served model without one reports its own usage for generations, and its other requests are
+counted in `uncounted_requests`) and the seconds spent waiting for the backend.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from kun.core.progress import bar
 from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
@@ -26,7 +30,7 @@ class LLM:
         self.backend = backend
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
-        self.stats = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0}
+        self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "backend_seconds": 0.0}
 
     @property
     def fingerprint(self) -> str:
@@ -38,7 +42,37 @@ class LLM:
             return len(text)  # about one token per CJK character
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str, kind: str) -> list[Any]:
+    def _tokens(self, text: str) -> int | None:
+        tokenizer = getattr(self.backend, "tokenizer", None)
+        return None if tokenizer is None else len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _prompt_text(self, prompt: Prompt) -> str:
+        if isinstance(prompt, str):
+            return prompt
+        tokenizer = getattr(self.backend, "tokenizer", None)
+        if tokenizer is not None and getattr(tokenizer, "chat_template", None):
+            return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+        return "".join(message["content"] for message in prompt)
+
+    def _account(self, kind: str, request: Any, value: Any) -> None:
+        """Add one computed request to the ledger."""
+        if kind == "generation":
+            result = as_generation(value)
+            self.stats["generated_tokens"] += result.get("tokens") or 0
+            counted = result.get("prompt_tokens")
+            if counted is None:
+                counted = self._tokens(self._prompt_text(request))
+        elif kind == "logprob":
+            prompt, continuation = request
+            counted = self._tokens(self._prompt_text(prompt) + continuation)
+        else:
+            counted = self._tokens(request)
+        if counted is None:
+            self.stats["uncounted_requests"] += 1
+        else:
+            self.stats["prompt_tokens"] += counted
+
+    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str, kind: str, requests: list[Any]) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -51,13 +85,18 @@ class LLM:
         # Requests served by each computed one (itself plus identical requests in this batch).
         served = Counter(first_of[keys[index]] for index in missing)
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
+            waiting = time.perf_counter()
             for number, values in compute(chunks):
+                self.stats["backend_seconds"] = round(self.stats["backend_seconds"] + time.perf_counter() - waiting, 3)
                 chunk = chunks[number]
                 self.stats["backend_calls"] += len(chunk)
+                for index, value in zip(chunk, values):
+                    self._account(kind, requests[index], value)
                 self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
                 for index, value in zip(chunk, values):
                     results[index] = value
                 progress.update(sum(served[index] for index in chunk))
+                waiting = time.perf_counter()
         for index in missing:
             results[index] = results[first_of[keys[index]]]
         return results
@@ -79,7 +118,7 @@ class LLM:
         """Generations with metadata: {"text", "finish_reason" (stop | length | None), "tokens"}."""
         fingerprint, params = self.fingerprint, sampling.key()
         keys = [cache_key(fingerprint, "generation", prompt_key(prompt), params) for prompt in prompts]
-        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc, "generation")
+        results = self._cached(keys, self._run("generate", prompts, (sampling,)), desc, "generation", prompts)
         return [as_generation(result) for result in results]
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[str]:
@@ -89,13 +128,13 @@ class LLM:
         """Summed log-probability of each continuation after its prompt (None: the backend could not tell)."""
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation) for prompt, continuation in pairs]
-        return self._cached(keys, self._run("logprobs", pairs, ()), desc, "logprob")
+        return self._cached(keys, self._run("logprobs", pairs, ()), desc, "logprob", pairs)
 
     def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
         """Perplexity of each plain text under the model (nan for texts under two tokens)."""
         fingerprint = self.fingerprint
         keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
-        return self._cached(keys, self._run("perplexity", texts, ()), desc, "perplexity")
+        return self._cached(keys, self._run("perplexity", texts, ()), desc, "perplexity", texts)
 
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].
@@ -115,3 +154,16 @@ class LLM:
             else:
                 scores.append(1.0 / (1.0 + math.exp(max(-700.0, min(700.0, bad_logprob - good_logprob)))))
         return scores
+
+
+COST_KEYS = ("prompt_tokens", "generated_tokens", "backend_seconds", "backend_calls", "cache_hits", "uncounted_requests")
+
+
+def total_cost(ledgers: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The sum of several LLMs' ledgers (a stage that uses more than one model)."""
+    total: dict[str, Any] = dict.fromkeys(COST_KEYS, 0)
+    for ledger in ledgers:
+        for key in COST_KEYS:
+            total[key] += ledger.get(key) or 0
+    total["backend_seconds"] = round(total["backend_seconds"], 3)
+    return total

@@ -124,7 +124,10 @@ class OpenAIBackend:
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             tokens = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
-            return finished(content or "", choice.get("finish_reason"), tokens if isinstance(tokens, int) else None, sampling.stop)
+            result = finished(content or "", choice.get("finish_reason"), tokens if isinstance(tokens, int) else None, sampling.stop)
+            if isinstance(usage.get("prompt_tokens"), int):
+                result["prompt_tokens"] = usage["prompt_tokens"]  # the server's count, for the cost ledger
+            return result
 
         return self._map(one, prompts, "openai generate")
 
