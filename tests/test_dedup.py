@@ -119,3 +119,15 @@ def test_missing_text_field_and_null_text_are_user_errors():
         deduplicate(pl.DataFrame({"text": ["a"]}), DedupParams(text_field="body"))
     with pytest.raises(KunError, match="row 2"):
         deduplicate(pl.DataFrame({"text": ["a", None]}), DedupParams())
+
+
+def test_one_permutation_signatures_fill_empty_bins_consistently():
+    # 20 characters give 16 n-grams for 128 bins: most bins are filled by densification.
+    short = "床前明月光疑是地上霜举头望明月低头思故乡"
+    edited = short[:18] + "家" + short[19:]  # one character changed near the end: 11 of 21 n-grams shared
+    sigs = signatures([short, short, edited, "白日依山尽黄河入海流欲穷千里目更上一层楼"], workers=1)
+    assert np.array_equal(sigs[0], sigs[1])
+    assert not (sigs == 0xFFFFFFFF).any()  # no bin left empty
+    near, unrelated = np.mean(sigs[0] == sigs[2]), np.mean(sigs[0] == sigs[3])
+    truth = jaccard(shingle_set(short, 5), shingle_set(edited, 5))
+    assert abs(near - truth) < 0.2 and unrelated < 0.1, (near, truth, unrelated)

@@ -170,6 +170,13 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
             return pl.read_parquet(path)
         except Exception as error:
             raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+    if fmt == "jsonl" and not is_stdio(path):
+        try:  # the fast path: polars reads well-formed JSONL natively
+            frame = pl.read_ndjson(path, infer_schema_length=None)
+            if frame.height or not path.stat().st_size:
+                return frame
+        except Exception:  # noqa: BLE001 - any problem: the careful reader below names the line
+            pass
     if skip_bad_lines and report is None:
         report = ReadReport()
     rows = [record for _, record in iter_records(path, fmt, report if skip_bad_lines else None)]
@@ -187,7 +194,7 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     fmt = format_of(path)
     buffer = io.BytesIO()
     if fmt == "parquet":
-        frame.write_parquet(buffer, compression="zstd", statistics=False)
+        frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=False)  # level 1: half the time of the default, ~15% larger
     elif fmt == "jsonl":
         for record in frame.iter_rows(named=True):
             buffer.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
