@@ -1,21 +1,32 @@
-"""Batched vs one-at-a-time generation with the transformers backend, same model and prompts.
+"""Generation throughput of the transformers backend, against `transformers serve` on the same work.
 
-Prints generated tokens per second for batch size 1 and for --batch-size (default 8), and the
-ratio. Uses models/base when it exists, else materialises the embedded default model
-(SmolLM2-135M-Instruct) into a temporary directory.
+Same model (models/base, else the embedded SmolLM2-135M-Instruct), same chat prompts (16 Chinese
+questions; the 64-prompt workload repeats them 4 times, as a stage's hundreds of requests would
+fill every batch), greedy, 48 new tokens, no repetition penalty (`transformers serve` rejects
+that field). Generated tokens per second (each reply's tokens + its end token), for:
 
-    .venv/bin/python benchmarks/bench_generate.py --prompts 16 --max-new-tokens 48
+- kun before this change's defaults: float32, batches of 8;
+- kun's defaults: float32, `llm.batch_size: 64` (length-sorted, left-padded batches);
+- kun with `llm.dtype: bfloat16` (a CPU with AMX-BF16 multiplies bf16 in hardware);
+- the peer: `transformers serve --continuous-batching` (an OpenAI-compatible server that ships
+  with transformers 5, run here on 127.0.0.1) driven by kun's own openai backend with one request
+  in flight per prompt.
+
+    .venv/bin/python benchmarks/bench_generate.py
 """
 
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from kun.llm.base import SamplingParams
-from kun.llm.transformers_backend import TransformersBackend
 
 QUESTIONS = [
     "请解释什么是光合作用。", "长城有多长？", "写一首关于秋天的短诗。", "如何保持良好的睡眠习惯？",
@@ -25,43 +36,80 @@ QUESTIONS = [
 ]
 
 
-def measure(backend: TransformersBackend, prompts, sampling: SamplingParams, batch_size: int) -> tuple[float, int]:
-    backend.batch_size = batch_size
+def prompts(count: int) -> list:
+    return [[{"role": "user", "content": QUESTIONS[index % len(QUESTIONS)]}] for index in range(count)]
+
+
+def rate(backend, tokenizer, requests: list, sampling: SamplingParams) -> float:
     started = time.perf_counter()
-    outputs = backend.generate(prompts, sampling)
+    outputs = backend.generate(requests, sampling)
     seconds = time.perf_counter() - started
-    tokens = sum(len(backend.tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs)
-    return seconds, tokens
+    return sum(len(tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs) / seconds
+
+
+def start_server(model_dir: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("transformers")), "serve", str(model_dir.resolve()), "--continuous-batching", "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+            return server, f"http://127.0.0.1:{port}/v1"
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("transformers serve did not start (pip install 'transformers[serving]')")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="models/base")
-    parser.add_argument("--prompts", type=int, default=16)
-    parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=48)
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--no-server", action="store_true", help="Skip the transformers serve peer.")
     args = parser.parse_args()
 
-    model_dir = Path(args.model)
-    scratch = None
+    from kun.llm.transformers_backend import TransformersBackend
+
+    model_dir, scratch = Path(args.model), None
     if not (model_dir / "config.json").exists():
         from kun.core.models import materialize
 
         scratch = tempfile.TemporaryDirectory()
         model_dir = materialize("embedded:smollm2", Path(scratch.name) / "base")
-    backend = TransformersBackend(model_dir, device="cpu", num_threads=args.threads)
-    prompts = [[{"role": "user", "content": QUESTIONS[i % len(QUESTIONS)]}] for i in range(args.prompts)]
-    # Greedy and min length = max length would hide early stops; greedy with EOS is the real workload.
-    sampling = SamplingParams(max_new_tokens=args.max_new_tokens, repetition_penalty=1.1)
-    measure(backend, prompts[:2], sampling, 2)  # warm-up
-    single_seconds, single_tokens = measure(backend, prompts, sampling, 1)
-    batch_seconds, batch_tokens = measure(backend, prompts, sampling, args.batch_size)
-    single_rate, batch_rate = single_tokens / single_seconds, batch_tokens / batch_seconds
-    print(f"model: {model_dir}  prompts: {len(prompts)}  max_new_tokens: {args.max_new_tokens}")
-    print(f"one at a time: {single_rate:7.1f} tok/s  ({single_tokens} tokens in {single_seconds:.1f}s)")
-    print(f"batch {args.batch_size}:       {batch_rate:7.1f} tok/s  ({batch_tokens} tokens in {batch_seconds:.1f}s)")
-    print(f"ratio: {batch_rate / single_rate:.1f}x")
+    sampling = SamplingParams(max_new_tokens=args.max_new_tokens)
+    workloads = {"16 prompts": prompts(16), "64 prompts": prompts(64)}
+    results: dict[str, dict[str, float]] = {}
+    for label, dtype, batch_size in (("kun float32, batch 8 (before)", "float32", 8), ("kun float32, batch 64 (default)", "float32", 64), ("kun bfloat16, batch 64", "bfloat16", 64)):
+        backend = TransformersBackend(model_dir, device="cpu", dtype=dtype, batch_size=batch_size)
+        backend.generate(prompts(2), sampling)  # warm-up
+        results[label] = {name: rate(backend, backend.tokenizer, requests, sampling) for name, requests in workloads.items()}
+        del backend
+    if not args.no_server:
+        from transformers import AutoTokenizer
+
+        from kun.llm.openai_backend import OpenAIBackend
+
+        server, base_url = start_server(model_dir)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            served = {}
+            for name, requests in workloads.items():
+                backend = OpenAIBackend(base_url, str(model_dir.resolve()), api_key_env=None, max_concurrency=len(requests), timeout_s=600)
+                backend.generate(prompts(2), sampling)  # warm-up (the server loads the model on first use)
+                served[name] = rate(backend, tokenizer, requests, sampling)
+            results["transformers serve --continuous-batching"] = served
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    before = results["kun float32, batch 8 (before)"]
+    print(f"model: {model_dir}  max_new_tokens: {args.max_new_tokens}  greedy  (tokens/s; x = against kun before)")
+    print(f"{'':44s} {'16 prompts':>18s} {'64 prompts':>18s}")
+    for label, rates in results.items():
+        cells = [f"{rates[name]:7.1f} ({rates[name] / before[name]:3.1f}x)" for name in workloads]
+        print(f"{label:44s} {cells[0]:>18s} {cells[1]:>18s}")
     if scratch:
         scratch.cleanup()
 

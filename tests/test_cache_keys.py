@@ -56,7 +56,7 @@ def _edit_generation_config(model):
 @pytest.mark.parametrize(
     "change",
     [
-        ("dtype", lambda params, model: (dataclasses.replace(params, dtype="bfloat16"), model)),
+        ("dtype", lambda params, model: (dataclasses.replace(params, dtype="float16"), model)),
         ("max_input_tokens", lambda params, model: (dataclasses.replace(params, max_input_tokens=1024), model)),
         ("chat_template", lambda params, model: (params, _edit_chat_template(model) or model)),
         ("tokenizer", lambda params, model: (params, _edit_tokenizer(model) or model)),
@@ -75,10 +75,13 @@ def test_a_setting_that_changes_replies_misses_the_cache(change, tiny_model_dir,
 
 
 def test_settings_that_cannot_change_replies_keep_the_cache(tiny_model_dir):
-    params = LLMParams(device="cpu", dtype="float32")
+    from kun.llm.transformers_backend import TransformersBackend
+
+    resolved = TransformersBackend.resolve("cpu", "auto")[1]  # float32
+    params = LLMParams(device="cpu", dtype=resolved)
     assert calls(params, tiny_model_dir) == 2
     assert calls(dataclasses.replace(params, batch_size=1, chunk_size=1, num_threads=1), tiny_model_dir) == 0
-    assert calls(dataclasses.replace(params, dtype="auto"), tiny_model_dir) == 0  # auto is float32 on the CPU
+    assert calls(dataclasses.replace(params, dtype="auto"), tiny_model_dir) == 0  # auto is what it resolves to
 
 
 def test_cache_info_and_prune(tmp_path):

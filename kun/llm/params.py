@@ -15,8 +15,8 @@ from kun.core.params import load_params, require, section
 class LLMParams:
     backend: Literal["transformers", "vllm", "openai"] = "transformers"
     device: str = "auto"  # transformers: auto | cpu | cuda | cuda:N
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on GPU, fp32 on CPU
-    batch_size: int = 8  # prompts per forward pass (transformers)
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on GPU, fp32 on CPU (bfloat16 is ~2x faster on CPUs with AMX-BF16)
+    batch_size: int = 64  # prompts per forward pass (transformers): generation is memory-bound, so larger batches give more tokens/s
     num_threads: int = 0  # torch CPU threads; 0 = torch's default
     max_input_tokens: int = 2048  # longer prompts keep their end
     trust_remote_code: bool = False
