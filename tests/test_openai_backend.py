@@ -111,13 +111,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(code, payload, headers)
         elif fault is not None and fault[0] == "raw":
             self.send_bytes(fault[1], fault[2], {})
+        elif fault is not None and fault[0] == "drip":  # a valid reply, one byte every fault[1] s
+            self.send_bytes(200, json.dumps(fake.reply(self.path, body)).encode("utf-8"), {}, drip_s=fault[1])
         else:
             self.send_json(200, fake.reply(self.path, body), {})
 
     def send_json(self, code: int, payload: dict, headers: dict) -> None:
         self.send_bytes(code, json.dumps(payload).encode("utf-8"), headers)
 
-    def send_bytes(self, code: int, data: bytes, headers: dict) -> None:
+    def send_bytes(self, code: int, data: bytes, headers: dict, drip_s: float = 0.0) -> None:
         try:
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
@@ -126,7 +128,14 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            if drip_s:
+                for index in range(len(data)):
+                    if self.fake.stopping.wait(drip_s):
+                        return
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
+            else:
+                self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
             pass
         self.close_connection = True
@@ -416,3 +425,41 @@ def test_logprob_judge_reads_one_letter_and_never_defaults(server):
     server.top_logprobs = [("我", -0.1), ("这", -2.0)]  # no letter among the top tokens: no verdict, not "1"
     unreadable = judge_pairwise(LLM(backend_for(server)), ["问题三"], ["甲"], ["乙"], mode="logprob")
     assert unreadable["judged"] == 0 and unreadable["unparsable"] == 1 and unreadable["reply_errors"] == {"no_verdict_token": 2}
+
+
+def test_timeout_bounds_the_whole_reply_not_each_byte(server):
+    server.script = [("drip", 0.3)]
+    backend = backend_for(server, timeout_s=1.0, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(KunError, match="timed out|timeout"):
+        backend.generate(["slow"], SamplingParams())
+    assert time.monotonic() - started < 4.0  # one byte every 0.3 s would take far longer
+
+
+def test_retry_after_as_an_http_date_is_honoured(server):
+    import email.utils
+
+    soon = email.utils.formatdate(time.time() + 2.5, usegmt=True)  # whole seconds: 1.5 to 2.5 s from now
+    server.script = [("status", 503, error_body("busy"), {"Retry-After": soon})]
+    backend = backend_for(server, max_backoff_s=5.0)
+    started = time.monotonic()
+    assert texts(backend.generate(["hi"], SamplingParams())) == ["echo:hi"]
+    assert time.monotonic() - started >= 1.0  # waited for the date, not the 0.01 s backoff
+
+
+def test_the_api_key_never_appears_in_an_error(server, monkeypatch):
+    monkeypatch.setenv("KUN_TEST_KEY", "sk-secret-123")
+    server.script = [("status", 400, error_body("bad request from Bearer sk-secret-123"), {})]
+    backend = backend_for(server, api_key_env="KUN_TEST_KEY")
+    with pytest.raises(KunError) as caught:
+        backend.generate(["hi"], SamplingParams())
+    assert "sk-secret-123" not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_content_null_is_a_failed_request_not_an_empty_answer(server):
+    null_reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": None}}]}
+    server.script = [("status", 200, null_reply, {})]
+    assert texts(backend_for(server).generate(["hi"], SamplingParams())) == ["echo:hi"]  # retried
+    server.script = [("status", 200, null_reply, {})] * 3
+    with pytest.raises(KunError, match="content null"):
+        backend_for(server, max_retries=2).generate(["hi"], SamplingParams())

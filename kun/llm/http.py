@@ -7,6 +7,8 @@ line naming the status, the URL, the server's message and what to check.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import http.client
 import json
 import math
@@ -46,7 +48,18 @@ class JsonClient:
         self._random_lock = threading.Lock()
 
     def post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors."""
+        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors.
+        Every message that leaves this class has the API key blanked out."""
+        try:
+            return self._post_with_retries(url, body)
+        except KunError as error:
+            raise KunError(self.redact(str(error))) from None
+
+    def redact(self, text: str) -> str:
+        """`text` without the API key (a server may echo the request's Authorization header)."""
+        return text.replace(self.api_key, "***") if self.api_key else text
+
+    def _post_with_retries(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         attempts = self.max_retries + 1
         last_error = ""
         for attempt in range(attempts):
@@ -69,7 +82,7 @@ class JsonClient:
         request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
-                raw = response.read()
+                raw = self._read_before_deadline(response, time.monotonic() + self.timeout_s)
         except urllib.error.HTTPError as error:
             status = error.code
             try:
@@ -86,6 +99,20 @@ class JsonClient:
         except ValueError:
             raise KunError(f"POST {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}") from None
 
+    @staticmethod
+    def _read_before_deadline(response: Any, deadline: float) -> bytes:
+        """The body, in pieces, failing (retryably) once `deadline` passes: `timeout_s` bounds the
+        whole reply, not only the wait for each byte (a server dripping one byte a second would
+        otherwise hold the request forever)."""
+        parts = []
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the reply did not finish within timeout_s")
+            part = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+
     def _delay(self, attempt: int, retry_after_s: float | None) -> float:
         if retry_after_s is not None:
             return min(retry_after_s, self.max_backoff_s)
@@ -95,14 +122,20 @@ class JsonClient:
 
 
 def _retry_after_s(headers: Any) -> float | None:
-    """Retry-After in seconds; the HTTP-date form is ignored (plain backoff applies)."""
+    """Retry-After in seconds, given as seconds or as an HTTP date (RFC 9110); None if absent or unreadable."""
     value = headers.get("Retry-After") if headers is not None else None
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        seconds = max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
     return seconds if seconds >= 0 and math.isfinite(seconds) else None
 
 

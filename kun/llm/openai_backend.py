@@ -115,12 +115,17 @@ class OpenAIBackend:
             if sampling.repetition_penalty != 1.0:
                 body["repetition_penalty"] = sampling.repetition_penalty  # vLLM extension
             url = f"{self.base_url}/chat/completions"
-            reply = self._post(url, body)
-            try:
-                choice = reply["choices"][0]
-                content = choice["message"]["content"]
-            except (KeyError, IndexError, TypeError):
-                raise KunError(f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}") from None
+            for attempt in range(self.max_retries + 1):
+                reply = self._post(url, body)
+                try:
+                    choice = reply["choices"][0]
+                    content = choice["message"]["content"]
+                except (KeyError, IndexError, TypeError):
+                    raise KunError(f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}") from None
+                if content is not None:
+                    break
+            else:  # `content: null` is a failed request, never an empty answer
+                raise KunError(f"POST {url} returned content null {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log")
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             tokens = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.

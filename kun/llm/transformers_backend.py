@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kun.core.errors import KunError
 from kun.llm.base import Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
+from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length
 
 
 def column_major_linear_weights(model) -> int:
@@ -87,6 +88,7 @@ class TransformersBackend:
         self.device = device
         self.batch_size = batch_size
         self.max_input_tokens = max_input_tokens
+        self.share_prefix = True  # compute a prefix shared by every prompt of a request once
         self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
@@ -139,14 +141,21 @@ class TransformersBackend:
     # -- generation ----------------------------------------------------------------------------
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
+        """Generations in length-sorted, left-padded batches; when every prompt starts with the
+        same MIN_SHARED_PREFIX+ tokens, that prefix is computed once (kun.llm.prefix)."""
         import torch
 
         encoded = [self._encode(self.render(prompt)) for prompt in prompts]
-        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
         outputs: list[dict] = [generation("")] * len(prompts)
+        shared = shared_prefix_length(encoded) if self.share_prefix else 0
+        cache = prefix_cache(self.model, encoded[0][:shared], self.device) if shared >= MIN_SHARED_PREFIX else None
+        if cache is not None:
+            batches = batches_by_length(list(range(len(encoded))), [len(ids) for ids in encoded], self.batch_size)
+        else:
+            order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
+            batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         pad_id = self.tokenizer.pad_token_id
-        for start in range(0, len(order), self.batch_size):
-            indices = order[start : start + self.batch_size]
+        for indices in batches:
             width = max(len(encoded[index]) for index in indices)
             input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
             attention = torch.zeros((len(indices), width), dtype=torch.long)
@@ -159,6 +168,8 @@ class TransformersBackend:
             if sampling.temperature > 0:
                 seeds = [record_seed(sampling.seed, prompts[index]) for index in indices]
                 kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, self.model.generation_config.top_k or 0, sampling.top_p, self.device)
+            if cache is not None:  # rows of one length: no padding; only the tokens after the prefix are computed
+                kwargs[cache_argument(self.model)] = repeated(cache, len(indices))
             with torch.inference_mode():
                 generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
             for row, index in enumerate(indices):
@@ -199,23 +210,36 @@ class TransformersBackend:
                 units.append((list(context), entries, True))
             else:
                 units.extend((list(context) + target, [(index, target)], False) for index, target in entries)
-        units.sort(key=lambda unit: len(unit[0]))
+        # A prefix every unit shares is computed once, as long as it ends before the first
+        # position whose logits a unit needs.
+        needs = [1 if shared else len(entries[0][1]) + 1 for _, entries, shared in units]
+        prefix = min(shared_prefix_length([tokens for tokens, _, _ in units]), min((len(tokens) - need for (tokens, _, _), need in zip(units, needs)), default=0)) if self.share_prefix else 0
+        cache = prefix_cache(self.model, units[0][0][:prefix], self.device) if prefix >= MIN_SHARED_PREFIX else None
+        if cache is not None:
+            batches = [[units[index] for index in batch] for batch in batches_by_length(list(range(len(units))), [len(tokens) for tokens, _, _ in units], self.batch_size)]
+        else:
+            units.sort(key=lambda unit: len(unit[0]))
+            batches = [units[start : start + self.batch_size] for start in range(0, len(units), self.batch_size)]
         results = [0.0] * len(pairs)
         pad_id = self.tokenizer.pad_token_id
-        for start in range(0, len(units), self.batch_size):
-            batch = units[start : start + self.batch_size]
-            width = max(len(tokens) for tokens, _, _ in batch)
+        for batch in batches:
             keep = max(1 if shared else len(entries[0][1]) + 1 for _, entries, shared in batch)
-            input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-            attention = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, (tokens, _, _) in enumerate(batch):
-                input_ids[row, width - len(tokens) :] = torch.tensor(tokens)
-                attention[row, width - len(tokens) :] = 1
-            positions = (attention.cumsum(-1) - 1).clamp(min=0)
-            with torch.inference_mode():
-                logits = self.model(
-                    input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), position_ids=positions.to(self.device), logits_to_keep=keep
-                ).logits.float()
+            if cache is not None:  # rows of one length: no padding, only the tokens after the prefix
+                input_ids = torch.tensor([tokens[prefix:] for tokens, _, _ in batch], device=self.device)
+                with torch.inference_mode():
+                    logits = self.model(input_ids=input_ids, logits_to_keep=keep, **{cache_argument(self.model): repeated(cache, len(batch))}).logits.float()
+            else:
+                width = max(len(tokens) for tokens, _, _ in batch)
+                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+                attention = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, (tokens, _, _) in enumerate(batch):
+                    input_ids[row, width - len(tokens) :] = torch.tensor(tokens)
+                    attention[row, width - len(tokens) :] = 1
+                positions = (attention.cumsum(-1) - 1).clamp(min=0)
+                with torch.inference_mode():
+                    logits = self.model(
+                        input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), position_ids=positions.to(self.device), logits_to_keep=keep
+                    ).logits.float()
             log_probs = torch.log_softmax(logits, dim=-1)  # (batch, keep, vocab): the last `keep` positions
             for row, (_, entries, shared) in enumerate(batch):
                 for index, target in entries:

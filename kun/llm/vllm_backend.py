@@ -23,7 +23,7 @@ class VLLMBackend:
         except ImportError:
             raise KunError("llm.backend is vllm but vllm is not installed: pip install -e '.[vllm]' on a CUDA machine, or use llm.backend: transformers") from None
         self._vllm = vllm
-        self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2)
+        self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2, enable_prefix_caching=True)  # shared prompt prefixes (the score prompt's examples) are computed once
         self.tokenizer = self.engine.get_tokenizer()
         self._max_input_tokens = max_input_tokens
         self._fingerprint = self.fingerprint_of(model_path, dtype, max_input_tokens, tensor_parallel_size)

@@ -1,0 +1,62 @@
+"""Shared prompt prefixes computed once (the transformers backend).
+
+Stage prompts often begin with the same long text: the focused score prompt's criteria and eight
+examples, a judge's rubric, a benchmark's few-shot header. When every prompt of a request shares
+at least MIN_SHARED_PREFIX tokens, the backend runs the prefix through the model once, keeps its
+key/value cache, and for each batch only computes the tokens after it, with the prefix cache
+repeated for the batch's rows. Rows are batched by their total length, so no row is padded and
+every position is what it would be alone: the results are those of the plain path up to float
+rounding.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from typing import Any
+
+MIN_SHARED_PREFIX = 32  # tokens; below this, computing a prefix separately saves too little
+
+
+def shared_prefix_length(sequences: list[list[int]]) -> int:
+    """Tokens every sequence starts with, leaving each at least one token of its own."""
+    if len(sequences) < 2:
+        return 0
+    first, shortest = sequences[0], min(len(sequence) for sequence in sequences)
+    length = 0
+    while length < shortest - 1 and all(sequence[length] == first[length] for sequence in sequences):
+        length += 1
+    return length
+
+
+def batches_by_length(indices: list[int], lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped by equal length, each group cut into batches of at most batch_size."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in indices:
+        groups[lengths[index]].append(index)
+    return [group[start : start + batch_size] for _, group in sorted(groups.items()) for start in range(0, len(group), batch_size)]
+
+
+def cache_argument(model: Any) -> str:
+    """The keyword a model's forward and generate take a key/value cache by: `cache` since
+    transformers 5.2x, `past_key_values` before."""
+    import inspect
+
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
+def prefix_cache(model: Any, prefix: list[int], device: str) -> Any:
+    """The key/value cache of `prefix` (one forward pass)."""
+    import torch
+
+    with torch.inference_mode():
+        output = model(input_ids=torch.tensor([prefix], device=device), use_cache=True)
+    return getattr(output, "cache", None) or output.past_key_values
+
+
+def repeated(cache: Any, rows: int) -> Any:
+    """A copy of a one-row cache with its row repeated `rows` times."""
+    copied = copy.deepcopy(cache)
+    if rows > 1:
+        copied.batch_repeat_interleave(rows)
+    return copied
