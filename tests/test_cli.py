@@ -135,3 +135,17 @@ def test_bad_param_key_is_one_line(runner, tmp_path):
     (tmp_path / "params.yaml").write_text("ingest:\n  sources: []\n  max_charz: 3\n", encoding="utf-8")
     line = one_error_line(runner.invoke(main, ["ingest", "--params", str(tmp_path / "params.yaml")]))
     assert "ingest.max_charz" in line and "unknown key" in line
+
+
+def test_written_files_get_normal_permissions(runner, tmp_path):
+    import os
+    import stat
+
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, RECORDS)
+    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "out.parquet"), "--metrics", str(tmp_path / "m.json"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("out.parquet", "m.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~mask, name

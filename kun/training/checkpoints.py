@@ -107,7 +107,7 @@ def load_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any
     scheduler.load_state_dict(torch.load(path / "scheduler.pt", map_location="cpu", weights_only=True))
     rng_file = path / f"rng-{accelerator.process_index}.pt"
     if rng_file.exists():
-        _set_rng_state(torch.load(rng_file, weights_only=False))
+        _set_rng_state(torch.load(rng_file, weights_only=True))  # tensors, ints and tuples only: no code runs on load
     return json.loads((path / "state.json").read_text(encoding="utf-8"))
 
 
