@@ -294,14 +294,14 @@ def test_400_fails_at_once_with_status_and_message(server):
 
 def test_401_fails_at_once_and_points_at_the_key_variable(server, monkeypatch):
     monkeypatch.setenv("KUN_TEST_KEY", "sk-wrong")
-    server.script = [("status", 401, error_body("Invalid API key"), {})]
+    server.script = [("status", 401, error_body("Invalid API key: Bearer sk-wrong"), {})]  # a server that echoes the key
     backend = backend_for(server, api_key_env="KUN_TEST_KEY")
     with pytest.raises(KunError) as caught:
         backend.generate(["a"], SamplingParams())
     message = str(caught.value)
     assert server.attempts == 1
     assert "401" in message and "Invalid API key" in message and "KUN_TEST_KEY" in message
-    assert "sk-wrong" not in message
+    assert "sk-wrong" not in message and "Bearer ***" in message  # the key is redacted from every error
 
 
 def test_one_failing_request_fails_the_batch(server):
@@ -445,15 +445,6 @@ def test_retry_after_as_an_http_date_is_honoured(server):
     started = time.monotonic()
     assert texts(backend.generate(["hi"], SamplingParams())) == ["echo:hi"]
     assert time.monotonic() - started >= 1.0  # waited for the date, not the 0.01 s backoff
-
-
-def test_the_api_key_never_appears_in_an_error(server, monkeypatch):
-    monkeypatch.setenv("KUN_TEST_KEY", "sk-secret-123")
-    server.script = [("status", 400, error_body("bad request from Bearer sk-secret-123"), {})]
-    backend = backend_for(server, api_key_env="KUN_TEST_KEY")
-    with pytest.raises(KunError) as caught:
-        backend.generate(["hi"], SamplingParams())
-    assert "sk-secret-123" not in str(caught.value) and "***" in str(caught.value)
 
 
 def test_content_null_is_a_failed_request_not_an_empty_answer(server):
