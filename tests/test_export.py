@@ -35,3 +35,30 @@ def test_export_errors_are_one_line(tmp_path):
     assert result.exit_code == 1 and "missing columns instruction, output" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["export", str(tmp_path / "nope.parquet"), str(tmp_path / "out")])
     assert result.exit_code == 1 and "nope.parquet: not found" in result.output
+
+
+def test_export_reads_in_llama_factory_and_hugging_face_datasets(tmp_path, monkeypatch):
+    datasets = __import__("pytest").importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    make_dataset(tmp_path / "kun.parquet", 12)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["export", str(tmp_path / "kun.parquet"), str(out)]).exit_code == 0
+    # LLaMA-Factory: every entry names a file that exists, and the columns and tags it maps are there.
+    info = json.loads((out / "dataset_info.json").read_text(encoding="utf-8"))
+    assert set(info) == {"kun_alpaca", "kun_sharegpt"}
+    alpaca_row = json.loads((out / info["kun_alpaca"]["file_name"]).read_text(encoding="utf-8").splitlines()[0])
+    assert info["kun_alpaca"]["formatting"] == "alpaca" and all(column in alpaca_row for column in info["kun_alpaca"]["columns"].values())
+    sharegpt = info["kun_sharegpt"]
+    turns = json.loads((out / sharegpt["file_name"]).read_text(encoding="utf-8").splitlines()[0])[sharegpt["columns"]["messages"]]
+    assert [turn[sharegpt["tags"]["role_tag"]] for turn in turns] == [sharegpt["tags"]["user_tag"], sharegpt["tags"]["assistant_tag"]]
+    assert all(sharegpt["tags"]["content_tag"] in turn for turn in turns)
+    # Hugging Face datasets: the folder as a hub dataset (configs from the card), and each file.
+    default = datasets.load_dataset(str(out), split="train")
+    assert default.num_rows == 12 and {"instruction", "output"} <= set(default.column_names)
+    assert datasets.load_dataset("json", data_files=str(out / "kun.alpaca.jsonl"), split="train")[0]["input"] == ""
+    assert datasets.load_dataset("json", data_files=str(out / "kun.sharegpt.jsonl"), split="train")[3]["conversations"][1]["from"] == "gpt"
+    jsonl_only = tmp_path / "jsonl"
+    assert CliRunner().invoke(main, ["export", str(tmp_path / "kun.parquet"), str(jsonl_only), "--format", "alpaca", "--format", "sharegpt"]).exit_code == 0
+    assert datasets.load_dataset(str(jsonl_only), "alpaca", split="train").num_rows == 12
+    assert datasets.load_dataset(str(jsonl_only), "sharegpt", split="train")[0]["conversations"][0]["from"] == "human"

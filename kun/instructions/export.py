@@ -6,7 +6,8 @@
   the layout the Hugging Face hub reads without a loading script.
 A README.md with hub front matter (license, language, task, configs) is written beside them, so
 the folder can be pushed to a dataset hub as it is (`huggingface-cli upload ORG/NAME DIR
---repo-type dataset`). Every file is written atomically.
+--repo-type dataset`), and a `dataset_info.json` that LLaMA-Factory reads (alpaca and sharegpt
+columns), so the folder can be its `dataset_dir` as it is. Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -56,12 +57,30 @@ def hub_card(card: str, formats: list[str], name: str) -> str:
     configs = []
     if "parquet" in formats:
         configs.append("  - config_name: default\n    data_files:\n      - split: train\n        path: data/train-*.parquet")
-    if "alpaca" in formats:
+    # `datasets` reads every config of a folder with one builder, so the card lists the JSONL
+    # layouts only when there is no Parquet (they stay loadable with load_dataset("json", ...)).
+    if "alpaca" in formats and "parquet" not in formats:
         configs.append(f"  - config_name: alpaca\n    data_files:\n      - split: train\n        path: {name}.alpaca.jsonl")
-    if "sharegpt" in formats:
+    if "sharegpt" in formats and "parquet" not in formats:
         configs.append(f"  - config_name: sharegpt\n    data_files:\n      - split: train\n        path: {name}.sharegpt.jsonl")
     front = "\n".join(["---", "license: mit", "language:", "  - zh", "task_categories:", "  - text-generation", "tags:", "  - instruction-tuning", "  - kun", "configs:", *configs, "---", ""])
     return front + card
+
+
+def llama_factory_info(formats: list[str], name: str) -> dict[str, dict]:
+    """LLaMA-Factory's dataset_info.json entries for the JSONL layouts written: put the export
+    folder in LLaMA-Factory's `dataset_dir` and train with `dataset: <name>_alpaca` (or _sharegpt)."""
+    info: dict[str, dict] = {}
+    if "alpaca" in formats:
+        info[f"{name}_alpaca"] = {"file_name": f"{name}.alpaca.jsonl", "formatting": "alpaca", "columns": {"prompt": "instruction", "query": "input", "response": "output"}}
+    if "sharegpt" in formats:
+        info[f"{name}_sharegpt"] = {
+            "file_name": f"{name}.sharegpt.jsonl",
+            "formatting": "sharegpt",
+            "columns": {"messages": "conversations"},
+            "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt"},
+        }
+    return info
 
 
 def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_shard_rows: int = 100_000, card_path: str | Path | None = None, name: str = "kun") -> list[str]:
@@ -86,6 +105,9 @@ def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_
     card_file = Path(card_path) if card_path else Path(dataset).with_name("README.md")
     card = card_file.read_text(encoding="utf-8") if card_file.exists() else f"# {name}\n\n{frame.height} rows.\n"
     files["README.md"] = hub_card(card, formats, name).encode("utf-8")
+    info = llama_factory_info(formats, name)
+    if info:
+        files["dataset_info.json"] = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     for relative, data in files.items():
         atomic_write_bytes(output_dir / relative, data)
     return sorted(files)
