@@ -159,9 +159,9 @@ def _no_proxy_no_key(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
 
 
-def backend_for(server: FakeOpenAIServer, **overrides) -> OpenAIBackend:
+def backend_for(fake: FakeOpenAIServer, **overrides) -> OpenAIBackend:
     settings = {"model": "tiny-model", **FAST, **overrides}
-    return OpenAIBackend(server.base_url, **settings)
+    return OpenAIBackend(fake.base_url, **settings)
 
 
 def error_body(message: str) -> dict:
@@ -454,3 +454,20 @@ def test_content_null_is_a_failed_request_not_an_empty_answer(server):
     server.script = [("status", 200, null_reply, {})] * 3
     with pytest.raises(KunError, match="content null"):
         backend_for(server, max_retries=2).generate(["hi"], SamplingParams())
+
+
+@pytest.mark.parametrize("server_kind, expected", [("vllm", {"repetition_penalty": 1.2}), ("sglang", {"repetition_penalty": 1.2}), ("transformers", {"generation_config": '{"repetition_penalty": 1.2}'})])
+def test_repetition_penalty_goes_where_each_server_reads_it(server, server_kind, expected):
+    backend = backend_for(server, server=server_kind)
+    assert texts(backend.generate(["hi"], SamplingParams(repetition_penalty=1.2))) == ["echo:hi"]
+    body = server.requests[-1]["body"]
+    assert {key: body[key] for key in expected} == expected
+    assert "repetition_penalty" not in body or server_kind != "transformers"  # transformers serve rejects the field (HTTP 422)
+
+
+def test_an_openai_api_server_refuses_a_repetition_penalty_before_sending(server):
+    with pytest.raises(KunError, match="repetition_penalty 1.2 cannot be sent"):
+        backend_for(server, server="openai").generate(["hi"], SamplingParams(repetition_penalty=1.2))
+    assert server.attempts == 0
+    with pytest.raises(KunError, match="llm.server 'tgi'"):
+        backend_for(server, server="tgi")

@@ -46,6 +46,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+SERVERS = ("vllm", "sglang", "transformers", "openai")  # llm.server: how extensions such as repetition_penalty are sent
 CHAT_TOP_LOGPROBS = 20  # the most the OpenAI API allows; vLLM's default --max-logprobs is 20 too
 
 
@@ -64,6 +65,7 @@ class OpenAIBackend:
         max_retries: int = 5,
         backoff_s: float = 1.0,
         max_backoff_s: float = 30.0,
+        server: str = "vllm",
     ) -> None:
         if max_concurrency < 1:
             raise KunError(f"max_concurrency={max_concurrency} for the OpenAI backend must be at least 1")
@@ -78,6 +80,9 @@ class OpenAIBackend:
         self.max_concurrency = max_concurrency
         self.timeout_s = timeout_s
         self.max_retries = max_retries
+        if server not in SERVERS:
+            raise KunError(f"llm.server {server!r}: use one of {', '.join(SERVERS)} (how the server takes sampling settings the OpenAI API lacks)")
+        self.server = server
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
 
@@ -91,6 +96,14 @@ class OpenAIBackend:
                 )
         self._http = JsonClient(api_key, api_key_env, model, timeout_s, max_retries, backoff_s, max_backoff_s, local=host in LOCAL_HOSTS)
         self._post = self._http.post
+
+    def _repetition_penalty(self, value: float) -> dict[str, Any]:
+        """The request field that carries a repetition penalty on this kind of server."""
+        if self.server == "transformers":  # transformers serve rejects unknown fields; it reads a generation config
+            return {"generation_config": json.dumps({"repetition_penalty": value})}
+        if self.server == "openai":
+            raise KunError(f"repetition_penalty {value} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM")
+        return {"repetition_penalty": value}  # vLLM and SGLang take it as a top-level extension
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
@@ -113,7 +126,7 @@ class OpenAIBackend:
             if sampling.stop:
                 body["stop"] = list(sampling.stop)
             if sampling.repetition_penalty != 1.0:
-                body["repetition_penalty"] = sampling.repetition_penalty  # vLLM extension
+                body.update(self._repetition_penalty(sampling.repetition_penalty))
             url = f"{self.base_url}/chat/completions"
             for attempt in range(self.max_retries + 1):
                 reply = self._post(url, body)
