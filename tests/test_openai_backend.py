@@ -471,3 +471,14 @@ def test_an_openai_api_server_refuses_a_repetition_penalty_before_sending(server
     assert server.attempts == 0
     with pytest.raises(KunError, match="llm.server 'tgi'"):
         backend_for(server, server="tgi")
+
+
+def test_a_server_without_logprobs_makes_the_verdict_unscorable_not_an_error(server, capsys):
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+
+    no_logprobs = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "【好】"}}]}  # transformers serve's reply
+    server.script = [("status", 200, no_logprobs, {})] * 4
+    llm = LLM(backend_for(server), RecordCache(None))
+    assert llm.choice_probability([[{"role": "user", "content": "指令：写一首诗"}]] * 1, "【好】", "【差】") == [None]
+    assert "unscorable" in capsys.readouterr().err

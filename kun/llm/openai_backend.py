@@ -23,7 +23,8 @@ Log-probabilities: for a plain-string prompt the continuation is scored exactly 
 /completions with `echo=true, max_tokens=0` (summing the echoed token log-probs that start at or
 after the end of the prompt). For a conversation the chat template lives on the server, so the
 continuation must be a single token (e.g. a multiple-choice letter) and is looked up among the
-top 20 log-probs of the first generated token.
+top 20 log-probs of the first generated token; a server that returns no log-probabilities gives
+None (unscorable), with one warning on stderr.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -83,6 +85,7 @@ class OpenAIBackend:
         if server not in SERVERS:
             raise KunError(f"llm.server {server!r}: use one of {', '.join(SERVERS)} (how the server takes sampling settings the OpenAI API lacks)")
         self.server = server
+        self._warned_no_logprobs = False
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
 
@@ -232,10 +235,13 @@ class OpenAIBackend:
         except (KeyError, IndexError, TypeError, ValueError):
             steps = []
         if not steps or not steps[0][1]:
-            raise KunError(
-                f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs: {clip(json.dumps(reply))}; "
-                "the server must support logprobs=true with top_logprobs on /chat/completions"
-            )
+            # A server without log-probabilities (transformers serve ignores logprobs=true): the
+            # verdict is unknown, so unscorable, never guessed; said once, so a run shows why.
+            if not self._warned_no_logprobs:
+                self._warned_no_logprobs = True
+                print(f"warning: POST {url} returned no choices[0].logprobs.content[0].top_logprobs ({clip(json.dumps(reply))}); "
+                      "logprob verdicts from this server are unscorable: use a server with logprobs (vLLM, SGLang) or score.verdict: sampled", file=sys.stderr)
+            return None
         remaining, total = continuation, 0.0
         for greedy, top in steps:
             # (characters of `remaining` the token spells, its log-prob, the token): exact
