@@ -149,3 +149,19 @@ def test_written_files_get_normal_permissions(runner, tmp_path):
     os.umask(mask)
     for name in ("out.parquet", "m.json"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~mask, name
+
+
+def test_train_and_evaluate_commands_on_the_tiny_model(runner, tmp_path, tiny_model_dir, repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)  # the default --params is the repository's params.yaml
+    pairs = tmp_path / "pairs.jsonl"
+    write_jsonl(pairs, [{"instruction": f"问题{i}：长城有多长？", "output": f"回答{i}：约两万千米。"} for i in range(4)])
+    trained = tmp_path / "label"
+    result = runner.invoke(main, ["train", str(tiny_model_dir), str(pairs), str(trained), "--section", "train_label", "--backward", "--max-steps", "2", "--metrics", str(tmp_path / "train.json")])
+    assert result.exit_code == 0, result.output
+    assert (trained / "config.json").exists() and json.loads((tmp_path / "train.json").read_text())["steps"] == 2
+    result = runner.invoke(main, ["evaluate", str(trained), "--baseline", str(tiny_model_dir), "--judge", str(tiny_model_dir), "--benchmark", "data/eval/demo",
+                                  "--shots", "0", "--judge-limit", "1", "--train-data", str(pairs), "--metrics", str(tmp_path / "eval.json")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert 0.0 <= summary["demo.0-shot.final"] <= 1.0 and "demo.0-shot.base" in summary and "judge.win_rate" in summary
+    assert json.loads((tmp_path / "eval.json").read_text())["cost"]["prompt_tokens"] > 0

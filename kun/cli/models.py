@@ -92,7 +92,7 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
 
     refuse_same_paths(items=items_path, metrics=metrics_path, params=params_path)
     params, llm_params, _ = stage_params("evaluate", EvaluateParams, params_path)
-    overrides = {"model": str(model), "baseline": baseline, "judge": judge_model, "benchmarks": list(benchmarks), "num_shots": list(num_shots), "judge_limit": judge_limit}
+    overrides = {"model": str(model), "baseline": baseline, "judge": judge_model, "benchmarks": [str(path) for path in benchmarks], "num_shots": list(num_shots), "judge_limit": judge_limit}
     params = dataclasses.replace(params, **{key: str(value) if isinstance(value, Path) else value for key, value in overrides.items() if value not in (None, [])})
     params.validate("evaluate")
     train_texts: list[str] = []
