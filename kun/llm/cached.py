@@ -37,10 +37,8 @@ class LLM:
         return self.backend.fingerprint()
 
     def count_tokens(self, text: str) -> int:
-        tokenizer = getattr(self.backend, "tokenizer", None)
-        if tokenizer is None:
-            return len(text)  # about one token per CJK character
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+        counted = self._tokens(text)
+        return len(text) if counted is None else counted  # without a tokenizer: about one token per CJK character
 
     def _tokens(self, text: str) -> int | None:
         tokenizer = getattr(self.backend, "tokenizer", None)
@@ -92,9 +90,8 @@ class LLM:
                 self.stats["backend_calls"] += len(chunk)
                 for index, value in zip(chunk, values):
                     self._account(kind, requests[index], value)
-                self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
-                for index, value in zip(chunk, values):
                     results[index] = value
+                self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
                 progress.update(sum(served[index] for index in chunk))
                 waiting = time.perf_counter()
         for index in missing:

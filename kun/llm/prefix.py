@@ -29,12 +29,18 @@ def shared_prefix_length(sequences: list[list[int]]) -> int:
     return length
 
 
-def batches_by_length(indices: list[int], lengths: list[int], batch_size: int) -> list[list[int]]:
-    """Indices grouped by equal length, each group cut into batches of at most batch_size."""
+def batches_by_length(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices of `lengths` grouped by equal length, each group cut into batches of at most batch_size."""
     groups: dict[int, list[int]] = defaultdict(list)
-    for index in indices:
-        groups[lengths[index]].append(index)
+    for index, length in enumerate(lengths):
+        groups[length].append(index)
     return [group[start : start + batch_size] for _, group in sorted(groups.items()) for start in range(0, len(group), batch_size)]
+
+
+def sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices of `lengths` sorted by length and cut into batches of at most batch_size (padded batches waste little)."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
 def cache_argument(model: Any) -> str:

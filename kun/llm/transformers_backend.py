@@ -13,10 +13,11 @@ head in slices of the sequence so memory stays at batch x slice x vocabulary.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kun.core.errors import KunError
 from kun.llm.base import Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
-from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length
+from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length, sorted_batches
 
 
 def column_major_linear_weights(model) -> int:
@@ -35,6 +36,19 @@ def column_major_linear_weights(model) -> int:
                 module.weight.data = module.weight.data.t().contiguous().t()
                 count += 1
     return count
+
+
+def left_padded(sequences: list[list[int]], pad_id: int) -> tuple[Any, Any]:
+    """(input ids, attention mask) of token sequences padded on the left to the longest."""
+    import torch
+
+    width = max(len(ids) for ids in sequences)
+    input_ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(sequences), width), dtype=torch.long)
+    for row, ids in enumerate(sequences):
+        input_ids[row, width - len(ids) :] = torch.tensor(ids)
+        attention[row, width - len(ids) :] = 1
+    return input_ids, attention
 
 
 def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, device: str):
@@ -149,20 +163,11 @@ class TransformersBackend:
         outputs: list[dict] = [generation("")] * len(prompts)
         shared = shared_prefix_length(encoded) if self.share_prefix else 0
         cache = prefix_cache(self.model, encoded[0][:shared], self.device) if shared >= MIN_SHARED_PREFIX else None
-        if cache is not None:
-            batches = batches_by_length(list(range(len(encoded))), [len(ids) for ids in encoded], self.batch_size)
-        else:
-            order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
-            batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        batches = (batches_by_length if cache is not None else sorted_batches)([len(ids) for ids in encoded], self.batch_size)
         pad_id = self.tokenizer.pad_token_id
         for indices in batches:
-            width = max(len(encoded[index]) for index in indices)
-            input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
-            attention = torch.zeros((len(indices), width), dtype=torch.long)
-            for row, index in enumerate(indices):
-                ids = encoded[index]
-                input_ids[row, width - len(ids) :] = torch.tensor(ids)
-                attention[row, width - len(ids) :] = 1
+            input_ids, attention = left_padded([encoded[index] for index in indices], pad_id)
+            width = input_ids.shape[1]
             kwargs = dict(max_new_tokens=sampling.max_new_tokens, pad_token_id=pad_id, repetition_penalty=sampling.repetition_penalty)
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
             if sampling.temperature > 0:
@@ -215,11 +220,8 @@ class TransformersBackend:
         needs = [1 if shared else len(entries[0][1]) + 1 for _, entries, shared in units]
         prefix = min(shared_prefix_length([tokens for tokens, _, _ in units]), min((len(tokens) - need for (tokens, _, _), need in zip(units, needs)), default=0)) if self.share_prefix else 0
         cache = prefix_cache(self.model, units[0][0][:prefix], self.device) if prefix >= MIN_SHARED_PREFIX else None
-        if cache is not None:
-            batches = [[units[index] for index in batch] for batch in batches_by_length(list(range(len(units))), [len(tokens) for tokens, _, _ in units], self.batch_size)]
-        else:
-            units.sort(key=lambda unit: len(unit[0]))
-            batches = [units[start : start + self.batch_size] for start in range(0, len(units), self.batch_size)]
+        grouping = batches_by_length if cache is not None else sorted_batches
+        batches = [[units[index] for index in batch] for batch in grouping([len(tokens) for tokens, _, _ in units], self.batch_size)]
         results = [0.0] * len(pairs)
         pad_id = self.tokenizer.pad_token_id
         for batch in batches:
@@ -229,12 +231,7 @@ class TransformersBackend:
                 with torch.inference_mode():
                     logits = self.model(input_ids=input_ids, logits_to_keep=keep, **{cache_argument(self.model): repeated(cache, len(batch))}).logits.float()
             else:
-                width = max(len(tokens) for tokens, _, _ in batch)
-                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-                attention = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, (tokens, _, _) in enumerate(batch):
-                    input_ids[row, width - len(tokens) :] = torch.tensor(tokens)
-                    attention[row, width - len(tokens) :] = 1
+                input_ids, attention = left_padded([tokens for tokens, _, _ in batch], pad_id)
                 positions = (attention.cumsum(-1) - 1).clamp(min=0)
                 with torch.inference_mode():
                     logits = self.model(
