@@ -18,15 +18,15 @@ that field). Generated tokens per second (each reply's tokens + its end token), 
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from kun.llm.base import SamplingParams
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from transformers_serve import transformers_serve  # noqa: E402  (shared with the slow server test)
 
 QUESTIONS = [
     "请解释什么是光合作用。", "长城有多长？", "写一首关于秋天的短诗。", "如何保持良好的睡眠习惯？",
@@ -45,23 +45,6 @@ def rate(backend, tokenizer, requests: list, sampling: SamplingParams) -> float:
     outputs = backend.generate(requests, sampling)
     seconds = time.perf_counter() - started
     return sum(len(tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs) / seconds
-
-
-def start_server(model_dir: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [str(Path(sys.executable).with_name("transformers")), "serve", str(model_dir.resolve()), "--continuous-batching", "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
-            return server, f"http://127.0.0.1:{port}/v1"
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("transformers serve did not start (pip install 'transformers[serving]')")
 
 
 def main() -> None:
@@ -92,8 +75,7 @@ def main() -> None:
 
         from kun.llm.openai_backend import OpenAIBackend
 
-        server, base_url = start_server(model_dir)
-        try:
+        with transformers_serve(model_dir, continuous_batching=True) as base_url:
             tokenizer = AutoTokenizer.from_pretrained(model_dir)
             served = {}
             for name, requests in workloads.items():
@@ -101,9 +83,6 @@ def main() -> None:
                 backend.generate(prompts(2), sampling)  # warm-up (the server loads the model on first use)
                 served[name] = rate(backend, tokenizer, requests, sampling)
             results["transformers serve --continuous-batching"] = served
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     before = results["kun float32, batch 8 (before)"]
     print(f"model: {model_dir}  max_new_tokens: {args.max_new_tokens}  greedy  (tokens/s; x = against kun before)")
     print(f"{'':44s} {'16 prompts':>18s} {'64 prompts':>18s}")

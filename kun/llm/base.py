@@ -55,14 +55,15 @@ def clean_decoded(text: str) -> str:
     return text.rstrip("\ufffd")
 
 
-def finished(text: str, finish_reason: str | None, tokens: int | None, stop: tuple[str, ...], strip: bool = False) -> dict:
+def finished(text: str, finish_reason: str | None, tokens: int | None, stop: tuple[str, ...]) -> dict:
     """The generation dict every backend returns for a decoded text: no cut character at its
-    end, cut at the first stop string (which makes its finish reason `stop`), the finish reason
-    kept only when it is `stop` or `length`."""
+    end, cut at the first stop string (which makes its finish reason `stop`), no whitespace at
+    either end (so local and served backends give the same text), the finish reason kept only
+    when it is `stop` or `length`."""
     text = clean_decoded(text)
     stopped = apply_stop(text, stop)
     reason = "stop" if stopped != text else (finish_reason if finish_reason in ("stop", "length") else None)
-    return generation(stopped.strip() if strip else stopped, reason, tokens)
+    return generation(stopped.strip(), reason, tokens)
 
 
 def prompt_key(prompt: Prompt) -> str:

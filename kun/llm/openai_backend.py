@@ -102,8 +102,11 @@ class OpenAIBackend:
 
     def _repetition_penalty(self, value: float) -> dict[str, Any]:
         """The request field that carries a repetition penalty on this kind of server."""
-        if self.server == "transformers":  # transformers serve rejects unknown fields; it reads a generation config
-            return {"generation_config": json.dumps({"repetition_penalty": value})}
+        if self.server == "transformers":
+            # transformers serve rejects unknown fields (HTTP 422) and reads frequency_penalty as
+            # repetition_penalty - 1 on top of the model's own generation config (a `generation_config`
+            # field would replace that config, end-of-sequence ids included).
+            return {"frequency_penalty": value - 1.0}
         if self.server == "openai":
             raise KunError(f"repetition_penalty {value} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM")
         return {"repetition_penalty": value}  # vLLM and SGLang take it as a top-level extension

@@ -187,7 +187,7 @@ class TransformersBackend:
         tokens = next((position for position, token in enumerate(new_tokens) if token in self._end_ids), None)
         finish = "stop" if tokens is not None else ("length" if len(new_tokens) >= sampling.max_new_tokens else "stop")
         kept = new_tokens[:tokens] if tokens is not None else new_tokens
-        return finished(self.tokenizer.decode(kept, skip_special_tokens=True), finish, len(kept), sampling.stop, strip=True)
+        return finished(self.tokenizer.decode(kept, skip_special_tokens=True), finish, len(kept), sampling.stop)
 
     # -- log-probabilities ---------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ class VLLMBackend:
             for prompt in prompts
         ]  # one seed per request: a sample does not depend on its batch
         outputs = self.engine.generate([self._render(p) for p in prompts], params, use_tqdm=False)
-        return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop, strip=True) for output in outputs]
+        return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop) for output in outputs]
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
         params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
