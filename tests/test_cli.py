@@ -1,4 +1,5 @@
 import json
+import re
 
 import click
 import polars as pl
@@ -37,7 +38,8 @@ def test_every_command_has_its_own_help_with_an_example(runner):
         assert sub.exit_code == 0, name
         summary = " ".join(command.help.split("\n\n")[0].split())
         assert summary in " ".join(sub.output.split()), f"kun {name} --help does not show its own summary"
-        assert "Example:" in sub.output and f"kun {name} " in sub.output.split("Example:")[1], f"kun {name} --help has no example of itself"
+        examples = re.split(r"Examples?:", sub.output)
+        assert len(examples) == 2 and f"kun {name} " in examples[1], f"kun {name} --help has no example of itself"
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.opts[0] in sub.output, f"kun {name} --help does not list {param.opts[0]}"

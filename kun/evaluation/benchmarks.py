@@ -73,6 +73,10 @@ class Benchmark:
     def num_questions(self) -> int:
         return sum(len(rows) for rows in self.questions.values())
 
+    def display_name(self, subject: str) -> str:
+        """The subject's name as prompts show it."""
+        return self.subject_names.get(subject, subject.replace("_", " "))
+
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) of a CSV file; UTF-8 with or without BOM."""

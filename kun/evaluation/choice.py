@@ -32,10 +32,14 @@ def format_question(question: Question, with_answer: bool) -> str:
     return f"{text}{question.answer}\n\n" if with_answer else text
 
 
+def header(subject_name: str, language: str = "zh") -> str:
+    """The line that opens every prompt of a subject, with the blank line after it."""
+    return templates.render("mcq", "header", language, subject=subject_name) + "\n\n"
+
+
 def build_prompt(question: Question, shots: Sequence[Question], subject_name: str, language: str = "zh") -> str:
     """Header, the shots with their answers, then the question ending in `答案：`."""
-    header = templates.render("mcq", "header", language, subject=subject_name) + "\n\n"
-    return header + "".join(format_question(shot, with_answer=True) for shot in shots) + format_question(question, with_answer=False)
+    return header(subject_name, language) + "".join(format_question(shot, with_answer=True) for shot in shots) + format_question(question, with_answer=False)
 
 
 def predict_multiple_choice(llm: LLM, benchmark: Benchmark, num_shots: int, language: str = "zh") -> list[dict[str, Any]]:
@@ -48,7 +52,7 @@ def predict_multiple_choice(llm: LLM, benchmark: Benchmark, num_shots: int, lang
                 f"{benchmark.directory}: subject {subject!r} has {len(shots)} {benchmark.layout} dev examples, {num_shots}-shot needs {num_shots}; "
                 "lower num_shots or add dev questions"
             )
-        name = benchmark.subject_names.get(subject, subject.replace("_", " "))
+        name = benchmark.display_name(subject)
         prompt_of_question += [(question, build_prompt(question, shots, name, language)) for question in benchmark.questions[subject]]
     pairs = [(prompt, letter) for _, prompt in prompt_of_question for letter in LETTERS]
     values = llm.logprobs(pairs, desc=f"{benchmark.name} {num_shots}-shot")

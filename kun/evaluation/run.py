@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Mapping
 
 from kun.core.params import require
-from kun.evaluation.benchmarks import load_benchmark
+from kun.evaluation.benchmarks import Benchmark, load_benchmark
 from kun.evaluation.choice import evaluate_multiple_choice
-from kun.evaluation.decontaminate import contaminated, drop_contaminated_questions, eval_items
+from kun.evaluation.decontaminate import ContaminationReport, contaminated, drop_contaminated_questions, eval_items
 from kun.evaluation.judge import generate_answers, judge_pairwise, load_judge_prompts
 from kun.llm import LLM, LLMParams, load_llm
 from kun.llm.cached import total_cost
@@ -54,12 +54,9 @@ def pair_texts(pairs: Iterable[Mapping[str, Any]]) -> list[str]:
     return [f"{pair['instruction']}\n{pair['output']}" for pair in pairs]
 
 
-def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: list[str], log: Callable[[str], None] = print) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Decontaminate, score baseline and fine-tuned model on every benchmark, judge them pairwise.
-
-    Returns (metrics for eval.json, the judge's per-prompt items). The baseline is scored in the
-    same run on the same (decontaminated) questions, so the summary shows the delta.
-    """
+def load_benchmarks(params: EvaluateParams, train_texts: list[str], log: Callable[[str], None] = print) -> tuple[list[Benchmark], ContaminationReport]:
+    """The benchmarks as scored: read, checked against the training texts, contaminated questions
+    dropped when `drop_contaminated`; what was skipped or dropped goes to `log`."""
     benchmarks = [load_benchmark(directory, params.split, params.dev_split) for directory in params.benchmarks]
     report = contaminated(train_texts, [item for benchmark in benchmarks for item in eval_items(benchmark)], params.ngram)
     if params.drop_contaminated:
@@ -67,6 +64,16 @@ def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: l
     for benchmark in benchmarks:
         for note in benchmark.notes:
             log(f"{benchmark.name}: {note}")
+    return benchmarks, report
+
+
+def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: list[str], log: Callable[[str], None] = print) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Decontaminate, score baseline and fine-tuned model on every benchmark, judge them pairwise.
+
+    Returns (metrics for eval.json, the judge's per-prompt items). The baseline is scored in the
+    same run on the same (decontaminated) questions, so the summary shows the delta.
+    """
+    benchmarks, report = load_benchmarks(params, train_texts, log)
 
     loaded: dict[str, LLM] = {}
 
