@@ -253,7 +253,7 @@ def test_missing_perplexity_model_is_one_error_line_and_no_output(tmp_path):
     out = tmp_path / "clean.parquet"
     result = CliRunner().invoke(main, ["perplexity", str(_segments_file(tmp_path / "in.parquet")), str(out), "--params", str(params)])
     assert result.exit_code == 1 and not out.exists()
-    assert result.output.strip().splitlines() == [result.output.strip()] and result.output.startswith("error: params.yaml: perplexity.model: models/nowhere")
+    assert result.output.strip().splitlines() == [result.output.strip()] and result.output.startswith(f"error: {params}: perplexity.model: models/nowhere")  # the params file actually read
 
 
 def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, tiny_model_dir):
@@ -274,7 +274,7 @@ def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, 
     out = tmp_path / "candidates.parquet"
     result = CliRunner().invoke(main, ["label", str(_segments_file(tmp_path / "in.parquet")), str(out), "--params", str(params)])
     assert result.exit_code == 1 and not out.exists()
-    assert result.output.startswith("error: params.yaml: label.model:") and "no chat template" in result.output
+    assert result.output.startswith(f"error: {params}: label.model:") and "no chat template" in result.output
 
 
 def test_polish_refuses_a_model_that_did_not_write_the_scores():

@@ -4,7 +4,7 @@ Commands live beside the phase they run (kun.cli.corpus, kun.cli.instructions, k
 and register on the one group in kun.cli.app.
 """
 
-from kun.cli import cache, corpus, instructions, models  # noqa: F401  (registers the commands)
+from kun.cli import cache, corpus, instructions, models, params_check  # noqa: F401  (registers the commands)
 from kun.cli.app import main
 
 __all__ = ["main"]

@@ -42,9 +42,15 @@ METRICS_OPTION = click.option("--metrics", "metrics_path", type=click.Path(path_
 MODEL_OPTION = click.option("--model", "model_path", help="Model directory (overrides the params section's `model`).")
 
 
+TABLE_OUTPUTS = {"output", "clusters", "candidates", "rejected", "scored", "kept", "polished", "dataset", "items"}
+
+
 def refuse_same_paths(**paths: Path | None) -> None:
-    """One line and no work when two of a command's files are the same file (an output would
-    overwrite the input, or two outputs each other)."""
+    """Check a command's files before any work: one line when two are the same file (an output
+    would overwrite the input, or two outputs each other) or a table output has an extension
+    kun cannot write."""
+    from kun.core.io import table_format
+
     seen: dict[Path, str] = {}
     for name, path in paths.items():
         if path is None or str(path) == "-":
@@ -53,6 +59,8 @@ def refuse_same_paths(**paths: Path | None) -> None:
         if key in seen:
             raise KunError(f"{path}: {name.upper()} is the same file as {seen[key].upper()}; write {name.upper()} to another path")
         seen[key] = name
+        if name in TABLE_OUTPUTS:
+            table_format(path)
 
 
 def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:

@@ -56,17 +56,18 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
 @click.option("--threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1, min_open=True), help="Jaccard similarity of character n-gram sets at which two texts are duplicates.")
 @click.option("--num-perm", default=128, show_default=True, type=click.IntRange(min=2), help="MinHash permutations (signature length).")
 @click.option("--ngram", default=5, show_default=True, type=click.IntRange(min=1), help="Character n-gram size.")
-@click.option("--seed", default=42, show_default=True, type=int, help="Seed of the MinHash permutations.")
+@click.option("--seed", default=42, show_default=True, type=click.IntRange(0, 2**64 - 1), help="Seed of the MinHash permutations.")
 @click.option("--bands", default=0, show_default=True, type=click.IntRange(min=0), help="LSH bands (0: derive bands and rows from the threshold).")
 @click.option("--rows", default=0, show_default=True, type=click.IntRange(min=0), help="LSH rows per band (set with --bands).")
 @click.option("--verify", default="exact", show_default=True, type=click.Choice(["exact", "minhash", "none"]), help="Check LSH candidates by exact n-gram Jaccard, by signature estimate, or not at all.")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0), help="Processes for signatures (0: all cores).")
+@click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(min=0), help="Longest text compared (0: no limit); bounds one document's memory (~30 bytes per character).")
 @click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "ray"]), help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).")
 @click.option("--partitions", default=0, show_default=True, type=click.IntRange(min=0), help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).")
 @click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, kind) for every input row (.jsonl or .parquet).")
 @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed or non-UTF-8 JSONL lines (counted in --metrics) instead of failing.")
 @click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts and timings as JSON here.")
-def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, engine, partitions, clusters_path, skip_bad_lines, metrics_path):
+def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, max_chars, engine, partitions, clusters_path, skip_bad_lines, metrics_path):
     """Remove exact and near-duplicate records from INPUT, writing OUTPUT.
 
     INPUT and OUTPUT are .jsonl or .parquet (by extension). Exact duplicates (same text up to
@@ -84,19 +85,23 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     from kun.core.progress import phase_reporter
 
     refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path)
+    if not 0 < threshold <= 1:  # click's range lets nan through
+        raise click.BadParameter(f"{threshold} is not in (0, 1]", param_hint="--threshold")
     if bands and not rows or rows and not bands:
         raise click.UsageError("--bands and --rows go together")
     if bands * rows > num_perm:
         raise click.UsageError("--bands x --rows must not exceed --num-perm")
     report = ReadReport()
-    frame = read_table(input_path, skip_bad_lines=skip_bad_lines, report=report)
+    frame = read_table(input_path, skip_bad_lines=skip_bad_lines, report=report, text_fields=(text_field,))
     if frame.height == 0:
         raise KunError(f"{input_path}: no records; check that the file is not empty")
-    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, engine=engine, partitions=partitions, text_field=text_field, id_field=id_field)
+    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, engine=engine, partitions=partitions, text_field=text_field, id_field=id_field, max_chars=max_chars)
     try:
         result = deduplicate(frame, params, progress=phase_reporter())
     except KunError as error:
         raise KunError(f"{input_path}: {error}") from None
+    if result.metrics["duplicate_ids"]:
+        click.echo(f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the clusters table's `row` and `cluster_row` tell them apart", err=True)
     write_table(result.kept, output_path)
     if clusters_path:
         write_table(result.clusters, clusters_path)
@@ -160,5 +165,5 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
     params = dataclasses.replace(params, **overrides)
     params.validate("perplexity")
     llm = load_llm(llm_params, model_path or params.model, "--model" if model_path else "perplexity.model", chat=False)
-    kept, rejected, metrics = perplexity_gate(read_input(input_path), params, llm)
+    kept, rejected, metrics = perplexity_gate(read_input(input_path, ("id", "text")), params, llm)
     finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)

@@ -28,7 +28,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     Example:
       kun label clean.parquet candidates.parquet --model models/label --rejected unlabelled.jsonl
     """
-    from kun.instructions.label import LabelParams, label
+    from kun.instructions.label import LABEL_INPUT, LabelParams, label
     from kun.llm import load_llm
     from kun.core.io import read_input
     from kun.llm.params import stage_params
@@ -36,7 +36,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
 
     refuse_same_paths(segments=input_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
-    candidates, rejected, metrics = label(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
+    candidates, rejected, metrics = label(read_input(input_path, LABEL_INPUT), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
     finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
 
 
@@ -60,13 +60,14 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     from kun.llm import load_llm
     from kun.core.io import read_input
     from kun.llm.params import stage_params
+    from kun.core.records import CANDIDATE_SCHEMA
     from kun.instructions.score import ScoreParams, score
 
     refuse_same_paths(candidates=input_path, scored=output_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
-    scored, metrics = score(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
+    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
     finish({output_path: scored}, metrics, metrics_path)
 
 
@@ -86,6 +87,7 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
     """
     import dataclasses
 
+    from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS
     from kun.instructions.curate import FilterParams, curate
     from kun.core.params import load_params, section
     from kun.core.io import read_input
@@ -94,7 +96,7 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
     params = section(FilterParams, load_params(params_path), "filter")
     if min_score is not None:
         params = dataclasses.replace(params, min_score=min_score)
-    kept, rejected, metrics = curate(read_input(input_path), params)
+    kept, rejected, metrics = curate(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}), params)
     finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)
 
 
@@ -115,11 +117,12 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
     from kun.llm import load_llm
     from kun.core.io import read_input
     from kun.llm.params import stage_params
+    from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS
     from kun.instructions.polish import PolishParams, polish
 
     refuse_same_paths(kept=input_path, polished=output_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
-    polished, metrics = polish(read_input(input_path), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
+    polished, metrics = polish(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
     finish({output_path: polished}, metrics, metrics_path)
 
 
@@ -136,13 +139,13 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     Example:
       kun assemble polished.parquet kun.jsonl --rejected rejected.jsonl
     """
-    from kun.instructions.assemble import AssembleParams, assemble
+    from kun.instructions.assemble import ASSEMBLE_INPUT, AssembleParams, assemble
     from kun.core.params import load_params, section
     from kun.core.io import read_input
 
     refuse_same_paths(polished=input_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(AssembleParams, load_params(params_path), "assemble")
-    final, rejected, drops = assemble(read_input(input_path), params)
+    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT), params)
     if str(output_path).endswith(".jsonl"):
         final = final.select("instruction", "output", "id", "source", "score")
     finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import polars as pl
 
@@ -24,6 +25,9 @@ from kun.core.metrics import atomic_write_bytes
 
 TABLE_FORMATS = ("jsonl", "json", "parquet", "txt")
 STDIO = "-"  # standard input or output, as JSONL
+
+
+SKIP_HINT = "pass --skip-bad-lines"  # how a command skips bad lines (kun ingest: the params key)
 
 
 def is_stdio(path: str | Path | None) -> bool:
@@ -67,8 +71,9 @@ def _check_readable(path: Path) -> None:
         raise KunError(f"{path}: is a directory; give a file or a glob such as {path}/*.jsonl")
 
 
-def iter_jsonl(path: Path, report: ReadReport | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line; bad lines raise or are counted."""
+def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str = SKIP_HINT) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line; bad lines raise (the message ends with
+    `skip_hint`, how this command skips them) or are counted."""
     stdin = is_stdio(path)
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else open(path, "rb") as handle:
         if stdin:
@@ -83,24 +88,24 @@ def iter_jsonl(path: Path, report: ReadReport | None) -> Iterator[tuple[int, dic
                 if report is None:
                     raise KunError(
                         f"{where}: not valid UTF-8 (byte {error.start} of the line); re-encode the file as UTF-8 "
-                        "(e.g. iconv -f GB18030 -t UTF-8) or pass --skip-bad-lines"
+                        f"(e.g. iconv -f GB18030 -t UTF-8) or {skip_hint}"
                     ) from None
                 report.skip("not_utf8", where)
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line.strip())
             except json.JSONDecodeError as error:
                 where = f"{path}:{line_number}"
                 if report is None:
                     raise KunError(
-                        f"{where}: malformed JSON ({error.msg} at column {error.colno}); fix the line or pass --skip-bad-lines"
+                        f"{where}: malformed JSON ({error.msg}, column {error.colno}); fix the line or {skip_hint}"
                     ) from None
                 report.skip("malformed_json", where)
                 continue
             if not isinstance(record, dict):
                 where = f"{path}:{line_number}"
                 if report is None:
-                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; fix the line or pass --skip-bad-lines")
+                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; fix the line or {skip_hint}")
                 report.skip("not_an_object", where)
                 continue
             yield line_number, record
@@ -118,7 +123,7 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None, skip_hint: str = SKIP_HINT) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (location, record) from one file of any supported format.
 
     The location (`file:line` or `file#row`) is used in error messages and as a fallback doc id.
@@ -127,7 +132,7 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
     _check_readable(path)
     fmt = fmt or format_of(path)
     if fmt == "jsonl":
-        for line_number, record in iter_jsonl(path, report):
+        for line_number, record in iter_jsonl(path, report, skip_hint):
             yield f"{path}:{line_number}", record
     elif fmt == "json":
         text = _read_text(path)
@@ -160,26 +165,65 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
         raise KunError(f"{path}: unknown format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
 
 
-def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None) -> pl.DataFrame:
-    """Read a .jsonl or .parquet table into a frame (used by CLI commands on plain files)."""
+def _kind(value: Any) -> str:
+    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", dict: "an object", list: "a list"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _may_hold_non_strings(path: Path, fields: tuple[str, ...]) -> bool:
+    """Whether a line may give one of `fields` a value other than a string: a byte scan (a key
+    followed by anything but a quote) that the careful reader then confirms line by line."""
+    pattern = b"|".join(re.escape(json.dumps(name).encode("utf-8")) + rb'\s*:\s*[^"\s]' for name in fields)
+    return re.search(pattern, path.read_bytes()) is not None
+
+
+def _parquet(path: Path, text_fields: tuple[str, ...]) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as error:
+        raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+    for name in text_fields:
+        if name in frame.columns and frame.schema[name] != pl.String:
+            raise KunError(f"{path}: column {name!r} is {frame.schema[name]}, not text; write it as strings")
+        if name in frame.columns and frame.get_column(name).null_count():
+            raise KunError(f"{path}#{int(frame.get_column(name).is_null().arg_true()[0])}: {name!r} is null; fill it or drop the row")
+    return frame
+
+
+def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None, text_fields: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Read a .jsonl or .parquet table into a frame (used by CLI commands on plain files).
+
+    Each of `text_fields` must hold a string in every record: a number, object, list or null is
+    an error naming the file:line (polars would silently turn it into text), or, with
+    `skip_bad_lines`, the record is skipped and counted as `text_not_a_string`."""
     path = Path(path)
     _check_readable(path)
     fmt = format_of(path)
     if fmt == "parquet":
-        try:
-            return pl.read_parquet(path)
-        except Exception as error:
-            raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
-    if fmt == "jsonl" and not is_stdio(path):
+        return _parquet(path, text_fields)
+    if fmt == "jsonl" and not is_stdio(path) and not (text_fields and _may_hold_non_strings(path, text_fields)):
         try:  # the fast path: polars reads well-formed JSONL natively
             frame = pl.read_ndjson(path, infer_schema_length=None)
-            if frame.height or not path.stat().st_size:
+            if (frame.height or not path.stat().st_size) and all(name in frame.columns and not frame.get_column(name).null_count() for name in text_fields):
                 return frame
         except Exception:  # noqa: BLE001 - any problem: the careful reader below names the line
             pass
     if skip_bad_lines and report is None:
         report = ReadReport()
-    rows = [record for _, record in iter_records(path, fmt, report if skip_bad_lines else None)]
+    located = list(iter_records(path, fmt, report if skip_bad_lines else None))
+    # A field no record has is the caller's error to name (with the fields found); otherwise
+    # every record must hold a string there.
+    fields = [name for name in text_fields if any(name in record for _, record in located)]
+    rows = []
+    for where, record in located:
+        bad = next((name for name in fields if not isinstance(record.get(name), str)), None)
+        if bad is not None:
+            if not skip_bad_lines:
+                found = "missing" if bad not in record else _kind(record[bad])
+                raise KunError(f"{where}: {bad!r} is {found}, not a string; fix the record or pass --skip-bad-lines")
+            report.skip("text_not_a_string", where)
+            continue
+        rows.append(record)
     if not rows:
         return pl.DataFrame()
     try:
@@ -188,19 +232,25 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
         raise KunError(f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type") from None
 
 
+def table_format(path: str | Path) -> str:
+    """`jsonl` or `parquet`: the format a table written to `path` gets (by extension)."""
+    fmt = format_of(path)
+    if fmt not in ("jsonl", "parquet"):
+        raise KunError(f"{path}: can only write .jsonl or .parquet; change the extension")
+    return fmt
+
+
 def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     """Write a frame as .jsonl or .parquet (by extension), atomically."""
     path = Path(path)
-    fmt = format_of(path)
+    fmt = table_format(path)
     buffer = io.BytesIO()
     if fmt == "parquet":
         frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=False)  # level 1: half the time of the default, ~15% larger
-    elif fmt == "jsonl":
+    else:
         for record in frame.iter_rows(named=True):
             buffer.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
             buffer.write(b"\n")
-    else:
-        raise KunError(f"{path}: can only write .jsonl or .parquet")
     if is_stdio(path):
         sys.stdout.buffer.write(buffer.getvalue())
         sys.stdout.buffer.flush()
@@ -208,9 +258,14 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def read_input(path: str | Path) -> pl.DataFrame:
-    """A stage's or command's input table; a missing file says which stage writes it."""
+def read_input(path: str | Path, columns: Iterable[str] = ()) -> pl.DataFrame:
+    """A stage's or command's input table; a missing file says which stage writes it, and a
+    table without one of `columns` is refused naming the file (before any model loads)."""
     path = Path(path)
     if not is_stdio(path) and not path.exists():
         raise KunError(f"{path}: not found; run the stage that writes it (dvc repro) or check the path")
-    return read_table(path)
+    frame = read_table(path)
+    missing = [name for name in columns if name not in frame.columns]
+    if missing:
+        raise KunError(f"{path}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?")
+    return frame

@@ -1,13 +1,15 @@
 """Typed, validated views of `params.yaml` sections.
 
-Each stage reads its own section into a dataclass. Unknown keys, wrong types and values
-outside the allowed set fail with one line naming `params.yaml`, the key, the bad value and
-what is allowed, so a typo never silently falls back to a default.
+Each stage reads its own section into a dataclass. Unknown keys, wrong types, non-finite numbers
+and values outside the allowed set fail with one line naming the params file actually read
+(`params.yaml`, or the file given with --params), the key, the bad value and what is allowed, so a
+typo never silently falls back to a default.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from pathlib import Path
@@ -18,10 +20,17 @@ import yaml
 from kun.core.errors import KunError
 
 T = TypeVar("T")
+_source = ["params.yaml"]  # the params file this process read last: what messages name
+
+
+def params_file() -> str:
+    """The params file messages should name: the one `load_params` read (default params.yaml)."""
+    return _source[0]
 
 
 def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     path = Path(path)
+    _source[0] = str(path)
     if not path.exists():
         raise KunError(f"{path}: not found; run from the repository root or pass --params")
     try:
@@ -43,7 +52,7 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
     if origin is Literal:
         allowed = get_args(annotation)
         if value not in allowed:
-            raise KunError(f"params.yaml: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
+            raise KunError(f"{params_file()}: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
         return value
     if origin in (typing.Union, types.UnionType):
         options = get_args(annotation)
@@ -57,33 +66,35 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
                 return _check(value, option, key)
             except KunError as error:
                 errors.append(str(error))
-        raise KunError(errors[0] if errors else f"params.yaml: {key}: bad value {value!r}")
+        raise KunError(errors[0] if errors else f"{params_file()}: {key}: bad value {value!r}")
     if origin is list:
         (item_type,) = get_args(annotation) or (Any,)
         if not isinstance(value, list):
-            raise KunError(f"params.yaml: {key}: expected a list, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected a list, got {value!r}")
         return [_check(item, item_type, f"{key}[{index}]") for index, item in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise KunError(f"params.yaml: {key}: expected a mapping, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected a mapping, got {value!r}")
         return dict(value)
     if dataclasses.is_dataclass(annotation):
         return from_mapping(annotation, value, key)
     if annotation is bool:
         if not isinstance(value, bool):
-            raise KunError(f"params.yaml: {key}: expected true or false, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected true or false, got {value!r}")
         return value
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise KunError(f"params.yaml: {key}: expected an integer, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected an integer, got {value!r}")
         return value
     if annotation is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KunError(f"params.yaml: {key}: expected a number, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise KunError(f"{params_file()}: {key}: {value!r} is not a finite number; use a number such as 0.5")
         return float(value)
     if annotation is str:
         if not isinstance(value, str):
-            raise KunError(f"params.yaml: {key}: expected a string, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected a string, got {value!r}")
         return value
     return value
 
@@ -93,20 +104,20 @@ def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
     if mapping is None:
         mapping = {}
     if not isinstance(mapping, dict):
-        raise KunError(f"params.yaml: {section}: expected a mapping, got {mapping!r}")
+        raise KunError(f"{params_file()}: {section}: expected a mapping, got {mapping!r}")
     hints = typing.get_type_hints(cls)
     fields = {field.name: field for field in dataclasses.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
     if unknown:
         raise KunError(
-            f"params.yaml: {section}.{unknown[0]}: unknown key; allowed keys are {', '.join(sorted(fields))}"
+            f"{params_file()}: {section}.{unknown[0]}: unknown key; allowed keys are {', '.join(sorted(fields))}"
         )
     values = {}
     for name, field in fields.items():
         if name in mapping:
             values[name] = _check(mapping[name], hints[name], f"{section}.{name}")
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise KunError(f"params.yaml: {section}.{name}: required key is missing")
+            raise KunError(f"{params_file()}: {section}.{name}: required key is missing")
     instance = cls(**values)
     validate = getattr(instance, "validate", None)
     if validate is not None:
@@ -121,4 +132,4 @@ def section(cls: type[T], params: dict[str, Any], name: str) -> T:
 def require(condition: bool, key: str, message: str) -> None:
     """Raise a params error for `key` unless `condition` holds."""
     if not condition:
-        raise KunError(f"params.yaml: {key}: {message}")
+        raise KunError(f"{params_file()}: {key}: {message}")

@@ -13,6 +13,7 @@ perplexity half of it is kun.corpus.perplexity, after dedup).
 from __future__ import annotations
 
 import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -22,7 +23,7 @@ import polars as pl
 from kun.corpus import filters
 from kun.core.errors import KunError
 from kun.core.io import ReadReport, iter_records
-from kun.core.params import require
+from kun.core.params import require, params_file
 from kun.core.records import SEGMENT_SCHEMA
 from kun.core.hashing import content_id
 from kun.corpus.text import normalize_text, segment_text
@@ -39,6 +40,9 @@ class SourceParams:
     id_field: str | None = None  # document id field; default: file and line/row
     limit: int = 0  # keep only the first N documents of this source (0 = all)
 
+    def validate(self, section: str) -> None:
+        require(self.limit >= 0, f"{section}.limit", f"{self.limit} must be >= 0 (0 = all documents)")
+
 
 @dataclass
 class IngestParams:
@@ -53,6 +57,9 @@ class IngestParams:
     keep_cjk_punctuation: bool = True
     paragraph_per_line: bool = True
     skip_bad_lines: bool = False
+    # Source paths must stay inside the repository (base_dir), where DVC tracks them: a file
+    # outside changes without `dvc repro` noticing. true allows absolute and ../ paths anyway.
+    allow_outside_repo: bool = False
 
     def validate(self, section: str) -> None:
         require(bool(self.sources), f"{section}.sources", "list at least one source (name, path, format, text_field)")
@@ -65,9 +72,15 @@ class IngestParams:
         require(len(names) == len(set(names)), f"{section}.sources", "source names must be unique")
 
 
-def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
-    """Expand a file path or glob (relative to `base_dir`) to a sorted list of files."""
+def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> list[Path]:
+    """Expand a file path or glob (relative to `base_dir`) to a sorted list of files; a path that
+    leaves `base_dir` (absolute, or through ..) is refused unless `allow_outside`."""
     full = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
+    if not allow_outside and not Path(os.path.normpath(full)).is_relative_to(base_dir):
+        raise KunError(
+            f"{params_file()}: ingest.sources[].path {pattern!r} is outside the repository ({base_dir}); DVC does not track files there, "
+            "so a change would not rerun ingest: copy or `dvc import` them under data/raw/, or set ingest.allow_outside_repo: true"
+        )
     if glob.has_magic(full):
         paths = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
         if not paths:
@@ -75,37 +88,55 @@ def resolve_paths(pattern: str, base_dir: Path) -> list[Path]:
         return paths
     path = Path(full)
     if not path.exists():
-        raise KunError(f"{pattern}: no such file; check ingest.sources[].path in params.yaml")
+        raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
     return [path]
 
 
+class NotText(ValueError):
+    """A text or title field holding a number, object, or list of non-strings."""
+
+
 def _field_text(record: dict[str, Any], name: str) -> str | None:
+    """The field as text: a string, or a list of strings joined by newlines; None when absent."""
     value = record.get(name)
-    if isinstance(value, list):
-        return "\n".join(str(item) for item in value if item is not None)
-    return None if value is None else str(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(item is None or isinstance(item, str) for item in value):
+        return "\n".join(item for item in value if item is not None)
+    kind = "a list with non-strings" if isinstance(value, list) else {bool: "true/false", int: "a number", float: "a number", dict: "an object"}.get(type(value), type(value).__name__)
+    raise NotText(f"{name!r} is {kind}, not text (a string or a list of strings)")
 
 
-def read_documents(source: SourceParams, base_dir: Path, report: ReadReport, skip_bad_lines: bool) -> list[dict[str, str]]:
+SKIP_HINT = "set ingest.skip_bad_lines: true"
+
+
+def read_documents(source: SourceParams, base_dir: Path, report: ReadReport, skip_bad_lines: bool, allow_outside: bool = False) -> list[dict[str, str]]:
     """All documents of one source as {doc_id, text}, in sorted file order."""
     documents = []
-    for path in resolve_paths(source.path, base_dir):
+    for path in resolve_paths(source.path, base_dir, allow_outside):
         if path.stat().st_size == 0:
             raise KunError(f"{path}: empty file; remove it from ingest.sources or fill it")
         shown = path.relative_to(base_dir) if path.is_relative_to(base_dir) else path
-        for location, record in iter_records(path, source.format, report if skip_bad_lines else None):
+        for location, record in iter_records(path, source.format, report if skip_bad_lines else None, SKIP_HINT):
             where = location.replace(str(path), str(shown), 1)
-            text = _field_text(record, "text" if source.format == "txt" else source.text_field)
+            try:
+                text = _field_text(record, "text" if source.format == "txt" else source.text_field)
+                title = _field_text(record, source.title_field) if source.title_field else None
+            except NotText as problem:
+                if not skip_bad_lines:
+                    raise KunError(f"{where}: {problem}; fix the record or {SKIP_HINT}") from None
+                report.skip("text_not_a_string", where)
+                continue
             if text is None:
                 if not skip_bad_lines:
                     raise KunError(
                         f"{where}: no field {source.text_field!r} (fields: {', '.join(sorted(record)) or 'none'}); "
-                        "set text_field for this source or pass skip_bad_lines"
+                        f"set text_field for this source or {SKIP_HINT}"
                     )
                 report.skip("missing_text_field", where)
                 continue
-            if source.title_field and _field_text(record, source.title_field):
-                text = f"{_field_text(record, source.title_field)}\n{text}"
+            if title:
+                text = f"{title}\n{text}"
             doc_id = str(record[source.id_field]) if source.id_field and source.id_field in record else where
             documents.append({"doc_id": f"{source.name}:{doc_id}", "text": text})
             if source.limit and len(documents) >= source.limit:
@@ -129,11 +160,11 @@ def token_counter(tokenizer_dir: str | Path, key: str = "model.label_base") -> C
 
     path = Path(tokenizer_dir)
     if not path.is_dir():
-        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory")
+        raise KunError(f"{params_file()}: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory")
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
     except (OSError, ValueError) as error:
-        raise KunError(f"params.yaml: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained") from None
+        raise KunError(f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained") from None
     return lambda texts: [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
 
 
@@ -149,7 +180,7 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
     docs_in = docs_empty = 0
     per_source: dict[str, int] = {}
     for source in params.sources:
-        documents = read_documents(source, base_dir, report, params.skip_bad_lines)
+        documents = read_documents(source, base_dir, report, params.skip_bad_lines, params.allow_outside_repo)
         docs_in += len(documents)
         per_source[source.name] = len(documents)
         for document in documents:

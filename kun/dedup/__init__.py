@@ -54,6 +54,9 @@ class DedupParams:
     partitions: int = 0  # ray: blocks and hash partitions per phase; 0 = 4 per cluster CPU
     text_field: str = "text"
     id_field: str = "id"
+    # Longest text compared, in characters (0 = no limit): bounds one document's working memory
+    # (about 30 bytes per character; README, "Memory"). Longer texts are an error naming the row.
+    max_chars: int = 1_000_000
 
     def validate(self, section: str) -> None:
         require(0.0 < self.threshold <= 1.0, f"{section}.threshold", "must be in (0, 1]")
@@ -62,6 +65,8 @@ class DedupParams:
         require((self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither")
         require(self.bands * self.rows <= self.num_perm, f"{section}.bands", "bands * rows must not exceed num_perm")
         require(self.workers >= 0, f"{section}.workers", "must be >= 0")
+        require(self.max_chars >= 0, f"{section}.max_chars", "must be >= 0 (0 = no limit)")
+        require(0 <= self.seed < 2**64, f"{section}.seed", f"{self.seed} must be between 0 and 2**64 - 1")
         require(self.partitions >= 0, f"{section}.partitions", "must be >= 0")
         if self.false_negative_weight is not None:
             require(0.0 < self.false_negative_weight < 1.0, f"{section}.false_negative_weight", "must be in (0, 1)")
@@ -89,10 +94,16 @@ def _texts(frame: pl.DataFrame, params: DedupParams) -> pl.Series:
         )
     texts_series = frame.get_column(params.text_field)
     if texts_series.dtype != pl.String:
-        texts_series = texts_series.cast(pl.String)
+        raise KunError(f"field {params.text_field!r} is {texts_series.dtype}, not text; compare a text field (--text-field)")
     if texts_series.null_count():
         row = int(texts_series.is_null().arg_true()[0])
         raise KunError(f"row {row + 1} has no {params.text_field!r} value (null); fill it or drop the row")
+    if params.max_chars and texts_series.len() and texts_series.str.len_chars().max() > params.max_chars:
+        row = int(texts_series.str.len_chars().arg_max())
+        raise KunError(
+            f"row {row + 1} has {len(texts_series[row]):,} characters, more than max_chars {params.max_chars:,} "
+            "(one text's working memory is about 30 bytes per character); split long documents (kun ingest segments them) or raise max_chars"
+        )
     return texts_series
 
 
@@ -126,7 +137,8 @@ def _clusters(frame: pl.DataFrame, params: DedupParams, roots: np.ndarray, uniqu
     is_unique_row[unique_rows] = True
     cluster_sizes = np.bincount(roots, minlength=total)
     kinds = np.where(keep_mask, np.where(cluster_sizes[roots] > 1, "kept", "unique"), np.where(is_unique_row, "near", "exact"))
-    clusters = pl.DataFrame({"row": np.arange(total, dtype=np.int64), "id": ids, "cluster_id": [ids[root] for root in roots.tolist()], "kind": kinds.tolist()})
+    # cluster_row (the kept row's index) names a cluster unambiguously even when ids repeat
+    clusters = pl.DataFrame({"row": np.arange(total, dtype=np.int64), "id": ids, "cluster_id": [ids[root] for root in roots.tolist()], "cluster_row": roots.astype(np.int64), "kind": kinds.tolist()})
     return kept, clusters, cluster_sizes
 
 
@@ -173,6 +185,7 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         "exact_duplicates": total - len(unique_rows),
         "near_duplicates": len(unique_rows) - kept.height,
         "duplicate_clusters": int(np.sum(cluster_sizes > 1)),
+        "duplicate_ids": total - clusters.get_column("id").n_unique() if params.id_field in frame.columns else 0,  # ids seen on an earlier row
         "clusters": kept.height,
         "dedup_rate": round((total - kept.height) / total, 6) if total else 0.0,
         "bands": bands,

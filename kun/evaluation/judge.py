@@ -51,15 +51,10 @@ def generate_answers(llm: LLM, prompts: Sequence[str], sampling: SamplingParams,
     return llm.generate([[*head, {"role": "user", "content": prompt}] for prompt in prompts], sampling, desc=desc)
 
 
-def _neutralise(answer: str) -> str:
-    # An answer cannot close its own block or fake the other's.
-    return re.sub(r"\[(回答[12](?:开始|结束))\]", r"[ \1 ]", answer)
-
-
 def judge_messages(question: str, answer_1: str, answer_2: str, language: str = "zh", task: str = "judge") -> Conversation:
     """One user turn, no system message: the judge is a chat model trained without one.
     `task` judge asks for reasons and a verdict line; judge_choice for one letter (A / B / C)."""
-    return [{"role": "user", "content": templates.render(task, "user", language, question=question, answer_1=_neutralise(answer_1), answer_2=_neutralise(answer_2))}]
+    return [{"role": "user", "content": templates.render(task, "user", language, question=question, answer_1=answer_1, answer_2=answer_2)}]
 
 
 def parse_verdict(reply: str | None) -> tuple[Verdict | None, str | None]:

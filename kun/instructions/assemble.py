@@ -96,9 +96,12 @@ def gate_pairs(frame: pl.DataFrame, pair_gates: list[tuple[str, gates.Gate | Non
     return result.kept.filter(first), rejected, dict(sorted(counts.items()))
 
 
+ASSEMBLE_INPUT = ("instruction", "segment_id", "segment", "score", "output", "polish_model", "polish_prompt_version")
+
+
 def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason)."""
-    require_columns(polished, {"instruction": None, "segment_id": None, "segment": None, "score": None, "output": None, "polish_model": None, "polish_prompt_version": None}, "assemble input")
+    require_columns(polished, dict.fromkeys(ASSEMBLE_INPUT), "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
     kept, rejected, drops = gate_pairs(polished, answer_gates(params), params.truncated, "output_finish_reason")
     final = kept.with_columns(pl.col("candidate_id").alias("id")).select(

@@ -21,7 +21,7 @@ import polars as pl
 
 from kun.core.errors import KunError
 from kun.core.models import ModelParams
-from kun.core.params import from_mapping, require, section
+from kun.core.params import from_mapping, require, section, params_file
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate
 from kun.instructions.polish import PolishParams, polish
@@ -76,7 +76,7 @@ def plan_round(raw: dict[str, Any], name: str) -> RoundPlan:
     """Resolve round `name` of iterate.rounds (a KunError if it is not defined)."""
     params = section(IterateParams, raw, "iterate")
     if name not in params.rounds:
-        raise KunError(f"params.yaml: iterate.rounds.{name}: not defined; rounds are {', '.join(params.rounds) or 'none'}")
+        raise KunError(f"{params_file()}: iterate.rounds.{name}: not defined; rounds are {', '.join(params.rounds) or 'none'}")
     this_round = from_mapping(RoundParams, params.rounds[name], f"iterate.rounds.{name}")
     return RoundPlan(
         name=name,

@@ -31,7 +31,7 @@ import polars as pl
 from kun import prompts
 from kun.instructions.chat_format import backward_user_turn
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, require_columns
 from kun.instructions.seed import choose_shots
@@ -40,6 +40,9 @@ from kun.core.hashing import content_id
 _PREFIX = re.compile(r"^\s*(?:指令|问题|用户指令|instruction|question)\s*[:：]\s*", re.IGNORECASE)
 _QUOTES = "\"'“”‘’「」『』"
 _WHITESPACE_RUN = re.compile(r"\s{5,}")
+
+
+LABEL_INPUT = ("id", "source", "text")  # columns label reads from the segments
 
 
 @dataclass
@@ -61,7 +64,10 @@ class LabelParams:
     def validate(self, section: str) -> None:
         require(self.num_candidates >= 1, f"{section}.num_candidates", "must be >= 1")
         require(self.num_candidates == 1 or self.temperature > 0, f"{section}.temperature", "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)")
-        require(self.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
+        validate_sampling(self, section)
+        require(self.limit >= 0, f"{section}.limit", f"{self.limit} must be >= 0 (0 = all segments)")
+        require(self.num_shots >= 0, f"{section}.num_shots", "must be >= 0")
+        require(self.max_shot_chars >= 1, f"{section}.max_shot_chars", "must be >= 1")
 
 
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:
@@ -106,7 +112,7 @@ def parse_instruction(reply: str | None) -> tuple[str | None, str | None]:
 def label(segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: list[dict[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (candidates, rejected, metrics)."""
     started = time.perf_counter()
-    require_columns(segments, {"id": None, "source": None, "text": None}, "label input")
+    require_columns(segments, dict.fromkeys(LABEL_INPUT), "label input")
     if params.limit:
         segments = segments.head(params.limit)
     shots = choose_shots(seed_pairs, params.num_shots, params.max_shot_chars, params.seed) if params.mode == "prompt" else []

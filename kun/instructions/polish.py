@@ -27,8 +27,8 @@ import polars as pl
 from kun import prompts
 from kun.core.errors import KunError
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams
-from kun.core.params import require
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
+from kun.core.params import params_file
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 
 
@@ -45,17 +45,12 @@ class PolishParams:
     same_model_as_scorer: bool = True  # refuse a polish.model other than the model that wrote filter.scores (the paper uses one chat model)
 
     def validate(self, section: str) -> None:
-        require(self.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
-
-
-def _neutralise(segment: str) -> str:
-    # The material cannot close its own delimiter.
-    return segment.replace("</资料>", "< /资料>").replace("<资料>", "< 资料>")
+        validate_sampling(self, section)
 
 
 def build_messages(segment: str, instruction: str, language: str = "zh", template: str = "paper") -> Conversation:
-    material = _neutralise(segment) if template == "guarded" else segment
-    return [{"role": "user", "content": prompts.render(f"polish_{template}", "user", language, segment=material, instruction=instruction)}]
+    # The material cannot close its delimiters or add a question (kun.prompts.guard).
+    return [{"role": "user", "content": prompts.render(f"polish_{template}", "user", language, segment=segment, instruction=instruction)}]
 
 
 def check_same_model(kept: pl.DataFrame, llm: LLM, scores: str) -> None:
@@ -71,7 +66,7 @@ def check_same_model(kept: pl.DataFrame, llm: LLM, scores: str) -> None:
     comparable = {fingerprint for fingerprint in scorers if fingerprint.split(":", 1)[0] == backend}
     if comparable and llm.fingerprint not in comparable:
         raise KunError(
-            f"params.yaml: polish.model: it is not the model that scored {scores} (filter.scores); "
+            f"{params_file()}: polish.model: it is not the model that scored {scores} (filter.scores); "
             "set polish.model to the model that wrote those scores (score.model, or models/chat_iter_<k> for the scores of iterate round k), "
             "or set polish.same_model_as_scorer: false to polish with another model on purpose"
         )

@@ -30,7 +30,7 @@ import polars as pl
 
 from kun import prompts
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 
@@ -53,7 +53,7 @@ class ScoreParams:
 
     def validate(self, section: str) -> None:
         require(self.good_answer != self.bad_answer, f"{section}.bad_answer", "must differ from good_answer")
-        require(self.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
+        validate_sampling(self, section)
 
 
 def verdict_text(answer: str) -> str:

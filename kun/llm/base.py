@@ -17,7 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, Union, runtime_checkable
 
+from kun.core.errors import KunError
 from kun.core.models import model_fingerprint
+from kun.core.params import require
 
 Message = dict[str, str]
 Conversation = list[Message]
@@ -36,6 +38,31 @@ class SamplingParams:
     def key(self) -> str:
         """Canonical JSON of the params, part of every cache key."""
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+
+class PartialResults(KunError):
+    """A backend call that failed (a KunError: the server refused or never answered) after some of
+    its requests succeeded. `done` maps positions in the call's request list to their results, so
+    the caller can keep them (a rerun then computes only the rest); `error` is the failure, whose
+    message this one repeats."""
+
+    def __init__(self, done: dict[int, Any], error: KunError) -> None:
+        super().__init__(str(error))
+        self.done = done
+        self.error = error
+
+
+MAX_SEED = 2**63 - 1  # what torch, vLLM and OpenAI servers accept
+
+
+def validate_sampling(params: Any, section: str) -> None:
+    """Range checks of a stage's sampling settings (temperature, top_p, repetition_penalty, seed,
+    max_new_tokens), each failing with one line naming the key."""
+    require(params.temperature >= 0, f"{section}.temperature", f"{params.temperature} must be >= 0 (0 = greedy)")
+    require(0 < params.top_p <= 1, f"{section}.top_p", f"{params.top_p} must be in (0, 1]")
+    require(params.repetition_penalty > 0, f"{section}.repetition_penalty", f"{params.repetition_penalty} must be > 0 (1 = none)")
+    require(0 <= params.seed <= MAX_SEED, f"{section}.seed", f"{params.seed} must be between 0 and 2**63 - 1")
+    require(params.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
 
 
 def generation(text: str, finish_reason: str | None = None, tokens: int | None = None) -> dict:

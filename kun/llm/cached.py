@@ -2,8 +2,10 @@
 
 Stages call `load_llm(params.llm, model_path)` (kun.llm.loading) and then `llm.generate(...)`
 or `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
-the backend, in chunks that are committed to the cache as they finish, so a crash loses at most
-one chunk and a rerun costs nothing. With `engine: ray` the chunks go to model replicas on a
+the backend, in chunks that are committed to the cache as they finish (sized to take about
+`commit_every_s`), so a crash loses at most one chunk and a rerun costs nothing; when a served
+backend fails part of a chunk, the requests that succeeded are committed before the error is
+raised. With `engine: ray` the chunks go to model replicas on a
 Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
 `llm.stats` is the stage's cost ledger: cache hits and misses, backend calls, the prompt and
 generated tokens of the requests the backend computed (counted with the model's tokenizer; a
@@ -19,17 +21,21 @@ from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
 from kun.core.progress import bar
-from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
+from kun.llm.base import Backend, PartialResults, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
+
+
+FIRST_CHUNK = 8  # requests in the first chunk of a call, before its time per request is known
 
 
 class LLM:
     """A backend behind the record cache."""
 
-    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64) -> None:
+    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64, commit_every_s: float = 60.0) -> None:
         self.backend = backend
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
+        self.commit_every_s = commit_every_s
         self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "backend_seconds": 0.0}
 
     @property
@@ -70,7 +76,14 @@ class LLM:
         else:
             self.stats["prompt_tokens"] += counted
 
-    def _cached(self, keys: list[str], compute: Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]], desc: str, kind: str, requests: list[Any]) -> list[Any]:
+    def _commit(self, chunk: list[int], values: list[Any], keys: list[str], kind: str, requests: list[Any]) -> None:
+        """Account for and cache computed results (chunk: their request indices)."""
+        self.stats["backend_calls"] += len(chunk)
+        for index, value in zip(chunk, values):
+            self._account(kind, requests[index], value)
+        self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
+
+    def _cached(self, keys: list[str], compute: Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]], desc: str, kind: str, requests: list[Any]) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -79,35 +92,53 @@ class LLM:
         todo = [index for index in missing if first_of.setdefault(keys[index], index) == index]
         self.stats["cache_hits"] += len(keys) - len(missing)
         self.stats["cache_misses"] += len(todo)
-        chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
         # Requests served by each computed one (itself plus identical requests in this batch).
         served = Counter(first_of[keys[index]] for index in missing)
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
             waiting = time.perf_counter()
-            for number, values in compute(chunks):
-                self.stats["backend_seconds"] = round(self.stats["backend_seconds"] + time.perf_counter() - waiting, 3)
-                chunk = chunks[number]
-                self.stats["backend_calls"] += len(chunk)
-                for index, value in zip(chunk, values):
-                    self._account(kind, requests[index], value)
-                    results[index] = value
-                self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
-                progress.update(sum(served[index] for index in chunk))
-                waiting = time.perf_counter()
+            try:
+                for chunk, values in compute(todo):
+                    self.stats["backend_seconds"] = round(self.stats["backend_seconds"] + time.perf_counter() - waiting, 3)
+                    for index, value in zip(chunk, values):
+                        results[index] = value
+                    self._commit(chunk, values, keys, kind, requests)
+                    progress.update(sum(served[index] for index in chunk))
+                    waiting = time.perf_counter()
+            except PartialResults as partial:  # keep what succeeded: a rerun computes only the rest
+                positions = sorted(partial.done)
+                self._commit([partial.chunk[position] for position in positions], [partial.done[position] for position in positions], keys, kind, requests)
+                raise partial.error from None
         for index in missing:
             results[index] = results[first_of[keys[index]]]
         return results
 
-    def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[list[int]]], Iterator[tuple[int, list[Any]]]]:
-        """Chunks of request indices -> (chunk number, results) as each chunk finishes."""
+    def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]]:
+        """Request indices -> (a chunk of them, its results) as each chunk finishes.
 
-        def run(chunks: list[list[int]]) -> Iterator[tuple[int, list[Any]]]:
+        Locally a chunk is sized to take about `commit_every_s` (from the time per request so far,
+        starting at FIRST_CHUNK requests, at most `chunk_size`), so a kill loses at most that much
+        work; the ray engine sends `chunk_size` chunks in one job."""
+
+        def run(todo: list[int]) -> Iterator[tuple[list[int], list[Any]]]:
             map_chunks = getattr(self.backend, "map_chunks", None)
             if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
-                yield from map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args)
+                chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
+                for number, values in map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args):
+                    yield chunks[number], values
                 return
-            for number, chunk in enumerate(chunks):
-                yield number, getattr(self.backend, method)([requests[index] for index in chunk], *args)
+            start, size = 0, min(self.chunk_size, FIRST_CHUNK)
+            while start < len(todo):
+                chunk = todo[start : start + size]
+                began = time.perf_counter()
+                try:
+                    values = getattr(self.backend, method)([requests[index] for index in chunk], *args)
+                except PartialResults as partial:
+                    partial.chunk = chunk
+                    raise
+                yield chunk, values
+                start += len(chunk)
+                per_request = (time.perf_counter() - began) / len(chunk)
+                size = max(1, min(self.chunk_size, int(self.commit_every_s / per_request) if per_request > 0 else self.chunk_size))
 
         return run
 

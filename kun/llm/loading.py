@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kun.core.errors import KunError
+from kun.core.params import params_file
 from kun.llm.base import Backend, Prompt, SamplingParams
 from kun.llm.cached import LLM
 from kun.llm.params import LLMParams
@@ -90,14 +91,14 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
     if params.backend != "openai":
         path = Path(model_path)
         if not path.exists():
-            raise KunError(f"params.yaml: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory")
+            raise KunError(f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory")
         if not (path / "config.json").exists():
-            raise KunError(f"params.yaml: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained")
+            raise KunError(f"{params_file()}: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained")
     if params.engine == "ray":
         from kun.llm.ray_backend import RayBackend
 
         return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size)
     backend = make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
-        raise KunError(f"params.yaml: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a chat model or add a template")
-    return LLM(backend, chunk_size=params.chunk_size)
+        raise KunError(f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a chat model or add a template")
+    return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

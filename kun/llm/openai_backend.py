@@ -40,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished, record_seed
+from kun.llm.base import PartialResults, Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip
 from kun.core.progress import bar
 
@@ -267,6 +267,7 @@ class OpenAIBackend:
         """`function` over `items` with at most max_concurrency in flight, results in input order."""
         if not items:
             return []
+        failure: BaseException | None = None
         with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
             futures = [pool.submit(function, item) for item in items]
             results: list[R] = []
@@ -274,10 +275,15 @@ class OpenAIBackend:
                 for future in futures:
                     results.append(future.result())
                     progress.update(1)
-            except BaseException:
-                for future in futures:  # a failure fails the batch: do not send what is still queued
+            except BaseException as error:
+                for future in futures:  # a failure fails the call: do not send what is still queued
                     future.cancel()
-                raise
+                failure = error
+        if isinstance(failure, KunError):  # requests in flight have finished now: hand back every success
+            done = {index: future.result() for index, future in enumerate(futures) if future.done() and not future.cancelled() and future.exception() is None}
+            raise PartialResults(done, failure) from failure
+        if failure is not None:
+            raise failure
         return results
 
 def _messages(prompt: Prompt) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kun.core.errors import KunError
+from kun.core.params import params_file
 from kun.core.models import write_model_dir
 from kun.training.params import TrainParams
 
@@ -42,7 +43,7 @@ def apply_lora(model: Any, params: TrainParams) -> Any:
     targets = list(params.target_modules) if params.target_modules else available
     unknown = [name for name in targets if name not in available]
     if unknown:
-        raise KunError(f"params.yaml: target_modules: {', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}")
+        raise KunError(f"{params_file()}: target_modules: {', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}")
     config = LoraConfig(r=params.lora_r, lora_alpha=params.lora_alpha, lora_dropout=params.lora_dropout, target_modules=targets, task_type="CAUSAL_LM")
     return get_peft_model(model, config)
 
