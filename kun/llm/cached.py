@@ -105,6 +105,8 @@ class LLM:
                     progress.update(sum(served[index] for index in chunk))
                     waiting = time.perf_counter()
             except PartialResults as partial:  # keep what succeeded: a rerun computes only the rest
+                if getattr(partial, "chunk", None) is None:  # raised where its chunk is unknown (a Ray task)
+                    raise
                 positions = sorted(partial.done)
                 self._commit([partial.chunk[position] for position in positions], [partial.done[position] for position in positions], keys, kind, requests)
                 raise partial.error from None
