@@ -60,10 +60,12 @@ def dvc(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
     return run([sys.executable, "-m", "dvc", *args], cwd, check)
 
 
-def ran_stages(result: subprocess.CompletedProcess) -> set[str]:
-    """Names of the stages DVC ran (from its "Running stage 'x':" lines)."""
+def ran_stages(result: subprocess.CompletedProcess, gate: bool = False) -> set[str]:
+    """Names of the stages DVC ran (from its "Running stage 'x':" lines). The check_params gate,
+    which reruns on any params change and never changes its output, is left out unless `gate`."""
     out = result.stdout + result.stderr
-    return {line.split("'")[1] for line in out.splitlines() if line.startswith("Running stage '")}
+    ran = {line.split("'")[1] for line in out.splitlines() if line.startswith("Running stage '")}
+    return ran if gate else ran - {"check_params"}
 
 
 def update_params(repo: Path, updates: dict) -> None:

@@ -30,7 +30,7 @@ def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path, tiny_mode
     )
 
     first = dvc(repo, "repro", "dedup")
-    assert ran_stages(first) == {"ingest", "dedup"}
+    assert ran_stages(first, gate=True) == {"check_params", "ingest", "dedup"}  # the params gate first
     segments = pl.read_parquet(repo / "data/interim/segments.parquet")
     unique = pl.read_parquet(repo / "data/interim/unique.parquet")
     dedup_metrics = json.loads((repo / "metrics/dedup.json").read_text())
