@@ -113,6 +113,9 @@ def test_label_checks_its_input_schema_naming_the_file_before_loading_a_model(tm
     result = CliRunner().invoke(main, ["label", str(source), str(tmp_path / "c.jsonl"), "--model", str(tmp_path / "no-model")])
     line = one_error(result)
     assert str(source) in line and "missing columns source, text" in line  # not "model not found"
+    numbers = write_jsonl(tmp_path / "numbers.jsonl", [json.dumps({"id": "a", "source": "s", "text": "正文"}, ensure_ascii=False), json.dumps({"id": "b", "source": "s", "text": 7})])
+    line = one_error(CliRunner().invoke(main, ["label", str(numbers), str(tmp_path / "c.jsonl"), "--model", str(tmp_path / "no-model")]))
+    assert f"{numbers}:2: 'text' is a number, not a string" in line and "skip-bad-lines" not in line  # label has no such option
 
 
 # -- bad files -------------------------------------------------------------------------------------
@@ -128,6 +131,12 @@ def test_dedup_refuses_non_string_text_naming_the_file_line(tmp_path, value, kin
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "m.json").read_text())["bad_lines_skipped"] == {"text_not_a_string": 1}
     assert pl.read_ndjson(tmp_path / "o.jsonl").get_column("text").to_list() == ["第一条文本内容"]
+
+
+def test_json_errors_read_well(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", ['{"id": "a", "text": "unterminated}'])
+    line = one_error(CliRunner().invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl")]))
+    assert f"{source}:1: malformed JSON (Unterminated string starting at column 21)" in line and "at at" not in line
 
 
 def test_a_list_in_every_record_is_one_error_line_not_a_polars_traceback(tmp_path):

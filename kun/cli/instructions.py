@@ -36,7 +36,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
 
     refuse_same_paths(segments=input_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
-    candidates, rejected, metrics = label(read_input(input_path, LABEL_INPUT), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
+    candidates, rejected, metrics = label(read_input(input_path, LABEL_INPUT, ("text",)), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
     finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
 
 
@@ -67,7 +67,7 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     params, llm_params, _ = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
-    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
+    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
     finish({output_path: scored}, metrics, metrics_path)
 
 
@@ -122,7 +122,7 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
 
     refuse_same_paths(kept=input_path, polished=output_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
-    polished, metrics = polish(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
+    polished, metrics = polish(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
     finish({output_path: polished}, metrics, metrics_path)
 
 
@@ -145,7 +145,7 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
 
     refuse_same_paths(polished=input_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
     params = section(AssembleParams, load_params(params_path), "assemble")
-    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT), params)
+    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT, ("instruction", "output")), params)
     if str(output_path).endswith(".jsonl"):
         final = final.select("instruction", "output", "id", "source", "score")
     finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)

@@ -27,7 +27,11 @@ TABLE_FORMATS = ("jsonl", "json", "parquet", "txt")
 STDIO = "-"  # standard input or output, as JSONL
 
 
-SKIP_HINT = "pass --skip-bad-lines"  # how a command skips bad lines (kun ingest: the params key)
+SKIP_HINT = "pass --skip-bad-lines"  # how a command skips bad lines (kun ingest: the params key; None: it cannot)
+
+
+def _fix(what: str, skip_hint: str | None) -> str:
+    return f"fix {what} or {skip_hint}" if skip_hint else f"fix {what}"
 
 
 def is_stdio(path: str | Path | None) -> bool:
@@ -71,7 +75,12 @@ def _check_readable(path: Path) -> None:
         raise KunError(f"{path}: is a directory; give a file or a glob such as {path}/*.jsonl")
 
 
-def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str = SKIP_HINT) -> Iterator[tuple[int, dict[str, Any]]]:
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """`Expecting value at column 5` (json's own message may already end in "at")."""
+    return f"{error.msg}{'' if error.msg.endswith(' at') else ' at'} column {error.colno}"
+
+
+def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str | None = SKIP_HINT) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank line; bad lines raise (the message ends with
     `skip_hint`, how this command skips them) or are counted."""
     stdin = is_stdio(path)
@@ -88,7 +97,7 @@ def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str = SKIP_HINT
                 if report is None:
                     raise KunError(
                         f"{where}: not valid UTF-8 (byte {error.start} of the line); re-encode the file as UTF-8 "
-                        f"(e.g. iconv -f GB18030 -t UTF-8) or {skip_hint}"
+                        f"(e.g. iconv -f GB18030 -t UTF-8)" + (f" or {skip_hint}" if skip_hint else "")
                     ) from None
                 report.skip("not_utf8", where)
                 continue
@@ -98,14 +107,14 @@ def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str = SKIP_HINT
                 where = f"{path}:{line_number}"
                 if report is None:
                     raise KunError(
-                        f"{where}: malformed JSON ({error.msg}, column {error.colno}); fix the line or {skip_hint}"
+                        f"{where}: malformed JSON ({_json_problem(error)}); {_fix('the line', skip_hint)}"
                     ) from None
                 report.skip("malformed_json", where)
                 continue
             if not isinstance(record, dict):
                 where = f"{path}:{line_number}"
                 if report is None:
-                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; fix the line or {skip_hint}")
+                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; {_fix('the line', skip_hint)}")
                 report.skip("not_an_object", where)
                 continue
             yield line_number, record
@@ -123,7 +132,7 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None, skip_hint: str = SKIP_HINT) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None, skip_hint: str | None = SKIP_HINT) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (location, record) from one file of any supported format.
 
     The location (`file:line` or `file#row`) is used in error messages and as a fallback doc id.
@@ -141,7 +150,7 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise KunError(f"{path}:{error.lineno}: malformed JSON ({error.msg}); fix the file") from None
+            raise KunError(f"{path}:{error.lineno}: malformed JSON ({_json_problem(error)}); fix the file") from None
         if isinstance(data, dict):
             data = [data]
         if not isinstance(data, list):
@@ -190,7 +199,7 @@ def _parquet(path: Path, text_fields: tuple[str, ...]) -> pl.DataFrame:
     return frame
 
 
-def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None, text_fields: tuple[str, ...] = ()) -> pl.DataFrame:
+def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None, text_fields: tuple[str, ...] = (), skip_hint: str | None = SKIP_HINT) -> pl.DataFrame:
     """Read a .jsonl or .parquet table into a frame (used by CLI commands on plain files).
 
     Each of `text_fields` must hold a string in every record: a number, object, list or null is
@@ -210,7 +219,7 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
             pass
     if skip_bad_lines and report is None:
         report = ReadReport()
-    located = list(iter_records(path, fmt, report if skip_bad_lines else None))
+    located = list(iter_records(path, fmt, report if skip_bad_lines else None, skip_hint))
     # A field no record has is the caller's error to name (with the fields found); otherwise
     # every record must hold a string there.
     fields = [name for name in text_fields if any(name in record for _, record in located)]
@@ -220,7 +229,7 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
         if bad is not None:
             if not skip_bad_lines:
                 found = "missing" if bad not in record else _kind(record[bad])
-                raise KunError(f"{where}: {bad!r} is {found}, not a string; fix the record or pass --skip-bad-lines")
+                raise KunError(f"{where}: {bad!r} is {found}, not a string; {_fix('the record', skip_hint)}")
             report.skip("text_not_a_string", where)
             continue
         rows.append(record)
@@ -258,13 +267,14 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def read_input(path: str | Path, columns: Iterable[str] = ()) -> pl.DataFrame:
-    """A stage's or command's input table; a missing file says which stage writes it, and a
-    table without one of `columns` is refused naming the file (before any model loads)."""
+def read_input(path: str | Path, columns: Iterable[str] = (), text_fields: tuple[str, ...] = ()) -> pl.DataFrame:
+    """A stage's or command's input table; a missing file says which stage writes it, a table
+    without one of `columns` is refused naming the file (before any model loads), and so is a
+    record whose `text_fields` are not strings (naming its line)."""
     path = Path(path)
     if not is_stdio(path) and not path.exists():
         raise KunError(f"{path}: not found; run the stage that writes it (dvc repro) or check the path")
-    frame = read_table(path)
+    frame = read_table(path, text_fields=text_fields, skip_hint=None)  # commands reading a stage's table skip nothing
     missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise KunError(f"{path}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?")
