@@ -2,8 +2,8 @@
 
 Stages call `load_llm(params.llm, model_path)` (kun.llm.loading) and then `llm.generate(...)`
 or `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
-the backend, in chunks that are committed to the cache as they finish (sized to take about
-`commit_every_s`), so a crash loses at most one chunk and a rerun costs nothing; when a served
+the backend, in chunks that are committed to the cache as they finish (8, 16, 32... requests up
+to `chunk_size`), so a crash loses at most one chunk and a rerun costs nothing; when a served
 backend fails part of a chunk, the requests that succeeded are committed before the error is
 raised. With `engine: ray` the chunks go to model replicas on a
 Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
@@ -25,17 +25,16 @@ from kun.llm.base import Backend, PartialResults, Prompt, SamplingParams, as_gen
 from kun.llm.cache import RecordCache, cache_key
 
 
-FIRST_CHUNK = 8  # requests in the first chunk of a call, before its time per request is known
+FIRST_CHUNK = 8  # requests in the first chunk of a call; each next chunk doubles, up to chunk_size
 
 
 class LLM:
     """A backend behind the record cache."""
 
-    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64, commit_every_s: float = 60.0) -> None:
+    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64) -> None:
         self.backend = backend
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
-        self.commit_every_s = commit_every_s
         self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "backend_seconds": 0.0}
 
     @property
@@ -117,9 +116,11 @@ class LLM:
     def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]]:
         """Request indices -> (a chunk of them, its results) as each chunk finishes.
 
-        Locally a chunk is sized to take about `commit_every_s` (from the time per request so far,
-        starting at FIRST_CHUNK requests, at most `chunk_size`), so a kill loses at most that much
-        work; the ray engine sends `chunk_size` chunks in one job."""
+        Locally the chunks hold 8, 16, 32... requests up to `chunk_size`, so even a small stage
+        commits early work (a kill loses at most one chunk) while large ones run full chunks.
+        The sizes depend on nothing but the request count: timing them would make which rows
+        share a batch, and so the last bits of their logits, depend on the machine's speed. The
+        ray engine sends `chunk_size` chunks in one job."""
 
         def run(todo: list[int]) -> Iterator[tuple[list[int], list[Any]]]:
             map_chunks = getattr(self.backend, "map_chunks", None)
@@ -131,7 +132,6 @@ class LLM:
             start, size = 0, min(self.chunk_size, FIRST_CHUNK)
             while start < len(todo):
                 chunk = todo[start : start + size]
-                began = time.perf_counter()
                 try:
                     values = getattr(self.backend, method)([requests[index] for index in chunk], *args)
                 except PartialResults as partial:
@@ -139,8 +139,7 @@ class LLM:
                     raise
                 yield chunk, values
                 start += len(chunk)
-                per_request = (time.perf_counter() - began) / len(chunk)
-                size = max(1, min(self.chunk_size, int(self.commit_every_s / per_request) if per_request > 0 else self.chunk_size))
+                size = min(self.chunk_size, 2 * size)
 
         return run
 

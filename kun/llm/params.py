@@ -29,8 +29,7 @@ class LLMParams:
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
     server: Literal["vllm", "sglang", "transformers", "openai"] = "vllm"  # openai: the server kind, for settings outside the OpenAI API (repetition_penalty)
-    chunk_size: int = 64  # most records per cache commit (and per task on the ray engine)
-    commit_every_s: float = 60.0  # local engine: chunks are sized to take about this long, so a kill loses at most this much work
+    chunk_size: int = 64  # most records per cache commit (local: 8, 16, 32... up to this) and per task on the ray engine
     engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data
     replicas: int = 1  # ray: model copies, one Ray actor each
     cpus_per_replica: float = 1.0  # ray: CPUs reserved per replica
@@ -42,7 +41,6 @@ class LLMParams:
         require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
         require(self.gpus_per_replica >= 0, f"{section}.gpus_per_replica", "must be >= 0")
         require(self.chunk_size >= 1, f"{section}.chunk_size", "must be >= 1")
-        require(self.commit_every_s > 0, f"{section}.commit_every_s", "must be > 0 (seconds)")
         require(self.tensor_parallel_size >= 1, f"{section}.tensor_parallel_size", "must be >= 1")
         require(self.num_threads >= 0, f"{section}.num_threads", "must be >= 0 (0 = torch's default)")
         require(self.max_input_tokens >= 1, f"{section}.max_input_tokens", "must be >= 1")
