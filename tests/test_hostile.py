@@ -217,18 +217,15 @@ class CountingBackend:
         return ["ok"] * len(prompts_)
 
 
-def test_a_small_stage_commits_early_chunks_so_a_kill_loses_little(tmp_path):
+def test_a_kill_between_chunks_keeps_the_committed_ones(tmp_path):
     backend = CountingBackend(fail_on=2)
-    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=64)
+    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=8)
     with pytest.raises(RuntimeError, match="killed"):
-        llm.generate([f"p{index}" for index in range(24)], SamplingParams())  # the demo's label stage: 24 requests
-    assert backend.calls == [8, 16] and llm.stats["backend_calls"] == 8  # the first chunk was committed before the kill
-    rerun = LLM(CountingBackend(), RecordCache(tmp_path / "c.sqlite"), chunk_size=64)
+        llm.generate([f"p{index}" for index in range(24)], SamplingParams())
+    assert backend.calls == [8, 8] and llm.stats["backend_calls"] == 8  # the first chunk was committed before the kill
+    rerun = LLM(CountingBackend(), RecordCache(tmp_path / "c.sqlite"), chunk_size=8)
     rerun.generate([f"p{index}" for index in range(24)], SamplingParams())
     assert rerun.stats["cache_hits"] == 8 and rerun.backend.calls == [8, 8]
-    big = CountingBackend()
-    LLM(big, RecordCache(tmp_path / "d.sqlite"), chunk_size=64).generate([f"q{index}" for index in range(300)], SamplingParams())
-    assert big.calls == [8, 16, 32, 64, 64, 64, 52]  # a ramp, then full chunks; the same on any machine
 
 
 # -- prompt injection -------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Stages call `load_llm(params.llm, model_path)` (kun.llm.loading) and then `llm.generate(...)`
 or `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
-the backend, in chunks that are committed to the cache as they finish (8, 16, 32... requests up
-to `chunk_size`), so a crash loses at most one chunk and a rerun costs nothing; when a served
+the backend, in chunks of `chunk_size` that are committed to the cache as they finish, so a crash
+loses at most one chunk and a rerun costs nothing; when a served
 backend fails part of a chunk, the requests that succeeded are committed before the error is
 raised. With `engine: ray` the chunks go to model replicas on a
 Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
@@ -23,9 +23,6 @@ from typing import Any, Callable, Iterable, Iterator
 from kun.core.progress import bar
 from kun.llm.base import Backend, PartialResults, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
-
-
-FIRST_CHUNK = 8  # requests in the first chunk of a call; each next chunk doubles, up to chunk_size
 
 
 class LLM:
@@ -116,30 +113,26 @@ class LLM:
     def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]]:
         """Request indices -> (a chunk of them, its results) as each chunk finishes.
 
-        Locally the chunks hold 8, 16, 32... requests up to `chunk_size`, so even a small stage
-        commits early work (a kill loses at most one chunk) while large ones run full chunks.
-        The sizes depend on nothing but the request count: timing them would make which rows
-        share a batch, and so the last bits of their logits, depend on the machine's speed. The
-        ray engine sends `chunk_size` chunks in one job."""
+        Chunks hold `chunk_size` requests, fixed: a local backend batches a chunk's requests
+        together, so chunk boundaries decide which rows share a padded batch (and the last bits of
+        their logits); sizing chunks by time would make results depend on the machine's speed,
+        and splitting a small stage costs a memory-bound decoder a whole extra pass per chunk.
+        The ray engine sends the chunks in one job."""
 
         def run(todo: list[int]) -> Iterator[tuple[list[int], list[Any]]]:
+            chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
             map_chunks = getattr(self.backend, "map_chunks", None)
             if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
-                chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
                 for number, values in map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args):
                     yield chunks[number], values
                 return
-            start, size = 0, min(self.chunk_size, FIRST_CHUNK)
-            while start < len(todo):
-                chunk = todo[start : start + size]
+            for chunk in chunks:
                 try:
                     values = getattr(self.backend, method)([requests[index] for index in chunk], *args)
                 except PartialResults as partial:
                     partial.chunk = chunk
                     raise
                 yield chunk, values
-                start += len(chunk)
-                size = min(self.chunk_size, 2 * size)
 
         return run
 

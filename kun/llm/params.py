@@ -29,7 +29,7 @@ class LLMParams:
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
     server: Literal["vllm", "sglang", "transformers", "openai"] = "vllm"  # openai: the server kind, for settings outside the OpenAI API (repetition_penalty)
-    chunk_size: int = 64  # most records per cache commit (local: 8, 16, 32... up to this) and per task on the ray engine
+    chunk_size: int = 64  # records per cache commit (and per task on the ray engine)
     engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data
     replicas: int = 1  # ray: model copies, one Ray actor each
     cpus_per_replica: float = 1.0  # ray: CPUs reserved per replica
