@@ -174,7 +174,8 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
         raise KunError(f"{path}: unknown format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
 
 
-def _kind(value: Any) -> str:
+def value_kind(value: Any) -> str:
+    """What a JSON value is, in words for an error message ("a number", "an object"...)."""
     names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", dict: "an object", list: "a list"}
     return names.get(type(value), type(value).__name__)
 
@@ -228,7 +229,7 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
         bad = next((name for name in fields if not isinstance(record.get(name), str)), None)
         if bad is not None:
             if not skip_bad_lines:
-                found = "missing" if bad not in record else _kind(record[bad])
+                found = "missing" if bad not in record else value_kind(record[bad])
                 raise KunError(f"{where}: {bad!r} is {found}, not a string; {_fix('the record', skip_hint)}")
             report.skip("text_not_a_string", where)
             continue

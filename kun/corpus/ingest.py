@@ -22,7 +22,7 @@ import polars as pl
 
 from kun.corpus import filters
 from kun.core.errors import KunError
-from kun.core.io import ReadReport, iter_records
+from kun.core.io import ReadReport, iter_records, value_kind
 from kun.core.params import require, params_file
 from kun.core.records import SEGMENT_SCHEMA
 from kun.core.hashing import content_id
@@ -103,7 +103,7 @@ def _field_text(record: dict[str, Any], name: str) -> str | None:
         return value
     if isinstance(value, list) and all(item is None or isinstance(item, str) for item in value):
         return "\n".join(item for item in value if item is not None)
-    kind = "a list with non-strings" if isinstance(value, list) else {bool: "true/false", int: "a number", float: "a number", dict: "an object"}.get(type(value), type(value).__name__)
+    kind = "a list with non-strings" if isinstance(value, list) else value_kind(value)
     raise NotText(f"{name!r} is {kind}, not text (a string or a list of strings)")
 
 

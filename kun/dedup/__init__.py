@@ -98,10 +98,11 @@ def _texts(frame: pl.DataFrame, params: DedupParams) -> pl.Series:
     if texts_series.null_count():
         row = int(texts_series.is_null().arg_true()[0])
         raise KunError(f"row {row + 1} has no {params.text_field!r} value (null); fill it or drop the row")
-    if params.max_chars and texts_series.len() and texts_series.str.len_chars().max() > params.max_chars:
-        row = int(texts_series.str.len_chars().arg_max())
+    lengths = texts_series.str.len_chars()
+    if params.max_chars and lengths.len() and lengths.max() > params.max_chars:
+        row = int(lengths.arg_max())
         raise KunError(
-            f"row {row + 1} has {len(texts_series[row]):,} characters, more than max_chars {params.max_chars:,} "
+            f"row {row + 1} has {lengths[row]:,} characters, more than max_chars {params.max_chars:,} "
             "(one text's working memory is about 30 bytes per character); split long documents (kun ingest segments them) or raise max_chars"
         )
     return texts_series

@@ -35,19 +35,21 @@ def template_name(task: str, role: str, language: str = "zh") -> str:
     return f"{task}.{role}.{language}.j2"
 
 
+def _source(name: str) -> str:
+    environment = _environment()
+    return environment.loader.get_source(environment, name)[0]
+
+
 @lru_cache(maxsize=64)
 def placeholders(name: str) -> frozenset[str]:
     """The variables a template file uses."""
-    environment = _environment()
-    source = environment.loader.get_source(environment, name)[0]
-    return frozenset(jinja2.meta.find_undeclared_variables(environment.parse(source)))
+    return frozenset(jinja2.meta.find_undeclared_variables(_environment().parse(_source(name))))
 
 
 @lru_cache(maxsize=256)
 def delimiters(name: str, trusted: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """The delimiters a template puts around its untrusted variables, with the trusted ones filled in."""
-    environment = _environment()
-    source = environment.loader.get_source(environment, name)[0]
+    source = _source(name)
     for variable, value in trusted:
         source = re.sub(r"\{\{\s*" + re.escape(variable) + r"\s*\}\}", lambda _: value, source)
     return template_delimiters(source, placeholders(name) - TRUSTED)
