@@ -64,7 +64,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
 @click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(min=0), help="Longest text compared (0: no limit); bounds one document's memory (~30 bytes per character).")
 @click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "ray"]), help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).")
 @click.option("--partitions", default=0, show_default=True, type=click.IntRange(min=0), help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).")
-@click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, kind) for every input row (.jsonl or .parquet).")
+@click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, cluster_row, kind) for every input row (.jsonl or .parquet).")
 @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed or non-UTF-8 JSONL lines and records whose text is not a string (counted in --metrics) instead of failing.")
 @click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts and timings as JSON here.")
 def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, max_chars, engine, partitions, clusters_path, skip_bad_lines, metrics_path):

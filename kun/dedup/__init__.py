@@ -83,7 +83,7 @@ class DedupParams:
 @dataclass
 class DedupResult:
     kept: pl.DataFrame
-    clusters: pl.DataFrame  # one row per input row: row, id, cluster_id, kind (unique/kept/exact/near)
+    clusters: pl.DataFrame  # one row per input row: row, id, cluster_id, cluster_row, kind (unique/kept/exact/near)
     metrics: dict[str, Any]
 
 
