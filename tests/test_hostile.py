@@ -68,6 +68,7 @@ def params_file(tmp_path: Path, name: str, edit: str) -> Path:
     ("llm:timeout_s:0", "llm.timeout_s: 0.0 must be > 0"),
     ("llm:max_concurrency:0", "llm.max_concurrency: 0 must be >= 1"),
     ("llm:max_retries:-1", "llm.max_retries: -1 must be >= 0"),
+    ("llm:commit_every_s:-1", "llm.commit_every_s: -1.0 must be >= 0"),
     ("dedup:seed:-1", "dedup.seed: -1 must be between 0"),
     ("dedup:threshold:.nan", "dedup.threshold: nan is not a finite number"),
     ("polish:temperature:.inf", "polish.temperature: inf is not a finite number"),
@@ -226,6 +227,175 @@ def test_a_kill_between_chunks_keeps_the_committed_ones(tmp_path):
     rerun = LLM(CountingBackend(), RecordCache(tmp_path / "c.sqlite"), chunk_size=8)
     rerun.generate([f"p{index}" for index in range(24)], SamplingParams())
     assert rerun.stats["cache_hits"] == 8 and rerun.backend.calls == [8, 8]
+
+
+# -- commits by time: results that finish inside a chunk survive a kill -----------------------------
+
+
+class ReportingBackend:
+    """Reports each "ok:<prompt>" through on_result every `step_s` seconds; after `hang_after`
+    results it waits (a long decoding pass) or, with `fail`, raises."""
+
+    name = "reporting"
+
+    def __init__(self, step_s: float = 0.0, hang_after: int | None = None, fail: bool = False, cache_path: Path | None = None) -> None:
+        self.step_s, self.hang_after, self.fail, self.cache_path = step_s, hang_after, fail, cache_path
+        self.calls: list[int] = []
+        self.committed_seen: list[int] = []  # records in the cache (another connection) after each report
+
+    def fingerprint(self) -> str:
+        return "reporting"
+
+    def generate(self, prompts_, sampling, on_result=None):
+        import time
+
+        self.calls.append(len(prompts_))
+        for position, prompt in enumerate(prompts_):
+            if position == self.hang_after:
+                if self.fail:
+                    raise RuntimeError("killed")
+                time.sleep(3600)
+            time.sleep(self.step_s)
+            on_result(position, "ok:" + prompt)
+            if self.cache_path is not None:
+                self.committed_seen.append(len(RecordCache(self.cache_path)))
+        return ["ok:" + prompt for prompt in prompts_]
+
+
+def test_commit_every_s_zero_commits_each_result_as_it_finishes(tmp_path):
+    backend = ReportingBackend(cache_path=tmp_path / "c.sqlite")
+    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=64, commit_every_s=0)
+    assert llm.generate([f"p{index}" for index in range(5)], SamplingParams()) == [f"ok:p{index}" for index in range(5)]
+    assert backend.committed_seen == [1, 2, 3, 4, 5] and llm.stats["backend_calls"] == 5
+
+
+def test_results_inside_a_chunk_are_committed_by_time_and_kept_when_the_chunk_fails(tmp_path):
+    import time
+
+    backend = ReportingBackend(step_s=0.1, cache_path=tmp_path / "c.sqlite")
+    llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=64, commit_every_s=0.35)
+    llm.generate([f"p{index}" for index in range(12)], SamplingParams())
+    seen = backend.committed_seen
+    assert max(seen) > 0  # committed during the chunk (1.2 s), not only when it ended
+    assert len(set(seen)) <= 8  # by the clock (about every 3.5 results), not one commit per result
+    failing = ReportingBackend(hang_after=4, fail=True)
+    llm = LLM(failing, RecordCache(tmp_path / "d.sqlite"), chunk_size=64, commit_every_s=3600)
+    started = time.perf_counter()
+    with pytest.raises(RuntimeError, match="killed"):
+        llm.generate([f"q{index}" for index in range(8)], SamplingParams())
+    assert time.perf_counter() - started < 5  # the committer thread does not hold the failure up
+    assert llm.stats["backend_calls"] == 4  # the four results reported before the failure are on disk
+    rerun = LLM(ReportingBackend(), RecordCache(tmp_path / "d.sqlite"), chunk_size=64)
+    assert rerun.generate([f"q{index}" for index in range(8)], SamplingParams()) == [f"ok:q{index}" for index in range(8)]
+    assert rerun.stats["cache_hits"] == 4 and rerun.backend.calls == [4]
+
+
+KILLED_RUN = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_hostile import ReportingBackend
+from kun.llm import LLM
+from kun.llm.base import SamplingParams
+from kun.llm.cache import RecordCache
+llm = LLM(ReportingBackend(step_s=0.05, hang_after=6), RecordCache({cache!r}), chunk_size=64, commit_every_s=0.2)
+llm.generate([f"p{{index}}" for index in range(10)], SamplingParams())
+"""
+
+
+def test_a_sigkill_inside_one_chunk_keeps_the_results_committed_by_time(tmp_path):
+    """kill -9 in the middle of one 10-request chunk (the demo's case: every stage fits in one
+    chunk): the six results that finished are on disk, and the rerun computes only the rest."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cache = tmp_path / "c.sqlite"
+    RecordCache(cache).close()
+    script = tmp_path / "run.py"
+    script.write_text(KILLED_RUN.format(tests=str(Path(__file__).parent), cache=str(cache)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while len(RecordCache(cache)) < 6 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert process.poll() is None, process.stderr.read().decode()  # still inside its one chunk
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert len(RecordCache(cache)) == 6
+    rerun = LLM(ReportingBackend(), RecordCache(cache), chunk_size=64)
+    assert rerun.generate([f"p{index}" for index in range(10)], SamplingParams()) == [f"ok:p{index}" for index in range(10)]
+    assert rerun.stats["cache_hits"] == 6 and rerun.backend.calls == [4]
+
+
+def test_served_results_are_committed_while_a_slow_request_is_still_out(server, tmp_path):
+    import threading
+    import time
+
+    server.script = [("sleep", 4.0)]  # one of eight requests takes 4 s
+    llm = LLM(backend_for(server, max_concurrency=8), RecordCache(tmp_path / "c.sqlite"), commit_every_s=0.1)
+    prompts_ = [f"q{index}" for index in range(8)]
+    outputs: list = []
+    worker = threading.Thread(target=lambda: outputs.append(llm.generate(prompts_, SamplingParams())))
+    worker.start()
+    deadline = time.monotonic() + 3
+    while len(RecordCache(tmp_path / "c.sqlite")) < 7 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(RecordCache(tmp_path / "c.sqlite")) == 7 and worker.is_alive()  # seven on disk, the eighth still out
+    worker.join(timeout=30)
+    assert [text.split(":", 1)[1] for text in outputs[0]] == prompts_ and len(RecordCache(tmp_path / "c.sqlite")) == 8
+
+
+def end_token_that_stops_one_row_early(backend, prompts_, sampling) -> int:
+    """A token id that, taken as an end token, ends some row early and leaves another running."""
+    for candidate in range(2, len(backend.tokenizer)):
+        backend._end_ids = {candidate}
+        reasons = [(result["finish_reason"], result["tokens"]) for result in backend.generate(prompts_, sampling)]
+        if ("length", sampling.max_new_tokens) in reasons and any(reason == "stop" and tokens < sampling.max_new_tokens - 2 for reason, tokens in reasons):
+            return candidate
+    raise AssertionError("no token ends a row early")
+
+
+def test_transformers_reports_a_row_that_ends_early_before_its_batch_ends(tiny_model_dir):
+    from kun.llm.transformers_backend import TransformersBackend
+
+    backend = TransformersBackend(tiny_model_dir, device="cpu", dtype="float32", batch_size=8)
+    prompts_ = [[{"role": "user", "content": text}] for text in ["床前明月光", "学而时习之，不亦说乎", "长城", "黄河是中国第二长河。", "举头望明月", "低头思故乡"]]
+    sampling = SamplingParams(temperature=1.0, max_new_tokens=12, seed=3)
+    end = end_token_that_stops_one_row_early(backend, prompts_, sampling)
+    backend._end_ids = {end}
+    expected = backend.generate(prompts_, sampling)
+    inside = []
+    generate = backend.model.generate
+
+    def tracked(*args, **kwargs):
+        inside.append(True)
+        try:
+            return generate(*args, **kwargs)
+        finally:
+            inside.append(False)
+
+    backend.model.generate = tracked
+    reports: list[tuple[int, dict, bool]] = []
+    returned = backend.generate(prompts_, sampling, on_result=lambda position, value: reports.append((position, value, inside[-1])))
+    assert returned == expected  # observing rows changes no reply
+    assert sorted(position for position, _, _ in reports) == list(range(len(prompts_)))
+    assert all(value == expected[position] for position, value, _ in reports)
+    early = {position for position, _, during in reports if during}
+    assert early and early == {position for position, result in enumerate(expected) if result["finish_reason"] == "stop"}
+
+
+def test_transformers_reports_logprobs_and_perplexities_batch_by_batch(tiny_model_dir):
+    from kun.llm.transformers_backend import TransformersBackend
+
+    backend = TransformersBackend(tiny_model_dir, device="cpu", dtype="float32", batch_size=2)
+    texts = ["床前明月光，疑是地上霜。", "学而时习之", "长城很长很长", "黄河是中国第二长河。", "举头望明月"]
+    for method, items in (("perplexity", texts), ("logprobs", [(text, "。") for text in texts])):
+        reports: dict[int, float] = {}
+        returned = getattr(backend, method)(items, on_result=lambda position, value: reports.setdefault(position, value))
+        assert reports == dict(enumerate(returned)), method
 
 
 # -- prompt injection -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Union, runtime_checkable
+from typing import Any, Callable, Optional, Protocol, Union, runtime_checkable
 
 from kun.core.errors import KunError
 from kun.core.models import model_fingerprint
@@ -24,6 +24,9 @@ from kun.core.params import require
 Message = dict[str, str]
 Conversation = list[Message]
 Prompt = Union[str, Conversation]
+# A backend method may take `on_result`, called with (position in the call's list, result) as each
+# result finishes, before the call returns: kun.llm.cached commits it early (llm.commit_every_s).
+OnResult = Optional[Callable[[int, Any], None]]
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ def apply_stop(text: str, stop: tuple[str, ...]) -> str:
 class Backend(Protocol):
     """What a backend implements. `fingerprint` identifies the model weights and backend-specific
     settings that change outputs (not batch size or device), so cached results are reused only
-    for the same model."""
+    for the same model. generate, logprobs and perplexity may also take `on_result` (OnResult)
+    to report results as they finish."""
 
     name: str
 

@@ -2,11 +2,16 @@
 
 Stages call `load_llm(params.llm, model_path)` (kun.llm.loading) and then `llm.generate(...)`
 or `llm.logprobs(...)`. Every request goes through the per-record cache first; only misses reach
-the backend, in chunks of `chunk_size` that are committed to the cache as they finish, so a crash
-loses at most one chunk and a rerun costs nothing; when a served
-backend fails part of a chunk, the requests that succeeded are committed before the error is
-raised. With `engine: ray` the chunks go to model replicas on a
-Ray cluster (kun.llm.ray_backend) and come back as they finish; the cache stays on the driver.
+the backend in chunks of `chunk_size`. Results are committed to the cache as they finish: a
+backend that reports results before its whole call returns (`on_result`: the transformers
+backend each row that ends early and each batch, the openai backend each request) has them
+committed every `commit_every_s` seconds by a background thread (0: each at once), and every
+chunk is committed when it ends. So a crash or a kill loses at most the last `commit_every_s`
+seconds of finished results plus the rows still decoding, and a rerun computes only those;
+results reported before an error are committed before it is raised. Committing never changes
+which requests are batched together, so results do not depend on when commits happen. With
+`engine: ray` the chunks go to model replicas on a Ray cluster (kun.llm.ray_backend) and are
+committed as they come back; the cache stays on the driver.
 `llm.stats` is the stage's cost ledger: cache hits and misses, backend calls, the prompt and
 generated tokens of the requests the backend computed (counted with the model's tokenizer; a
 served model without one reports its own usage for generations, and its other requests are
@@ -15,7 +20,9 @@ counted in `uncounted_requests`) and the seconds spent waiting for the backend.
 
 from __future__ import annotations
 
+import inspect
 import math
+import threading
 import time
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
@@ -25,13 +32,26 @@ from kun.llm.base import Backend, PartialResults, Prompt, SamplingParams, as_gen
 from kun.llm.cache import RecordCache, cache_key
 
 
+Compute = Callable[[list[int], Callable[[int, Any], None]], Iterator[tuple[list[int], list[Any]]]]
+
+
+def reports_results(method: Callable) -> bool:
+    """Whether a backend method takes `on_result(position, value)`, called for each result as it
+    finishes (before the call returns), so the cache can commit it early."""
+    try:
+        return "on_result" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 class LLM:
     """A backend behind the record cache."""
 
-    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64) -> None:
+    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64, commit_every_s: float = 10.0) -> None:
         self.backend = backend
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
+        self.commit_every_s = commit_every_s
         self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "backend_seconds": 0.0}
 
     @property
@@ -79,7 +99,7 @@ class LLM:
             self._account(kind, requests[index], value)
         self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
 
-    def _cached(self, keys: list[str], compute: Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]], desc: str, kind: str, requests: list[Any]) -> list[Any]:
+    def _cached(self, keys: list[str], compute: Compute, desc: str, kind: str, requests: list[Any]) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -90,45 +110,87 @@ class LLM:
         self.stats["cache_misses"] += len(todo)
         # Requests served by each computed one (itself plus identical requests in this batch).
         served = Counter(first_of[keys[index]] for index in missing)
+        pending: dict[int, Any] = {}  # computed, not yet committed
+        computed: set[int] = set()
+        lock = threading.Lock()  # the committer thread and the backend's reports share `pending`
+
+        def commit() -> None:
+            with lock:
+                if pending:
+                    indices = sorted(pending)
+                    self._commit(indices, [pending[index] for index in indices], keys, kind, requests)
+                    pending.clear()
+
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
+
+            def finish(index: int, value: Any) -> None:
+                """One result computed: kept, counted, and committed within commit_every_s."""
+                with lock:
+                    if index in computed:
+                        return
+                    computed.add(index)
+                    results[index] = value
+                    pending[index] = value
+                progress.update(served[index])
+                if self.commit_every_s == 0:
+                    commit()
+
+            stop = threading.Event()
+
+            def commit_every_interval() -> None:
+                while not stop.wait(self.commit_every_s):
+                    commit()
+
+            committer = threading.Thread(target=commit_every_interval, name="kun-cache-commit", daemon=True)
+            if self.commit_every_s > 0 and todo:
+                committer.start()
             waiting = time.perf_counter()
             try:
-                for chunk, values in compute(todo):
+                for chunk, values in compute(todo, finish):
                     self.stats["backend_seconds"] = round(self.stats["backend_seconds"] + time.perf_counter() - waiting, 3)
                     for index, value in zip(chunk, values):
-                        results[index] = value
-                    self._commit(chunk, values, keys, kind, requests)
-                    progress.update(sum(served[index] for index in chunk))
+                        finish(index, value)
+                    commit()  # a chunk that ended is on disk
                     waiting = time.perf_counter()
             except PartialResults as partial:  # keep what succeeded: a rerun computes only the rest
                 if getattr(partial, "chunk", None) is None:  # raised where its chunk is unknown (a Ray task)
                     raise
-                positions = sorted(partial.done)
-                self._commit([partial.chunk[position] for position in positions], [partial.done[position] for position in positions], keys, kind, requests)
+                for position, value in partial.done.items():
+                    finish(partial.chunk[position], value)
                 raise partial.error from None
+            finally:  # results reported before a failure are kept too
+                stop.set()
+                if committer.is_alive():
+                    committer.join()
+                commit()
         for index in missing:
             results[index] = results[first_of[keys[index]]]
         return results
 
-    def _run(self, method: str, requests: list[Any], args: tuple) -> Callable[[list[int]], Iterator[tuple[list[int], list[Any]]]]:
-        """Request indices -> (a chunk of them, its results) as each chunk finishes.
+    def _run(self, method: str, requests: list[Any], args: tuple) -> Compute:
+        """Request indices -> (a chunk of them, its results) as each chunk finishes; a backend
+        that reports results before its call returns passes each to `finish` (request index, value).
 
         Chunks hold `chunk_size` requests, fixed: a local backend batches a chunk's requests
         together, so chunk boundaries decide which rows share a padded batch (and the last bits of
         their logits); sizing chunks by time would make results depend on the machine's speed,
         and splitting a small stage costs a memory-bound decoder a whole extra pass per chunk.
-        The ray engine sends the chunks in one job."""
+        Commits by time need neither: they write what `finish` received. The ray engine sends
+        the chunks in one job."""
 
-        def run(todo: list[int]) -> Iterator[tuple[list[int], list[Any]]]:
+        def run(todo: list[int], finish: Callable[[int, Any], None]) -> Iterator[tuple[list[int], list[Any]]]:
             chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
             map_chunks = getattr(self.backend, "map_chunks", None)
             if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
                 for number, values in map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args):
                     yield chunks[number], values
                 return
+            call = getattr(self.backend, method)
+            streams = reports_results(call)
             for chunk in chunks:
+                kwargs = {"on_result": lambda position, value, chunk=chunk: finish(chunk[position], value)} if streams else {}
                 try:
-                    values = getattr(self.backend, method)([requests[index] for index in chunk], *args)
+                    values = call([requests[index] for index in chunk], *args, **kwargs)
                 except PartialResults as partial:
                     partial.chunk = chunk
                     raise

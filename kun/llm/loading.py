@@ -97,8 +97,8 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
     if params.engine == "ray":
         from kun.llm.ray_backend import RayBackend
 
-        return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size)
+        return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)
     backend = make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
         raise KunError(f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a chat model or add a template")
-    return LLM(backend, chunk_size=params.chunk_size)
+    return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

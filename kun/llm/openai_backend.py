@@ -15,9 +15,10 @@ Point it at a vLLM server like this:
 and never stored in the fingerprint; a server on localhost may run without one.
 
 Requests run concurrently (at most `max_concurrency` in flight) and results come back in input
-order. HTTP 429, 5xx, timeouts and dropped connections are retried with exponential backoff
-(honouring Retry-After); any other 4xx fails at once with one line naming the status, the URL,
-the server's message and what to check.
+order; each is also handed to `on_result(position, value)` as soon as it arrives, so the cache
+can commit it before the whole call ends. HTTP 429, 5xx, timeouts and dropped connections are
+retried with exponential backoff (honouring Retry-After); any other 4xx fails at once with one
+line naming the status, the URL, the server's message and what to check.
 
 Log-probabilities: for a plain-string prompt the continuation is scored exactly through
 /completions with `echo=true, max_tokens=0` (summing the echoed token log-probs that start at or
@@ -36,11 +37,11 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, TypeVar
 
 from kun.core.errors import KunError
-from kun.llm.base import PartialResults, Prompt, SamplingParams, finished, record_seed
+from kun.llm.base import OnResult, PartialResults, Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip
 from kun.core.progress import bar
 
@@ -119,7 +120,7 @@ class OpenAIBackend:
 
     # -- the Backend protocol -------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None) -> list[dict]:
         def one(prompt: Prompt) -> dict:
             body: dict[str, Any] = {
                 "model": self.model,
@@ -153,19 +154,19 @@ class OpenAIBackend:
                 result["prompt_tokens"] = usage["prompt_tokens"]  # the server's count, for the cost ledger
             return result
 
-        return self._map(one, prompts, "openai generate")
+        return self._map(one, prompts, "openai generate", on_result)
 
-    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
+    def logprobs(self, pairs: list[tuple[Prompt, str]], on_result: OnResult = None) -> list[float]:
         def one(pair: tuple[Prompt, str]) -> float:
             prompt, continuation = pair
             if isinstance(prompt, str):
                 return self._text_logprob(prompt, continuation)
             return self._chat_token_logprob(prompt, continuation)
 
-        return self._map(one, pairs, "openai logprobs")
+        return self._map(one, pairs, "openai logprobs", on_result)
 
-    def perplexity(self, texts: list[str]) -> list[float]:
-        return self._map(self._text_perplexity, texts, "openai perplexity")
+    def perplexity(self, texts: list[str], on_result: OnResult = None) -> list[float]:
+        return self._map(self._text_perplexity, texts, "openai perplexity", on_result)
 
     # -- log-probabilities ----------------------------------------------------------------------
 
@@ -263,28 +264,33 @@ class OpenAIBackend:
 
     # -- HTTP -----------------------------------------------------------------------------------
 
-    def _map(self, function: Callable[[T], R], items: list[T], desc: str) -> list[R]:
-        """`function` over `items` with at most max_concurrency in flight, results in input order."""
+    def _map(self, function: Callable[[T], R], items: list[T], desc: str, on_result: OnResult = None) -> list[R]:
+        """`function` over `items` with at most max_concurrency in flight, results in input order;
+        `on_result(position, result)` is called (on this thread) for each as it arrives."""
         if not items:
             return []
         failure: BaseException | None = None
+        results: list[Any] = [None] * len(items)
         with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
-            futures = [pool.submit(function, item) for item in items]
-            results: list[R] = []
+            futures = {pool.submit(function, item): position for position, item in enumerate(items)}
             try:
-                for future in futures:
-                    results.append(future.result())
+                for future in as_completed(futures):
+                    position = futures[future]
+                    results[position] = future.result()
                     progress.update(1)
+                    if on_result is not None:
+                        on_result(position, results[position])
             except BaseException as error:
                 for future in futures:  # a failure fails the call: do not send what is still queued
                     future.cancel()
                 failure = error
         if isinstance(failure, KunError):  # requests in flight have finished now: hand back every success
-            done = {index: future.result() for index, future in enumerate(futures) if future.done() and not future.cancelled() and future.exception() is None}
+            done = {position: future.result() for future, position in futures.items() if future.done() and not future.cancelled() and future.exception() is None}
             raise PartialResults(done, failure) from failure
         if failure is not None:
             raise failure
         return results
+
 
 def _messages(prompt: Prompt) -> list[dict[str, str]]:
     if isinstance(prompt, str):

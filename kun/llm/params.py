@@ -29,7 +29,8 @@ class LLMParams:
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
     server: Literal["vllm", "sglang", "transformers", "openai"] = "vllm"  # openai: the server kind, for settings outside the OpenAI API (repetition_penalty)
-    chunk_size: int = 64  # records per cache commit (and per task on the ray engine)
+    chunk_size: int = 64  # records per backend call (and per task on the ray engine); each chunk is committed when it ends
+    commit_every_s: float = 10.0  # results that finish inside a chunk are committed this often (0 = each at once)
     engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data
     replicas: int = 1  # ray: model copies, one Ray actor each
     cpus_per_replica: float = 1.0  # ray: CPUs reserved per replica
@@ -41,6 +42,7 @@ class LLMParams:
         require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
         require(self.gpus_per_replica >= 0, f"{section}.gpus_per_replica", "must be >= 0")
         require(self.chunk_size >= 1, f"{section}.chunk_size", "must be >= 1")
+        require(self.commit_every_s >= 0, f"{section}.commit_every_s", f"{self.commit_every_s} must be >= 0 (0 = commit each result at once)")
         require(self.tensor_parallel_size >= 1, f"{section}.tensor_parallel_size", "must be >= 1")
         require(self.num_threads >= 0, f"{section}.num_threads", "must be >= 0 (0 = torch's default)")
         require(self.max_input_tokens >= 1, f"{section}.max_input_tokens", "must be >= 1")

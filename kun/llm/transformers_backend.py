@@ -13,10 +13,10 @@ head in slices of the sequence so memory stays at batch x slice x vocabulary.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kun.core.errors import KunError
-from kun.llm.base import Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
+from kun.llm.base import OnResult, Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
 from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length, sorted_batches
 
 
@@ -82,6 +82,31 @@ def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, 
             return only.scatter_(1, chosen[:, None], 0.0)
 
     return LogitsProcessorList([RowSampler()])
+
+
+def ended_rows(width: int, end_ids: set[int], report: Callable[[int, list[int]], None]):
+    """A stopping criterion that stops nothing: after each decoding step it calls
+    `report(row, new tokens)` once for every row whose newest token is an end token, so a row
+    that ends early is known before the batch's last step. What it reports is final: a row's
+    reply is cut at its first end token, and later steps only pad it."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    ends = torch.tensor(sorted(end_ids), dtype=torch.long)
+
+    class EndedRows(StoppingCriteria):
+        def __init__(self) -> None:
+            self.reported: set[int] = set()
+
+        def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
+            if input_ids.shape[1] > width:
+                for row in torch.isin(input_ids[:, -1].cpu(), ends).nonzero().flatten().tolist():
+                    if row not in self.reported:
+                        self.reported.add(row)
+                        report(row, input_ids[row, width:].tolist())
+            return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([EndedRows()])
 
 
 class TransformersBackend:
@@ -154,9 +179,11 @@ class TransformersBackend:
 
     # -- generation ----------------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
+    def generate(self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None) -> list[dict]:
         """Generations in length-sorted, left-padded batches; when every prompt starts with the
-        same MIN_SHARED_PREFIX+ tokens, that prefix is computed once (kun.llm.prefix)."""
+        same MIN_SHARED_PREFIX+ tokens, that prefix is computed once (kun.llm.prefix).
+        `on_result(position, generation)` hears of each row as soon as it ends: a row that hits
+        an end token before its batch's last step is reported then, the others when the batch ends."""
         import torch
 
         encoded = [self._encode(self.render(prompt)) for prompt in prompts]
@@ -168,8 +195,18 @@ class TransformersBackend:
         for indices in batches:
             input_ids, attention = left_padded([encoded[index] for index in indices], pad_id)
             width = input_ids.shape[1]
+            reported: set[int] = set()
+
+            def report(row: int, new_tokens: list[int], indices: list[int] = indices, reported: set[int] = reported) -> None:
+                outputs[indices[row]] = self._finish(new_tokens, sampling)
+                reported.add(row)
+                if on_result is not None:
+                    on_result(indices[row], outputs[indices[row]])
+
             kwargs = dict(max_new_tokens=sampling.max_new_tokens, pad_token_id=pad_id, repetition_penalty=sampling.repetition_penalty)
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            if on_result is not None and self._end_ids:
+                kwargs["stopping_criteria"] = ended_rows(width, self._end_ids, report)
             if sampling.temperature > 0:
                 seeds = [record_seed(sampling.seed, prompts[index]) for index in indices]
                 kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, self.model.generation_config.top_k or 0, sampling.top_p, self.device)
@@ -177,8 +214,9 @@ class TransformersBackend:
                 kwargs[cache_argument(self.model)] = repeated(cache, len(indices))
             with torch.inference_mode():
                 generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
-            for row, index in enumerate(indices):
-                outputs[index] = self._finish(generated[row, width:].tolist(), sampling)
+            for row in range(len(indices)):
+                if row not in reported:
+                    report(row, generated[row, width:].tolist())
         return outputs
 
     def _finish(self, new_tokens: list[int], sampling: SamplingParams) -> dict:
@@ -191,8 +229,9 @@ class TransformersBackend:
 
     # -- log-probabilities ---------------------------------------------------------------------
 
-    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
-        """Summed log-probabilities of each continuation after its prompt.
+    def logprobs(self, pairs: list[tuple[Prompt, str]], on_result: OnResult = None) -> list[float]:
+        """Summed log-probabilities of each continuation after its prompt (each batch's reported
+        to `on_result(position, value)` when it is computed).
 
         Pairs that share a prompt and have single-token continuations (the option letters of a
         multiple-choice question) share one forward pass over the prompt. Batches are left-padded
@@ -245,14 +284,17 @@ class TransformersBackend:
                     else:  # positions -len(target)-1 .. -2 predict the target tokens
                         steps = torch.arange(keep - len(target) - 1, keep - 1)
                         results[index] = float(log_probs[row, steps, torch.tensor(target)].sum())
+                    if on_result is not None:
+                        on_result(index, results[index])
         return results
 
 
     # -- perplexity ----------------------------------------------------------------------------
 
-    def perplexity(self, texts: list[str]) -> list[float]:
+    def perplexity(self, texts: list[str], on_result: OnResult = None) -> list[float]:
         """exp(mean negative log-likelihood) of each text's tokens after the first (first
-        `max_input_tokens` tokens); nan for a text of fewer than two tokens."""
+        `max_input_tokens` tokens); nan for a text of fewer than two tokens. Each batch's
+        perplexities go to `on_result(position, value)` when they are computed."""
         import math
 
         import torch
@@ -289,4 +331,6 @@ class TransformersBackend:
             counted = (targets != -100).sum(dim=1)
             for row, index in enumerate(indices):
                 results[index] = math.exp(float(loss[row].sum() / counted[row]))
+                if on_result is not None:
+                    on_result(index, results[index])
         return results
