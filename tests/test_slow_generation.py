@@ -40,3 +40,51 @@ def test_default_model_label_to_assemble_on_8_segments(default_model_dir, tmp_pa
     calls = llm.stats["backend_calls"]
     label(segments, LabelParams(mode="prompt", max_new_tokens=32, truncated="keep"), llm, read_seed(REPO / "data/seed/seed.jsonl"))
     assert llm.stats["backend_calls"] == calls  # second pass entirely from the cache
+
+
+KILLED_GENERATION = """
+import sys
+from kun.llm import LLM
+from kun.llm.base import SamplingParams
+from kun.llm.cache import RecordCache
+from kun.llm.transformers_backend import TransformersBackend
+prompts = {prompts!r}
+llm = LLM(TransformersBackend({model!r}, device="cpu", batch_size=64), RecordCache({cache!r}), chunk_size=64, commit_every_s=0.5)
+llm.generate(prompts, SamplingParams(max_new_tokens=64, repetition_penalty=1.2))
+"""
+SHORT_AND_LONG = [[{"role": "user", "content": text}] for text in ["你好", "1+1等于几？只回答数字。", "用一句话介绍长城。", "床前明月光的下一句是什么？", "请说一个颜色。", "Say hi.", "What is 2+2? Answer with a number.", "Name a fruit."]]
+
+
+@pytest.mark.slow
+def test_kill_9_inside_one_batch_keeps_the_rows_that_ended_on_the_default_model(default_model_dir, tmp_path):
+    """The demo's case: every request of a stage in one chunk and one decoding batch. Rows that
+    end early are committed by time, so `kill -9` before the batch ends keeps them; the rerun
+    computes only the rest and gives what an uninterrupted run gives."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kun.llm.base import SamplingParams
+
+    cache = tmp_path / "killed.sqlite"
+    RecordCache(cache).close()
+    script = tmp_path / "run.py"
+    script.write_text(KILLED_GENERATION.format(prompts=SHORT_AND_LONG, model=str(default_model_dir), cache=str(cache)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while len(RecordCache(cache)) < 1 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        assert process.poll() is None, process.stderr.read().decode()  # still decoding its one batch
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+    kept = len(RecordCache(cache))
+    assert 1 <= kept < len(SHORT_AND_LONG)
+    sampling = SamplingParams(max_new_tokens=64, repetition_penalty=1.2)
+    resumed = LLM(TransformersBackend(default_model_dir, device="cpu", batch_size=64), RecordCache(cache))
+    fresh = LLM(resumed.backend, RecordCache(tmp_path / "fresh.sqlite"))
+    assert resumed.generate_full(SHORT_AND_LONG, sampling) == fresh.generate_full(SHORT_AND_LONG, sampling)
+    assert resumed.stats["cache_hits"] == kept and resumed.stats["backend_calls"] == len(SHORT_AND_LONG) - kept
