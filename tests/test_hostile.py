@@ -21,6 +21,7 @@ from kun.llm import LLM
 from kun.llm.base import SamplingParams
 from kun.llm.cache import RecordCache
 from kun.prompts.guard import LOOK_ALIKE, _GAP, delimiter_regex
+from killing import kill_once_cached, records
 from test_openai_backend import _no_proxy_no_key, backend_for, error_body, server  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -258,7 +259,7 @@ class ReportingBackend:
             time.sleep(self.step_s)
             on_result(position, "ok:" + prompt)
             if self.cache_path is not None:
-                self.committed_seen.append(len(RecordCache(self.cache_path)))
+                self.committed_seen.append(records(self.cache_path))
         return ["ok:" + prompt for prompt in prompts_]
 
 
@@ -305,26 +306,8 @@ llm.generate([f"p{{index}}" for index in range(10)], SamplingParams())
 def test_a_sigkill_inside_one_chunk_keeps_the_results_committed_by_time(tmp_path):
     """kill -9 in the middle of one 10-request chunk (the demo's case: every stage fits in one
     chunk): the six results that finished are on disk, and the rerun computes only the rest."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
     cache = tmp_path / "c.sqlite"
-    RecordCache(cache).close()
-    script = tmp_path / "run.py"
-    script.write_text(KILLED_RUN.format(tests=str(Path(__file__).parent), cache=str(cache)), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while len(RecordCache(cache)) < 6 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-        assert process.poll() is None, process.stderr.read().decode()  # still inside its one chunk
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        process.kill()
-    assert len(RecordCache(cache)) == 6
+    assert kill_once_cached(KILLED_RUN.format(tests=str(Path(__file__).parent), cache=str(cache)), cache, at_least=6) == 6
     rerun = LLM(ReportingBackend(), RecordCache(cache), chunk_size=64)
     assert rerun.generate([f"p{index}" for index in range(10)], SamplingParams()) == [f"ok:p{index}" for index in range(10)]
     assert rerun.stats["cache_hits"] == 6 and rerun.backend.calls == [4]
@@ -341,11 +324,11 @@ def test_served_results_are_committed_while_a_slow_request_is_still_out(server, 
     worker = threading.Thread(target=lambda: outputs.append(llm.generate(prompts_, SamplingParams())))
     worker.start()
     deadline = time.monotonic() + 3
-    while len(RecordCache(tmp_path / "c.sqlite")) < 7 and time.monotonic() < deadline:
+    while records(tmp_path / "c.sqlite") < 7 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(RecordCache(tmp_path / "c.sqlite")) == 7 and worker.is_alive()  # seven on disk, the eighth still out
+    assert records(tmp_path / "c.sqlite") == 7 and worker.is_alive()  # seven on disk, the eighth still out
     worker.join(timeout=30)
-    assert [text.split(":", 1)[1] for text in outputs[0]] == prompts_ and len(RecordCache(tmp_path / "c.sqlite")) == 8
+    assert [text.split(":", 1)[1] for text in outputs[0]] == prompts_ and records(tmp_path / "c.sqlite") == 8
 
 
 def end_token_that_stops_one_row_early(backend, prompts_, sampling) -> int:

@@ -14,6 +14,7 @@ from kun.llm.transformers_backend import TransformersBackend
 from kun.instructions.polish import PolishParams, polish
 from kun.instructions.score import ScoreParams, score
 from kun.instructions.seed import read_seed
+from killing import kill_once_cached
 from test_generation_stages import segments_frame
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,28 +61,10 @@ def test_kill_9_inside_one_batch_keeps_the_rows_that_ended_on_the_default_model(
     """The demo's case: every request of a stage in one chunk and one decoding batch. Rows that
     end early are committed by time, so `kill -9` before the batch ends keeps them; the rerun
     computes only the rest and gives what an uninterrupted run gives."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
     from kun.llm.base import SamplingParams
 
     cache = tmp_path / "killed.sqlite"
-    RecordCache(cache).close()
-    script = tmp_path / "run.py"
-    script.write_text(KILLED_GENERATION.format(prompts=SHORT_AND_LONG, model=str(default_model_dir), cache=str(cache)), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 300
-        while len(RecordCache(cache)) < 1 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.1)
-        assert process.poll() is None, process.stderr.read().decode()  # still decoding its one batch
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        process.kill()
-    kept = len(RecordCache(cache))
+    kept = kill_once_cached(KILLED_GENERATION.format(prompts=SHORT_AND_LONG, model=str(default_model_dir), cache=str(cache)), cache, at_least=1, timeout_s=300)
     assert 1 <= kept < len(SHORT_AND_LONG)
     sampling = SamplingParams(max_new_tokens=64, repetition_penalty=1.2)
     resumed = LLM(TransformersBackend(default_model_dir, device="cpu", batch_size=64), RecordCache(cache))
