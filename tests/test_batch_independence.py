@@ -45,3 +45,16 @@ def test_samples_do_not_depend_on_what_ran_before(tiny_model_dir, tmp_path):
     fresh = outputs(tiny_model_dir, tmp_path / "fresh.sqlite")
     outputs(tiny_model_dir, tmp_path / "grown.sqlite", prompts=PROMPTS[:5])  # a smaller run first (label.limit 5, then 12)
     assert outputs(tiny_model_dir, tmp_path / "grown.sqlite") == fresh
+
+
+def test_forward_passes_cut_by_max_batch_tokens_give_the_same_values(tiny_model_dir, tmp_path):
+    """Perplexities and log-probabilities computed in token-bounded batches equal those of one
+    big batch up to float rounding."""
+    texts = TEXTS * 2
+    pairs = [(prompt, "。") for prompt in PROMPTS] + [(text, "好") for text in TEXTS]
+    values = {}
+    for budget in (0, 32):
+        llm = load_llm(LLMParams(device="cpu", dtype="float32", batch_size=64, max_batch_tokens=budget), tiny_model_dir)
+        llm.cache = RecordCache(tmp_path / f"{budget}.sqlite")
+        values[budget] = llm.perplexity(texts) + llm.logprobs(pairs)
+    assert values[32] == pytest.approx(values[0], rel=1e-5, abs=1e-5)

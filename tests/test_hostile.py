@@ -70,6 +70,7 @@ def params_file(tmp_path: Path, name: str, edit: str) -> Path:
     ("llm:max_concurrency:0", "llm.max_concurrency: 0 must be >= 1"),
     ("llm:max_retries:-1", "llm.max_retries: -1 must be >= 0"),
     ("llm:commit_every_s:-1", "llm.commit_every_s: -1.0 must be >= 0"),
+    ("llm:max_batch_tokens:-1", "llm.max_batch_tokens: -1 must be >= 0"),
     ("dedup:seed:-1", "dedup.seed: -1 must be between 0"),
     ("dedup:threshold:.nan", "dedup.threshold: nan is not a finite number"),
     ("polish:temperature:.inf", "polish.temperature: inf is not a finite number"),

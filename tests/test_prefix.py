@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kun.llm.base import SamplingParams
-from kun.llm.prefix import batches_by_length, shared_prefix_length
+from kun.llm.prefix import batches_by_length, shared_prefix_length, sorted_batches
 from kun.llm.transformers_backend import TransformersBackend
 from kun import prompts as templates
 
@@ -43,3 +43,12 @@ def test_focused_logprob_scores_are_the_same_with_the_prefix_computed_once(tiny_
     plain = backend.logprobs(pairs)
     assert shared == pytest.approx(plain, abs=1e-4)
     assert LLM(backend, RecordCache(None)).choice_probability(conversations, "【好】", "【差】") is not None
+
+
+def test_batches_hold_at_most_max_tokens_once_padded():
+    lengths = [5, 1, 3, 2, 4, 9]
+    batches = sorted_batches(lengths, 10, max_tokens=6)
+    assert batches == [[1, 3], [2], [4], [0], [5]]  # a row longer than the budget goes alone
+    assert all(len(batch) * max(lengths[index] for index in batch) <= 6 or len(batch) == 1 for batch in batches)
+    assert sorted_batches(lengths, 2) == sorted_batches(lengths, 2, max_tokens=0) == [[1, 3], [2, 4], [0, 5]]
+    assert batches_by_length([3, 3, 3, 5, 5], 10, max_tokens=6) == [[0, 1], [2], [3], [4]]

@@ -19,7 +19,7 @@ def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
     if params.backend == "transformers":
         from kun.llm.transformers_backend import TransformersBackend
 
-        return TransformersBackend(model_path, params.device, params.dtype, params.batch_size, params.num_threads, params.trust_remote_code, params.max_input_tokens)
+        return TransformersBackend(model_path, params.device, params.dtype, params.batch_size, params.num_threads, params.trust_remote_code, params.max_input_tokens, params.max_batch_tokens)
     if params.backend == "vllm":
         from kun.llm.vllm_backend import VLLMBackend
 

@@ -17,6 +17,7 @@ class LLMParams:
     device: str = "auto"  # transformers: auto | cpu | cuda | cuda:N
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on GPU, fp32 on CPU (bfloat16 is ~2x faster on CPUs with AMX-BF16)
     batch_size: int = 64  # prompts per forward pass (transformers): generation is memory-bound, so larger batches give more tokens/s
+    max_batch_tokens: int = 2048  # transformers, forward-only passes (perplexity, log-probabilities): at most this many tokens per batch, padding included (0 = batch_size only)
     num_threads: int = 0  # torch CPU threads; 0 = torch's default
     max_input_tokens: int = 2048  # longer prompts keep their end
     trust_remote_code: bool = False
@@ -38,6 +39,7 @@ class LLMParams:
 
     def validate(self, section: str) -> None:
         require(self.batch_size >= 1, f"{section}.batch_size", "must be >= 1")
+        require(self.max_batch_tokens >= 0, f"{section}.max_batch_tokens", f"{self.max_batch_tokens} must be >= 0 (0 = batch_size only)")
         require(self.replicas >= 1, f"{section}.replicas", "must be >= 1")
         require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
         require(self.gpus_per_replica >= 0, f"{section}.gpus_per_replica", "must be >= 0")

@@ -29,18 +29,32 @@ def shared_prefix_length(sequences: list[list[int]]) -> int:
     return length
 
 
-def batches_by_length(lengths: list[int], batch_size: int) -> list[list[int]]:
-    """Indices of `lengths` grouped by equal length, each group cut into batches of at most batch_size."""
+def batches_by_length(lengths: list[int], batch_size: int, max_tokens: int = 0) -> list[list[int]]:
+    """Indices of `lengths` grouped by equal length, each group cut into batches of at most
+    batch_size rows and (when max_tokens > 0) at most max_tokens tokens."""
     groups: dict[int, list[int]] = defaultdict(list)
     for index, length in enumerate(lengths):
         groups[length].append(index)
-    return [group[start : start + batch_size] for _, group in sorted(groups.items()) for start in range(0, len(group), batch_size)]
+    return [batch for _, group in sorted(groups.items()) for batch in _cut(group, lengths, batch_size, max_tokens)]
 
 
-def sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
-    """Indices of `lengths` sorted by length and cut into batches of at most batch_size (padded batches waste little)."""
-    order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+def sorted_batches(lengths: list[int], batch_size: int, max_tokens: int = 0) -> list[list[int]]:
+    """Indices of `lengths` sorted by length and cut into batches of at most batch_size rows and
+    (when max_tokens > 0) at most max_tokens tokens once padded to the longest (padded batches
+    waste little)."""
+    return _cut(sorted(range(len(lengths)), key=lengths.__getitem__), lengths, batch_size, max_tokens)
+
+
+def _cut(order: list[int], lengths: list[int], batch_size: int, max_tokens: int) -> list[list[int]]:
+    """`order` (ascending lengths) cut into consecutive batches; a row longer than max_tokens
+    forms a batch of its own."""
+    batches: list[list[int]] = []
+    for index in order:
+        if batches and len(batches[-1]) < batch_size and (not max_tokens or (len(batches[-1]) + 1) * lengths[index] <= max_tokens):
+            batches[-1].append(index)
+        else:
+            batches.append([index])
+    return batches
 
 
 def cache_argument(model: Any) -> str:

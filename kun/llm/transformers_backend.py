@@ -112,7 +112,7 @@ def ended_rows(width: int, end_ids: set[int], report: Callable[[int, list[int]],
 class TransformersBackend:
     name = "transformers"
 
-    def __init__(self, model_path: str | Path, device: str = "auto", dtype: str = "auto", batch_size: int = 8, num_threads: int = 0, trust_remote_code: bool = False, max_input_tokens: int = 2048) -> None:
+    def __init__(self, model_path: str | Path, device: str = "auto", dtype: str = "auto", batch_size: int = 8, num_threads: int = 0, trust_remote_code: bool = False, max_input_tokens: int = 2048, max_batch_tokens: int = 0) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -126,6 +126,7 @@ class TransformersBackend:
         self.path = path
         self.device = device
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens  # forward-only passes (logprobs, perplexity): tokens per batch, padding included; 0 = batch_size only
         self.max_input_tokens = max_input_tokens
         self.share_prefix = True  # compute a prefix shared by every prompt of a request once
         self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
@@ -260,7 +261,7 @@ class TransformersBackend:
         prefix = min(shared_prefix_length([tokens for tokens, _, _ in units]), min((len(tokens) - need for (tokens, _, _), need in zip(units, needs)), default=0)) if self.share_prefix else 0
         cache = prefix_cache(self.model, units[0][0][:prefix], self.device) if prefix >= MIN_SHARED_PREFIX else None
         grouping = batches_by_length if cache is not None else sorted_batches
-        batches = [[units[index] for index in batch] for batch in grouping([len(tokens) for tokens, _, _ in units], self.batch_size)]
+        batches = [[units[index] for index in batch] for batch in grouping([len(tokens) for tokens, _, _ in units], self.batch_size, self.max_batch_tokens)]
         results = [0.0] * len(pairs)
         pad_id = self.tokenizer.pad_token_id
         for batch in batches:
@@ -300,13 +301,12 @@ class TransformersBackend:
         import torch
 
         encoded = [self.tokenizer(text, add_special_tokens=True)["input_ids"][: self.max_input_tokens] for text in texts]
-        order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
         results = [float("nan")] * len(texts)
         pad_id = self.tokenizer.pad_token_id
         decoder = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
         head = self.model.get_output_embeddings()
-        for start in range(0, len(order), self.batch_size):
-            indices = [index for index in order[start : start + self.batch_size] if len(encoded[index]) >= 2]
+        for batch in sorted_batches([len(ids) for ids in encoded], self.batch_size, self.max_batch_tokens):
+            indices = [index for index in batch if len(encoded[index]) >= 2]
             if not indices:
                 continue
             width = max(len(encoded[index]) for index in indices)
