@@ -1,13 +1,18 @@
 """transformers backend: batched generation and log-probabilities with a local model.
 
 Generation tokenizes every prompt, sorts them by length (so a batch wastes little padding),
-left-pads each batch and calls `model.generate` under `torch.inference_mode`. Sampling draws
-each row from its own generator, seeded from `SamplingParams.seed` and the prompt
-(kun.llm.base.record_seed), so a record's sample does not depend on the rows batched with it. Log-probabilities encode prompt and continuation
-separately (as lm-evaluation-harness does), right-pad, run one forward pass per batch and sum
-the continuation tokens' log-softmax. Perplexity encodes each text as the tokenizer does by
-default (special tokens included), scores every token after the first, and applies the output
-head in slices of the sequence so memory stays at batch x slice x vocabulary.
+left-pads batches of `batch_size` rows and calls `model.generate` under
+`torch.inference_mode`. Sampling draws each row from its own generator, seeded from
+`SamplingParams.seed` and the prompt (kun.llm.base.record_seed), so a record's sample does not
+depend on the rows batched with it. A row that ends early is reported to `on_result` at that
+step (a stopping criterion that stops nothing), the others when their batch ends.
+Log-probabilities encode prompt and continuation separately (as lm-evaluation-harness does),
+run one forward pass per batch and sum the continuation tokens' log-softmax. Perplexity encodes
+each text as the tokenizer does by default (special tokens included), scores every token after
+the first, and applies the output head in slices of the sequence so memory stays at batch x
+slice x vocabulary. These forward-only passes batch at most `batch_size` rows and
+`max_batch_tokens` padded tokens (compute-bound: long padded batches are slower on the CPU), and
+report each batch's results to `on_result`.
 """
 
 from __future__ import annotations
