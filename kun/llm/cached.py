@@ -92,13 +92,6 @@ class LLM:
         else:
             self.stats["prompt_tokens"] += counted
 
-    def _commit(self, chunk: list[int], values: list[Any], keys: list[str], kind: str, requests: list[Any]) -> None:
-        """Account for and cache computed results (chunk: their request indices)."""
-        self.stats["backend_calls"] += len(chunk)
-        for index, value in zip(chunk, values):
-            self._account(kind, requests[index], value)
-        self.cache.put_many(((keys[index], value) for index, value in zip(chunk, values)), kind)
-
     def _cached(self, keys: list[str], compute: Compute, desc: str, kind: str, requests: list[Any]) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
@@ -115,10 +108,11 @@ class LLM:
         lock = threading.Lock()  # the committer thread and the backend's reports share `pending`
 
         def commit() -> None:
+            """Write the pending results (only the cache: the committer thread never touches the
+            tokenizer, which is not safe to share between threads)."""
             with lock:
                 if pending:
-                    indices = sorted(pending)
-                    self._commit(indices, [pending[index] for index in indices], keys, kind, requests)
+                    self.cache.put_many(((keys[index], pending[index]) for index in sorted(pending)), kind)
                     pending.clear()
 
         with bar(len(keys), desc, initial=len(keys) - len(missing)) as progress:
@@ -131,6 +125,8 @@ class LLM:
                     computed.add(index)
                     results[index] = value
                     pending[index] = value
+                self.stats["backend_calls"] += 1
+                self._account(kind, requests[index], value)
                 progress.update(served[index])
                 if self.commit_every_s == 0:
                     commit()
