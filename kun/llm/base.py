@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Protocol, Union, runtime_checkable
 
-from kun.core.errors import KunError
 from kun.core.models import model_fingerprint
 from kun.core.params import require
 
@@ -41,18 +40,6 @@ class SamplingParams:
     def key(self) -> str:
         """Canonical JSON of the params, part of every cache key."""
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-
-
-class PartialResults(KunError):
-    """A backend call that failed (a KunError: the server refused or never answered) after some of
-    its requests succeeded. `done` maps positions in the call's request list to their results, so
-    the caller can keep them (a rerun then computes only the rest); `error` is the failure, whose
-    message this one repeats."""
-
-    def __init__(self, done: dict[int, Any], error: KunError) -> None:
-        super().__init__(str(error))
-        self.done = done
-        self.error = error
 
 
 MAX_SEED = 2**63 - 1  # what torch, vLLM and OpenAI servers accept

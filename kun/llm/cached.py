@@ -28,7 +28,7 @@ from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
 from kun.core.progress import bar
-from kun.llm.base import Backend, PartialResults, Prompt, SamplingParams, as_generation, prompt_key
+from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
 
 
@@ -148,12 +148,6 @@ class LLM:
                         finish(index, value)
                     commit()  # a chunk that ended is on disk
                     waiting = time.perf_counter()
-            except PartialResults as partial:  # keep what succeeded: a rerun computes only the rest
-                if getattr(partial, "chunk", None) is None:  # raised where its chunk is unknown (a Ray task)
-                    raise
-                for position, value in partial.done.items():
-                    finish(partial.chunk[position], value)
-                raise partial.error from None
             finally:  # results reported before a failure are kept too
                 stop.set()
                 if committer.is_alive():
@@ -185,12 +179,7 @@ class LLM:
             streams = reports_results(call)
             for chunk in chunks:
                 kwargs = {"on_result": lambda position, value, chunk=chunk: finish(chunk[position], value)} if streams else {}
-                try:
-                    values = call([requests[index] for index in chunk], *args, **kwargs)
-                except PartialResults as partial:
-                    partial.chunk = chunk
-                    raise
-                yield chunk, values
+                yield chunk, call([requests[index] for index in chunk], *args, **kwargs)
 
         return run
 

@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, TypeVar
 
 from kun.core.errors import KunError
-from kun.llm.base import OnResult, PartialResults, Prompt, SamplingParams, finished, record_seed
+from kun.llm.base import OnResult, Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip
 from kun.core.progress import bar
 
@@ -266,11 +266,13 @@ class OpenAIBackend:
 
     def _map(self, function: Callable[[T], R], items: list[T], desc: str, on_result: OnResult = None) -> list[R]:
         """`function` over `items` with at most max_concurrency in flight, results in input order;
-        `on_result(position, result)` is called (on this thread) for each as it arrives."""
+        `on_result(position, result)` is called (on this thread) for each as it arrives, and on a
+        failure for every request that succeeded, so the caller can keep them."""
         if not items:
             return []
         failure: BaseException | None = None
         results: list[Any] = [None] * len(items)
+        reported: set[int] = set()
         with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
             futures = {pool.submit(function, item): position for position, item in enumerate(items)}
             try:
@@ -278,15 +280,17 @@ class OpenAIBackend:
                     position = futures[future]
                     results[position] = future.result()
                     progress.update(1)
+                    reported.add(position)
                     if on_result is not None:
                         on_result(position, results[position])
             except BaseException as error:
                 for future in futures:  # a failure fails the call: do not send what is still queued
                     future.cancel()
                 failure = error
-        if isinstance(failure, KunError):  # requests in flight have finished now: hand back every success
-            done = {position: future.result() for future, position in futures.items() if future.done() and not future.cancelled() and future.exception() is None}
-            raise PartialResults(done, failure) from failure
+        if isinstance(failure, KunError) and on_result is not None:  # requests in flight have finished now: hand over their answers too
+            for future, position in futures.items():
+                if position not in reported and future.done() and not future.cancelled() and future.exception() is None:
+                    on_result(position, future.result())
         if failure is not None:
             raise failure
         return results
