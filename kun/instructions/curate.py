@@ -1,30 +1,37 @@
-"""Filter: apply the score threshold and Kun's rule filters to scored candidates.
+"""Filter: apply Kun's instruction rules and the score threshold to scored candidates.
 
 Cheap by design: label and score computed every candidate's score, so changing
 `filter.min_score` (`dvc exp run -S filter.min_score=0.7`) reruns only this stage and those after
-it. Rules on the instruction (first failing rule names the reason):
-unscorable (a null score: never kept), low_score, then the instruction gates (kun.instructions.gates):
-instruction_too_short / _too_long, broken_encoding, unexpected_script, instruction_low_cjk,
-refers_to_unseen_context (the authors' keyword list: 新闻, 材料, 图片, 链接, ...), not_a_request. Then, with
-`best_per_segment`, only each segment's highest-scoring candidate stays (not_best_for_segment).
+it. The instruction rules (kun.instructions.gates; the first failing rule names the reason):
+instruction_too_short / _too_long, broken_encoding, mojibake, template_leak, unexpected_script,
+instruction_low_cjk, refers_to_unseen_context (patterns, and/or the authors' keyword list 新闻,
+材料, 图片, 链接, ... in configs/paper.yaml), instruction_fragment, gibberish, not_a_request; then
+unscorable (a null score: never kept) and low_score. With `best_per_segment`, only each
+segment's highest-scoring candidate stays (not_best_for_segment).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
-from kun.instructions import gates
-from kun.corpus.text import cjk_ratio
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
+from kun.instructions import gates
+from kun.rules import Rule, apply_rules, patterns
+from kun.rules.engine import merge_counts
+from kun.rules.language import mojibake
+from kun.rules.stats import cjk_word_share
 
-# Instructions mentioning these point at material the reader cannot see: the authors' list.
+# Instructions mentioning these point at material the reader cannot see: the authors' list
+# (configs/paper.yaml). The default profile matches the same idea as patterns instead
+# (unseen_context_patterns), which spare 根据勾股定理 and carried material.
+# A request to translate may be written in the other language (Translate into Chinese: ...).
+_TRANSLATION = re.compile(r"翻译|译成|译为|中文|汉语|\btranslat|\bChinese\b", re.IGNORECASE)
 UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "根据", "简历", "简介", "文章", "摘要", "文本", "提取", "关键词", "网站"]
-# kun's additions (an option: filter.unseen_context_keywords = the authors' list + these).
-EXTRA_UNSEEN_CONTEXT_KEYWORDS = ["上文", "下文", "这段", "以下内容"]
 
 
 @dataclass
@@ -33,8 +40,11 @@ class FilterParams:
     min_score: float = 0.5  # keep candidates whose score (in [0, 1]) is at least this
     instruction_min_chars: int = 4
     instruction_max_chars: int = 300
-    instruction_min_cjk_ratio: float = 0.3  # Chinese instructions only
-    unseen_context_keywords: list[str] = field(default_factory=lambda: list(UNSEEN_CONTEXT_KEYWORDS))
+    instruction_min_cjk_ratio: float = 0.3  # Chinese instructions only: CJK characters / (CJK characters + other words)
+    unseen_context_keywords: list[str] = field(default_factory=list)  # plain substrings that drop an instruction (the authors' list in configs/paper.yaml)
+    unseen_context_patterns: bool = True  # 这首诗, 上文, 以下内容, 附件, 图中... when the instruction carries no material
+    fragments: bool = True  # instructions cut before their object or with an empty slot (instruction_fragment)
+    min_word_coverage: float = 0.4  # random characters: least share of CJK characters in dictionary words (gibberish); 0 = off
     request_markers: list[str] = field(default_factory=lambda: list(gates.REQUEST_MARKERS))  # an instruction needs one of these (not_a_request); [] = off
     unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an instruction (unexpected_script)
     best_per_segment: bool = True  # keep one candidate per segment, the best scored
@@ -42,43 +52,65 @@ class FilterParams:
     def validate(self, section: str) -> None:
         require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
         require(0 <= self.instruction_min_chars <= self.instruction_max_chars, f"{section}.instruction_min_chars", "must be between 0 and instruction_max_chars")
+        require(0.0 <= self.instruction_min_cjk_ratio <= 1.0, f"{section}.instruction_min_cjk_ratio", "must be between 0 and 1")
+        require(0.0 <= self.min_word_coverage <= 1.0, f"{section}.min_word_coverage", "must be between 0 and 1 (0 = off)")
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
 
 
-def instruction_gates(params: FilterParams) -> list[tuple[str, gates.Gate | None]]:
-    """The rules on an instruction, in order (the first that fails names the reason)."""
+def _gibberish(min_coverage: float):
+    if min_coverage <= 0:
+        return None
+    from kun.rules.words import word_coverage
+
+    def check(text: str) -> bool:
+        coverage = word_coverage(text)
+        return coverage is not None and coverage < min_coverage
+
+    return check
+
+
+def instruction_rules(params: FilterParams) -> list[Rule | None]:
+    """The rules on an instruction, in order (the first that fails names the reason). They need
+    no model, so `score` runs them first and never scores what they drop."""
+    keywords = gates.phrase_check(params.unseen_context_keywords)
+    unseen = [check for check in (keywords, patterns.refers_to_unseen_context if params.unseen_context_patterns else None) if check]
+    markers = params.request_markers
     return [
-        ("instruction_too_short", gates.on_instruction(lambda text: len(text.strip()) < params.instruction_min_chars, "instruction_too_short")),
-        ("instruction_too_long", gates.on_instruction(lambda text: len(text) > params.instruction_max_chars, "instruction_too_long")),
-        ("broken_encoding", gates.broken_encoding("instruction")),
-        ("unexpected_script", gates.unexpected_script(params.unexpected_scripts, "instruction")),
-        ("instruction_low_cjk", gates.on_instruction(lambda text: cjk_ratio(text) < params.instruction_min_cjk_ratio, "instruction_low_cjk")),
-        ("refers_to_unseen_context", gates.contains_phrase(params.unseen_context_keywords, "refers_to_unseen_context", "instruction")),
-        ("not_a_request", gates.not_a_request(params.request_markers)),
+        gates.on_instruction("instruction_too_short", lambda text: len(text.strip()) < params.instruction_min_chars, "filter.instruction_min_chars"),
+        gates.on_instruction("instruction_too_long", lambda text: len(text) > params.instruction_max_chars, "filter.instruction_max_chars"),
+        gates.on_instruction("broken_encoding", gates.broken_encoding),
+        gates.on_instruction("mojibake", mojibake),
+        gates.on_instruction("template_leak", patterns.template_leak),
+        gates.on_instruction("unexpected_script", gates.script_check(params.unexpected_scripts), "filter.unexpected_scripts"),
+        gates.on_instruction("instruction_low_cjk", lambda text: cjk_word_share(text) < params.instruction_min_cjk_ratio and not _TRANSLATION.search(text), "filter.instruction_min_cjk_ratio"),
+        gates.on_instruction("refers_to_unseen_context", (lambda text: any(check(text) for check in unseen)) if unseen else None, "filter.unseen_context_patterns"),
+        gates.on_instruction("instruction_fragment", patterns.instruction_fragment if params.fragments else None, "filter.fragments"),
+        gates.on_instruction("gibberish", _gibberish(params.min_word_coverage), "filter.min_word_coverage"),
+        gates.on_instruction("not_a_request", (lambda text: not any(marker in text for marker in markers)) if markers else None, "filter.request_markers"),
+    ]
+
+
+def score_rules(min_score: float) -> list[Rule]:
+    """A null score (no verdict, a reply without a rating, no verdict token among a server's top
+    log-probabilities, or a candidate an instruction rule dropped before scoring) never passes."""
+    return [
+        Rule("unscorable", lambda row: row["score"] is None, ("score",), "score.mode"),
+        Rule("low_score", lambda row: row["score"] < min_score, ("score",), "filter.min_score"),
     ]
 
 
 def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
-    """Return (kept, rejected with reasons, metrics)."""
+    """Return (kept, rejected with reasons, metrics). Instruction rules come first, so a candidate
+    `score` skipped for a rule is counted under that rule, not as unscorable."""
     require_columns(scored, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, "filter input")
-    rejected_parts = []
-    # A null score (no verdict, a reply without a rating, no verdict token among a server's top
-    # log-probabilities) is never passing.
-    unscorable = scored.filter(pl.col("score").is_null()).with_columns(pl.lit("unscorable").alias("reason"))
-    low = scored.filter(pl.col("score") < params.min_score).with_columns(pl.lit("low_score").alias("reason"))
-    rejected_parts += [unscorable, low]
-    passing = scored.filter(pl.col("score") >= params.min_score)
-    result = gates.apply_gates(passing, instruction_gates(params), answer=None)
-    kept = result.kept
-    rejected_parts.append(result.rejected)
-    if params.best_per_segment and kept.height:
-        ranked = kept.with_columns(pl.col("score").rank("ordinal", descending=True).over("segment_id").alias("_rank"))
-        rejected_parts.append(ranked.filter(pl.col("_rank") > 1).drop("_rank").with_columns(pl.lit("not_best_for_segment").alias("reason")))
-        kept = ranked.filter(pl.col("_rank") == 1).drop("_rank")
-    rejected = pl.concat(rejected_parts, how="vertical")
-    counts = {"unscorable": unscorable.height, "low_score": low.height, **result.dropped}
+    result = apply_rules(scored, [*instruction_rules(params), *score_rules(params.min_score)])
+    kept, rejected_parts, counts = result.kept, [result.rejected], result.counts
     if params.best_per_segment:
-        counts["not_best_for_segment"] = rejected.height - sum(counts.values())
-    counts = dict(sorted(counts.items()))
+        ranked = kept.with_columns(pl.col("score").rank("ordinal", descending=True).over("segment_id").alias("_rank"))
+        not_best = ranked.filter(pl.col("_rank") > 1).drop("_rank").with_columns(pl.lit("not_best_for_segment").alias("reason"))
+        rejected_parts.append(not_best)
+        kept = ranked.filter(pl.col("_rank") == 1).drop("_rank")
+        counts = merge_counts(counts, {"not_best_for_segment": not_best.height})
+    rejected = pl.concat(rejected_parts, how="vertical")
     metrics = {"candidates": scored.height, "kept": kept.height, "rejected": counts, "min_score": params.min_score}
     return kept, rejected, metrics

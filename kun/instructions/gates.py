@@ -1,41 +1,33 @@
 """Rule gates on (instruction, answer) pairs: the checks a reader makes at a glance, written down.
 
-Shared by the `filter` stage (instruction rules), the `assemble` stage (answer rules) and
-`kun filter-pairs` (both, on any instruction dataset). A gate looks at one pair and returns
-None to keep it or a short reason to drop it; the first failing gate names the reason, and
-`apply_gates` counts every reason (zeros included, so metrics list every gate).
+Each gate is a `kun.rules.Rule` on the `instruction` and/or `output` columns; the `filter` stage
+runs the instruction rules (and `score` runs them first, so no candidate a rule drops is ever
+scored), the `assemble` stage the answer rules, `kun filter-pairs` both. The lists are built
+from the params in kun.instructions.curate (instruction rules) and kun.instructions.assemble
+(answer rules); docs/gates.md lists every reason with its param.
 
-Text rules:
-- `broken_encoding`: U+FFFD, a character lost in decoding (a multi-byte character cut by a
-  token limit, or invalid bytes a model emitted);
-- `unexpected_script`: letters of scripts a Chinese pair has no use for (Hebrew, Cyrillic,
-  Arabic, Thai, ...; `unexpected_scripts` names them);
-- `not_a_request`: an instruction with none of the request markers (？, 什么, 如何, 请, 写, 解释, ...):
-  random characters are not an instruction;
-- `answer_low_cjk`: a Chinese instruction answered mainly in another language, unless the
-  instruction asks for one (`foreign_language_hints`: 英文, 翻译, 代码, ...); code blocks are not counted;
-- `web_boilerplate`: 本站, 点击, 关注公众号, 版权/侵权 notices (`boilerplate_phrases`);
-- repetition that survives numbering: `repeated_list_items` (lines and list items that repeat
-  once their markers and numbers are stripped), `repeated_sentences`, `opens_with_repetition`
-  (the authors' rule) and `catastrophic_repetition` (repeated character 10-grams).
+Families (kun.rules.patterns, kun.rules.language): refusals, AI self-talk, talk about unseen
+source material, chat-template leaks, hallucinated further turns, prompt injection,
+placeholders, spam, web boilerplate, instructions pointing at material they do not carry or cut
+before their object, truncation without a finish reason, wrong language (fastText language ID),
+mojibake and U+FFFD, scripts a Chinese pair has no use for, and repetition that survives
+numbering.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import polars as pl
-
-from kun.corpus.filters import contains_any, opening_repeated_unit, repeated_ngram_ratio, repeated_share
 from kun.core.params import require
-from kun.corpus.text import CJK_CHAR, split_sentences
+from kun.rules import Rule, patterns
+from kun.rules.stats import cjk_word_share, material_of, opening_repeated_unit, repeated_ngram_ratio, repeated_share, list_items, sentences
 
 REPLACEMENT_CHARACTER = "\ufffd"
+PAIR = ("instruction", "output")
 
-# Letters of scripts that do not belong in Chinese instruction data (Greek is left out: math).
+# Letters of scripts that do not belong in Chinese instruction data (single Greek letters are
+# math; Greek words are caught by GREEK_WORDS).
 SCRIPT_RANGES = {
     "HEBREW": "\u0590-\u05ff",
     "ARABIC": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff",
@@ -53,24 +45,30 @@ SCRIPT_RANGES = {
     "HANGUL": "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af",
     "ETHIOPIC": "\u1200-\u137f",
     "KHMER": "\u1780-\u17ff",
+    "GREEK_WORDS": "",  # three or more Greek letters in a row (α, β, π alone are math)
 }
 UNEXPECTED_SCRIPTS = list(SCRIPT_RANGES)
 REQUEST_MARKERS = [
-    "?", "？", "吗", "呢", "什么", "如何", "怎么", "怎样", "为什么", "为何", "哪", "谁", "多少", "几", "是否", "能否", "可否",
-    "请", "写", "解释", "介绍", "列出", "列举", "翻译", "描述", "说明", "比较", "分析", "总结", "概括", "给出", "给", "帮",
-    "计算", "生成", "设计", "推荐", "举例", "讲", "谈", "评价", "改写", "改成", "润色", "回答", "告诉", "求", "证明", "判断",
-    "查询", "实现", "编", "制定", "规划", "建议", "区别", "含义", "意思", "定义", "作用", "原因", "步骤", "方法", "技巧",
+    "?", "？", "吗", "呢", "么", "什么", "如何", "怎么", "怎样", "咋", "为什么", "为何", "何", "哪", "谁", "多少", "多久", "多大", "多长", "多高",
+    "多远", "几", "是否", "能否", "可否", "是不是", "有没有", "能不能", "会不会", "可不可以",
+    "请", "写", "解释", "介绍", "列出", "列举", "罗列", "翻译", "译", "描述", "说明", "比较", "对比", "分析", "总结", "概括", "归纳", "给出",
+    "给", "帮", "计算", "算", "解", "化简", "求", "证明", "判断", "生成", "设计", "推荐", "举例", "讲", "谈", "评价", "点评", "赏析", "改写", "改成",
+    "润色", "修改", "纠正", "续写", "扩写", "缩写", "仿写", "造句", "回答", "告诉", "查询", "实现", "编", "制定", "规划", "安排", "建议", "区别",
+    "含义", "意思", "定义", "作用", "原因", "步骤", "方法", "技巧", "排序", "排列", "整理", "找出", "指出", "选出", "选择", "补全", "填", "拟",
+    "起", "取", "想", "做", "制作", "创作", "统计", "估算", "转换", "换算", "提炼", "梳理", "论述", "阐述", "讨论", "探讨", "用", "把", "将",
+    "=", "Write", "Explain", "Translate", "What", "How", "Why", "List",
 ]
-FOREIGN_LANGUAGE_HINTS = ["英文", "英语", "English", "翻译", "日语", "法语", "德语", "代码", "程序", "函数", "Python", "SQL", "正则", "命令"]
-BOILERPLATE_PHRASES = ["本站", "点击", "关注公众号", "公众号", "扫码", "扫一扫", "版权所有", "版权归", "侵权", "转载请注明", "免责声明", "点赞", "下载APP", "原文链接", "责任编辑"]
-
-_CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
-_URL = re.compile(r"https?://\S+")
-# A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[-*•·])\s*", re.MULTILINE)
-_ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#-]+")
-
-Gate = Callable[[str, str], "str | None"]  # (instruction, answer) -> reason or None
+FOREIGN_LANGUAGE_HINTS = [
+    "英文", "英语", "English", "翻译", "译", "日语", "日文", "法语", "德语", "韩语", "俄语", "西班牙语", "外语", "代码", "程序", "函数", "Python",
+    "SQL", "正则", "命令", "脚本", "JSON", "HTML", "LaTeX",
+]
+# Web boilerplate, as phrases precise enough to spare plain uses (点击注册按钮, 版权法).
+BOILERPLATE_PHRASES = [
+    "本站", "关注公众号", "公众号", "扫一扫", "版权所有", "版权归", "侵权", "转载请注明", "免责声明", "下载APP", "下载我们的APP", "原文链接", "责任编辑",
+    "本文来源于网络", "来源于网络", "请联系删除", "点赞", "收藏、转发", "一键三连", "关注我", "阅读原文", "点击下方", "点击上方", "点击这里", "点击链接",
+    "欢迎关注", "订阅我们", "更多精彩", "未经授权",
+]
+_GREEK_WORD = re.compile("[\u0370-\u03ff]{3,}")
 
 
 def require_known_scripts(names: Sequence[str], key: str) -> None:
@@ -79,158 +77,134 @@ def require_known_scripts(names: Sequence[str], key: str) -> None:
     require(not unknown, key, f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(SCRIPT_RANGES)}")
 
 
-def _script_pattern(names: Sequence[str]) -> re.Pattern | None:
+def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
+    """A check for letters of the named scripts, or None when none is named."""
     ranges = "".join(SCRIPT_RANGES[name] for name in names)
-    return re.compile(f"[{ranges}]") if ranges else None
-
-
-def _prose(text: str) -> str:
-    """The text without code blocks, inline code and URLs (they are not language)."""
-    return _URL.sub(" ", _CODE_BLOCK.sub(" ", text))
-
-
-def cjk_letter_ratio(text: str) -> float:
-    """Share of CJK ideographs among the letters of the prose (1.0 when it has no letters)."""
-    prose = _prose(text)
-    letters = sum(1 for char in prose if char.isalpha())
-    return len(CJK_CHAR.findall(prose)) / letters if letters else 1.0
-
-
-def list_items(text: str) -> list[str]:
-    """Lines and list items with their markers, numbers and punctuation stripped (empty ones dropped)."""
-    items = []
-    for line in _prose(text).splitlines():
-        for piece in _LIST_MARKER.split(line):
-            item = _ITEM_NOISE.sub("", piece)
-            if item:
-                items.append(item)
-    return items
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of at least four characters, normalised for comparison."""
-    found = []
-    for line in _prose(text).splitlines():
-        for sentence in split_sentences(line):
-            normal = _ITEM_NOISE.sub("", sentence)
-            if len(normal) >= 4:
-                found.append(normal)
-    return found
-
-
-# -- gate factories -----------------------------------------------------------------------------
-
-
-def on_instruction(check: Callable[[str], bool], reason: str) -> Gate:
-    return lambda instruction, answer: reason if check(instruction) else None
-
-
-def on_answer(check: Callable[[str], bool], reason: str) -> Gate:
-    return lambda instruction, answer: reason if check(answer) else None
-
-
-def broken_encoding(field: str) -> Gate:
-    if field == "instruction":
-        return on_instruction(lambda text: REPLACEMENT_CHARACTER in text, "broken_encoding")
-    return on_answer(lambda text: REPLACEMENT_CHARACTER in text, "broken_encoding")
-
-
-def unexpected_script(names: Sequence[str], field: str) -> Gate | None:
-    pattern = _script_pattern(names)
-    if pattern is None:
+    pattern = re.compile(f"[{ranges}]") if ranges else None
+    greek = "GREEK_WORDS" in names
+    if pattern is None and not greek:
         return None
-    check = lambda text: pattern.search(text) is not None  # noqa: E731
-    return on_instruction(check, "unexpected_script") if field == "instruction" else on_answer(check, "unexpected_script")
+    return lambda text: (pattern is not None and pattern.search(text) is not None) or (greek and _GREEK_WORD.search(text) is not None)
 
 
-def not_a_request(markers: Sequence[str]) -> Gate | None:
-    if not markers:
-        return None
-    return on_instruction(lambda text: not any(marker in text for marker in markers), "not_a_request")
-
-
-def answer_low_cjk(min_ratio: float, instruction_min_ratio: float, hints: Sequence[str]) -> Gate | None:
-    if min_ratio <= 0:
-        return None
-
-    def gate(instruction: str, answer: str) -> str | None:
-        if cjk_letter_ratio(instruction) < instruction_min_ratio or any(hint in instruction for hint in hints):
-            return None  # not a Chinese instruction, or one that asks for another language or code
-        return "answer_low_cjk" if cjk_letter_ratio(answer) < min_ratio else None
-
-    return gate
-
-
-def contains_phrase(phrases: Sequence[str], reason: str, field: str = "output") -> Gate | None:
-    """Drop pairs whose instruction or answer (`field`) contains any phrase (plain substrings)."""
+def phrase_check(phrases: Sequence[str]) -> Callable[[str], bool] | None:
+    """A check for any of `phrases` (plain substrings), or None when there are none."""
     if not phrases:
         return None
-    found = contains_any(phrases, reason)
-    return (lambda instruction, answer: found(instruction)) if field == "instruction" else (lambda instruction, answer: found(answer))
+    pattern = re.compile("|".join(re.escape(phrase) for phrase in phrases))
+    return lambda text: pattern.search(text) is not None
 
 
-def material_of(instruction: str) -> str:
-    """The material an instruction carries: its lines after the first (`改写下面的句子：` + the sentence)."""
-    lines = [line for line in instruction.strip().splitlines() if line.strip()]
-    return "\n".join(lines[1:]).strip()
+# -- rule factories -----------------------------------------------------------------------------
 
 
-def too_short(min_chars: int, allow_material_length: bool) -> Gate:
+def on_instruction(reason: str, check: Callable[[str], bool] | None, param: str = "") -> Rule | None:
+    return None if check is None else Rule.on("instruction", reason, check, param)
+
+
+def on_answer(reason: str, check: Callable[[str], bool] | None, param: str = "") -> Rule | None:
+    return None if check is None else Rule.on("output", reason, check, param)
+
+
+def on_pair(reason: str, check: Callable[[str, str], bool], param: str = "", enabled: bool = True) -> Rule | None:
+    """A rule reading instruction and answer (a null reads as the empty string)."""
+    if not enabled:
+        return None
+    return Rule(reason, lambda row: check(row["instruction"] or "", row["output"] or ""), PAIR, param)
+
+
+def either(reason: str, check: Callable[[str], bool] | None, param: str = "", enabled: bool = True) -> Rule | None:
+    """A rule that drops the pair when the instruction or the answer fails `check`."""
+    if check is None or not enabled:
+        return None
+    return on_pair(reason, lambda instruction, answer: check(instruction) or check(answer), param)
+
+
+def asks_for_other_language(instruction: str, hints: Sequence[str]) -> bool:
+    return any(hint in instruction for hint in hints)
+
+
+def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequence[str]) -> Rule | None:
+    """A Chinese instruction answered mainly in other words (code and URLs excluded), unless it asks for them."""
+    if min_share <= 0:
+        return None
+
+    def check(instruction: str, answer: str) -> bool:
+        if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
+            return False
+        return cjk_word_share(answer) < min_share
+
+    return on_pair("answer_low_cjk", check, "assemble.answer_min_cjk_ratio")
+
+
+def wrong_language(model: str, min_probability: float, instruction_min_share: float, hints: Sequence[str], min_letters: int = 12) -> Rule:
+    """fastText says the answer is not Chinese (with at least `min_probability`) although the
+    instruction is Chinese and asks for no other language, no translation and no code."""
+    from kun.rules.language import CHINESE, identifier
+
+    detector = identifier(model)
+
+    def check(instruction: str, answer: str) -> bool:
+        if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
+            return False
+        if sum(1 for char in answer if char.isalpha()) < min_letters:
+            return False
+        language, probability = detector.identify(answer)
+        return language is not None and language not in CHINESE and probability >= min_probability
+
+    return on_pair("wrong_language", check, "assemble.wrong_language")
+
+
+# -- how long an answer must be ------------------------------------------------------------------
+
+_EXPLICIT_BRIEF = re.compile(r"一句话|一个词|一句|一两句|简短|简要|简单地?说|简单回答|几个字|一个字|短诗|一行")
+_LONG_REQUEST = re.compile(r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|作文|文章|报告|方案|计划书|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|不少于|至少\s*\d+|\d+\s*字")
+_EXPLAIN_REQUEST = re.compile(r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法")
+_WORD_COUNT = re.compile(r"(\d+)\s*字")
+
+
+def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int:
+    """The shortest acceptable answer for what the instruction asks: `brief` for a question of
+    fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
+    half a stated word count) for 详细/分析/作文/N字."""
+    if _EXPLICIT_BRIEF.search(instruction) or material_of(instruction):
+        return brief
+    if _LONG_REQUEST.search(instruction):
+        stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
+        return max([long] + [count // 2 for count in stated])
+    if _EXPLAIN_REQUEST.search(instruction):
+        return explain
+    return brief
+
+
+def too_short_fixed(min_chars: int, allow_material_length: bool) -> Rule:
     """The authors' floor on answer length; with `allow_material_length`, an instruction that
-    carries its own material lowers it to that material's length (rewriting or punctuating a
-    short sentence has a short answer)."""
+    carries its own material lowers it to that material's length."""
 
-    def gate(instruction: str, answer: str) -> str | None:
+    def check(instruction: str, answer: str) -> bool:
         floor = min_chars
         if allow_material_length and (material := material_of(instruction)):
             floor = min(min_chars, len(material))
-        return "answer_too_short" if len(answer.strip()) < floor else None
+        return len(answer.strip()) < floor
 
-    return gate
-
-
-def repeated_items(max_ratio: float) -> Gate:
-    return on_answer(lambda text: repeated_share(list_items(text)) > max_ratio, "repeated_list_items")
+    return on_pair("answer_too_short", check, "assemble.min_answer_chars")
 
 
-def repeated_sentences(max_ratio: float) -> Gate:
-    return on_answer(lambda text: repeated_share(sentences(text)) > max_ratio, "repeated_sentences")
+def too_short_relative(brief: int, explain: int, long: int) -> Rule:
+    return on_pair("answer_too_short", lambda instruction, answer: len(answer.strip()) < relative_floor(instruction, brief, explain, long), "assemble.length_floor")
 
 
-def opens_with_repetition(min_repeats: int) -> Gate | None:
-    if min_repeats < 2:
-        return None
-    return on_answer(lambda text: opening_repeated_unit(text, min_repeats) is not None, "opens_with_repetition")
+def repetition_rules(item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float) -> list[Rule | None]:
+    return [
+        on_answer("opens_with_repetition", (lambda text: opening_repeated_unit(text, opening_min) is not None) if opening_min >= 2 else None, "assemble.opening_repeat_min"),
+        on_answer("repeated_list_items", lambda text: repeated_share(list_items(text)) > item_ratio, "assemble.max_repeated_item_ratio"),
+        on_answer("repeated_sentences", lambda text: repeated_share(sentences(text)) > sentence_ratio, "assemble.max_repeated_sentence_ratio"),
+        on_answer("catastrophic_repetition", lambda text: repeated_ngram_ratio(text, 10) > ngram_ratio, "assemble.max_repeated_ngram_ratio"),
+    ]
 
 
-def catastrophic_repetition(max_ratio: float) -> Gate:
-    return on_answer(lambda text: repeated_ngram_ratio(text, 10) > max_ratio, "catastrophic_repetition")
+def broken_encoding(text: str) -> bool:
+    return REPLACEMENT_CHARACTER in text
 
 
-# -- applying gates -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GateResult:
-    kept: pl.DataFrame
-    rejected: pl.DataFrame  # the rejected rows plus a `reason` column
-    dropped: dict[str, int]  # every gate's reason -> rows it dropped (zeros included)
-
-
-def apply_gates(frame: pl.DataFrame, gates: Sequence[tuple[str, Gate | None]], instruction: str = "instruction", answer: str | None = "output") -> GateResult:
-    """Drop each row that a gate rejects; `gates` are (reason, gate) pairs, None gates are off."""
-    active = [(name, gate) for name, gate in gates if gate is not None]
-    instructions = frame.get_column(instruction).fill_null("").to_list() if frame.height else []
-    answers = frame.get_column(answer).fill_null("").to_list() if answer is not None and frame.height else [""] * len(instructions)
-    reasons: list[str | None] = []
-    for text, reply in zip(instructions, answers):
-        reason = None
-        for _, gate in active:
-            reason = gate(text, reply)
-            if reason:
-                break
-        reasons.append(reason)
-    marked = frame.with_columns(pl.Series("reason", reasons, dtype=pl.String))
-    counts = Counter(reason for reason in reasons if reason)
-    dropped = {name: 0 for name, _ in active} | dict(counts)
-    return GateResult(marked.filter(pl.col("reason").is_null()).drop("reason"), marked.filter(pl.col("reason").is_not_null()), dict(sorted(dropped.items())))
+__all__ = ["patterns", "Rule"]

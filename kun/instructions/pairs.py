@@ -1,8 +1,8 @@
 """Clean any instruction dataset with kun's rule gates (`kun filter-pairs`).
 
 Reads `instruction`/`output` records from JSONL, JSON or Parquet (extra fields are kept),
-applies every rule gate of the `filter` stage (instruction rules, kun.instructions.curate.instruction_gates)
-and of the `assemble` stage (answer rules, kun.instructions.assemble.answer_gates; `truncated` when a
+applies every rule of the `filter` stage (instruction rules, kun.instructions.curate.instruction_rules)
+and of the `assemble` stage (answer rules, kun.instructions.assemble.answer_rules; `truncated` when a
 `finish_reason` field says `length`), then drops exact duplicate pairs. No score is involved:
 this cleans alpaca-zh, a ShareGPT export or your own pairs the way kun cleans its own.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from kun.instructions.assemble import AssembleParams, answer_gates, gate_pairs
-from kun.instructions.curate import FilterParams, instruction_gates
+from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs
+from kun.instructions.curate import FilterParams, instruction_rules
 from kun.core.errors import KunError
 from kun.core.io import ReadReport, iter_records
 
@@ -46,5 +46,5 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
 def filter_pairs(frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """(kept rows, rejected rows with `reason`, count per reason with every gate listed)."""
     frame = frame.with_columns(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars())
-    pair_gates = [*instruction_gates(filter_params), *answer_gates(assemble_params, filter_params.instruction_min_cjk_ratio)]
-    return gate_pairs(frame, pair_gates, assemble_params.truncated, "finish_reason")
+    pair_rules = [*instruction_rules(filter_params), *answer_rules(assemble_params, filter_params.instruction_min_cjk_ratio)]
+    return gate_pairs(frame, pair_rules, assemble_params.truncated, "finish_reason")

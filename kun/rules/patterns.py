@@ -1,0 +1,210 @@
+"""Failure families matched as patterns over wordings, not single words.
+
+Each detector is a pure function of (instruction, answer) or of one text that returns True when
+the family is present. They are written as families of forms (a refusal is an apology or a
+first-person "cannot" followed by an action; self-talk is a first-person claim to be a model),
+so a wording nobody listed still matches, while the same words in their plain sense (根据勾股定理,
+作为一种作物, 2023年, 抱歉 in a requested apology letter) do not. Code blocks and URLs are not
+searched for prose families. benchmarks/bench_gates.py measures them on labelled pairs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kun.rules.stats import CJK_CHAR, material_of, prose
+
+_I = re.IGNORECASE
+
+# -- refusals and self-talk ---------------------------------------------------------------------
+_CANNOT = r"(?:无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不便|不会|不得不拒绝|拒绝|未能|不予)"
+_ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
+_REFUSAL = [
+    re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
+    re.compile(r"我(?:目前|现在|暂时|并|还|真的|实在)?" + _CANNOT + r"[^。！？\n]{0,4}?" + _ACTION),
+    re.compile(_CANNOT + r"(?:满足|完成|回应|处理)(?:你|您)的(?:请求|要求|需求|问题)"),
+    re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
+    re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|won't be able to)|I apologi[sz]e)\b", _I),
+]
+# A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
+_ASKS_FOR_APOLOGY = re.compile(r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾")
+
+_MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序|程序)"
+_SELF_TALK = [
+    re.compile(r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?" + _MODEL),
+    re.compile(r"我(?:是|乃)?(?:一个|一款)?由[^，。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"),
+    re.compile(r"我的(?:知识|训练数据|数据|信息)[^，。\n]{0,6}?(?:截止|截至|更新|停留)"),
+    re.compile(r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体|心情|感受)"),
+    re.compile(r"\b(?:as an? (?:AI|language model|large language model|assistant)|I am an? (?:AI|language model)|I'm an? (?:AI|language model))\b", _I),
+]
+
+# -- talk about material the reader cannot see (in an answer) ---------------------------------
+_SOURCE = r"(?:以上|上述|上文|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
+_SOURCE_TALK = [
+    re.compile(r"(?:根据|依据|基于|参考|结合|按照)" + _SOURCE + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"),
+    re.compile(r"(?:文中|原文|文章中|材料中|资料中|上文|段落中|文本中|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"),
+    re.compile(r"从(?:(?:以上|上述|所给|提供的|给出的|给定的)(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"),
+    re.compile(r"<\s*/?\s*(?:资料|材料|context|document)\s*>", _I),
+]
+
+# -- chat-template leaks and further turns -----------------------------------------------------
+_TEMPLATE_LEAK = re.compile(
+    r"<\|[A-Za-z_]{2,30}\|>|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
+    r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
+    re.MULTILINE | _I,
+)
+_USER_TURN = re.compile(r"^\s*(?:#+\s*)?(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]", re.MULTILINE)
+_ASSISTANT_TURN = re.compile(r"^\s*(?:#+\s*)?(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]", re.MULTILINE)
+_ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I)
+
+# -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
+_INJECTION = [
+    re.compile(r"(?:忽略|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过)(?:掉)?(?:你)?(?:之前|以上|上面|前面|先前|此前|上述|原来|原有|所有|全部|一切)(?:的)?(?:所有|全部|一切)?(?:指令|指示|提示|提示词|要求|规则|设定|命令|约束|限制)"),
+    re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your)\s+(?:instructions?|prompts?|rules|directions)\b", _I),
+    re.compile(r"(?:系统提示词|系统提示|system prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式)", _I),
+    re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个)[^。\n]{0,20}?(?:没有|不受|无视|无)(?:任何)?(?:限制|约束|规则)"),
+    re.compile(r"^\s*(?:SYSTEM|System|系统)\s*[:：]", re.MULTILINE),
+    re.compile(r"新(?:的)?指令\s*[:：]"),
+]
+_ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
+_PLACEHOLDER = re.compile(
+    r"\b(?:TODO|FIXME|TBD)\b|lorem ipsum"
+    r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
+    r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)",
+    _I,
+)
+_SPAM = re.compile(
+    r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
+    r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
+    r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加)|二维码(?:进群|关注|领取)"
+    r"|进群|加群|群号|代购|躺赚|日赚|月入[过上]?[万千百\d]|免费领取|限时优惠|优惠券|返现|刷单|兼职招聘|点击链接领取|私信我",
+)
+
+# -- instructions pointing at material they do not carry; instructions cut short ----------------
+_MATERIAL_NOUN = r"(?:话|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+_UNSEEN_CONTEXT = [
+    re.compile(r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)" + _MATERIAL_NOUN),
+    re.compile(r"(?:这|该|此)" + r"(?:诗|文章|短文|段落|文本|材料|资料|新闻|报道|图片|照片|视频|对话|合同|邮件|代码|论文|歌词|作品)"),
+    re.compile(r"(?:上文|下文|上述|以上|以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN),
+    re.compile(r"(?:上文|下文|前文|原文|文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"),
+    re.compile(r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|以上|下文|以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"),
+]
+_NAMED_WORK = re.compile(r"《[^》]{1,30}》")
+_DANGLING_END = re.compile(
+    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我)\s*$"
+)
+_EMPTY_SLOT = re.compile(r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)")
+_TERMINAL = "。！？!?.…；;~～"
+
+# -- truncation without metadata ---------------------------------------------------------------
+_ENDS_SENTENCE = set("。！？!?.…”’」』）)】》~～;；`*>|$_\"'")
+_CONTINUES = set("，、,：:（(“「《—-+=／/&")
+_LIST_LINE = re.compile(r"^\s*(?:[-*•·+]\s|\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[步点条章节部分]|[A-Za-z][.)]\s)")
+_TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
+_FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
+
+
+def refusal(instruction: str, answer: str) -> bool:
+    text = prose(answer)
+    if _ASKS_FOR_APOLOGY.search(instruction):
+        return False
+    return any(pattern.search(text) for pattern in _REFUSAL)
+
+
+def self_talk(instruction: str, answer: str) -> bool:
+    text = prose(answer)
+    return any(pattern.search(text) for pattern in _SELF_TALK)
+
+
+def source_talk(instruction: str, answer: str) -> bool:
+    """An answer that cites material ("根据以上资料", "文中提到") the instruction does not carry."""
+    if material_of(instruction):
+        return False
+    text = prose(answer)
+    return any(pattern.search(text) for pattern in _SOURCE_TALK)
+
+
+def template_leak(text: str) -> bool:
+    return _TEMPLATE_LEAK.search(prose(text)) is not None
+
+
+def next_turn(instruction: str, answer: str) -> bool:
+    """A further turn the model went on to write (`用户：…`, `Human: …`, `问：…/答：…`) after its answer."""
+    text = prose(answer).strip()
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    if not body or _ASKS_FOR_DIALOGUE.search(instruction):
+        return False
+    user = _USER_TURN.search(body)
+    return user is not None and (not user.group(0).strip().startswith(("Q", "问")) or _ASSISTANT_TURN.search(body[user.end() :]) is not None)
+
+
+def prompt_injection(instruction: str, answer: str) -> bool:
+    if _ASKS_ABOUT_INJECTION.search(instruction):
+        return False
+    text = prose(answer)
+    return any(pattern.search(text) for pattern in _INJECTION)
+
+
+def placeholder(instruction: str, answer: str) -> bool:
+    """Unfilled slots: TODO/FIXME, [插入…], 【此处填写…】, XXX, 此处省略 (code comments included)."""
+    match = _PLACEHOLDER.search(answer)
+    return match is not None and match.group(0).lower() not in instruction.lower()
+
+
+def spam(instruction: str, answer: str) -> bool:
+    """Contact details and advertising: WeChat/QQ ids, QR codes, groups, get-rich offers."""
+    match = _SPAM.search(prose(answer))
+    return match is not None and match.group(0) not in instruction
+
+
+def refers_to_unseen_context(instruction: str) -> bool:
+    """An instruction pointing at material (这首诗, 上文, 以下内容, 附件, 图中) it does not carry.
+    A named work (《静夜思》这首诗) is something the reader can know."""
+    if material_of(instruction):
+        return False
+    named = _NAMED_WORK.search(instruction) is not None
+    return any(pattern.search(instruction) for index, pattern in enumerate(_UNSEEN_CONTEXT) if not (named and index < 2))
+
+
+def instruction_fragment(instruction: str) -> bool:
+    """An instruction cut before its object (`请将下面的句子翻译成`, `写一篇关于`) or with an empty slot
+    (`比较一下和的区别`, `“”`, a trailing colon with nothing after it)."""
+    text = instruction.strip()
+    if not text:
+        return False
+    if text[-1] in "：:":
+        return True
+    if _EMPTY_SLOT.search(text):
+        return True
+    return text[-1] not in _TERMINAL and _DANGLING_END.search(text) is not None
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.rstrip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
+    """An answer cut off mid-sentence with no finish reason to say so: its last line neither ends a
+    sentence nor is code, a list item, a table row, a formula, a title or a short closing line
+    (a signature, a date, a line of verse); an unclosed code block is cut too."""
+    text = answer.rstrip()
+    if not text:
+        return False
+    if text.count("```") % 2:
+        return True
+    if text.endswith("```"):
+        return False
+    last = _last_line(text)
+    if last[-1] in _CONTINUES:
+        return not (_LIST_LINE.match(last) or last.startswith("|"))
+    if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL:
+        return False
+    if _LIST_LINE.match(last) or last.startswith("|") or _TITLE_LINE.match(last) or _FORMULA_LINE.search(last):
+        return False
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and len(last) < min_line_chars:
+        return False  # a signature, a date, a line of verse
+    if len(lines) == 1 and not re.search(r"[，,、；;]", last) and len(last) <= 4 * min_line_chars:
+        return False  # one short phrase: a name, a title, a translation without its full stop
+    return len(CJK_CHAR.findall(last)) + len(re.findall(r"[A-Za-z]+", last)) >= min_line_chars // 2

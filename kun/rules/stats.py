@@ -1,0 +1,128 @@
+"""Text statistics shared by every rule: CJK share, repetition, list items, sentences, prose.
+
+Pure functions of a string; the corpus filters (ingest) and the pair gates (filter, assemble,
+`kun filter-pairs`) are built on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Sequence
+
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”’』」）)])|(?<=[。！？!?][”’』」）)])")
+CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
+_URL = re.compile(r"https?://\S+")
+# A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[-*•·])\s*", re.MULTILINE)
+_ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#|-]+")
+# A word of a script written with spaces (Latin, Greek, Cyrillic, ...): two or more letters that
+# are not CJK; single letters and function names are math (x, H₂O, sin x, log₂64).
+_NON_CJK_WORD = re.compile(f"[^\\W\\d_{CJK_RANGES}\u3040-\u30ff\uac00-\ud7af\u00b2\u00b3\u00b9\u2070-\u209f]{{2,}}")
+_MATH_NAMES = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "lg", "lim", "exp", "max", "min", "sqrt", "mod", "gcd", "lcm", "det", "dx", "dy", "dt"})
+TEX_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split at sentence-final punctuation, keeping closing quotes with their sentence."""
+    return [piece for piece in _SENTENCE_END.split(paragraph) if piece.strip()]
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK ideographs among the non-space characters."""
+    visible = sum(1 for char in text if not char.isspace())
+    return len(CJK_CHAR.findall(text)) / visible if visible else 0.0
+
+
+def prose(text: str) -> str:
+    """The text without code blocks, inline code and URLs (they are not language)."""
+    return _URL.sub(" ", CODE_BLOCK.sub(" ", text))
+
+
+def cjk_letter_ratio(text: str) -> float:
+    """Share of CJK ideographs among the letters of the prose (1.0 when it has no letters)."""
+    text = prose(text)
+    letters = sum(1 for char in text if char.isalpha())
+    return len(CJK_CHAR.findall(text)) / letters if letters else 1.0
+
+
+def cjk_word_share(text: str) -> float:
+    """CJK ideographs / (CJK ideographs + words of other letters) in the prose, 1.0 when it has
+    neither. A Latin word weighs as much as a Chinese character, so `SQL 中 INNER JOIN 和
+    LEFT JOIN 有什么区别？` is a Chinese sentence and `The Spring Festival is...` is not."""
+    text = TEX_MATH.sub(" ", prose(text))
+    cjk = len(CJK_CHAR.findall(text))
+    words = sum(1 for word in _NON_CJK_WORD.findall(text) if word.lower() not in _MATH_NAMES) + sum(1 for char in text if "\u3040" <= char <= "\u30ff" or "\uac00" <= char <= "\ud7af")
+    return cjk / (cjk + words) if cjk + words else 1.0
+
+
+def repeated_share(values: Sequence[str]) -> float:
+    """Share of values repeating an earlier one (0 for fewer than two)."""
+    return 1.0 - len(set(values)) / len(values) if len(values) > 1 else 0.0
+
+
+def repeated_line_ratio(text: str) -> float:
+    """Share of non-empty lines that repeat an earlier line."""
+    return repeated_share([line.strip() for line in text.split("\n") if line.strip()])
+
+
+def top_char_ratio(text: str) -> float:
+    """Share of the most frequent visible character among visible characters."""
+    visible = [char for char in text if not char.isspace()]
+    return Counter(visible).most_common(1)[0][1] / len(visible) if visible else 0.0
+
+
+def repeated_ngram_ratio(text: str, n: int = 10) -> float:
+    """Share of character n-gram occurrences that repeat an earlier occurrence."""
+    if len(text) <= n:
+        return 0.0
+    grams = [text[i : i + n] for i in range(len(text) - n + 1)]
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -> str | None:
+    """The unit an answer opens with when it repeats it `min_repeats` times back to back
+    (`好的好的好的…`, `1.1.1.`, `谢谢 谢谢 谢谢`), else None. Units of punctuation or spaces
+    alone (`……`, `——`) do not count."""
+    text = text.lstrip()
+    for size in range(1, max_unit + 1):
+        unit = text[:size]
+        if len(unit) < size or not any(char.isalnum() for char in unit):
+            continue
+        if text.startswith(unit * (min_repeats - 1) + unit.rstrip()):
+            return unit
+    return None
+
+
+def list_items(text: str) -> list[str]:
+    """Lines and list items with their markers, numbers and punctuation stripped (empty ones dropped)."""
+    items = []
+    for line in prose(text).splitlines():
+        for piece in _LIST_MARKER.split(line):
+            item = _ITEM_NOISE.sub("", piece)
+            if item:
+                items.append(item)
+    return items
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of at least four characters, normalised for comparison."""
+    found = []
+    for line in prose(text).splitlines():
+        for sentence in split_sentences(line):
+            normal = _ITEM_NOISE.sub("", sentence)
+            if len(normal) >= 4:
+                found.append(normal)
+    return found
+
+
+def material_of(instruction: str) -> str:
+    """The material an instruction carries: its lines after the first (`改写下面的句子：` + the
+    sentence), or what follows its first colon on the same line (`翻译成英文：这本书对我影响很大。`)."""
+    lines = [line for line in instruction.strip().splitlines() if line.strip()]
+    if len(lines) > 1:
+        return "\n".join(lines[1:]).strip()
+    parts = re.split(r"[：:]", lines[0], maxsplit=1) if lines else []
+    return parts[1].strip() if len(parts) == 2 else ""

@@ -1,0 +1,37 @@
+"""Word coverage: how much of a Chinese text falls into dictionary words (jieba's dictionary).
+
+Random characters (`宝亦枝旅阳客冲盘遭凤`) cut into single characters; a real sentence, however
+short, is mostly words of two or more characters. `word_coverage` is the share of CJK
+characters that lie inside multi-character dictionary words (jieba without its HMM, which would
+glue unknown characters into made-up words), None for texts with too few CJK characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from kun.rules.stats import CJK_CHAR
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def word_coverage(text: str, min_cjk: int = 6) -> float | None:
+    """Share of CJK characters inside multi-character words; None below `min_cjk` CJK characters."""
+    total = len(CJK_CHAR.findall(text))
+    if total < min_cjk:
+        return None
+    in_words = 0
+    for word in _tokenizer().lcut(text, HMM=False):
+        count = len(CJK_CHAR.findall(word))
+        if count >= 2:
+            in_words += count
+    return in_words / total
