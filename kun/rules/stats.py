@@ -16,12 +16,18 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”�
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
 _URL = re.compile(r"https?://\S+")
 # A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[-*•·])\s*", re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[-*•·]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[步点条])\s*", re.MULTILINE)
 _ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#|-]+")
 # A word of a script written with spaces (Latin, Greek, Cyrillic, ...): two or more letters that
 # are not CJK; single letters and function names are math (x, H₂O, sin x, log₂64).
 _NON_CJK_WORD = re.compile(f"[^\\W\\d_{CJK_RANGES}\u3040-\u30ff\uac00-\ud7af\u00b2\u00b3\u00b9\u2070-\u209f]{{2,}}")
 _MATH_NAMES = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "lg", "lim", "exp", "max", "min", "sqrt", "mod", "gcd", "lcm", "det", "dx", "dy", "dt"})
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"]*\"")
+# A formula written inline: digits, short letter runs (variables, units) and operators, with at
+# least one operator: (a+b)² − (a−b)² = 4ab, 3x + 5 = 20, x² − 1.
+_FORMULA = re.compile(r"[A-Za-z0-9\s+\-−*/^=()\[\]²³¹⁰-⁹₀-₉·×÷.,<>≤≥√π%]+")
+_OPERATOR = re.compile(r"[=+−^×÷²³√*/<>≤≥]|(?<=\w)-(?=\w)")
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
 TEX_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
 
 
@@ -48,11 +54,18 @@ def cjk_letter_ratio(text: str) -> float:
     return len(CJK_CHAR.findall(text)) / letters if letters else 1.0
 
 
+def _drop_formula(match: re.Match) -> str:
+    span = match.group(0)
+    is_formula = _OPERATOR.search(span) is not None and max((len(run) for run in _LETTER_RUN.findall(span)), default=0) <= 3
+    return " " if is_formula else span
+
+
 def cjk_word_share(text: str) -> float:
     """CJK ideographs / (CJK ideographs + words of other letters) in the prose, 1.0 when it has
     neither. A Latin word weighs as much as a Chinese character, so `SQL 中 INNER JOIN 和
-    LEFT JOIN 有什么区别？` is a Chinese sentence and `The Spring Festival is...` is not."""
-    text = TEX_MATH.sub(" ", prose(text))
+    LEFT JOIN 有什么区别？` is a Chinese sentence and `The Spring Festival is...` is not. Formulas
+    (TeX math, and inline ones such as `(a+b)² = a² + 2ab + b²`) are not language."""
+    text = _FORMULA.sub(_drop_formula, TEX_MATH.sub(" ", prose(text)))
     cjk = len(CJK_CHAR.findall(text))
     words = sum(1 for word in _NON_CJK_WORD.findall(text) if word.lower() not in _MATH_NAMES) + sum(1 for char in text if "\u3040" <= char <= "\u30ff" or "\uac00" <= char <= "\ud7af")
     return cjk / (cjk + words) if cjk + words else 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from kun.rules.stats import CJK_CHAR
+from kun.rules.stats import CJK_CHAR, QUOTED
 
 
 @lru_cache(maxsize=1)
@@ -24,8 +24,10 @@ def _tokenizer():
     return tokenizer
 
 
-def word_coverage(text: str, min_cjk: int = 6) -> float | None:
-    """Share of CJK characters inside multi-character words; None below `min_cjk` CJK characters."""
+def word_coverage(text: str, min_cjk: int = 8) -> float | None:
+    """Share of CJK characters inside multi-character words; None below `min_cjk` CJK characters.
+    Quoted spans (“…”, 「…」, 《…》) are material, often classical, and are left out."""
+    text = QUOTED.sub("，", text)
     total = len(CJK_CHAR.findall(text))
     if total < min_cjk:
         return None
