@@ -71,6 +71,7 @@ _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|�
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|FIXME|TBD)\b|lorem ipsum"
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
+    r"|[\[【]\s*[^\]】\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接)\s*[\]】]"
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)",
     _I,
 )
@@ -82,12 +83,13 @@ _SPAM = re.compile(
 )
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
-_MATERIAL_NOUN = r"(?:话|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+_MATERIAL_NOUN = r"(?:话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
 _UNSEEN_CONTEXT = [
     re.compile(r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)" + _MATERIAL_NOUN),
     re.compile(r"(?:这|该|此)" + r"(?:诗|文章|短文|段落|文本|材料|资料|新闻|报道|图片|照片|视频|对话|合同|邮件|代码|论文|歌词|作品)"),
     re.compile(r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN),
     re.compile(r"(?:上文|下文|前文|原文|文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"),
+    re.compile(r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"),
     re.compile(r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"),
 ]
 _BACKWARD = re.compile(r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN + "|上文|前文")
@@ -190,6 +192,13 @@ def _last_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
+def _list_breaks_off(text: str, last: str) -> bool:
+    """The list's earlier items end with punctuation and the last, as long, ends on a word."""
+    items = [line.strip() for line in text.splitlines() if _LIST_LINE.match(line)][:-1]
+    punctuated = [item for item in items if item[-1] in "。！？!?；;，,.、"]
+    return bool(items) and len(punctuated) == len(items) and CJK_CHAR.match(last[-1]) is not None and len(last) >= min(len(item) for item in items)
+
+
 def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     """An answer cut off mid-sentence with no finish reason to say so: its last line neither ends a
     sentence nor is code, a list item, a table row, a formula, a title or a short closing line
@@ -206,6 +215,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         return not (_LIST_LINE.match(last) or last.startswith("|"))
     if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL:
         return False
+    if _LIST_LINE.match(last) and _list_breaks_off(text, last):
+        return True
     if _LIST_LINE.match(last) or last.startswith("|") or _TITLE_LINE.match(last) or _FORMULA_LINE.search(last):
         return False
     lines = [line for line in text.splitlines() if line.strip()]
