@@ -60,11 +60,12 @@ _ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情�
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
 _INJECTION = [
-    re.compile(r"(?:忽略|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过)(?:掉)?(?:你)?(?:之前|以上|上面|前面|先前|此前|上述|原来|原有|所有|全部|一切)(?:的)?(?:所有|全部|一切)?(?:指令|指示|提示|提示词|要求|规则|设定|命令|约束|限制)"),
-    re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your)\s+(?:instructions?|prompts?|rules|directions)\b", _I),
-    re.compile(r"(?:系统提示词|系统提示|system prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式)", _I),
-    re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个)[^。\n]{0,20}?(?:没有|不受|无视|无)(?:任何)?(?:限制|约束|规则)"),
-    re.compile(r"^\s*(?:SYSTEM|System|系统)\s*[:：]", re.MULTILINE),
+    re.compile(r"(?:忽略|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求)"),
+    re.compile(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system)?\s*(?:instructions?|prompts?|rules|directions|guidelines)\b", _I),
+    re.compile(r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)", _I),
+    re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
+    re.compile(r"^\s*(?:(?:SYSTEM|System|系统)\s*[:：]|\[(?:system|SYSTEM|系统)\]|<system>)", re.MULTILINE),
+    re.compile(r"[（(【\[]\s*(?:系统|system)(?:指令|提示|消息)?\s*[:：]", _I),
     re.compile(r"新(?:的)?指令\s*[:：]"),
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
@@ -72,9 +73,11 @@ _PLACEHOLDER = re.compile(
     r"\b(?:TODO|FIXME|TBD)\b|lorem ipsum"
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
     r"|[\[【]\s*[^\]】\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接)\s*[\]】]"
-    r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)",
+    r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
+# A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
+_SLOT = re.compile(r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])")
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
@@ -92,10 +95,15 @@ _UNSEEN_CONTEXT = [
     re.compile(r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"),
     re.compile(r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"),
 ]
+# Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
+_NOT_TEXT = re.compile(
+    r"(?:刚才|刚刚|之前|上次|前面|先前)(?:我)?(?:发|给|传|上传|提供|贴|分享)(?:给)?(?:你|您)"
+    r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
+)
 _BACKWARD = re.compile(r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN + "|上文|前文")
 _NAMED_WORK = re.compile(r"《[^》]{1,30}》")
 _DANGLING_END = re.compile(
-    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我)\s*$"
+    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画)\s*$"
 )
 _EMPTY_SLOT = re.compile(r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)")
 _TERMINAL = "。！？!?.…；;~～"
@@ -150,9 +158,12 @@ def prompt_injection(instruction: str, answer: str) -> bool:
 
 
 def placeholder(instruction: str, answer: str) -> bool:
-    """Unfilled slots: TODO/FIXME, [插入…], 【此处填写…】, XXX, 此处省略 (code comments included)."""
+    """Unfilled slots: TODO/FIXME, [插入…], 【此处填写…】, XXX, ____, {{name}}, or two or more short
+    bracketed slots inside sentences (采用【材质】制成，适用于【使用场景】); 【做法】 opening a line is a heading."""
     match = _PLACEHOLDER.search(answer)
-    return match is not None and match.group(0).lower() not in instruction.lower()
+    if match is not None and match.group(0).lower() not in instruction.lower():
+        return True
+    return len(_SLOT.findall(prose(answer))) >= 2
 
 
 def spam(instruction: str, answer: str) -> bool:
@@ -165,6 +176,8 @@ def refers_to_unseen_context(instruction: str) -> bool:
     """An instruction pointing at material (这首诗, 上文, 以下内容, 附件, 图中) it does not carry.
     A named work (《静夜思》这首诗) is something the reader can know. A backward reference (上文,
     上述文章) needs its material on a line before it; material after a colon does not count."""
+    if _NOT_TEXT.search(instruction):
+        return True
     backward = _BACKWARD.search(instruction)
     if backward and "\n" not in instruction[: backward.start()].strip():
         return True
@@ -172,6 +185,14 @@ def refers_to_unseen_context(instruction: str) -> bool:
         return False
     named = _NAMED_WORK.search(instruction) is not None
     return any(pattern.search(instruction) for index, pattern in enumerate(_UNSEEN_CONTEXT) if not (named and index < 2))
+
+
+_RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*[^\s:：]+){2,}\s*$")
+
+
+def is_record(instruction: str) -> bool:
+    """A record of two or more `key：value` fields (an order, a form, a log line), not a request."""
+    return _RECORD.match(instruction.strip()) is not None
 
 
 def instruction_fragment(instruction: str) -> bool:
