@@ -17,12 +17,13 @@ from kun.rules.stats import CJK_CHAR, material_of, prose
 _I = re.IGNORECASE
 
 # -- refusals and self-talk ---------------------------------------------------------------------
-_CANNOT = r"(?:无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不太方便|不方便|不便|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
+_CANNOT = r"(?:帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不太方便|不方便|不便|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
     re.compile(r"我(?:目前|现在|暂时|并|还|真的|实在)?" + _CANNOT + r"[^。！？\n]{0,4}?" + _ACTION),
     re.compile(_CANNOT + r"(?:满足|完成|回应|处理)(?:你|您)的(?:请求|要求|需求|问题)"),
+    re.compile(r"(?:无法|不能|没办法|没有办法|没法|做不到)(?:为|替|帮|告诉|提供给|回答|透露给|预测给)(?:你|您)"),
     re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
     re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|won't be able to)|I apologi[sz]e)\b", _I),
 ]
@@ -54,13 +55,14 @@ _TEMPLATE_LEAK = re.compile(
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
-_USER_TURN = re.compile(r"^\s*(?:#+\s*)?(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]", re.MULTILINE)
-_ASSISTANT_TURN = re.compile(r"^\s*(?:#+\s*)?(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]", re.MULTILINE)
+_USER_TURN = re.compile(r"^\s*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类)[】\]>])", re.MULTILINE)
+_ASSISTANT_TURN = re.compile(r"^\s*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人)[】\]>])", re.MULTILINE)
 _ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I)
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
 _INJECTION = [
-    re.compile(r"(?:忽略|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求)"),
+    re.compile(r"(?:忽略|忽视|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃|绕过)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求|准则|守则|政策)"),
+    re.compile(r"你(?:现在|从此)?(?:是|成为|变成|扮演)(?:一个|一款)?(?:不受|没有|无)(?:任何)?(?:限制|约束|规则)"),
     re.compile(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system)?\s*(?:instructions?|prompts?|rules|directions|guidelines)\b", _I),
     re.compile(r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)", _I),
     re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
@@ -81,7 +83,8 @@ _SLOT = re.compile(r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
-    r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加)|二维码(?:进群|关注|领取)"
+    r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加|报名|购买|下单|咨询|立减)|二维码(?:进群|关注|领取|报名|咨询)"
+    r"|(?<![A-Za-z])[Vv]\s*[:：]\s*[A-Za-z0-9_]{4,}|(?:电话|手机|热线|咨询|联系)[^。\n]{0,6}?(?<!\d)1[3-9]\d{9}(?!\d)"
     r"|进群|加群|群号|代购|躺赚|日赚|月入[过上]?[万千百\d]|刷单|点击链接领取|私信我",
 )
 

@@ -16,7 +16,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”�
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
 _URL = re.compile(r"https?://\S+")
 # A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、])\s*", re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、])\s*", re.MULTILINE)
 _ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#|-]+")
 # A word of a script written with spaces (Latin, Greek, Cyrillic, ...): two or more letters that
 # are not CJK; single letters and function names are math (x, H₂O, sin x, log₂64).
