@@ -12,6 +12,7 @@ from kun.core.errors import KunError, exit_on_user_error
 from kun.core.io import read_input, write_table
 from kun.core.metrics import write_json
 from kun.core.params import load_params, section
+from kun.instructions.curate import instruction_rules
 from kun.instructions.iterate import curated_pairs, plan_round
 from kun.instructions.score import score
 from kun.instructions.seed import read_seed
@@ -29,6 +30,6 @@ if __name__ == "__main__":
         curated, counts = curated_pairs(read_input(plan.previous), plan.min_score, plan.max_curated, previous_llm, plan.filter, plan.polish, plan.assemble)
         model_dir = f"models/chat_iter_{plan.name}"
         training = train(plan.chat_base, read_seed("data/seed/seed.jsonl") + curated, model_dir, section(ChatTrainParams, raw, "train_chat"), metrics_dir=f"metrics/train/iterate_{plan.name}")
-        scored, score_metrics = score(read_input("data/interim/candidates.parquet"), plan.score_with(model_dir), load_llm(plan.llm, model_dir))
+        scored, score_metrics = score(read_input("data/interim/candidates.parquet"), plan.score_with(model_dir), load_llm(plan.llm, model_dir), instruction_rules(plan.filter))
         write_table(scored, f"data/interim/scored_iter_{plan.name}.parquet")
         write_json(f"metrics/iterate_{plan.name}.json", {"round": plan.name, "previous": plan.previous, "previous_model": plan.previous_model, **counts, "train": training, "score": score_metrics})

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KUN = ROOT / "kun"
 PHASES = ["corpus", "dedup", "instructions", "training", "evaluation"]
-CORE = {"core", "prompts"}
+CORE = {"core", "prompts", "rules"}
 MAX_MODULE_LINES = 350
 MAX_FUNCTION_LINES = 80
 

@@ -43,8 +43,9 @@ def segments_frame():
     return pl.DataFrame(rows, schema=SEGMENT_SCHEMA)
 
 
-LENIENT_FILTER = FilterParams(min_score=0.0, instruction_min_chars=1, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[])
-LENIENT_ASSEMBLE = AssembleParams(min_answer_chars=1, answer_meta_keywords=[], max_repeated_ngram_ratio=1.0)
+# Rules off where a random model's text (or a fixture's) would trip them: these tests are about the stages.
+LENIENT_FILTER = FilterParams(min_score=0.0, instruction_min_chars=1, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[], unseen_context_patterns=False, fragments=False, min_word_coverage=0.0)
+LENIENT_ASSEMBLE = AssembleParams(length_floor="fixed", min_answer_chars=1, answer_meta_keywords=[], max_repeated_ngram_ratio=1.0)
 
 
 def test_whole_chain_with_tiny_random_model(tiny_model_dir, tmp_path):
@@ -168,14 +169,15 @@ def test_assemble_output_rules_and_pair_dedup():
         row(7, good, instruction="长城在哪里？"), row(8, "长城很长，我爱" + "长城" * 20),
         row(9, "根据上面的资料，长城是中国古代修建的大型军事防御工程。"), row(10, "截至2023年，长城是世界文化遗产之一，每年吸引大量游客。"),
     ])
-    final, rejected, drops = assemble(frame, AssembleParams())
+    # The paper profile: the authors' five words drop 作为…, 抱歉…, 根据… and 2023 alike.
+    final, rejected, drops = assemble(frame, AssembleParams(length_floor="fixed", answer_meta_keywords=["作为", "根据", "知识库", "2023", "抱歉"]))
     assert final.get_column("id").to_list() == ["c0", "c7"]
     assert {reason: count for reason, count in drops.items() if count} == {"answer_refusal_or_meta": 4, "answer_too_short": 1, "catastrophic_repetition": 1, "duplicate_pair": 1, "empty_answer": 1, "opens_with_repetition": 1}
-    # The narrower keyword list keeps 根据… and 2023 answers.
-    from kun.instructions.assemble import NARROW_META_KEYWORDS
-
-    narrow, _, _ = assemble(frame, AssembleParams(answer_meta_keywords=NARROW_META_KEYWORDS))
-    assert {"c9", "c10"} <= set(narrow.get_column("id").to_list())
+    # The default profile names each family and keeps the plain 2023.
+    default, rejected_default, default_drops = assemble(frame, AssembleParams())
+    assert default.get_column("id").to_list() == ["c0", "c7", "c10"]
+    assert dict(zip(rejected_default.get_column("candidate_id"), rejected_default.get_column("reason"))) | {} == {
+        "c1": "duplicate_pair", "c2": "answer_too_short", "c3": "refusal", "c4": "refusal", "c5": "opens_with_repetition", "c6": "empty_answer", "c8": "catastrophic_repetition", "c9": "source_talk"}
     card = dataset_card(final, {"segments": 11, "final": 2}, {"assemble": drops}, {"assemble": {"min_answer_chars": 20}}, "kun")
     assert "| final | 2 |" in card and "| x | 2 |" in card
 

@@ -26,7 +26,7 @@ def test_ingest_fixture_corpus_schema_counts_and_provenance():
     assert dict(segments.schema) == SEGMENT_SCHEMA
     assert metrics["docs_in"] == 10
     assert metrics["docs_per_source"] == {"docs": 7, "poems": 2, "essay": 1}
-    assert metrics["segments_dropped"] == {"low_cjk_ratio": 2, "too_short": 1}  # the English doc is two segments
+    assert metrics["segments_dropped"] == {"low_cjk_ratio": 2, "repeated_chars": 0, "repeated_lines": 0, "repeated_ngrams": 0, "too_short": 1}  # the English doc is two segments; every rule counted
     assert metrics["segments_out"] == segments.height == metrics["segments_before_filters"] - 3
     assert rejected.height == 3 and set(rejected.get_column("reason")) == {"low_cjk_ratio", "too_short"}
     assert segments.filter(pl.col("source") == "poems").get_column("text").to_list()[0] == "春晓\n春眠不觉晓，处处闻啼鸟。\n夜来风雨声，花落知多少。"

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from fake_backend import FakeBackend
-from kun.instructions.assemble import AssembleParams, assemble
-from kun.instructions.curate import FilterParams, curate
+from kun.instructions.assemble import ANSWER_META_KEYWORDS, AssembleParams, assemble
+from kun.instructions.curate import UNSEEN_CONTEXT_KEYWORDS, FilterParams, curate
 from kun.dedup import DedupParams, deduplicate
-from kun.corpus.filters import opening_repeated_unit
+from kun.rules.stats import opening_repeated_unit
 from kun.corpus.ingest import IngestParams, SourceParams, ingest
 from kun.instructions.label import LabelParams, backward_user_turn, clean_instruction, label, parse_instruction
 from kun.llm import LLM
@@ -76,9 +76,10 @@ def test_pipeline_keeps_exactly_the_good_segments_and_names_every_drop(tmp_path)
     clean, perplexity_rejected, _ = perplexity_gate(unique.kept, PerplexityParams(max=1000), llm)
     candidates, label_rejected, _ = label(clean, LabelParams(), llm, [])
     scored, _ = score(candidates, ScoreParams(verdict="sampled"), llm)
-    kept, filter_rejected, _ = curate(scored, FilterParams())
+    # The paper profile (configs/paper.yaml): the authors' keyword lists and flat length floor.
+    kept, filter_rejected, _ = curate(scored, FilterParams(unseen_context_keywords=UNSEEN_CONTEXT_KEYWORDS))
     polished, _ = polish(kept, PolishParams(), llm)
-    final, assemble_rejected, _ = assemble(polished, AssembleParams())
+    final, assemble_rejected, _ = assemble(polished, AssembleParams(length_floor="fixed", answer_meta_keywords=ANSWER_META_KEYWORDS))
 
     assert sorted(final.get_column("raw_segment").to_list()) == sorted(GOOD)
     by_segment = dict(zip(final.get_column("raw_segment"), final.get_column("instruction")))
@@ -115,7 +116,7 @@ def test_perplexity_threshold_change_needs_no_model_call(tmp_path):
     again = LLM(backend)
     kept, _, metrics = perplexity_gate(frame, PerplexityParams(max=10000, min=40), again)
     assert metrics["backend_calls"] == 0 and metrics["cache_hits"] == 3
-    assert kept.get_column("id").to_list() == ["b"] and metrics["rejected"] == {"perplexity_too_low": 1, "perplexity_unscorable": 1}
+    assert kept.get_column("id").to_list() == ["b"] and metrics["rejected"] == {"perplexity_too_high": 0, "perplexity_too_low": 1, "perplexity_unscorable": 1}
 
 
 def test_transformers_perplexity_matches_a_manual_forward_pass(tiny_model_dir):

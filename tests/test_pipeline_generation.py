@@ -37,11 +37,16 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
             "filter.instruction_min_chars": 1,
             "filter.instruction_min_cjk_ratio": 0.0,
             "filter.unseen_context_keywords": [],
+            "filter.unseen_context_patterns": False,
+            "filter.fragments": False,
+            "filter.min_word_coverage": 0.0,
             "filter.best_per_segment": False,
             "filter.request_markers": [],
             "filter.unexpected_scripts": [],
+            "assemble.length_floor": "fixed",
             "assemble.min_answer_chars": 1,
             "assemble.answer_meta_keywords": [],
+            **{f"assemble.{gate}": False for gate in ("refusal", "self_talk", "source_talk", "template_leak", "next_turn", "prompt_injection", "placeholder", "spam", "unfinished", "mojibake", "wrong_language")},
             "assemble.max_repeated_ngram_ratio": 1.0,
             "assemble.opening_repeat_min": 0,
             "assemble.truncated": "keep",
@@ -76,10 +81,13 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir):
     final_rows = pl.read_ndjson(repo / "data/processed/kun.jsonl") if (repo / "data/processed/kun.jsonl").stat().st_size else pl.DataFrame()
     assert funnel["final"] == final_rows.height and funnel["after_perplexity"] == funnel["unique_segments"] == 2
     assert (repo / "data/processed/README.md").read_text().startswith("# kun")
+    filter_metrics = json.loads((repo / "metrics/filter.json").read_text())
+    assert filter_metrics["kept"] + sum(filter_metrics["rejected"].values()) == filter_metrics["candidates"] == funnel["candidates"]
     label_metrics = json.loads((repo / "metrics/label.json").read_text())
     assert label_metrics["backend_calls"] == 4 and label_metrics["cache_misses"] == 4
     summary = flatten(json.loads((repo / "metrics/metrics.json").read_text()))
-    for key in ("data.final", "dedup.rate", "score.mean", "train_label.final_loss", "finetune.steps", "eval.demo.0-shot.final", "eval.demo.0-shot.base", "eval.judge.win_rate"):
+    # score.mean is null when the instruction rules left a random model nothing to score
+    for key in ("data.final", "dedup.rate", "score.unparsable", "train_label.final_loss", "finetune.steps", "eval.demo.0-shot.final", "eval.demo.0-shot.base", "eval.judge.win_rate"):
         assert key in summary, key
     assert 0.0 <= summary["eval.demo.0-shot.final"] <= 1.0
     # `dvc metrics show` is one readable table: the summary is the only metrics file

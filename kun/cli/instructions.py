@@ -49,7 +49,8 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
 @METRICS_OPTION
 def score_command(input_path, output_path, mode, params_path, model_path, metrics_path):
     """Score every candidate: Kun's focused 好/差 verdict on the instruction alone (score.verdict:
-    logprob or sampled), or Humpback's 1-5 pair rating.
+    logprob or sampled), or Humpback's 1-5 pair rating. Candidates the `filter` section's
+    instruction rules drop are not scored (null score, score_error `rule:<reason>`).
 
     \b
     Example:
@@ -61,13 +62,16 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     from kun.core.io import read_input
     from kun.llm.params import stage_params
     from kun.core.records import CANDIDATE_SCHEMA
+    from kun.core.params import section
+    from kun.instructions.curate import FilterParams, instruction_rules
     from kun.instructions.score import ScoreParams, score
 
     refuse_same_paths(candidates=input_path, scored=output_path, metrics=metrics_path)
-    params, llm_params, _ = stage_params("score", ScoreParams, params_path)
+    params, llm_params, raw = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
-    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"))
+    rules = instruction_rules(section(FilterParams, raw, "filter"))
+    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"), rules)
     finish({output_path: scored}, metrics, metrics_path)
 
 
@@ -133,19 +137,24 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
 @PARAMS_OPTION
 @METRICS_OPTION
 def assemble_command(input_path, output_path, rejected_path, params_path, metrics_path):
-    """Output rule filters and exact pair dedup; DATASET is .jsonl (instruction, output, id, source, score) or .parquet (with provenance).
+    """Answer rules, exact pair dedup and, with assemble.rate, the chat model's 5-point rating;
+    DATASET is .jsonl (instruction, output, id, source, score) or .parquet (with provenance).
 
     \b
     Example:
       kun assemble polished.parquet kun.jsonl --rejected rejected.jsonl
     """
-    from kun.instructions.assemble import ASSEMBLE_INPUT, AssembleParams, assemble
-    from kun.core.params import load_params, section
     from kun.core.io import read_input
+    from kun.core.params import load_params, section
+    from kun.instructions.assemble import ASSEMBLE_INPUT, AssembleParams, assemble
+    from kun.instructions.rating import Rater
+    from kun.llm import LLMParams, load_llm
 
     refuse_same_paths(polished=input_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
-    params = section(AssembleParams, load_params(params_path), "assemble")
-    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT, ("instruction", "output")), params)
+    raw = load_params(params_path)
+    params = section(AssembleParams, raw, "assemble")
+    llm = load_llm(section(LLMParams, raw, "llm"), params.rate_model, "assemble.rate_model") if params.rate else None
+    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT, ("instruction", "output")), params, Rater(llm, params.rating_verdict, params.language).rate if llm else None)
     if str(output_path).endswith(".jsonl"):
         final = final.select("instruction", "output", "id", "source", "score")
     finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)
@@ -155,7 +164,7 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
 @click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their `reason` here (.jsonl or .parquet).")
-@click.option("--params", "params_path", type=click.Path(path_type=Path), help="Params file whose `filter` and `assemble` sections set the gates (default: kun's defaults, the authors' rules).")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), help="Params file whose `filter` and `assemble` sections set the gates (default: kun's default profile; configs/paper.yaml for the authors' rules).")
 @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed lines and records without string instruction/output (counted) instead of failing.")
 @METRICS_OPTION
 def filter_pairs_command(input_path, output_path, rejected_path, params_path, skip_bad_lines, metrics_path):
@@ -191,7 +200,7 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     metrics = {"pairs_in": frame.height, "kept": kept.height, "dropped": counts, "bad_lines_skipped": report.skipped}
     if metrics_path:
         write_json(metrics_path, metrics)
-    dropped = ", ".join(f"{reason} {count}" for reason, count in counts.items() if count) or "none"
+    dropped = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
     click.echo(f"{frame.height} pairs in, {kept.height} kept; dropped: {dropped}" + (f"; skipped {report.total} bad lines" if report.total else ""), err=True)
 
 

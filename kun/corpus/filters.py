@@ -1,133 +1,37 @@
-"""Rule filters over record frames, with every drop counted by reason.
+"""Rules on raw segments (ingest): length, CJK share and Gopher-style repetition.
 
-Follows datatrove's contract: a filter looks at one value and returns None to keep it or a
-short reason string to drop it. `apply_filters` runs a chain over one column of a frame and
-returns the kept rows, the rejected rows (with a `reason` column, so they can be written
-beside the output) and the count per reason, which stages put into their metrics.
+Each is a `kun.rules.Rule` on the `text` column (`too_long` reads `n_tokens`); ingest runs them
+with `kun.rules.apply_rules`, which counts every reason, zeros included.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass
-from typing import Callable, Sequence
-
-import polars as pl
-
-from kun.corpus.text import cjk_ratio
-
-TextFilter = Callable[[str], "str | None"]
+from kun.rules import Rule
+from kun.rules.stats import cjk_ratio, repeated_line_ratio, repeated_ngram_ratio, top_char_ratio
 
 
-@dataclass(frozen=True)
-class FilterResult:
-    kept: pl.DataFrame
-    rejected: pl.DataFrame
-    dropped: dict[str, int]
+def too_long_tokens(max_tokens: int) -> Rule | None:
+    """Segments over `max_tokens` tokens (the paper discards texts over 512); None when off."""
+    if not max_tokens:
+        return None
+    return Rule("too_long", lambda row: row["n_tokens"] is not None and row["n_tokens"] > max_tokens, ("n_tokens",), "ingest.max_tokens")
 
 
-def apply_filters(frame: pl.DataFrame, column: str, filters: Sequence[TextFilter]) -> FilterResult:
-    """Drop each row of `frame` whose `column` fails a filter; the first failing filter names the reason."""
-    reasons: list[str | None] = []
-    for value in frame.get_column(column).to_list():
-        reason = None
-        for check in filters:
-            reason = check(value or "")
-            if reason:
-                break
-        reasons.append(reason)
-    marked = frame.with_columns(pl.Series("reason", reasons, dtype=pl.String))
-    kept = marked.filter(pl.col("reason").is_null()).drop("reason")
-    rejected = marked.filter(pl.col("reason").is_not_null())
-    counts = Counter(reason for reason in reasons if reason)
-    return FilterResult(kept, rejected, dict(sorted(counts.items())))
+def min_chars(limit: int) -> Rule:
+    return Rule.on("text", "too_short", lambda text: len(text) < limit, "ingest.min_chars")
 
 
-# --- length ---------------------------------------------------------------------------------
+def min_cjk_ratio(limit: float) -> Rule:
+    return Rule.on("text", "low_cjk_ratio", lambda text: cjk_ratio(text) < limit, "ingest.min_cjk_ratio")
 
 
-def min_chars(limit: int, name: str = "too_short") -> TextFilter:
-    return lambda text: name if len(text) < limit else None
+def max_repeated_line_ratio(limit: float) -> Rule:
+    return Rule.on("text", "repeated_lines", lambda text: repeated_line_ratio(text) > limit, "ingest.max_repeated_line_ratio")
 
 
-def max_chars(limit: int, name: str = "too_long") -> TextFilter:
-    return lambda text: name if len(text) > limit else None
+def max_top_char_ratio(limit: float) -> Rule:
+    return Rule.on("text", "repeated_chars", lambda text: top_char_ratio(text) > limit, "ingest.max_top_char_ratio")
 
 
-# --- language -------------------------------------------------------------------------------
-
-
-def min_cjk_ratio(limit: float, name: str = "low_cjk_ratio") -> TextFilter:
-    return lambda text: name if cjk_ratio(text) < limit else None
-
-
-# --- repetition (Gopher-style) ---------------------------------------------------------------
-
-
-def repeated_share(values: Sequence[str]) -> float:
-    """Share of values repeating an earlier one (0 for fewer than two)."""
-    return 1.0 - len(set(values)) / len(values) if len(values) > 1 else 0.0
-
-
-def repeated_line_ratio(text: str) -> float:
-    """Share of non-empty lines that repeat an earlier line."""
-    return repeated_share([line.strip() for line in text.split("\n") if line.strip()])
-
-
-def top_char_ratio(text: str) -> float:
-    """Share of the most frequent visible character among visible characters."""
-    visible = [char for char in text if not char.isspace()]
-    if not visible:
-        return 0.0
-    return Counter(visible).most_common(1)[0][1] / len(visible)
-
-
-def repeated_ngram_ratio(text: str, n: int = 10) -> float:
-    """Share of character n-gram occurrences that repeat an earlier occurrence."""
-    if len(text) <= n:
-        return 0.0
-    grams = [text[i : i + n] for i in range(len(text) - n + 1)]
-    return 1.0 - len(set(grams)) / len(grams)
-
-
-def max_repeated_line_ratio(limit: float) -> TextFilter:
-    return lambda text: "repeated_lines" if repeated_line_ratio(text) > limit else None
-
-
-def max_top_char_ratio(limit: float) -> TextFilter:
-    return lambda text: "repeated_chars" if top_char_ratio(text) > limit else None
-
-
-def max_repeated_ngram_ratio(limit: float, n: int = 10) -> TextFilter:
-    return lambda text: "repeated_ngrams" if repeated_ngram_ratio(text, n) > limit else None
-
-
-def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -> str | None:
-    """The unit an answer opens with when it repeats it `min_repeats` times back to back
-    (`好的好的好的…`, `1.1.1.`, `谢谢 谢谢 谢谢`), else None. Units of punctuation or spaces
-    alone (`……`, `——`) do not count."""
-    text = text.lstrip()
-    for size in range(1, max_unit + 1):
-        unit = text[:size]
-        if len(unit) < size or not any(char.isalnum() for char in unit):
-            continue
-        if text.startswith(unit * (min_repeats - 1) + unit.rstrip()):
-            return unit
-    return None
-
-
-# --- keywords -------------------------------------------------------------------------------
-
-
-def contains_any(keywords: Sequence[str], name: str) -> TextFilter:
-    """Drop texts containing any keyword (plain substrings, not regexes)."""
-    if not keywords:
-        return lambda text: None
-    pattern = re.compile("|".join(re.escape(keyword) for keyword in keywords))
-    return lambda text: name if pattern.search(text) else None
-
-
-def starts_with_any(prefixes: Sequence[str], name: str) -> TextFilter:
-    stripped = tuple(prefixes)
-    return lambda text: name if stripped and text.lstrip().startswith(stripped) else None
+def max_repeated_ngram_ratio(limit: float, n: int = 10) -> Rule:
+    return Rule.on("text", "repeated_ngrams", lambda text: repeated_ngram_ratio(text, n) > limit, "ingest.max_repeated_ngram_ratio")

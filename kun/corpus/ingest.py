@@ -27,6 +27,7 @@ from kun.core.params import require, params_file
 from kun.core.records import SEGMENT_SCHEMA
 from kun.core.hashing import content_id
 from kun.corpus.text import normalize_text, segment_text
+from kun.rules import Rule, apply_rules
 
 
 
@@ -144,8 +145,9 @@ def read_documents(source: SourceParams, base_dir: Path, report: ReadReport, ski
     return documents
 
 
-def segment_filters(params: IngestParams) -> list[filters.TextFilter]:
+def segment_rules(params: IngestParams, count_tokens: bool) -> list[Rule | None]:
     return [
+        filters.too_long_tokens(params.max_tokens) if count_tokens else None,
         filters.min_chars(params.min_chars),
         filters.min_cjk_ratio(params.min_cjk_ratio),
         filters.max_repeated_line_ratio(params.max_repeated_line_ratio),
@@ -202,10 +204,7 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
     segments = pl.DataFrame(rows, schema={name: dtype for name, dtype in SEGMENT_SCHEMA.items() if name != "n_tokens"})
     tokens = count_tokens(segments.get_column("text").to_list()) if count_tokens is not None else [None] * segments.height
     segments = segments.with_columns(pl.Series("n_tokens", tokens, dtype=pl.Int32)).select(list(SEGMENT_SCHEMA))
-    too_long = pl.col("n_tokens") > params.max_tokens if params.max_tokens and count_tokens is not None else pl.lit(False)
-    long_rows = segments.filter(too_long).with_columns(pl.lit("too_long").alias("reason"))
-    result = filters.apply_filters(segments.filter(~too_long), "text", segment_filters(params))
-    dropped = dict(sorted({**result.dropped, **({"too_long": long_rows.height} if long_rows.height else {})}.items()))
+    result = apply_rules(segments, segment_rules(params, count_tokens is not None))
     metrics = {
         "docs_in": docs_in,
         "docs_per_source": per_source,
@@ -213,10 +212,10 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
         "bad_lines_skipped": report.skipped,
         "segments_before_filters": segments.height,
         "segments_out": result.kept.height,
-        "segments_dropped": dropped,
-        "segments_dropped_total": result.rejected.height + long_rows.height,
+        "segments_dropped": result.counts,
+        "segments_dropped_total": result.rejected.height,
         "max_tokens": params.max_tokens if count_tokens is not None else None,
     }
     if report.examples:
         metrics["bad_line_examples"] = report.examples
-    return result.kept, pl.concat([long_rows, result.rejected], how="vertical"), metrics
+    return result.kept, result.rejected, metrics

@@ -25,6 +25,7 @@ import polars as pl
 from kun.llm import LLM
 from kun.core.params import require
 from kun.core.records import require_columns
+from kun.rules import Rule, apply_rules
 
 # Upper bin edges of the histogram (perplexity is spread over orders of magnitude).
 BIN_EDGES = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000]
@@ -57,6 +58,15 @@ def histogram(values: list[float]) -> list[dict[str, Any]]:
     return [{"bin": label(edges[index], edges[index + 1]), "count": counts[index]} for index in range(len(counts))]
 
 
+def perplexity_rules(params: PerplexityParams) -> list[Rule | None]:
+    """A segment without a perplexity never passes; then the bounds that are set (0 = none)."""
+    return [
+        Rule("perplexity_unscorable", lambda row: row["perplexity"] is None, ("perplexity",)),
+        Rule("perplexity_too_high", lambda row: row["perplexity"] > params.max, ("perplexity",), "perplexity.max") if params.max else None,
+        Rule("perplexity_too_low", lambda row: row["perplexity"] < params.min, ("perplexity",), "perplexity.min") if params.min else None,
+    ]
+
+
 def perplexity_gate(segments: pl.DataFrame, params: PerplexityParams, llm: LLM) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (kept segments + perplexity, rejected segments + perplexity + reason, metrics)."""
     started = time.perf_counter()
@@ -66,21 +76,15 @@ def perplexity_gate(segments: pl.DataFrame, params: PerplexityParams, llm: LLM) 
         segments = segments.head(params.limit)
     values = llm.perplexity(segments.get_column("text").to_list(), desc="perplexity")
     scored = segments.with_columns(pl.Series("perplexity", [None if math.isnan(v) else v for v in values], dtype=pl.Float64))
-    reason = pl.when(pl.col("perplexity").is_null()).then(pl.lit("perplexity_unscorable"))
-    if params.max:
-        reason = reason.when(pl.col("perplexity") > params.max).then(pl.lit("perplexity_too_high"))
-    if params.min:
-        reason = reason.when(pl.col("perplexity") < params.min).then(pl.lit("perplexity_too_low"))
-    marked = scored.with_columns(reason.otherwise(pl.lit(None, dtype=pl.String)).alias("reason"))
-    kept = marked.filter(pl.col("reason").is_null()).drop("reason")
-    rejected = marked.filter(pl.col("reason").is_not_null())
+    result = apply_rules(scored, perplexity_rules(params))
+    kept, rejected = result.kept, result.rejected
     valid = [v for v in values if not math.isnan(v)]
     ordered = sorted(valid)
     metrics = {
         "segments_in": segments_in,
         "segments": segments.height,
         "kept": kept.height,
-        "rejected": dict(sorted(rejected.get_column("reason").value_counts().rows())) if rejected.height else {},
+        "rejected": result.counts,
         "max": params.max,
         "min": params.min,
         "perplexity_median": round(ordered[len(ordered) // 2], 2) if ordered else None,

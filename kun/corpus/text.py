@@ -15,6 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kun.rules.stats import cjk_ratio, split_sentences
+
+__all__ = ["cjk_ratio", "normalize_text", "segment_text", "split_sentences"]
+
 # Full-width punctuation that NFKC maps to ASCII; kept as is when keep_cjk_punctuation=True.
 _KEPT_PUNCTUATION = "，！？：；（）［］｛｝～"
 _KEPT_SPLIT = re.compile(f"([{re.escape(_KEPT_PUNCTUATION)}])")
@@ -24,8 +28,6 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 # A space between two CJK characters is an artefact (line wrapping, OCR), never meaningful.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}，。！？：；、“”‘’（）《》]) (?=[{_CJK}，。！？：；、“”‘’（）《》])")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”’』」）)])|(?<=[。！？!?][”’』」）)])")
-CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def _nfkc(text: str, keep_cjk_punctuation: bool) -> str:
@@ -60,11 +62,6 @@ def normalize_text(text: str, keep_cjk_punctuation: bool = True) -> str:
     text = "\n".join(lines)
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split at sentence-final punctuation, keeping closing quotes with their sentence."""
-    return [piece for piece in _SENTENCE_END.split(paragraph) if piece.strip()]
 
 
 def _hard_cut(sentence: str, max_chars: int) -> list[str]:
@@ -107,9 +104,3 @@ def segment_text(text: str, max_chars: int, paragraph_per_line: bool = True) -> 
     if current:
         segments.append(current)
     return segments
-
-
-def cjk_ratio(text: str) -> float:
-    """Share of CJK ideographs among the non-space characters."""
-    visible = sum(1 for char in text if not char.isspace())
-    return len(CJK_CHAR.findall(text)) / visible if visible else 0.0

@@ -1,22 +1,23 @@
-"""Assemble: output rule filters, exact dedup of pairs, the final dataset and its card.
+"""Assemble: answer rules, exact dedup of pairs, an optional model rating, the final dataset.
 
-Rules on the polished answer (kun.instructions.gates; the first failing rule names the reason): truncated
-(the answer hit polish.max_new_tokens), empty_answer, answer_too_short (< min_answer_chars, the
-authors: 20), answer_too_long, broken_encoding (U+FFFD), unexpected_script, answer_low_cjk,
-answer_refusal_or_meta (answers containing any of `answer_meta_keywords`; the authors' list
-作为 / 根据 / 知识库 / 2023 / 抱歉 by default, NARROW_META_KEYWORDS for a list that only catches
-AI self-reference and source talk), web_boilerplate, opens_with_repetition (the authors' rule),
-repeated_list_items, repeated_sentences, catastrophic_repetition (share of repeated character
-10-grams), then duplicate_pair (same instruction and output as an earlier row).
-Writes the dataset as JSONL (instruction, output, id, source, score) and Parquet (plus
-provenance: segment id, raw segment, models, prompt versions), a dataset card, and the funnel
-segments -> unique -> candidates -> kept after score -> polished -> final in metrics/data.json.
+Rules on the polished answer (kun.instructions.gates; the first failing rule names the reason):
+truncated (finish reason `length`), empty_answer, answer_too_short (relative to what the
+instruction asks, or the authors' fixed 20 characters), answer_too_long, broken_encoding,
+mojibake, template_leak, next_turn, unexpected_script, wrong_language (fastText), answer_low_cjk,
+answer_refusal_or_meta (plain keywords: the authors' 作为 / 根据 / 知识库 / 2023 / 抱歉 in
+configs/paper.yaml, none by default), refusal, self_talk, source_talk, prompt_injection, placeholder, spam,
+web_boilerplate, opens_with_repetition (the authors' rule), repeated_list_items,
+repeated_sentences, catastrophic_repetition, unfinished (cut mid-sentence without a finish
+reason); then duplicate_pair; then, with `rate`, unrated and low_rating (kun.instructions.rating).
+The stage writes the dataset as JSONL (instruction, output, id, source, score) and Parquet (plus
+provenance: segment id, raw segment, models, prompt versions, rating), a dataset card, and the
+funnel segments -> unique -> candidates -> kept after score -> polished -> final in metrics/data.json.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Literal
 
 import polars as pl
 
@@ -66,6 +67,11 @@ class AssembleParams:
     unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an answer
     boilerplate_phrases: list[str] = field(default_factory=lambda: list(gates.BOILERPLATE_PHRASES))  # web boilerplate that drops an answer
     truncated: Literal["drop", "keep"] = "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
+    rate: bool = False  # the chat model rates each surviving pair on Humpback's 5-point scale (kun.instructions.rating)
+    rate_model: str = "models/chat"  # the model that rates (the primary chat model)
+    rating_verdict: Literal["logprob", "sampled"] = "logprob"  # expected rating from P(Score: k), or a sampled reason + Score line
+    min_rating: float = 4.0  # pairs rated under this are dropped (low_rating); Humpback kept only 5
+    language: str = "zh"  # language of the rating prompt
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
@@ -78,6 +84,7 @@ class AssembleParams:
         require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
         require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
         require(bool(self.language_id_model), f"{section}.language_id_model", "must be `lite` or the path of a fastText language-ID model")
+        require(1.0 <= self.min_rating <= 5.0, f"{section}.min_rating", "must be between 1 and 5")
 
 
 def pair_key(instruction: str, output: str) -> str:
@@ -103,10 +110,10 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
         gates.on_answer("unexpected_script", gates.script_check(params.unexpected_scripts), "assemble.unexpected_scripts"),
         gates.wrong_language(params.language_id_model, params.language_min_probability, instruction_min_cjk_ratio, hints) if params.wrong_language else None,
         gates.answer_low_cjk(params.answer_min_cjk_ratio, instruction_min_cjk_ratio, hints),
+        gates.on_answer("answer_refusal_or_meta", gates.phrase_check(params.answer_meta_keywords), "assemble.answer_meta_keywords"),
         on("refusal", patterns.refusal, "assemble.refusal", params.refusal),
         on("self_talk", patterns.self_talk, "assemble.self_talk", params.self_talk),
         on("source_talk", patterns.source_talk, "assemble.source_talk", params.source_talk),
-        gates.on_answer("answer_refusal_or_meta", gates.phrase_check(params.answer_meta_keywords), "assemble.answer_meta_keywords"),
         on("prompt_injection", patterns.prompt_injection, "assemble.prompt_injection", params.prompt_injection),
         on("placeholder", patterns.placeholder, "assemble.placeholder", params.placeholder),
         on("spam", patterns.spam, "assemble.spam", params.spam),
@@ -139,12 +146,25 @@ def gate_pairs(frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: st
 ASSEMBLE_INPUT = ("instruction", "segment_id", "segment", "score", "output", "polish_model", "polish_prompt_version")
 
 
-def assemble(polished: pl.DataFrame, params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
-    """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason)."""
+def rate_kept(kept: pl.DataFrame, rejected: pl.DataFrame, drops: dict[str, int], min_rating: float, rate: Callable[[list[str], list[str]], list[float | None]] | None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """With a rater (assemble.rate), rate the pairs the rules kept and drop those under
+    `min_rating` (low_rating) or without a rating (unrated); the rating is kept as a column."""
+    if rate is None:
+        return kept.with_columns(pl.lit(None, dtype=pl.Float64).alias("rating")), rejected, drops
+    ratings = rate(kept.get_column("instruction").to_list(), kept.get_column("output").to_list())
+    rated = kept.with_columns(pl.Series("rating", ratings, dtype=pl.Float64))
+    result = apply_rules(rated, [Rule("unrated", lambda row: row["rating"] is None, ("rating",), "assemble.rate"), Rule("low_rating", lambda row: row["rating"] < min_rating, ("rating",), "assemble.min_rating")])
+    return result.kept, pl.concat([rejected, result.rejected], how="diagonal_relaxed"), merge_counts(drops, result.counts)
+
+
+def assemble(polished: pl.DataFrame, params: AssembleParams, rate: Callable[[list[str], list[str]], list[float | None]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason).
+    `rate` (kun.instructions.rating.Rater.rate, when assemble.rate is on) judges the survivors."""
     require_columns(polished, dict.fromkeys(ASSEMBLE_INPUT), "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
     kept, rejected, drops = gate_pairs(polished, answer_rules(params), params.truncated, "output_finish_reason")
+    kept, rejected, drops = rate_kept(kept, rejected, drops, params.min_rating, rate)
     final = kept.with_columns(pl.col("candidate_id").alias("id")).select(
-        *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version"
+        *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version", "rating"
     )
     return final, rejected, drops

@@ -167,12 +167,12 @@ _WORD_COUNT = re.compile(r"(\d+)\s*字")
 def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int:
     """The shortest acceptable answer for what the instruction asks: `brief` for a question of
     fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
-    half a stated word count) for 详细/分析/作文/N字."""
+    half a stated word count; 0 turns both off) for 详细/分析/作文/N字."""
     if _EXPLICIT_BRIEF.search(instruction) or material_of(instruction):
         return brief
     if _LONG_REQUEST.search(instruction):
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
-        return max([long] + [count // 2 for count in stated])
+        return max([long] + [count // 2 for count in stated]) if long else 0
     if _EXPLAIN_REQUEST.search(instruction):
         return explain
     return brief

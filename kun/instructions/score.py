@@ -23,7 +23,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import polars as pl
@@ -33,6 +33,8 @@ from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
+from kun.rules import Rule
+from kun.rules.engine import reasons_of
 
 _SCORE_LINE = re.compile(r"^\s*\**\s*(?:score|分数|评分)\s*[:：]\s*\**\s*([1-5])\s*(?:/\s*5|分)?\s*\**\s*$", re.IGNORECASE)
 
@@ -92,10 +94,34 @@ def parse_rating(reply: str | None) -> tuple[int | None, str | None]:
     return int(match.group(1)), None
 
 
-def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """Return (scored candidates, metrics)."""
+def _with_skipped(everything: pl.DataFrame, scored: pl.DataFrame, skipped: list[str | None], mode: str, model: str, version: str) -> pl.DataFrame:
+    """All candidates in their input order: the scored ones, and the skipped ones with a null score."""
+    if not any(skipped):
+        return scored
+    rows = everything.with_columns(pl.Series("_skip", skipped, dtype=pl.String)).with_row_index("_order")
+    unscored = rows.filter(pl.col("_skip").is_not_null()).with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("score"),
+        pl.lit(None, dtype=pl.Int8).alias("rating"),
+        pl.lit(mode).alias("score_mode"),
+        pl.lit(None, dtype=pl.String).alias("score_raw"),
+        ("rule:" + pl.col("_skip")).alias("score_error"),
+        pl.lit(model).alias("score_model"),
+        pl.lit(version).alias("score_prompt_version"),
+    )
+    kept_order = rows.filter(pl.col("_skip").is_null()).get_column("_order")
+    scored = scored.with_columns(pl.Series("_order", kept_order, dtype=unscored.schema["_order"]))
+    columns = [*CANDIDATE_SCHEMA, *SCORE_COLUMNS]
+    return pl.concat([scored.select("_order", *columns), unscored.select("_order", *columns)], how="vertical_relaxed").sort("_order").drop("_order")
+
+
+def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM, rules: Sequence[Rule | None] = ()) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Return (scored candidates, metrics). A candidate that one of `rules` (the filter stage's
+    instruction rules, which need no model) drops is not scored: its score stays null and its
+    score_error is `rule:<reason>`; filter counts it under that rule."""
     started = time.perf_counter()
     require_columns(candidates, CANDIDATE_SCHEMA, "score input")
+    skipped = reasons_of(candidates, rules)
+    everything, candidates = candidates, candidates.filter(pl.Series([reason is None for reason in skipped], dtype=pl.Boolean))
     instructions = candidates.get_column("instruction").to_list()
     version = prompts.prompt_version(f"score_{params.mode}", params.language, {"good": params.good_answer, "bad": params.bad_answer} if params.mode == "focused" else None)
     mode = f"focused-{params.verdict}" if params.mode == "focused" else params.mode
@@ -129,12 +155,14 @@ def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM) -> tuple[pl.D
         pl.lit(llm.fingerprint).alias("score_model"),
         pl.lit(version).alias("score_prompt_version"),
     ).select([*CANDIDATE_SCHEMA, *SCORE_COLUMNS])
+    scored = _with_skipped(everything, scored, skipped, mode, llm.fingerprint, version)
     valid = np.array([v for v in columns["score"] if v is not None], dtype=float)
     histogram, edges = np.histogram(valid, bins=10, range=(0.0, 1.0))
     metrics = {
         "candidates": scored.height,
+        "skipped_by_rules": dict(sorted(Counter(reason for reason in skipped if reason).items())),
         "mode": mode,
-        "unparsable": int(scored.get_column("score").null_count()),
+        "unparsable": int(scored.get_column("score").null_count()) - sum(1 for reason in skipped if reason),
         "errors": dict(sorted(Counter(error for error in columns["score_error"] if error).items())),
         "score_mean": round(float(valid.mean()), 4) if len(valid) else None,
         "score_median": round(float(np.median(valid)), 4) if len(valid) else None,
