@@ -243,6 +243,8 @@ def test_a_missing_language_model_is_one_error_naming_the_key():
 def test_gibberish_is_random_characters_not_short_or_classical_questions():
     assert word_coverage("宝亦枝旅阳客冲盘遭凤伯帘伞铅") < 0.4
     assert word_coverage("的了是在我有和就不人都一") < 0.4
+    assert word_coverage("绳盒拼收零幕歹喻俗寉觉") < 0.4
+    assert word_coverage("解释“学而时习之，不亦说乎”的意思。") is None  # quoted classical text is material, left out
     assert word_coverage("把下列数字从小到大排列：5, 3, 9") > 0.4
     assert word_coverage("秦始皇哪一年统一六国？") > 0.4
     assert word_coverage("长城有多长") is None  # too short to judge
@@ -279,6 +281,22 @@ def test_the_paper_profile_keeps_the_authors_word_list_and_floor():
     frame = pl.DataFrame({"instruction": ["斜边是多少？直角边是5和12。", "首都是哪里？"], "output": ["根据勾股定理，斜边的长度等于两条直角边平方和的平方根，也就是13。", "北京。"]})
     result = apply_rules(frame, answer_rules(paper))
     assert result.rejected.get_column("reason").to_list() == ["answer_refusal_or_meta", "answer_too_short"]
+
+
+def test_records_are_not_requests():
+    for record in ("姓名：张三 性别：男 年龄：35", "订单号：A2024 收货人：李四", "型号：X200 颜色：黑色 价格：2999元"):
+        assert patterns.is_record(record), record
+    for request in ("翻译：你好", "解方程：3x + 5 = 20", "请写一首诗。"):
+        assert not patterns.is_record(request), request
+
+
+def test_relative_floor_drops_trivial_answers_to_demanding_instructions():
+    rule = gates.too_short_relative(1, 10, 40)
+    drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
+    assert drops("写一篇不少于300字的游记。", "今天去了公园，很开心。")
+    assert drops("详细分析一下外卖行业的利弊。", "有利有弊。")
+    assert drops("解释一下什么是量子力学。", "一种物理理论。")
+    assert not drops("《静夜思》的作者是谁？", "李白。") and not drops("把“我很想家”改写成文言文。", "吾甚思乡。")
 
 
 def test_relative_floor_follows_what_the_instruction_asks():

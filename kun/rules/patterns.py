@@ -27,7 +27,7 @@ _REFUSAL = [
     re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思)[^。！？\n]{0,8}?我(?:并|真的|实在)?(?:不知道|不清楚|不了解|不太清楚|不太了解|没有相关|没有这方面)"),
     re.compile(r"(?:请|您可以|你可以|建议)?(?:换一个|换个)(?:问题|话题)(?:再试|吧|试试)"),
-    re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|won't be able to)|I apologi[sz]e)\b", _I),
+    re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to|I apologi[sz]e)\b", _I),
 ]
 # A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
 _ASKS_FOR_APOLOGY = re.compile(r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾")
@@ -57,8 +57,8 @@ _TEMPLATE_LEAK = re.compile(
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
-_USER_TURN = re.compile(r"^\s*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类)[】\]>])", re.MULTILINE)
-_ASSISTANT_TURN = re.compile(r"^\s*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人)[】\]>])", re.MULTILINE)
+_USER_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类)[】\]>])", re.MULTILINE)
+_ASSISTANT_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人)[】\]>])", re.MULTILINE)
 _ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I)
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
@@ -81,12 +81,13 @@ _PLACEHOLDER = re.compile(
     _I,
 )
 # A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
-_SLOT = re.compile(r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])")
+_SLOT = re.compile(r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>")
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
     r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加|报名|购买|下单|咨询|立减)|二维码(?:进群|关注|领取|报名|咨询)"
-    r"|(?<![A-Za-z])[Vv]\s*[:：]\s*[A-Za-z0-9_]{4,}|(?:电话|手机|热线|咨询|联系)[^。\n]{0,6}?(?<!\d)1[3-9]\d{9}(?!\d)"
+    r"|(?<![A-Za-z])[Vv]\s*[:：]\s*[A-Za-z0-9_]{4,}|(?:电话|手机|热线|咨询|联系|详询|微信|同号|拨打)[^。\n]{0,6}?(?<!\d)1[3-9]\d{9}(?!\d)"
+    r"|招代理|一手货源|戳链接|点链接|戳这里|下单立减|立减\d+元|手慢无|全网最低价|限时抢购"
     r"|进群|加群|群号|代购|躺赚|日赚|月入[过上]?[万千百\d]|刷单|点击链接领取|私信我",
 )
 
@@ -103,6 +104,7 @@ _UNSEEN_CONTEXT = [
 # Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
 _NOT_TEXT = re.compile(
     r"(?:刚才|刚刚|之前|上次|前面|先前)(?:我)?(?:发|给|传|上传|提供|贴|分享)(?:给)?(?:你|您)"
+    r"|(?:对照|参照|参考|根据|结合|依据|观察|看看|看一下)(?:这张|这幅|该|此|上面的|下面的|附上的|所附的)?(?:图片|图表|照片|截图|表格|视频|录音|附件|图)"
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
 )
 _BACKWARD = re.compile(r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN + "|上文|前文")
