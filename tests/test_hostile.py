@@ -430,3 +430,67 @@ def test_delimiter_variants_and_look_alikes():
     for original, look_alike in LOOK_ALIKE.items():
         assert unicodedata.normalize("NFKC", look_alike) != original  # a broken delimiter stays broken
     assert _GAP  # gaps cover whitespace and zero-width characters
+
+
+# -- issue 24, item 1: no command overwrites or re-reads one of its inputs ------------------------
+
+
+def _ingest_params(tmp_path, source_path: str):
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "raw.jsonl").write_text('{"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？"}\n', encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text(f"ingest:\n  sources:\n  - name: raw\n    path: {source_path}\n    format: jsonl\n  max_tokens: 0\n", encoding="utf-8")
+    return params
+
+
+@pytest.mark.parametrize(
+    "source, output",
+    [
+        ("data/raw.jsonl", "data/raw.jsonl"),  # the output is the source
+        ("data/*.jsonl", "data/segments.jsonl"),  # the glob would read the output back on the next run
+        ("data/**/*.jsonl", "data/out/segments.jsonl"),
+    ],
+)
+def test_ingest_refuses_an_output_its_sources_read(tmp_path, source, output):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    params = _ingest_params(tmp_path, source)
+    before = (tmp_path / "data" / "raw.jsonl").read_bytes()
+    result = CliRunner().invoke(main, ["ingest", "--params", str(params), "--output", str(tmp_path / output)])
+    assert result.exit_code == 1 and "is read by ingest.sources 'raw'" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert (tmp_path / "data" / "raw.jsonl").read_bytes() == before and not (tmp_path / output).exists() or output == "data/raw.jsonl"
+
+
+def test_ingest_refuses_a_symlink_to_a_source_and_accepts_an_unrelated_output(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    params = _ingest_params(tmp_path, "data/raw.jsonl")
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "data" / "raw.jsonl")
+    refused = CliRunner().invoke(main, ["ingest", "--params", str(params), "--output", str(tmp_path / "link.jsonl")])
+    assert refused.exit_code == 1 and "is read by ingest.sources" in refused.output
+    fine = CliRunner().invoke(main, ["ingest", "--params", str(params), "--output", str(tmp_path / "segments.parquet")])
+    assert fine.exit_code == 0, fine.output
+
+
+def test_label_refuses_to_write_over_its_seed_pairs_and_metrics_over_params(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    seed = tmp_path / "seed.jsonl"
+    seed.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
+    segments = tmp_path / "segments.jsonl"
+    segments.write_text('{"id": "a", "text": "学而时习之"}\n', encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("label:\n  mode: prompt\n", encoding="utf-8")
+    before = seed.read_bytes(), params.read_bytes()
+    over_seed = CliRunner().invoke(main, ["label", str(segments), str(seed), "--seed-pairs", str(seed), "--params", str(params)])
+    assert over_seed.exit_code == 1 and "CANDIDATES is the same file as SEED_PAIRS" in over_seed.output, over_seed.output
+    over_params = CliRunner().invoke(main, ["score", str(segments), str(tmp_path / "scored.parquet"), "--params", str(params), "--metrics", str(params)])
+    assert over_params.exit_code == 1 and "METRICS is the same file as PARAMS" in over_params.output, over_params.output
+    assert (seed.read_bytes(), params.read_bytes()) == before

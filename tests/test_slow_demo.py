@@ -9,7 +9,7 @@ from kun.evaluation.report import flatten
 
 ALL_STAGES = {"fetch_corpus", "ingest", "dedup", "base_model", "perplexity", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
 EXPECTED_KEYS = [
-    "ingest.docs", "ingest.segments", "dedup.unique", "dedup.rate", "label.candidates", "score.mean", "filter.kept",
+    "ingest.docs", "ingest.segments", "dedup.unique", "dedup.rate", "label.candidates", "score.unparsable", "filter.kept",
     "polish.polished", "data.segments", "data.unique_segments", "data.candidates", "data.kept_after_score", "data.polished",
     "data.final", "train_label.final_loss", "train_chat.final_loss", "finetune.final_loss", "finetune.steps",
     "eval.demo.0-shot.base", "eval.demo.0-shot.final", "eval.demo.0-shot.delta", "eval.demo.1-shot.final",
@@ -31,6 +31,14 @@ def test_demo_pipeline_small_slice(tmp_path):
             "label.truncated": "keep",  # the 135M model rarely ends within 24 tokens: keep its cut replies so every stage has rows
             "polish.max_new_tokens": 32,
             "filter.min_score": 0.0,
+            # score runs the instruction rules first; let the 135M model's instructions through where a switch exists
+            "filter.instruction_min_cjk_ratio": 0.0,
+            "filter.unseen_context_patterns": False,
+            "filter.fragments": False,
+            "filter.min_word_coverage": 0.0,
+            "filter.request_markers": [],
+            "filter.unexpected_scripts": [],
+            "assemble.length_floor": "fixed",
             "assemble.min_answer_chars": 1,
             "finetune.mix_seed_ratio": 0.1,
             "evaluate.judge_limit": 2,

@@ -33,10 +33,11 @@ def test_default_model_label_to_assemble_on_8_segments(default_model_dir, tmp_pa
     scored, score_metrics = score(candidates, ScoreParams(verdict="logprob"), llm)
     values = scored.get_column("score").to_list()
     assert all(0.0 <= value <= 1.0 for value in values) and len(set(values)) > 1  # a real model discriminates
-    kept, _, _ = curate(scored, FilterParams(min_score=0.0, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[]))
+    lenient = FilterParams(min_score=0.0, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[], unseen_context_patterns=False, fragments=False, min_word_coverage=0.0, request_markers=[], unexpected_scripts=[])
+    kept, _, _ = curate(scored, lenient)
     polished, polish_metrics = polish(kept, PolishParams(max_new_tokens=48), llm)
     assert polish_metrics["empty_answers"] < polished.height
-    final, dropped, drops = assemble(polished, AssembleParams(min_answer_chars=5))
+    final, dropped, drops = assemble(polished, AssembleParams(length_floor="fixed", min_answer_chars=5))
     assert final.height + dropped.height == polished.height
     calls = llm.stats["backend_calls"]
     label(segments, LabelParams(mode="prompt", max_new_tokens=32, truncated="keep"), llm, read_seed(REPO / "data/seed/seed.jsonl"))

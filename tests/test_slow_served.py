@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 LABEL = LabelParams(mode="prompt", temperature=0.0, max_new_tokens=32, truncated="keep")
 SCORE = ScoreParams(verdict="sampled", temperature=0.0, max_new_tokens=12)
 POLISH = PolishParams(temperature=0.0, max_new_tokens=32)
-KEEP_ALL = FilterParams(min_score=0.0, instruction_min_chars=1, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[])
+KEEP_ALL = FilterParams(min_score=0.0, instruction_min_chars=1, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[], unseen_context_patterns=False, fragments=False, min_word_coverage=0.0, request_markers=[], unexpected_scripts=[])
 
 
 def chain(llm: LLM) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -60,4 +60,5 @@ def test_label_score_polish_through_transformers_serve_equal_the_local_backend(d
     assert logprob_scored.get_column("score").null_count() == logprob_scored.height
     assert set(logprob_scored.get_column("score_error").to_list()) == {"unscorable"}
     kept, _, metrics = curate(logprob_scored, KEEP_ALL)
-    assert kept.height == 0 and metrics["rejected"]["unscorable"] == logprob_scored.height
+    by_rule = sum(count for reason, count in metrics["rejected"].items() if reason not in ("unscorable", "low_score", "not_best_for_segment"))
+    assert kept.height == 0 and metrics["rejected"]["unscorable"] == logprob_scored.height - by_rule

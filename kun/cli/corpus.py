@@ -26,7 +26,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     Example:
       kun ingest --params params.yaml --output segments.parquet --tokenizer models/base
     """
-    from kun.corpus.ingest import IngestParams, ingest as run_ingest, token_counter
+    from kun.corpus.ingest import IngestParams, ingest as run_ingest, refuse_source_outputs, token_counter
     from kun.core.io import write_table
     from kun.core.metrics import write_json
     from kun.core.models import ModelParams
@@ -35,6 +35,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path)
     raw = load_params(params_path)
     params = section(IngestParams, raw, "ingest")
+    refuse_source_outputs(params, params_path.parent, output=output_path, metrics=metrics_path)
     if tokenizer_dir is None and params.max_tokens:
         label_base = params_path.parent / section(ModelParams, raw, "model").label_base
         tokenizer_dir = label_base if label_base.is_dir() else None
@@ -159,7 +160,7 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
     from kun.core.io import read_input
     from kun.llm.params import stage_params
 
-    refuse_same_paths(segments=input_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
+    refuse_same_paths(segments=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
     params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
     overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
     params = dataclasses.replace(params, **overrides)

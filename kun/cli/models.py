@@ -44,7 +44,7 @@ def train_command(base, pairs_path, output_dir, section_name, backward, epochs, 
     from kun.training.loop import train
     from kun.training.params import SECTIONS
 
-    refuse_same_paths(base_model=base, pairs=pairs_path, output_dir=output_dir, metrics=metrics_path)
+    refuse_same_paths(base_model=base, pairs=pairs_path, params=params_path, output_dir=output_dir, metrics=metrics_path)
     params = section(SECTIONS[section_name], load_params(params_path), section_name)
     overrides = {key: value for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method)) if value is not None}
     params = dataclasses.replace(params, **overrides)

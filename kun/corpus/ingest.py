@@ -12,6 +12,7 @@ perplexity half of it is kun.corpus.perplexity, after dedup).
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from dataclasses import dataclass, field
@@ -91,6 +92,31 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
     if not path.exists():
         raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
     return [path]
+
+
+def refuse_source_outputs(params: "IngestParams", base_dir: Path, **outputs: Path | None) -> None:
+    """One error line, before any work, when an output is one of the sources (symlinks resolved)
+    or a path a source glob would match on a later run (ingest would read its own output back)."""
+    base_dir = Path(base_dir).resolve()
+    for source in params.sources:
+        full = source.path if Path(source.path).is_absolute() else str(base_dir / source.path)
+        existing = {path.resolve() for path in map(Path, glob.glob(full, recursive=True))} if glob.has_magic(full) else {Path(full).resolve()}
+        for name, path in outputs.items():
+            if path is None or str(path) == "-":
+                continue
+            target = Path(path).resolve()
+            if target in existing or glob_matches(full, target):
+                raise KunError(f"{path}: {name.upper()} is read by ingest.sources {source.name!r} ({source.path}); write it outside the sources, or it would be overwritten or read back on the next run")
+
+
+def glob_matches(pattern: str, path: Path) -> bool:
+    """Whether `path` would be matched by the glob `pattern` (`**` spans folders), file or not."""
+    if not glob.has_magic(pattern):
+        return False
+    pattern = os.path.normpath(pattern)
+    # fnmatch's * also crosses folders (a superset of glob's, which is the safe side for a refusal);
+    # `**/` may also match no folder at all.
+    return any(fnmatch.fnmatchcase(str(path), variant) for variant in {pattern, pattern.replace("**/", "").replace("**" + os.sep, "")})
 
 
 class NotText(ValueError):
