@@ -111,6 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(code, payload, headers)
         elif fault is not None and fault[0] == "raw":
             self.send_bytes(fault[1], fault[2], {})
+        elif fault is not None and fault[0] == "drip_head":  # the status line itself, one byte every fault[1] s
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            try:
+                for index in range(len(head)):
+                    if fake.stopping.wait(fault[1]):
+                        break
+                    self.wfile.write(head[index : index + 1])
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                pass
+            self.close_connection = True
         elif fault is not None and fault[0] == "drip":  # a valid reply, one byte every fault[1] s
             self.send_bytes(200, json.dumps(fake.reply(self.path, body)).encode("utf-8"), {}, drip_s=fault[1])
         else:
@@ -482,3 +493,54 @@ def test_a_server_without_logprobs_makes_the_verdict_unscorable_not_an_error(ser
     llm = LLM(backend_for(server), RecordCache(None))
     assert llm.choice_probability([[{"role": "user", "content": "指令：写一首诗"}]] * 1, "【好】", "【差】") == [None]
     assert "unscorable" in capsys.readouterr().err
+
+
+# -- issue 24, items 2 and 3: no key in any message, no request past its deadline -------------------
+
+
+def test_a_status_line_dripped_byte_by_byte_cannot_hold_a_request_past_timeout_s(server):
+    server.script = [("drip_head", 0.2)]
+    backend = backend_for(server, timeout_s=1.5, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(KunError, match="timed out|timeout"):
+        backend.generate(["slow head"], SamplingParams())
+    assert time.monotonic() - started < 4.0  # 60 bytes at 0.2 s would take 12 s
+
+
+KEY = "sk-live-0123456789abcdefXYZ"
+
+
+def test_the_key_is_blanked_in_a_200_without_choices_and_in_a_clipped_5xx(server, monkeypatch, capsys):
+    from kun.core.errors import redact
+
+    monkeypatch.setenv("KUN_TEST_KEY", KEY)
+    backend = backend_for(server, api_key_env="KUN_TEST_KEY", max_retries=0)
+    server.script = [("raw", 200, json.dumps({"echo": f"Bearer {KEY}", "note": "x" * 40}).encode())]
+    with pytest.raises(KunError) as caught:
+        backend.generate(["no choices"], SamplingParams())
+    assert KEY not in redact(str(caught.value)) and KEY[:8] not in redact(str(caught.value))
+    # a 5xx whose message puts the key right at the 300-character cut
+    server.script = [("status", 500, error_body("y" * 280 + f" Bearer {KEY}"), {})]  # unredacted, 9 characters of it would survive the cut
+    with pytest.raises(KunError) as caught:
+        backend.generate(["cut key"], SamplingParams())
+    message = redact(str(caught.value))
+    assert KEY[:6] not in message and "Bearer ***" in message
+
+
+def test_the_no_logprobs_warning_blanks_the_key(server, monkeypatch, capsys):
+    monkeypatch.setenv("KUN_TEST_KEY", KEY)
+    backend = backend_for(server, api_key_env="KUN_TEST_KEY", max_retries=0)
+    server.script = [("raw", 200, json.dumps({"choices": [{"message": {"content": "好"}, "logprobs": None}], "echo": KEY}).encode())]
+    backend.logprobs([([{"role": "user", "content": "评分"}], "【好】")])
+    err = capsys.readouterr().err
+    assert "warning:" in err and KEY not in err and "***" in err
+
+
+@pytest.mark.parametrize("value", ["sk-live-0123456789abcdef", "my key", "1ABC"])
+def test_an_api_key_env_that_is_not_a_variable_name_is_refused_without_echoing_it(value):
+    from kun.core.params import from_mapping
+    from kun.llm.params import LLMParams
+
+    with pytest.raises(KunError) as caught:
+        from_mapping(LLMParams, {"api_key_env": value}, "llm")
+    assert "llm.api_key_env" in str(caught.value) and value not in str(caught.value)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, redact
 
 
 class KunGroup(click.Group):
@@ -22,7 +22,7 @@ class KunGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KunError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {redact(str(error))}", err=True)
             ctx.exit(1)
 
 

@@ -16,11 +16,34 @@ class KunError(Exception):
     """An error the user can fix; its message is printed as one line."""
 
 
+# Secrets (API keys) this process holds: every message kun prints passes through `redact`.
+_SECRETS: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Blank `value` out of every message printed from now on (errors, warnings, clipped replies)."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    """`text` with every registered secret replaced by ***; apply before cutting a message short,
+    so no part of a key survives a cut."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def warn(message: str) -> None:
+    """One `warning: ...` line on stderr, secrets blanked."""
+    print(f"warning: {redact(message)}", file=sys.stderr)
+
+
 @contextmanager
 def exit_on_user_error() -> Iterator[None]:
     """Turn a KunError into `error: ...` on stderr and exit status 1 (used by stages/)."""
     try:
         yield
     except KunError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {redact(str(error))}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, redact, register_secret
 
 RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
 MAX_MESSAGE_CHARS = 300
@@ -39,10 +39,11 @@ class JsonClient:
 
     def __init__(self, api_key: str | None, api_key_env: str | None, model: str, timeout_s: float, max_retries: int, backoff_s: float, max_backoff_s: float, local: bool) -> None:
         self.api_key, self.api_key_env, self.model = api_key, api_key_env, model
+        register_secret(api_key)
         self.timeout_s, self.max_retries = timeout_s, max_retries
         self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
         # A proxy from the environment can never reach this machine's loopback server.
-        self._opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if local else []))
+        self._local = local
         # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.
         self._random = random.Random(0)
         self._random_lock = threading.Lock()
@@ -57,7 +58,7 @@ class JsonClient:
 
     def redact(self, text: str) -> str:
         """`text` without the API key (a server may echo the request's Authorization header)."""
-        return text.replace(self.api_key, "***") if self.api_key else text
+        return redact(text)
 
     def _post_with_retries(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         attempts = self.max_retries + 1
@@ -80,9 +81,11 @@ class JsonClient:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
+        deadline = _Deadline(self.timeout_s)
+        opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if self._local else []), *deadline.handlers())
         try:
-            with self._opener.open(request, timeout=self.timeout_s) as response:
-                raw = self._read_before_deadline(response, time.monotonic() + self.timeout_s)
+            with deadline, opener.open(request, timeout=self.timeout_s) as response:
+                raw = self._read_before_deadline(response, deadline.at)
         except urllib.error.HTTPError as error:
             status = error.code
             try:
@@ -119,6 +122,62 @@ class JsonClient:
         delay = min(self.backoff_s * 2**attempt, self.max_backoff_s)
         with self._random_lock:
             return delay * (1.0 + 0.1 * self._random.random())
+
+
+class _Deadline:
+    """The whole exchange (connect, status line, headers, body) ends by `seconds` from now: a
+    timer shuts down the connection's socket at the deadline, so a server that drips its status
+    line one byte at a time cannot hold a request past timeout_s (a socket timeout only bounds
+    each wait for a byte)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self._connections: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def handlers(self) -> list[urllib.request.BaseHandler]:
+        deadline = self
+
+        def connection(cls):
+            def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+                made = cls(*args, **kwargs)
+                with deadline._lock:
+                    deadline._connections.append(made)
+                return made
+
+            return make
+
+        class Plain(urllib.request.HTTPHandler):
+            def http_open(self, req):  # noqa: ANN001
+                return self.do_open(connection(http.client.HTTPConnection), req)
+
+        class Secure(urllib.request.HTTPSHandler):
+            def https_open(self, req):  # noqa: ANN001
+                return self.do_open(connection(http.client.HTTPSConnection), req, context=self._context)
+
+        return [Plain(), Secure()]
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._expired = True
+            for made in self._connections:
+                if made.sock is not None:
+                    try:
+                        made.sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        self._timer.cancel()
+        if self._expired and kind is not None and issubclass(kind, RETRYABLE_ERRORS) and not issubclass(kind, urllib.error.HTTPError):
+            raise TimeoutError("the reply did not finish within timeout_s") from None
 
 
 def _retry_after_s(headers: Any) -> float | None:
@@ -179,5 +238,6 @@ def _describe_network_error(error: BaseException) -> str:
 
 
 def clip(text: str) -> str:
-    one_line = " ".join(str(text).split())
+    """One line of at most MAX_MESSAGE_CHARS, secrets blanked before the cut."""
+    one_line = " ".join(redact(str(text)).split())
     return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."

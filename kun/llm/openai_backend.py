@@ -33,14 +33,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, TypeVar
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, warn
 from kun.llm.base import OnResult, Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip
 from kun.core.progress import bar
@@ -243,8 +242,8 @@ class OpenAIBackend:
             # verdict is unknown, so unscorable, never guessed; said once, so a run shows why.
             if not self._warned_no_logprobs:
                 self._warned_no_logprobs = True
-                print(f"warning: POST {url} returned no choices[0].logprobs.content[0].top_logprobs ({clip(json.dumps(reply))}); "
-                      "logprob verdicts from this server are unscorable: use a server with logprobs (vLLM, SGLang) or score.verdict: sampled", file=sys.stderr)
+                warn(f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs ({clip(json.dumps(reply))}); "
+                     "logprob verdicts from this server are unscorable: use a server with logprobs (vLLM, SGLang) or score.verdict: sampled")
             return None
         remaining, total = continuation, 0.0
         for greedy, top in steps:

@@ -3,6 +3,7 @@ file's own section together with `llm`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +53,11 @@ class LLMParams:
         require(self.max_concurrency >= 1, f"{section}.max_concurrency", f"{self.max_concurrency} must be >= 1 (requests in flight)")
         require(self.timeout_s > 0, f"{section}.timeout_s", f"{self.timeout_s} must be > 0 (seconds for each whole reply)")
         require(self.max_retries >= 0, f"{section}.max_retries", f"{self.max_retries} must be >= 0 (0 = no retry)")
+        require(
+            self.api_key_env is None or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.api_key_env) is not None,
+            f"{section}.api_key_env",
+            "must be the NAME of an environment variable (letters, digits, _) that holds the key, or null; never the key itself",
+        )
 
 
 def stage_params(name: str, cls: type, params_path: str | Path = "params.yaml") -> tuple[Any, LLMParams, dict]:
