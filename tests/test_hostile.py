@@ -5,6 +5,7 @@ key echo, 5xx, Retry-After) lives in test_openai_backend.py and is reused here.
 """
 
 import json
+import os
 import unicodedata
 from pathlib import Path
 
@@ -494,3 +495,86 @@ def test_label_refuses_to_write_over_its_seed_pairs_and_metrics_over_params(tmp_
     over_params = CliRunner().invoke(main, ["score", str(segments), str(tmp_path / "scored.parquet"), "--params", str(params), "--metrics", str(params)])
     assert over_params.exit_code == 1 and "METRICS is the same file as PARAMS" in over_params.output, over_params.output
     assert (seed.read_bytes(), params.read_bytes()) == before
+
+
+# -- issue 24, items 4 and 5: checked before the work, one error line, all outputs or none -------------
+
+
+def _pairs_file(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "长城有多长？", "output": "明长城全长约八千八百五十千米。"}\n', encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    "make_output, message",
+    [
+        (lambda tmp: tmp / "a_dir.jsonl", "is a directory"),  # an output that is a directory
+        (lambda tmp: tmp / "a_file" / "out.jsonl", "is a file, not a folder"),  # a parent that is a file
+    ],
+)
+def test_unwritable_outputs_are_refused_before_the_work(tmp_path, make_output, message):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    (tmp_path / "a_dir.jsonl").mkdir()
+    (tmp_path / "a_file").write_text("x")
+    output = make_output(tmp_path)
+    result = CliRunner().invoke(main, ["filter-pairs", str(_pairs_file(tmp_path)), str(output)])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_later_output_that_cannot_be_written_leaves_no_earlier_output(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    (tmp_path / "a_file").write_text("x")
+    out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
+    result = CliRunner().invoke(main, ["filter-pairs", str(_pairs_file(tmp_path)), str(out), "--rejected", str(rejected), "--metrics", str(tmp_path / "a_file" / "m.json")])
+    assert result.exit_code == 1 and not out.exists() and not rejected.exists()
+
+
+def test_write_all_writes_every_file_or_none(tmp_path):
+    from kun.core.errors import KunError
+    from kun.core.metrics import write_all
+
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(KunError, match="cannot write"):
+        write_all({tmp_path / "first.json": b"{}", tmp_path / "a_file" / "second.json": b"{}"})
+    assert not (tmp_path / "first.json").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_a_rewritten_private_output_keeps_its_mode(tmp_path):
+    from kun.core.metrics import write_json
+
+    path = tmp_path / "m.json"
+    path.write_text("{}")
+    path.chmod(0o600)
+    write_json(path, {"a": 1})
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_standard_output_on_a_full_disk_is_one_error_line(tmp_path):
+    import subprocess
+    import sys
+
+    source = _pairs_file(tmp_path)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "kun.cli", "filter-pairs", str(source), "-"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "standard output: cannot write" in done.stderr, done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_refused_before_the_work(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli import main
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    result = CliRunner().invoke(main, ["filter-pairs", str(_pairs_file(tmp_path)), str(locked / "out.jsonl")])
+    assert result.exit_code == 1 and "not writable" in result.output

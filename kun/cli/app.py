@@ -45,11 +45,12 @@ MODEL_OPTION = click.option("--model", "model_path", help="Model directory (over
 TABLE_OUTPUTS = {"output", "clusters", "candidates", "rejected", "scored", "kept", "polished", "dataset", "items"}
 
 
-def refuse_same_paths(**paths: Path | None) -> None:
+def refuse_same_paths(*, outputs: tuple[str, ...] = (), **paths: Path | None) -> None:
     """Check a command's files before any work: one line when two are the same file (an output
-    would overwrite the input, or two outputs each other) or a table output has an extension
-    kun cannot write."""
-    from kun.core.io import table_format
+    would overwrite the input, or two outputs each other), a table output has an extension kun
+    cannot write, or an output (named in `outputs`) cannot be written where it points: a
+    directory, a parent that is a file, a folder without write permission."""
+    from kun.core.io import check_writable, table_format
 
     seen: dict[Path, str] = {}
     for name, path in paths.items():
@@ -61,15 +62,17 @@ def refuse_same_paths(**paths: Path | None) -> None:
         seen[key] = name
         if name in TABLE_OUTPUTS:
             table_format(path)
+        if name in outputs:
+            check_writable(path, directory=name == "output_dir")
 
 
 def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
-    from kun.core.io import write_table
-    from kun.core.metrics import write_json
+    """Write every output or none: all are staged next to their targets, then moved in place."""
+    from kun.core.io import table_bytes, write_all
+    from kun.core.metrics import json_bytes
 
-    for path, frame in outputs.items():
-        if path is not None:
-            write_table(frame, path)
+    staged = {path: table_bytes(frame, path) for path, frame in outputs.items() if path is not None}
     if metrics_path:
-        write_json(metrics_path, metrics)
+        staged[metrics_path] = json_bytes(metrics)
+    write_all(staged)
     click.echo(json.dumps({k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False), err=True)

@@ -32,7 +32,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     from kun.core.models import ModelParams
     from kun.core.params import load_params, section
 
-    refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path)
+    refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path, outputs=("output", "metrics"))
     raw = load_params(params_path)
     params = section(IngestParams, raw, "ingest")
     refuse_source_outputs(params, params_path.parent, output=output_path, metrics=metrics_path)
@@ -85,7 +85,7 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     from kun.core.metrics import write_json
     from kun.core.progress import phase_reporter
 
-    refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path)
+    refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path, outputs=("output", "clusters", "metrics"))
     if not 0 < threshold <= 1:  # click's range lets nan through
         raise click.BadParameter(f"{threshold} is not in (0, 1]", param_hint="--threshold")
     if bands and not rows or rows and not bands:
@@ -131,7 +131,7 @@ def base_model(output_dir, base, trust_remote_code):
     from kun.core.models import materialize
 
     if Path(base).exists():
-        refuse_same_paths(base=Path(base), output_dir=output_dir)
+        refuse_same_paths(base=Path(base), output_dir=output_dir, outputs=("output_dir",))
     click.echo(f"saved {base} to {materialize(base, output_dir, trust_remote_code)}", err=True)
 
 
@@ -160,7 +160,7 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
     from kun.core.io import read_input
     from kun.llm.params import stage_params
 
-    refuse_same_paths(segments=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
+    refuse_same_paths(segments=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("kept", "rejected", "metrics"))
     params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
     overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
     params = dataclasses.replace(params, **overrides)

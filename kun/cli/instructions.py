@@ -34,7 +34,7 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     from kun.llm.params import stage_params
     from kun.instructions.seed import read_seed
 
-    refuse_same_paths(segments=input_path, seed_pairs=seed_pairs, params=params_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path)
+    refuse_same_paths(segments=input_path, seed_pairs=seed_pairs, params=params_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("candidates", "rejected", "metrics"))
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
     candidates, rejected, metrics = label(read_input(input_path, LABEL_INPUT, ("text",)), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
     finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
@@ -66,7 +66,7 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     from kun.instructions.curate import FilterParams, instruction_rules
     from kun.instructions.score import ScoreParams, score
 
-    refuse_same_paths(candidates=input_path, params=params_path, scored=output_path, metrics=metrics_path)
+    refuse_same_paths(candidates=input_path, params=params_path, scored=output_path, metrics=metrics_path, outputs=("scored", "metrics"))
     params, llm_params, raw = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
@@ -96,7 +96,7 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
     from kun.core.params import load_params, section
     from kun.core.io import read_input
 
-    refuse_same_paths(scored=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path)
+    refuse_same_paths(scored=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("kept", "rejected", "metrics"))
     params = section(FilterParams, load_params(params_path), "filter")
     if min_score is not None:
         params = dataclasses.replace(params, min_score=min_score)
@@ -124,7 +124,7 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
     from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS
     from kun.instructions.polish import PolishParams, polish
 
-    refuse_same_paths(kept=input_path, params=params_path, polished=output_path, metrics=metrics_path)
+    refuse_same_paths(kept=input_path, params=params_path, polished=output_path, metrics=metrics_path, outputs=("polished", "metrics"))
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
     polished, metrics = polish(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
     finish({output_path: polished}, metrics, metrics_path)
@@ -150,7 +150,7 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     from kun.instructions.rating import Rater
     from kun.llm import LLMParams, load_llm
 
-    refuse_same_paths(polished=input_path, params=params_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path)
+    refuse_same_paths(polished=input_path, params=params_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("dataset", "rejected", "metrics"))
     raw = load_params(params_path)
     params = section(AssembleParams, raw, "assemble")
     llm = load_llm(section(LLMParams, raw, "llm"), params.rate_model, "assemble.rate_model") if params.rate else None
@@ -186,7 +186,7 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     from kun.instructions.pairs import filter_pairs, read_pairs
     from kun.core.params import load_params, section
 
-    refuse_same_paths(input=input_path, output=output_path, rejected=rejected_path, metrics=metrics_path, params=params_path)
+    refuse_same_paths(input=input_path, output=output_path, rejected=rejected_path, metrics=metrics_path, params=params_path, outputs=("output", "rejected", "metrics"))
     raw = load_params(params_path) if params_path is not None else {}
     filter_params, assemble_params = section(FilterParams, raw, "filter"), section(AssembleParams, raw, "assemble")
     for path in (output_path, rejected_path):

@@ -44,7 +44,7 @@ def train_command(base, pairs_path, output_dir, section_name, backward, epochs, 
     from kun.training.loop import train
     from kun.training.params import SECTIONS
 
-    refuse_same_paths(base_model=base, pairs=pairs_path, params=params_path, output_dir=output_dir, metrics=metrics_path)
+    refuse_same_paths(base_model=base, pairs=pairs_path, params=params_path, output_dir=output_dir, metrics=metrics_path, outputs=("output_dir", "metrics"))
     params = section(SECTIONS[section_name], load_params(params_path), section_name)
     overrides = {key: value for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method)) if value is not None}
     params = dataclasses.replace(params, **overrides)
@@ -96,7 +96,7 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
     from kun.evaluation.run import EvaluateParams, pair_texts, run_evaluation
     from kun.llm.params import stage_params
 
-    refuse_same_paths(items=items_path, metrics=metrics_path, params=params_path)
+    refuse_same_paths(items=items_path, metrics=metrics_path, params=params_path, outputs=("metrics",))
     params, llm_params, _ = stage_params("evaluate", EvaluateParams, params_path)
     overrides = {"model": str(model), "baseline": baseline, "judge": judge_model, "benchmarks": [str(path) for path in benchmarks], "num_shots": list(num_shots), "judge_limit": judge_limit}
     params = dataclasses.replace(params, **{key: str(value) if isinstance(value, Path) else value for key, value in overrides.items() if value not in (None, [])})

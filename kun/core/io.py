@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any, Iterable, Iterator
 import polars as pl
 
 from kun.core.errors import KunError
-from kun.core.metrics import atomic_write_bytes
+from kun.core.metrics import write_all as atomic_write_all
 
 TABLE_FORMATS = ("jsonl", "json", "parquet", "txt")
 STDIO = "-"  # standard input or output, as JSONL
@@ -250,10 +251,9 @@ def table_format(path: str | Path) -> str:
     return fmt
 
 
-def write_table(frame: pl.DataFrame, path: str | Path) -> None:
-    """Write a frame as .jsonl or .parquet (by extension), atomically."""
-    path = Path(path)
-    fmt = table_format(path)
+def table_bytes(frame: pl.DataFrame, path: str | Path) -> bytes:
+    """A frame encoded as .jsonl or .parquet (by the extension of `path`)."""
+    fmt = table_format(Path(path))
     buffer = io.BytesIO()
     if fmt == "parquet":
         frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=False)  # level 1: half the time of the default, ~15% larger
@@ -261,11 +261,44 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
         for record in frame.iter_rows(named=True):
             buffer.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
             buffer.write(b"\n")
+    return buffer.getvalue()
+
+
+def write_table(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write a frame as .jsonl or .parquet (by extension), atomically."""
+    write_all({path: table_bytes(frame, path)})
+
+
+def write_all(files: dict[str | Path, bytes]) -> None:
+    """Write every file or none (`-` is standard output, written last)."""
+    stdout = [data for path, data in files.items() if is_stdio(Path(path))]
+    atomic_write_all({path: data for path, data in files.items() if not is_stdio(Path(path))})
+    for data in stdout:
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except OSError as error:
+            raise KunError(f"standard output: cannot write ({error.strerror or error}); write to a file instead") from None
+
+
+def check_writable(path: str | Path, directory: bool = False) -> None:
+    """Before any work: one error when `path` cannot be written as an output (an existing
+    directory where a file is meant or a file where a folder is meant, something that is not a
+    regular file, a parent that is a file, a folder without write permission)."""
+    path = Path(path)
     if is_stdio(path):
-        sys.stdout.buffer.write(buffer.getvalue())
-        sys.stdout.buffer.flush()
         return
-    atomic_write_bytes(path, buffer.getvalue())
+    if path.exists() and not directory and not path.is_file():
+        raise KunError(f"{path}: is {'a directory' if path.is_dir() else 'not a regular file'}; name a file to write")
+    if path.exists() and directory and not path.is_dir():
+        raise KunError(f"{path}: is a file; name a folder to write into")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise KunError(f"{path}: {parent} is a file, not a folder; choose another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise KunError(f"{path}: the folder {parent} is not writable; choose another path")
 
 
 def read_input(path: str | Path, columns: Iterable[str] = (), text_fields: tuple[str, ...] = ()) -> pl.DataFrame:

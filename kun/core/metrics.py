@@ -5,11 +5,15 @@ A crash never leaves a half-written file: we write beside the target and rename 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from kun.core.errors import KunError
 
 
 def _current_umask() -> int:
@@ -22,23 +26,67 @@ _UMASK = _current_umask()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
+    write_all({path: data})
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, with `path`'s mode if it exists (a 0600 output
+    stays 0600), else the usual 0644."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual 0644
-        os.replace(tmp, path)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_UMASK
+        os.chmod(tmp, mode)  # mkstemp makes 0600
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def write_all(files: dict[str | Path, bytes]) -> None:
+    """Write every file or none: each is staged beside its target first, then all are moved in
+    place; a failure (read-only folder, a parent that is a file, a full disk) removes the staged
+    files and is one KunError naming the path."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            try:
+                staged.append((_stage(path, data), path))
+            except OSError as error:
+                raise KunError(f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}") from None
+        for tmp, path in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as error:
+                raise KunError(f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _write_fix(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full: free space or write elsewhere"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder is not writable: choose another path"
+    if error.errno in (errno.EISDIR,):
+        return "the path is a directory: name a file"
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "a parent of the path is a file: choose another path"
+    return "check the path"
+
+
+def json_bytes(payload: Any) -> bytes:
+    """`payload` as pretty, key-sorted UTF-8 JSON."""
+    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def write_json(path: str | Path, payload: Any) -> None:
     """Write `payload` as pretty, key-sorted UTF-8 JSON, atomically."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, json_bytes(payload))
 
 
 def read_json(path: str | Path) -> Any:
