@@ -463,7 +463,7 @@ def test_content_null_is_a_failed_request_not_an_empty_answer(server):
     server.script = [("status", 200, null_reply, {})]
     assert texts(backend_for(server).generate(["hi"], SamplingParams())) == ["echo:hi"]  # retried
     server.script = [("status", 200, null_reply, {})] * 3
-    with pytest.raises(KunError, match="content null"):
+    with pytest.raises(KunError, match="empty content"):
         backend_for(server, max_retries=2).generate(["hi"], SamplingParams())
 
 
@@ -544,3 +544,44 @@ def test_an_api_key_env_that_is_not_a_variable_name_is_refused_without_echoing_i
     with pytest.raises(KunError) as caught:
         from_mapping(LLMParams, {"api_key_env": value}, "llm")
     assert "llm.api_key_env" in str(caught.value) and value not in str(caught.value)
+
+
+# -- issue 24, items 4 and 8: odd replies are failures, never cached answers --------------------------
+
+
+@pytest.mark.parametrize("content, message", [("", "empty content"), (42, "returned a int as"), (["a", "b"], "returned a list as")])
+def test_empty_or_non_text_content_is_a_failure_and_is_not_cached(server, tmp_path, content, message):
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+
+    reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
+    server.script = [("status", 200, reply, {})] * (3 if content == "" else 1)  # empty content is retried, odd types are not
+    cache = RecordCache(tmp_path / "c.sqlite")
+    with pytest.raises(KunError, match=message):
+        LLM(backend_for(server, max_retries=2), cache).generate(["hi"], SamplingParams())
+    again = LLM(backend_for(server), RecordCache(tmp_path / "c.sqlite"))
+    assert again.generate(["hi"], SamplingParams()) == ["echo:hi"] and again.stats["cache_hits"] == 0
+
+
+def test_nan_or_positive_log_probabilities_are_counted_failures_not_cached(tmp_path):
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+
+    class Broken:
+        name = "broken"
+
+        def fingerprint(self):
+            return "broken:1"
+
+        def logprobs(self, pairs):
+            return [float("nan"), 0.7, -1.5, float("inf")][: len(pairs)]
+
+    llm = LLM(Broken(), RecordCache(tmp_path / "c.sqlite"))
+    pairs = [([{"role": "user", "content": f"q{i}"}], "【好】") for i in range(4)]
+    assert llm.logprobs(pairs) == [None, None, -1.5, None]
+    assert llm.stats["invalid_results"] == 3
+    again = LLM(Broken(), RecordCache(tmp_path / "c.sqlite"))
+    again.logprobs(pairs)
+    assert again.stats["cache_hits"] == 1  # only the valid value was cached
+    probabilities = LLM(Broken(), RecordCache(tmp_path / "d.sqlite")).choice_probability([[{"role": "user", "content": "q"}]], "【好】", "【差】")
+    assert probabilities == [None]  # never a score of 9.9e-305 from a NaN or a positive log-probability

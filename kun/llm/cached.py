@@ -44,6 +44,15 @@ def reports_results(method: Callable) -> bool:
         return False
 
 
+def is_valid_result(kind: str, value: Any) -> bool:
+    """Whether a computed value may enter the cache: a log-probability must be None (the backend
+    could not tell) or a finite number <= 0; anything else (NaN, +inf, a positive number a
+    broken server sent) is a failure, returned as None and counted, never cached."""
+    if kind == "logprob":
+        return value is None or (isinstance(value, (int, float)) and math.isfinite(value) and value <= 1e-6)
+    return True
+
+
 class LLM:
     """A backend behind the record cache."""
 
@@ -52,7 +61,7 @@ class LLM:
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
         self.commit_every_s = commit_every_s
-        self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "backend_seconds": 0.0}
+        self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "invalid_results": 0, "backend_seconds": 0.0}
 
     @property
     def fingerprint(self) -> str:
@@ -119,12 +128,16 @@ class LLM:
 
             def finish(index: int, value: Any) -> None:
                 """One result computed: kept, counted, and committed within commit_every_s."""
+                valid = is_valid_result(kind, value)
                 with lock:
                     if index in computed:
                         return
                     computed.add(index)
-                    results[index] = value
-                    pending[index] = value
+                    results[index] = value if valid else None
+                    if valid:
+                        pending[index] = value
+                    else:  # a NaN or positive log-probability is a failed request: never cached
+                        self.stats["invalid_results"] += 1
                 self.stats["backend_calls"] += 1
                 self._account(kind, requests[index], value)
                 progress.update(served[index])

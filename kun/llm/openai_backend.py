@@ -141,10 +141,12 @@ class OpenAIBackend:
                     content = choice["message"]["content"]
                 except (KeyError, IndexError, TypeError):
                     raise KunError(f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}") from None
-                if content is not None:
+                if content is not None and not isinstance(content, str):
+                    raise KunError(f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server")
+                if content:
                     break
-            else:  # `content: null` is a failed request, never an empty answer
-                raise KunError(f"POST {url} returned content null {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log")
+            else:  # `content: null` or "" is a failed request, never an answer (and never cached)
+                raise KunError(f"POST {url} returned empty content {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log")
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             tokens = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
