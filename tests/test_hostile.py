@@ -578,3 +578,42 @@ def test_a_read_only_folder_is_refused_before_the_work(tmp_path):
     locked.chmod(0o555)
     result = CliRunner().invoke(main, ["filter-pairs", str(_pairs_file(tmp_path)), str(locked / "out.jsonl")])
     assert result.exit_code == 1 and "not writable" in result.output
+
+
+# -- issue 24, item 6: extra fields come out as they came in, or the file is refused ------------------
+
+
+@pytest.mark.parametrize("command", [["filter-pairs"], ["dedup"]])
+def test_extra_fields_round_trip_exactly(tmp_path, command):
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "1", "text": "长城是古代军事工程。", "instruction": "长城有多长？", "output": "明长城全长约八千八百五十千米。", "big": 9007199254740993, "meta": {"a": [1, 2]}, "flag": True},
+        {"id": "2", "text": "黄河是中国第二长河。", "instruction": "黄河有多长？", "output": "黄河全长约五千四百六十四千米。", "big": 1, "meta": {"a": []}, "flag": False},
+    ]
+    source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, [command[0], str(source), str(out)])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["big"] for row in written] == [9007199254740993, 1] and [row["meta"] for row in written] == [{"a": [1, 2]}, {"a": []}]
+    assert [row["flag"] for row in written] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "second, message",
+    [
+        ({"n": 2.5}, r"in.jsonl:2: field 'n' is a fraction here but an integer at .*in.jsonl:1"),
+        ({"n": "x"}, r"in.jsonl:2: field 'n' is a string here but an integer"),
+        ({"n": float("inf")}, r"in.jsonl:2: field 'n' is inf, which JSON cannot hold"),
+    ],
+)
+@pytest.mark.parametrize("command", [["filter-pairs"], ["dedup"]])
+def test_mixed_or_non_finite_extra_fields_are_refused_naming_field_and_line(tmp_path, command, second, message):
+    import re
+
+    source = tmp_path / "in.jsonl"
+    first = {"id": "1", "text": "长城是古代军事工程。", "instruction": "长城有多长？", "output": "明长城全长约八千八百五十千米。", "n": 9007199254740993}
+    source.write_text(json.dumps(first, ensure_ascii=False) + "\n" + json.dumps({**first, "id": "2", **second}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, [command[0], str(source), str(out)])
+    assert result.exit_code == 1 and not out.exists() and re.search(message, result.output), result.output

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,11 +181,25 @@ def value_kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _may_hold_non_strings(path: Path, fields: tuple[str, ...]) -> bool:
-    """Whether a line may give one of `fields` a value other than a string: a byte scan (a key
-    followed by anything but a quote) that the careful reader then confirms line by line."""
-    pattern = b"|".join(re.escape(json.dumps(name).encode("utf-8")) + rb'\s*:\s*[^"\s]' for name in fields)
-    return re.search(pattern, path.read_bytes()) is not None
+_JSON_KIND = {bool: "true/false", int: "an integer", float: "a fraction", str: "a string", list: "a list", dict: "an object"}
+
+
+def check_one_kind_per_field(located: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Every field holds one kind of JSON value (nulls aside) and every number is finite: polars
+    would turn a field of integers and fractions into fractions (9007199254740993 becomes
+    9007199254740992.0), a field of numbers and strings into strings, and write an infinity as
+    `Infinity`, which is not JSON. One error naming the field, the line and the fix instead."""
+    first: dict[str, tuple[str, str]] = {}
+    for where, record in located:
+        for name, value in record.items():
+            if value is None:
+                continue
+            if isinstance(value, float) and not math.isfinite(value):
+                raise KunError(f"{where}: field {name!r} is {value!r}, which JSON cannot hold; write a finite number or null")
+            kind = _JSON_KIND.get(type(value), type(value).__name__)
+            seen = first.setdefault(name, (kind, where))
+            if seen[0] != kind:
+                raise KunError(f"{where}: field {name!r} is {kind} here but {seen[0]} at {seen[1]}; kun keeps extra fields exactly, so make the field one kind (e.g. all strings)")
 
 
 def _parquet(path: Path, text_fields: tuple[str, ...]) -> pl.DataFrame:
@@ -212,13 +226,6 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
     fmt = format_of(path)
     if fmt == "parquet":
         return _parquet(path, text_fields)
-    if fmt == "jsonl" and not is_stdio(path) and not (text_fields and _may_hold_non_strings(path, text_fields)):
-        try:  # the fast path: polars reads well-formed JSONL natively
-            frame = pl.read_ndjson(path, infer_schema_length=None)
-            if (frame.height or not path.stat().st_size) and all(name in frame.columns and not frame.get_column(name).null_count() for name in text_fields):
-                return frame
-        except Exception:  # noqa: BLE001 - any problem: the careful reader below names the line
-            pass
     if skip_bad_lines and report is None:
         report = ReadReport()
     located = list(iter_records(path, fmt, report if skip_bad_lines else None, skip_hint))
@@ -234,7 +241,9 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
                 raise KunError(f"{where}: {bad!r} is {found}, not a string; {_fix('the record', skip_hint)}")
             report.skip("text_not_a_string", where)
             continue
-        rows.append(record)
+        rows.append((where, record))
+    check_one_kind_per_field(rows)
+    rows = [record for _, record in rows]
     if not rows:
         return pl.DataFrame()
     try:

@@ -17,14 +17,14 @@ import polars as pl
 from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs
 from kun.instructions.curate import FilterParams, instruction_rules
 from kun.core.errors import KunError
-from kun.core.io import ReadReport, iter_records
+from kun.core.io import ReadReport, check_one_kind_per_field, iter_records
 
 
 def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataFrame, ReadReport]:
     """Every record with string `instruction` and `output`; a bad record is an error naming its
     file:line (or is skipped and counted with `skip_bad_lines`)."""
     report = ReadReport()
-    rows: list[dict[str, Any]] = []
+    located: list[tuple[str, dict[str, Any]]] = []
     for where, record in iter_records(path, None, report if skip_bad_lines else None):
         bad = [name for name in ("instruction", "output") if not isinstance(record.get(name), str)]
         if bad:
@@ -33,7 +33,9 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
                 raise KunError(f"{where}: `instruction` and `output` must be strings ({found}); fix the record or pass --skip-bad-lines")
             report.skip("not_a_pair", where)
             continue
-        rows.append(record)
+        located.append((where, record))
+    check_one_kind_per_field(located)
+    rows = [record for _, record in located]
     if not rows:
         raise KunError(f"{path}: no instruction/output records; check the file")
     try:
