@@ -617,3 +617,49 @@ def test_mixed_or_non_finite_extra_fields_are_refused_naming_field_and_line(tmp_
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(main, [command[0], str(source), str(out)])
     assert result.exit_code == 1 and not out.exists() and re.search(message, result.output), result.output
+
+
+# -- issue 24, item 7: export refuses bad records and names -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"instruction": "问", "output": None}], r"'output' is null"),
+        ([{"instruction": 7, "output": "答"}], r"'instruction' is a number, not a string"),
+    ],
+)
+def test_export_refuses_null_or_non_string_pairs(tmp_path, rows, message):
+    import re
+
+    dataset = tmp_path / "data" / "kun.jsonl"
+    dataset.parent.mkdir()
+    dataset.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", str(dataset), str(out)])
+    assert result.exit_code == 1 and re.search(message, result.output) and not out.exists(), result.output
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "kun\nlicense: evil", "a/b", ""])
+def test_export_refuses_a_name_that_leaves_the_folder_or_injects_the_card(tmp_path, name):
+    dataset = tmp_path / "data" / "kun.jsonl"
+    dataset.parent.mkdir()
+    dataset.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", str(dataset), str(out), "--name", name])
+    assert result.exit_code == 1 and "--name" in result.output and not out.exists() and not (tmp_path / "escaped.alpaca.jsonl").exists(), result.output
+
+
+@pytest.mark.parametrize("card_kind, message", [("dir", "is a folder"), ("latin1", "not UTF-8")])
+def test_export_with_a_bad_card_is_one_error_line(tmp_path, card_kind, message):
+    dataset = tmp_path / "data" / "kun.jsonl"
+    dataset.parent.mkdir()
+    dataset.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
+    card = tmp_path / "card"
+    if card_kind == "dir":
+        card.mkdir()
+    else:
+        card.write_bytes("数据卡".encode("gbk"))
+    result = CliRunner().invoke(main, ["export", str(dataset), str(tmp_path / "export"), "--card", str(card)])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1

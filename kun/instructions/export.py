@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -22,9 +23,12 @@ import polars as pl
 
 from kun.core.errors import KunError
 from kun.core.io import read_input
-from kun.core.metrics import atomic_write_bytes
+from kun.core.metrics import write_all
 
 FORMATS = ("alpaca", "sharegpt", "parquet")
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def _jsonl(records: Iterable[dict]) -> bytes:
@@ -90,10 +94,13 @@ def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_
         raise KunError(f"unknown export format {unknown or formats}; use any of {', '.join(FORMATS)}")
     if max_shard_rows < 1:
         raise KunError("--max-shard-rows must be >= 1")
-    frame = read_input(dataset)
+    if not _NAME.fullmatch(name):
+        raise KunError(f"--name {name!r}: use letters, digits, '.', '_' and '-' only (it names files inside OUTPUT_DIR and a key in the card)")
+    frame = read_input(dataset, text_fields=("instruction", "output"))
     missing = [column for column in ("instruction", "output") if column not in frame.columns]
     if frame.height and missing:
         raise KunError(f"{dataset}: missing columns {', '.join(missing)}; export reads the assembled dataset (data/processed/kun.parquet)")
+    card = _read_card(Path(card_path) if card_path else Path(dataset).with_name("README.md"), name, frame.height, explicit=card_path is not None)
     output_dir = Path(output_dir)
     files: dict[str, bytes] = {}
     if "alpaca" in formats:
@@ -102,12 +109,22 @@ def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_
         files[f"{name}.sharegpt.jsonl"] = _jsonl(sharegpt_records(frame))
     if "parquet" in formats:
         files.update(parquet_shards(frame, max_shard_rows))
-    card_file = Path(card_path) if card_path else Path(dataset).with_name("README.md")
-    card = card_file.read_text(encoding="utf-8") if card_file.exists() else f"# {name}\n\n{frame.height} rows.\n"
     files["README.md"] = hub_card(card, formats, name).encode("utf-8")
     info = llama_factory_info(formats, name)
     if info:
         files["dataset_info.json"] = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    for relative, data in files.items():
-        atomic_write_bytes(output_dir / relative, data)
+    write_all({output_dir / relative: data for relative, data in files.items()})
     return sorted(files)
+
+
+def _read_card(path: Path, name: str, rows: int, explicit: bool) -> str:
+    """The dataset card to publish: `path` as UTF-8 text, or a one-line stand-in when the dataset
+    has none beside it; a --card that is missing, a folder or not UTF-8 is one error line."""
+    if not path.exists() and not explicit:
+        return f"# {name}\n\n{rows} rows.\n"
+    if not path.is_file():
+        raise KunError(f"{path}: {'is a folder' if path.is_dir() else 'not found'}; --card takes the dataset card file (README.md)")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise KunError(f"{path}: not UTF-8 text (byte {error.start}); save the card as UTF-8") from None
