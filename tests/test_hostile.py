@@ -663,3 +663,31 @@ def test_export_with_a_bad_card_is_one_error_line(tmp_path, card_kind, message):
     result = CliRunner().invoke(main, ["export", str(dataset), str(tmp_path / "export"), "--card", str(card)])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# -- issue 24, item 10: params that YAML or a typo would turn into something else ----------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("  timeout_s: 120 ", "  timeout_s: 120\n  timeout_s: 3 ", r"params.yaml:94: 'timeout_s' appears twice"),
+        ("iterate:\n", "llm:\n  seed: 1\niterate:\n", r"params.yaml:\d+: 'llm' appears twice"),
+        ("  judge_limit: 8 ", "  judge_limit: -8 ", r"evaluate.judge_limit: -8 must be >= 0"),
+        ("  num_perm: 128 ", "  num_perm: 100000000000 ", r"dedup.num_perm: 100000000000 must be between 2 and 8192"),
+        ("  batch_size: 64 ", "  batch_size: 100000 ", r"llm.batch_size: 100000 must be between 1 and 4096"),
+        ("  max_retries: 5 ", "  max_retries: 1000000000 ", r"llm.max_retries: 1000000000 must be between 0 and 100"),
+        ("  timeout_s: 120 ", "  timeout_s: 1e-300 ", r"YAML read '1e-300' as a string"),
+        ("  batch_size: 64 ", "  batch_size: 1e23 ", r"expected an integer, got '1e23' \(YAML read"),
+    ],
+)
+def test_params_yaml_and_range_traps_are_one_error_line(tmp_path, old, new, message):
+    import re
+
+    text = (REPO / "params.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "params.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-params", "--params", str(path)])
+    assert result.exit_code == 1 and re.search(message, result.output), result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -28,13 +28,45 @@ def params_file() -> str:
     return _source[0]
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses a key repeated in one mapping instead of keeping the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_as_string(value: Any) -> str:
+    """A hint when YAML read a number as a string (YAML 1.1 wants a dot: 1e-3 is text, 1.0e-3 a number)."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return f" (YAML read {value!r} as a string: write it with a dot and a signed exponent, e.g. 1.0e-3)"
+    return ""
+
+
 def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     path = Path(path)
     _source[0] = str(path)
     if not path.exists():
         raise KunError(f"{path}: not found; run from the repository root or pass --params")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
+    except _DuplicateKey as duplicate:
+        raise KunError(f"{path}:{duplicate.line}: {duplicate.key!r} appears twice in one section (the second would silently replace the first); keep one") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -84,11 +116,11 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
         return value
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise KunError(f"{params_file()}: {key}: expected an integer, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected an integer, got {value!r}{_read_as_string(value)}")
         return value
     if annotation is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KunError(f"{params_file()}: {key}: expected a number, got {value!r}")
+            raise KunError(f"{params_file()}: {key}: expected a number, got {value!r}{_read_as_string(value)}")
         if not math.isfinite(value):
             raise KunError(f"{params_file()}: {key}: {value!r} is not a finite number; use a number such as 0.5")
         return float(value)

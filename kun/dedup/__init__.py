@@ -60,7 +60,7 @@ class DedupParams:
 
     def validate(self, section: str) -> None:
         require(0.0 < self.threshold <= 1.0, f"{section}.threshold", "must be in (0, 1]")
-        require(self.num_perm >= 2, f"{section}.num_perm", "must be >= 2")
+        require(2 <= self.num_perm <= 8192, f"{section}.num_perm", f"{self.num_perm} must be between 2 and 8192 (each text holds num_perm 8-byte hashes)")
         require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
         require((self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither")
         require(self.bands * self.rows <= self.num_perm, f"{section}.bands", "bands * rows must not exceed num_perm")

@@ -47,6 +47,7 @@ class EvaluateParams:
         require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
         require(self.answer_max_new_tokens >= 1, f"{section}.answer_max_new_tokens", "must be >= 1")
         require(self.judge_max_new_tokens >= 1, f"{section}.judge_max_new_tokens", "must be >= 1")
+        require(self.judge_limit >= 0, f"{section}.judge_limit", f"{self.judge_limit} must be >= 0 (0 = all prompts)")
 
 
 def pair_texts(pairs: Iterable[Mapping[str, Any]]) -> list[str]:

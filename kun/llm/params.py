@@ -39,7 +39,7 @@ class LLMParams:
     gpus_per_replica: float = 0.0  # ray: GPUs per replica (vllm: tensor_parallel_size)
 
     def validate(self, section: str) -> None:
-        require(self.batch_size >= 1, f"{section}.batch_size", "must be >= 1")
+        require(1 <= self.batch_size <= 4096, f"{section}.batch_size", f"{self.batch_size} must be between 1 and 4096 (a batch is held in memory at once)")
         require(self.max_batch_tokens >= 0, f"{section}.max_batch_tokens", f"{self.max_batch_tokens} must be >= 0 (0 = batch_size only)")
         require(self.replicas >= 1, f"{section}.replicas", "must be >= 1")
         require(self.cpus_per_replica > 0, f"{section}.cpus_per_replica", "must be > 0")
@@ -50,9 +50,9 @@ class LLMParams:
         require(self.num_threads >= 0, f"{section}.num_threads", "must be >= 0 (0 = torch's default)")
         require(self.max_input_tokens >= 1, f"{section}.max_input_tokens", "must be >= 1")
         require(0 < self.gpu_memory_utilization <= 1, f"{section}.gpu_memory_utilization", "must be in (0, 1]")
-        require(self.max_concurrency >= 1, f"{section}.max_concurrency", f"{self.max_concurrency} must be >= 1 (requests in flight)")
-        require(self.timeout_s > 0, f"{section}.timeout_s", f"{self.timeout_s} must be > 0 (seconds for each whole reply)")
-        require(self.max_retries >= 0, f"{section}.max_retries", f"{self.max_retries} must be >= 0 (0 = no retry)")
+        require(1 <= self.max_concurrency <= 1024, f"{section}.max_concurrency", f"{self.max_concurrency} must be between 1 and 1024 (requests in flight, one thread each)")
+        require(0.001 <= self.timeout_s <= 86400, f"{section}.timeout_s", f"{self.timeout_s} must be between 0.001 and 86400 (seconds for each whole reply)")
+        require(0 <= self.max_retries <= 100, f"{section}.max_retries", f"{self.max_retries} must be between 0 and 100 (0 = no retry)")
         require(
             self.api_key_env is None or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.api_key_env) is not None,
             f"{section}.api_key_env",
