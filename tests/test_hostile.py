@@ -691,3 +691,35 @@ def test_params_yaml_and_range_traps_are_one_error_line(tmp_path, old, new, mess
     result = CliRunner().invoke(main, ["check-params", "--params", str(path)])
     assert result.exit_code == 1 and re.search(message, result.output), result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# -- issue 24, item 11: links out of the repository, link loops, waits past the deadline ---------------
+
+
+def test_a_link_inside_the_repository_to_a_file_outside_is_refused(tmp_path):
+    repo, outside = tmp_path / "repo", tmp_path / "outside.jsonl"
+    (repo / "data").mkdir(parents=True)
+    outside.write_text('{"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？"}\n', encoding="utf-8")
+    (repo / "data" / "linked.jsonl").symlink_to(outside)
+    params = IngestParams(sources=[SourceParams(name="s", path="data/linked.jsonl", format="jsonl")], max_tokens=0)
+    with pytest.raises(KunError, match="is a link to .* outside the repository"):
+        ingest(params, repo)
+    glob_params = IngestParams(sources=[SourceParams(name="s", path="data/*.jsonl", format="jsonl")], max_tokens=0)
+    with pytest.raises(KunError, match="outside the repository"):
+        ingest(glob_params, repo)
+
+
+def test_a_glob_through_a_link_loop_reads_each_file_once(tmp_path):
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "sub" / "a.jsonl").write_text('{"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？"}\n', encoding="utf-8")
+    (tmp_path / "data" / "sub" / "loop").symlink_to(tmp_path / "data", target_is_directory=True)
+    params = IngestParams(sources=[SourceParams(name="s", path="data/**/*.jsonl", format="jsonl")], max_tokens=0, min_chars=1)
+    _, _, metrics = ingest(params, tmp_path)
+    assert metrics["docs_in"] == 1
+
+
+def test_retry_waits_never_exceed_the_request_deadline():
+    from kun.llm.http import JsonClient
+
+    client = JsonClient(None, None, "m", timeout_s=3.0, max_retries=4, backoff_s=1.0, max_backoff_s=30.0, local=True)
+    assert client._delay(0, 100000.0) == 3.0 and client._delay(10, None) <= 3.0 * 1.1

@@ -84,14 +84,26 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
             "so a change would not rerun ingest: copy or `dvc import` them under data/raw/, or set ingest.allow_outside_repo: true"
         )
     if glob.has_magic(full):
-        paths = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+        # Each file once, by its real path: a symlinked folder that loops back (or two links to one
+        # file) would otherwise be read again and again.
+        unique: dict[Path, Path] = {}
+        for found in sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file()):
+            unique.setdefault(found.resolve(), found)
+        paths = list(unique.values())
         if not paths:
             raise KunError(f"{pattern}: the glob matches no file (looked under {base_dir}); check ingest.sources[].path")
-        return paths
-    path = Path(full)
-    if not path.exists():
-        raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
-    return [path]
+    else:
+        paths = [Path(full)]
+        if not paths[0].exists():
+            raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
+    if not allow_outside:
+        outside = next((path for path in paths if not path.resolve().is_relative_to(Path(base_dir).resolve())), None)
+        if outside is not None:
+            raise KunError(
+                f"{params_file()}: ingest.sources[].path {pattern!r}: {outside} is a link to {outside.resolve()}, outside the repository ({base_dir}); "
+                "DVC does not track it: copy the file under data/raw/, or set ingest.allow_outside_repo: true"
+            )
+    return paths
 
 
 def refuse_source_outputs(params: "IngestParams", base_dir: Path, **outputs: Path | None) -> None:

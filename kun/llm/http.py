@@ -41,7 +41,8 @@ class JsonClient:
         self.api_key, self.api_key_env, self.model = api_key, api_key_env, model
         register_secret(api_key)
         self.timeout_s, self.max_retries = timeout_s, max_retries
-        self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
+        # No wait between retries exceeds the deadline of one request.
+        self.backoff_s, self.max_backoff_s = backoff_s, min(max_backoff_s, timeout_s)
         # A proxy from the environment can never reach this machine's loopback server.
         self._local = local
         # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.

@@ -26,7 +26,7 @@ def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
         return VLLMBackend(model_path, params.tensor_parallel_size, params.gpu_memory_utilization, params.dtype, params.trust_remote_code, params.max_input_tokens)
     from kun.llm.openai_backend import OpenAIBackend
 
-    return OpenAIBackend(params.base_url, params.served_model or Path(str(model_path)).name, params.api_key_env, params.max_concurrency, params.timeout_s, params.max_retries, server=params.server)
+    return OpenAIBackend(params.base_url, params.served_model or Path(str(model_path)).name, params.api_key_env, params.max_concurrency, params.timeout_s, params.max_retries, server=params.server, max_backoff_s=params.max_backoff_s)
 
 
 def local_fingerprint(params: LLMParams, model_path: str | Path) -> str:

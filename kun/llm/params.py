@@ -30,6 +30,7 @@ class LLMParams:
     max_concurrency: int = 8  # openai: requests in flight
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
+    max_backoff_s: float = 30.0  # openai: longest wait between retries, Retry-After included (never more than timeout_s)
     server: Literal["vllm", "sglang", "transformers", "openai"] = "vllm"  # openai: the server kind, for settings outside the OpenAI API (repetition_penalty)
     chunk_size: int = 64  # records per backend call (and per task on the ray engine); each chunk is committed when it ends
     commit_every_s: float = 10.0  # results that finish inside a chunk are committed this often (0 = each at once)
@@ -52,6 +53,7 @@ class LLMParams:
         require(0 < self.gpu_memory_utilization <= 1, f"{section}.gpu_memory_utilization", "must be in (0, 1]")
         require(1 <= self.max_concurrency <= 1024, f"{section}.max_concurrency", f"{self.max_concurrency} must be between 1 and 1024 (requests in flight, one thread each)")
         require(0.001 <= self.timeout_s <= 86400, f"{section}.timeout_s", f"{self.timeout_s} must be between 0.001 and 86400 (seconds for each whole reply)")
+        require(0 <= self.max_backoff_s <= 3600, f"{section}.max_backoff_s", f"{self.max_backoff_s} must be between 0 and 3600 (seconds)")
         require(0 <= self.max_retries <= 100, f"{section}.max_retries", f"{self.max_retries} must be between 0 and 100 (0 = no retry)")
         require(
             self.api_key_env is None or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.api_key_env) is not None,
