@@ -723,3 +723,46 @@ def test_retry_waits_never_exceed_the_request_deadline():
 
     client = JsonClient(None, None, "m", timeout_s=3.0, max_retries=4, backoff_s=1.0, max_backoff_s=30.0, local=True)
     assert client._delay(0, 100000.0) == 3.0 and client._delay(10, None) <= 3.0 * 1.1
+
+
+# -- issue 24, item 4: a damaged cache database is one line that says deleting it is safe -------------
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "truncated", "foreign table"])
+def test_a_damaged_cache_is_one_error_naming_it_and_the_fix(tmp_path, damage):
+    import sqlite3
+
+    from kun.llm.cache import RecordCache
+
+    path = tmp_path / "llm.sqlite"
+    if damage == "random bytes":
+        path.write_bytes(os.urandom(4096))
+    elif damage == "truncated":
+        good = RecordCache(path)
+        good.put_many([(f"k{i}", "v" * 200) for i in range(200)], "generation")
+        good.close()
+        path.write_bytes(path.read_bytes()[:1500])
+    else:
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE records (id INTEGER, text TEXT)")
+        connection.commit()
+        connection.close()
+    with pytest.raises(KunError, match=r"llm.sqlite: not a readable kun cache .*delete it .* and rerun"):
+        cache = RecordCache(path)
+        cache.get_many(["k1"])
+
+
+def test_a_cache_row_with_bad_json_is_a_miss_that_is_recomputed(tmp_path):
+    import sqlite3
+
+    from kun.llm.cache import RecordCache
+
+    path = tmp_path / "llm.sqlite"
+    cache = RecordCache(path)
+    cache.put_many([("good", {"text": "好"}), ("bad", "x")], "generation")
+    cache.close()
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE records SET value = '{not json' WHERE key = 'bad'")
+    connection.commit()
+    connection.close()
+    assert RecordCache(path).get_many(["good", "bad"]) == {"good": {"text": "好"}}

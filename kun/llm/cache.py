@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from kun.core.errors import KunError
+
 DEFAULT_DIR = ".kun_cache"
 
 
@@ -39,25 +41,45 @@ class RecordCache:
         self.path = Path(path) if path else cache_dir() / "llm.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
-        self._connection.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(records)")}
-        if "kind" not in columns:  # a cache written before kinds and use times were kept
-            self._connection.execute("ALTER TABLE records ADD COLUMN kind TEXT")
-        if "used" not in columns:
-            self._connection.execute("ALTER TABLE records ADD COLUMN used REAL")
-        self._connection.commit()
+        try:
+            self._connection = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            columns = {row[1] for row in self._connection.execute("PRAGMA table_info(records)")}
+            if not {"key", "value"} <= columns:
+                raise sqlite3.DatabaseError(f"its table `records` has columns {sorted(columns)}, not kun's key and value")
+            if "kind" not in columns:  # a cache written before kinds and use times were kept
+                self._connection.execute("ALTER TABLE records ADD COLUMN kind TEXT")
+            if "used" not in columns:
+                self._connection.execute("ALTER TABLE records ADD COLUMN used REAL")
+            self._connection.commit()
+        except sqlite3.DatabaseError as error:
+            raise self.broken(error) from None
+
+    def broken(self, error: Exception) -> KunError:
+        return KunError(
+            f"{self.path}: not a readable kun cache ({error}); it only holds model replies kun can compute again: "
+            f"delete it (with its -wal and -shm files) and rerun"
+        )
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
+        try:
+            return self._get_many(keys)
+        except sqlite3.DatabaseError as error:
+            raise self.broken(error) from None
+
+    def _get_many(self, keys: list[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         with self._lock:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._connection.execute(f"SELECT key, value FROM records WHERE key IN ({marks})", chunk):
-                    found[key] = json.loads(value)
+                    try:
+                        found[key] = json.loads(value)
+                    except (TypeError, ValueError):  # a damaged record is a miss: recomputed and written again
+                        continue
             if found:  # mark them used, so prune keeps what runs still read
                 hits = list(found)
                 with self._connection:
@@ -69,8 +91,11 @@ class RecordCache:
     def put_many(self, items: Iterable[tuple[str, Any]], kind: str | None = None) -> None:
         now = time.time()
         rows = [(key, json.dumps(value, ensure_ascii=False), kind, now) for key, value in items]
-        with self._lock, self._connection:  # one transaction: all or nothing
-            self._connection.executemany("INSERT OR REPLACE INTO records (key, value, kind, used) VALUES (?, ?, ?, ?)", rows)
+        try:
+            with self._lock, self._connection:  # one transaction: all or nothing
+                self._connection.executemany("INSERT OR REPLACE INTO records (key, value, kind, used) VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.DatabaseError as error:
+            raise self.broken(error) from None
 
     def __len__(self) -> int:
         with self._lock:
