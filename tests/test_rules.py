@@ -284,10 +284,11 @@ def test_the_paper_profile_keeps_the_authors_word_list_and_floor():
 
 
 def test_records_are_not_requests():
+    markers = gates.REQUEST_MARKERS
     for record in ("姓名：张三 性别：男 年龄：35", "订单号：A2024 收货人：李四", "型号：X200 颜色：黑色 价格：2999元"):
-        assert patterns.is_record(record), record
-    for request in ("翻译：你好", "解方程：3x + 5 = 20", "请写一首诗。"):
-        assert not patterns.is_record(request), request
+        assert patterns.is_record(record, markers), record
+    for request in ("翻译：你好", "解方程：3x + 5 = 20", "请写一首诗。", "题目：求1+1 要求：写出过程"):
+        assert not patterns.is_record(request, markers), request
 
 
 def test_relative_floor_drops_trivial_answers_to_demanding_instructions():

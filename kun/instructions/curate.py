@@ -86,7 +86,7 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
         gates.on_instruction("refers_to_unseen_context", (lambda text: any(check(text) for check in unseen)) if unseen else None, "filter.unseen_context_patterns"),
         gates.on_instruction("instruction_fragment", patterns.instruction_fragment if params.fragments else None, "filter.fragments"),
         gates.on_instruction("gibberish", _gibberish(params.min_word_coverage), "filter.min_word_coverage"),
-        gates.on_instruction("not_a_request", (lambda text: patterns.is_record(text) or not any(marker in text for marker in markers)) if markers else None, "filter.request_markers"),
+        gates.on_instruction("not_a_request", (lambda text: patterns.is_record(text, markers) or not any(marker in text for marker in markers)) if markers else None, "filter.request_markers"),
     ]
 
 

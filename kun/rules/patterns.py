@@ -11,6 +11,7 @@ searched for prose families. benchmarks/bench_gates.py measures them on labelled
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from kun.rules.stats import CJK_CHAR, material_of, prose
 
@@ -195,11 +196,16 @@ def refers_to_unseen_context(instruction: str) -> bool:
 
 
 _RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*[^\s:：]+){2,}\s*$")
+_FIELD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*([^\s:：]+)")
 
 
-def is_record(instruction: str) -> bool:
-    """A record of two or more `key：value` fields (an order, a form, a log line), not a request."""
-    return _RECORD.match(instruction.strip()) is not None
+def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
+    """A record of two or more `key：value` fields (an order, a form, a log line) whose values hold
+    none of the request `markers`: not a request (`题目：求1+1 要求：写出过程` is one)."""
+    if _RECORD.match(instruction.strip()) is None:
+        return False
+    values = _FIELD.findall(instruction)
+    return not any(marker in value for value in values for marker in markers)
 
 
 def instruction_fragment(instruction: str) -> bool:
