@@ -45,6 +45,12 @@ SCRIPT_RANGES = {
     "HANGUL": "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af",
     "ETHIOPIC": "\u1200-\u137f",
     "KHMER": "\u1780-\u17ff",
+    "MONGOLIAN": "\u1800-\u18af",
+    "INDIC_OTHER": "\u0a00-\u0b7f\u0c00-\u0dff",  # Gurmukhi, Gujarati, Oriya, Telugu, Kannada, Malayalam, Sinhala
+    "THAANA": "\u0780-\u07bf",
+    "CHEROKEE": "\u13a0-\u13ff",
+    "CANADIAN_SYLLABICS": "\u1400-\u167f",
+    "RUNIC_OGHAM": "\u1680-\u16ff",
     "GREEK_WORDS": "",  # three or more Greek letters in a row (α, β, π alone are math)
 }
 UNEXPECTED_SCRIPTS = list(SCRIPT_RANGES)
@@ -68,6 +74,7 @@ BOILERPLATE_PHRASES = [
     "本站", "关注公众号", "公众号", "扫一扫", "版权所有", "版权归", "侵权", "转载请注明", "免责声明", "下载APP", "下载我们的APP", "原文链接", "责任编辑",
     "本文来源于网络", "来源于网络", "请联系删除", "点赞", "收藏、转发", "一键三连", "关注我", "阅读原文", "点击下方", "点击上方", "点击这里", "点击链接",
     "欢迎关注", "订阅我们", "更多精彩", "未经授权", "点个赞", "点个关注", "求关注", "求点赞", "收藏本文", "侵删",
+    "由AI生成", "不代表本平台观点", "不代表本站观点", "本平台",
 ]
 _GREEK_WORD = re.compile("[\u0370-\u03ff]{3,}")
 

@@ -22,7 +22,8 @@ _CANNOT = r"(?:帮不了|帮不上|做不了|办不到|无能为力|爱莫能助
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
-    re.compile(r"我(?:目前|现在|暂时|并|还|真的|实在)?" + _CANNOT + r"[^。！？\n]{0,4}?" + _ACTION),
+    re.compile(r"我(?:[^。！？，,\n]{0,5}?(?:也|都|并|还))?(?:目前|现在|暂时|并|还|真的|实在)?" + _CANNOT + r"[^。！？\n]{0,4}?" + _ACTION),
+    re.compile(r"我(?:这边|这里|目前|暂时|现在)?(?:查询|查|找|获取|看|搜索)不到"),
     re.compile(_CANNOT + r"(?:满足|完成|回应|处理)(?:你|您)的(?:请求|要求|需求|问题)"),
     re.compile(r"(?:无法|不能|没办法|没有办法|没法|做不到)(?:为|替|帮|告诉|提供给|回答|透露给|预测给)(?:你|您)"),
     re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
@@ -37,14 +38,15 @@ _MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|语言模型|大模型|大语言模�
 _SELF_TALK = [
     re.compile(r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?" + _MODEL),
     re.compile(r"我(?:是|乃)?(?:一个|一款)?由[^，。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"),
-    re.compile(r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|AI助手|智能助手|聊天机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"),
+    re.compile(r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|AI助手|智能助手|AI助理|聊天机器人|对话机器人|机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"),
+    re.compile(r"我(?:叫|是)[^。！？\n]{0,12}?[，,]\s*(?:是)?由[^。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"),
     re.compile(r"我的(?:知识|训练数据|数据|信息)[^，。\n]{0,6}?(?:截止|截至|更新|停留)"),
     re.compile(r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体|心情|感受)"),
     re.compile(r"\b(?:as an? (?:AI|language model|large language model|assistant)|I am an? (?:AI|language model)|I'm an? (?:AI|language model))\b", _I),
 ]
 
 # -- talk about material the reader cannot see (in an answer) ---------------------------------
-_SOURCE = r"(?:以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
+_SOURCE = r"(?:您给的|你给的|您发的|你发的|以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
 _SOURCE_TALK = [
     re.compile(r"(?:根据|依据|基于|参考|结合|按照)" + _SOURCE + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"),
     re.compile(r"(?:文中|原文|文章中|材料中|资料中|上文|段落中|文本中|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"),
@@ -58,8 +60,8 @@ _TEMPLATE_LEAK = re.compile(
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
-_USER_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类)[】\]>])", re.MULTILINE)
-_ASSISTANT_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人)[】\]>])", re.MULTILINE)
+_USER_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类|提问|问题|问)[】\]>])", re.MULTILINE)
+_ASSISTANT_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|答)[】\]>])", re.MULTILINE)
 _ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I)
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
@@ -70,7 +72,8 @@ _INJECTION = [
     re.compile(r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)", _I),
     re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
     re.compile(r"^\s*(?:(?:SYSTEM|System|系统)\s*[:：]|\[(?:system|SYSTEM|系统)\]|<system>)", re.MULTILINE),
-    re.compile(r"[（(【\[]\s*(?:系统|system)(?:指令|提示|消息)?\s*[:：]", _I),
+    re.compile(r"[（(【\[][^）)】\]\n]{0,6}?(?:系统|system)(?:指令|提示|消息)?\s*[:：]", _I),
+    re.compile(r"你(?:现在|从现在起|从此)?(?:已经)?(?:没有|不受|不再受)(?:任何)?(?:限制|约束|规则)"),
     re.compile(r"新(?:的)?指令\s*[:：]"),
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
@@ -155,7 +158,8 @@ def next_turn(instruction: str, answer: str) -> bool:
     if not body or _ASKS_FOR_DIALOGUE.search(instruction):
         return False
     user = _USER_TURN.search(body)
-    return user is not None and (not user.group(0).strip().startswith(("Q", "问")) or _ASSISTANT_TURN.search(body[user.end() :]) is not None)
+    asked = user.group(0).strip().lstrip(">#【[< ") if user is not None else ""
+    return user is not None and (not asked.startswith(("Q", "问", "提问")) or _ASSISTANT_TURN.search(body[user.end() :]) is not None)
 
 
 def prompt_injection(instruction: str, answer: str) -> bool:
