@@ -66,13 +66,19 @@ def refuse_same_paths(*, outputs: tuple[str, ...] = (), **paths: Path | None) ->
             check_writable(path, directory=name == "output_dir")
 
 
-def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
-    """Write every output or none: all are staged next to their targets, then moved in place."""
+def write_outputs(tables: dict, metrics: dict, metrics_path: Path | None) -> None:
+    """Write a command's tables (path -> frame; None paths skipped) and its metrics, every one or
+    none: all are staged next to their targets, then moved in place."""
     from kun.core.io import table_bytes, write_all
     from kun.core.metrics import json_bytes
 
-    staged = {path: table_bytes(frame, path) for path, frame in outputs.items() if path is not None}
+    staged = {path: table_bytes(frame, path) for path, frame in tables.items() if path is not None}
     if metrics_path:
         staged[metrics_path] = json_bytes(metrics)
     write_all(staged)
+
+
+def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
+    """`write_outputs`, then the metrics' scalar figures as one JSON line on stderr."""
+    write_outputs(outputs, metrics, metrics_path)
     click.echo(json.dumps({k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False), err=True)

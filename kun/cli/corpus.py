@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths
+from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths, write_outputs
 from kun.core.errors import KunError
 
 
@@ -27,8 +27,6 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
       kun ingest --params params.yaml --output segments.parquet --tokenizer models/base
     """
     from kun.corpus.ingest import IngestParams, ingest as run_ingest, refuse_source_outputs, token_counter
-    from kun.core.io import write_table
-    from kun.core.metrics import write_json
     from kun.core.models import ModelParams
     from kun.core.params import load_params, section
 
@@ -43,9 +41,7 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
             click.echo(f"note: {label_base} does not exist, so ingest.max_tokens is not applied; pass --tokenizer", err=True)
     counter = token_counter(tokenizer_dir, "--tokenizer") if tokenizer_dir is not None and params.max_tokens else None
     segments, _, metrics = run_ingest(params, params_path.parent, count_tokens=counter)
-    write_table(segments, output_path)
-    if metrics_path:
-        write_json(metrics_path, metrics)
+    write_outputs({output_path: segments}, metrics, metrics_path)
     click.echo(json.dumps({key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False), err=True)
 
 
@@ -81,8 +77,7 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
       kun dedup segments.jsonl unique.parquet --threshold 0.8 --clusters clusters.jsonl
     """
     from kun.dedup import DedupParams, deduplicate
-    from kun.core.io import ReadReport, read_table, write_table
-    from kun.core.metrics import write_json
+    from kun.core.io import ReadReport, read_table
     from kun.core.progress import phase_reporter
 
     refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path, outputs=("output", "clusters", "metrics"))
@@ -103,12 +98,8 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
         raise KunError(f"{input_path}: {error}") from None
     if result.metrics["duplicate_ids"]:
         click.echo(f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the clusters table's `row` and `cluster_row` tell them apart", err=True)
-    write_table(result.kept, output_path)
-    if clusters_path:
-        write_table(result.clusters, clusters_path)
     metrics = {**result.metrics, "bad_lines_skipped": report.skipped}
-    if metrics_path:
-        write_json(metrics_path, metrics)
+    write_outputs({output_path: result.kept, clusters_path: result.clusters}, metrics, metrics_path)
     click.echo(
         f"{metrics['docs_in']} in, {metrics['exact_duplicates']} exact and {metrics['near_duplicates']} near duplicates removed, "
         f"{metrics['docs_out']} out ({metrics['docs_per_second']:.0f} docs/s)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths
+from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths, write_outputs
 from kun.core.errors import KunError
 
 
@@ -181,8 +181,7 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     """
     from kun.instructions.assemble import AssembleParams
     from kun.instructions.curate import FilterParams
-    from kun.core.io import format_of, write_table
-    from kun.core.metrics import write_json
+    from kun.core.io import format_of
     from kun.instructions.pairs import filter_pairs, read_pairs
     from kun.core.params import load_params, section
 
@@ -194,12 +193,8 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
             raise KunError(f"{path}: can only write .jsonl or .parquet")
     frame, report = read_pairs(input_path, skip_bad_lines)
     kept, rejected, counts = filter_pairs(frame, filter_params, assemble_params)
-    write_table(kept, output_path)
-    if rejected_path is not None:
-        write_table(rejected, rejected_path)
     metrics = {"pairs_in": frame.height, "kept": kept.height, "dropped": counts, "bad_lines_skipped": report.skipped}
-    if metrics_path:
-        write_json(metrics_path, metrics)
+    write_outputs({output_path: kept, rejected_path: rejected}, metrics, metrics_path)
     dropped = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
     click.echo(f"{frame.height} pairs in, {kept.height} kept; dropped: {dropped}" + (f"; skipped {report.total} bad lines" if report.total else ""), err=True)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kun.cli.app import METRICS_OPTION, PARAMS_OPTION, main, refuse_same_paths
+from kun.cli.app import METRICS_OPTION, PARAMS_OPTION, main, refuse_same_paths, write_outputs
 from kun.core.errors import KunError
 
 
@@ -91,8 +91,7 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
     """
     import polars as pl
 
-    from kun.core.io import read_input, write_table
-    from kun.core.metrics import write_json
+    from kun.core.io import read_input
     from kun.evaluation.run import EvaluateParams, pair_texts, run_evaluation
     from kun.llm.params import stage_params
 
@@ -108,10 +107,7 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
         _write_lm_eval_tasks(params, train_texts, model, lm_eval_dir)
         return
     metrics, items = run_evaluation(params, llm_params, train_texts, log=lambda line: click.echo(line, err=True))
-    if items_path:
-        write_table(pl.DataFrame(items), items_path)
-    if metrics_path:
-        write_json(metrics_path, metrics)
+    write_outputs({items_path: pl.DataFrame(items)} if items_path else {}, metrics, metrics_path)
     click.echo(json.dumps(metrics["summary"], ensure_ascii=False, indent=2))
     sys.stdout.flush()
 

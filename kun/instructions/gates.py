@@ -20,7 +20,7 @@ import re
 from typing import Callable, Sequence
 
 from kun.core.params import require
-from kun.rules import Rule, patterns
+from kun.rules import Rule
 from kun.rules.stats import cjk_word_share, material_of, opening_repeated_unit, repeated_ngram_ratio, repeated_share, list_items, sentences
 
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -214,5 +214,3 @@ def repetition_rules(item_ratio: float, sentence_ratio: float, opening_min: int,
 def broken_encoding(text: str) -> bool:
     return REPLACEMENT_CHARACTER in text
 
-
-__all__ = ["patterns", "Rule"]

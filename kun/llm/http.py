@@ -55,11 +55,7 @@ class JsonClient:
         try:
             return self._post_with_retries(url, body)
         except KunError as error:
-            raise KunError(self.redact(str(error))) from None
-
-    def redact(self, text: str) -> str:
-        """`text` without the API key (a server may echo the request's Authorization header)."""
-        return redact(text)
+            raise KunError(redact(str(error))) from None  # a server may echo the Authorization header
 
     def _post_with_retries(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         attempts = self.max_retries + 1
