@@ -29,6 +29,8 @@ _REFUSAL = [
     re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思)[^。！？\n]{0,8}?我(?:并|真的|实在)?(?:不知道|不清楚|不了解|不太清楚|不太了解|没有相关|没有这方面)"),
     re.compile(r"(?:请|您可以|你可以|建议)?(?:换一个|换个)(?:问题|话题)(?:再试|吧|试试)"),
+    re.compile(r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"),
+    re.compile(r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|恕难从命|恕不能|无可奉告"),
     re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to|I apologi[sz]e)\b", _I),
 ]
 # A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
@@ -46,10 +48,12 @@ _SELF_TALK = [
 ]
 
 # -- talk about material the reader cannot see (in an answer) ---------------------------------
-_SOURCE = r"(?:您给的|你给的|您发的|你发的|以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
+_SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
 _SOURCE_TALK = [
-    re.compile(r"(?:根据|依据|基于|参考|结合|按照)" + _SOURCE + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"),
-    re.compile(r"(?:文中|原文|文章中|材料中|资料中|上文|段落中|文本中|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"),
+    re.compile(r"(?:^|[。！？\n，,；;])\s*(?:材料|资料|原文|文章|文本|上文|题干)(?:中|里)?(?:显示|提到|指出|表明|说(?!服|明)|写道|记载|提及)"),
+    re.compile(r"(?:根据|依据|基于|参考|参照|结合|按照)" + _SOURCE + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"),
+    re.compile(r"(?:文中|原文|上文|(?:文章|材料|资料|段落|文本|题目|题干)(?:中|里|里面|当中)|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|说|讲到|讲|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"),
+    re.compile(r"(?:题目|题干|问题)(?:中)?(?:所给|给出|提供)的(?:信息|资料|材料|内容|文章|文字)"),
     re.compile(r"从(?:(?:以上|上述|所给|提供的|给出的|给定的)(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"),
     re.compile(r"<\s*/?\s*(?:资料|材料|context|document)\s*>", _I),
 ]
@@ -70,17 +74,18 @@ _INJECTION = [
     re.compile(r"你(?:现在|从此)?(?:是|成为|变成|扮演)(?:一个|一款)?(?:不受|没有|无)(?:任何)?(?:限制|约束|规则)"),
     re.compile(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system)?\s*(?:instructions?|prompts?|rules|directions|guidelines)\b", _I),
     re.compile(r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)", _I),
-    re.compile(r"(?:从现在起|从现在开始|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
+    re.compile(r"(?:从现在起|从现在开始|从这一刻起|从此刻起|此刻起|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
     re.compile(r"^\s*(?:(?:SYSTEM|System|系统)\s*[:：]|\[(?:system|SYSTEM|系统)\]|<system>)", re.MULTILINE),
     re.compile(r"[（(【\[][^）)】\]\n]{0,6}?(?:系统|system)(?:指令|提示|消息)?\s*[:：]", _I),
     re.compile(r"你(?:现在|从现在起|从此)?(?:已经)?(?:没有|不受|不再受)(?:任何)?(?:限制|约束|规则)"),
     re.compile(r"新(?:的)?指令\s*[:：]"),
+    re.compile(r"(?:不再|不受|无视|忽略|绕过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范)"),
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|FIXME|TBD)\b|lorem ipsum"
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
-    r"|[\[【]\s*[^\]】\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接)\s*[\]】]"
+    r"|[\[【<＜{｛]\s*[^\]】>＞}｝\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接|学校)\s*[\]】>＞}｝]"
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
@@ -116,13 +121,17 @@ _NAMED_WORK = re.compile(r"《[^》]{1,30}》")
 _DANGLING_END = re.compile(
     r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画)\s*$"
 )
-_EMPTY_SLOT = re.compile(r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)")
+_EMPTY_SLOT = re.compile(r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|(?:和|与|跟)(?:有什么|有何|有哪些)|(?:关于|对于|有关)\s*的|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)")
+# A request that ends on a count with no noun: 列举三个, 推荐两本, 写5条.
+_COUNT_WITHOUT_NOUN = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|为我)?(?:列举|列出|写出?|推荐|举出?|说出|介绍|给出|提供)(?:一下)?\s*[一二两三四五六七八九十几\d]+\s*(?:个|种|首|篇|条|本|部|项|位|款|家|样|则|句|段|点)[。？?！!]?$")
 _TERMINAL = "。！？!?.…；;~～"
 
 # -- truncation without metadata ---------------------------------------------------------------
 _ENDS_SENTENCE = set("。！？!?.…”’」』）)】》~～;；`*>|$_\"'")
 _CONTINUES = set("，、,：:（(“「《—-+=／/&")
 _LIST_LINE = re.compile(r"^\s*(?:[-*•·+]\s|\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[步点条章节部分]|[A-Za-z][.)]\s)")
+# A clause cannot end on a connective: 因为, 而且, 例如 as a line's last word mean the text was cut.
+_ENDS_ON_CONJUNCTION = re.compile(r"[\u4e00-\u9fff，,](?:因为|所以|但是|而且|并且|如果|虽然|尽管|以及|或者|例如|比如|包括|由于|然而|因此|从而|以便|为了|以免|不过|可是|甚至|即使|只要|只有|除了|其次|然后|接着)$")
 _TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
 _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 
@@ -220,7 +229,7 @@ def instruction_fragment(instruction: str) -> bool:
         return False
     if text[-1] in "：:":
         return True
-    if _EMPTY_SLOT.search(text):
+    if _EMPTY_SLOT.search(text) or _COUNT_WITHOUT_NOUN.match(text):
         return True
     return text[-1] not in _TERMINAL and _DANGLING_END.search(text) is not None
 
@@ -234,7 +243,10 @@ def _list_breaks_off(text: str, last: str) -> bool:
     """The list's earlier items end with punctuation and the last, as long, ends on a word."""
     items = [line.strip() for line in text.splitlines() if _LIST_LINE.match(line)][:-1]
     punctuated = [item for item in items if item[-1] in "。！？!?；;，,.、"]
-    return bool(items) and len(punctuated) == len(items) and CJK_CHAR.match(last[-1]) is not None and len(last) >= min(len(item) for item in items)
+    if not items or len(punctuated) != len(items) or CJK_CHAR.match(last[-1]) is None:
+        return False
+    shortest = min(len(item) for item in items)
+    return len(last) >= shortest or (len(last) >= shortest // 2 and re.search(r"[，,]", last) is not None)
 
 
 def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
@@ -249,6 +261,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if text.endswith("```"):
         return False
     last = _last_line(text)
+    if _ENDS_ON_CONJUNCTION.search(last) and not last.startswith("|") and (len(last) >= min_line_chars or re.search(r"[，,]", last)):
+        return True
     if last[-1] in _CONTINUES:
         return not (_LIST_LINE.match(last) or last.startswith("|"))
     if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL:
