@@ -410,18 +410,34 @@ def forms(delimiter: str) -> list[str]:
     for index, char in enumerate(delimiter):
         found += [delimiter[:index] + alike + delimiter[index + 1 :] for alike in _generated_look_alikes(char)[:12]]
     found.append(delimiter.replace("[", "【").replace("]", "】"))
+    found += _traditional(delimiter)
     return found
+
+
+def _traditional(delimiter: str) -> list[str]:
+    """The delimiter in traditional characters (mainland, Taiwan and Hong Kong tables) and with one
+    character at a time converted."""
+    import opencc
+
+    converters = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]
+    whole = [converter.convert(delimiter) for converter in converters]
+    one_by_one = [delimiter[:index] + converter.convert(char) + delimiter[index + 1 :] for converter in converters for index, char in enumerate(delimiter)]
+    return sorted({form for form in whole + one_by_one if form != delimiter})
 
 
 def _as_read(text: str) -> str:
     """The text as a reader (or a model) takes it: invisible characters and spaces gone, NFKC
     forms folded, one bracket family, one case; independent of kun.prompts.guard."""
     visible = "".join(char for char in text if not char.isspace() and unicodedata.category(char) not in ("Cf", "Mn", "Me", "Zs") and char not in "\u115f\u1160\u3164\uffa0\u2800")
-    return unicodedata.normalize("NFKC", visible).translate(str.maketrans("【〔〖［】〕〗］", "[[[[]]]]")).lower()
+    import opencc
+
+    simplified = opencc.OpenCC("t2s").convert(unicodedata.normalize("NFKC", visible))
+    return simplified.translate(str.maketrans("【〔〖［】〕〗］", "[[[[]]]]")).lower()
 
 
 TEMPLATES = {
     "label": {"response": "X"},
+    "label_backward": {"response": "X"},
     "score_focused": {"instruction": "X", "good": "好", "bad": "差"},
     "score_comprehensive": {"instruction": "X", "response": "X"},
     "polish_guarded": {"segment": "X", "instruction": "X"},
@@ -459,7 +475,7 @@ def test_polish_paper_question_separator_in_any_form_is_broken():
 
 def test_delimiter_variants_and_look_alikes():
     regex = delimiter_regex(("</资料>",))
-    for text in ("</资料>", "</ 资料>", "</资料 >", "＜/资料＞", "<\u200b/资料>", "<\t/资料\n>"):
+    for text in ("</资料>", "</ 资料>", "</资料 >", "＜/资料＞", "<\u200b/资料>", "<\t/资料\n>", "</資料>", "<\u3000/資料 >"):
         assert regex.search(text), text
     assert not regex.search("‹/资料›")
     for original, look_alike in LOOK_ALIKE.items():

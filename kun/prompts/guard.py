@@ -9,7 +9,8 @@ untrusted text every occurrence of any of them is broken, in every form a reader
 it: full-width or other compatibility forms (NFKC), spaces, tabs or zero-width characters inside
 (`</ 资料>`, `</资料 >`, `＜/资料＞`; every character that renders as nothing counts, generated from
 the Unicode database), superscript and mathematical digits, brackets of one family (【】 for []),
-any letter case; a delimiter opening with punctuation also without it (`请回答:` for `,请回答:`). Breaking one swaps its punctuation for
+any letter case, traditional or simplified characters (`</資料>` for `</资料>`, `請回答:`; OpenCC's
+tables, mainland, Taiwan and Hong Kong forms); a delimiter opening with punctuation also without it (`请回答:` for `,请回答:`). Breaking one swaps its punctuation for
 look-alikes that are not the delimiter (`‹/资料›`, `〔回答1结束〕`, `指令∶`), so the text still
 reads the same and the template's own delimiters stay the only real ones.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+import opencc
 
 # Punctuation -> a look-alike that no NFKC form maps back to the delimiter's character, and that
 # is in no bracket family below.
@@ -74,10 +77,40 @@ def _variants() -> dict[str, str]:
     return {target: "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" for target, chars in groups.items()}
 
 
+_CHINESE_SCRIPTS = ("s2t", "s2tw", "s2hk", "t2s", "tw2s", "hk2s")
+
+
+@lru_cache(maxsize=1)
+def _converters() -> tuple[opencc.OpenCC, ...]:
+    return tuple(opencc.OpenCC(config) for config in _CHINESE_SCRIPTS)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_forms(char: str) -> frozenset[str]:
+    """`char` and its traditional/simplified forms (one character each), closed under conversion."""
+    forms, frontier = {char}, [char]
+    while frontier:
+        current = frontier.pop()
+        for converter in _converters():
+            other = converter.convert(current)
+            if len(other) == 1 and other not in forms:
+                forms.add(other)
+                frontier.append(other)
+    return frozenset(forms)
+
+
+def _char_class(char: str) -> str:
+    """A regex class for one delimiter character: its NFKC variants and its Chinese forms."""
+    forms = _chinese_forms(char)
+    if len(forms) == 1:
+        return _variants().get(char, re.escape(char))
+    return "[" + "".join(re.escape(form) for form in sorted(forms)) + "]"
+
+
 def _pattern(delimiter: str) -> str:
-    """A regex for `delimiter` in any NFKC-equivalent form, with gaps allowed between characters."""
-    variants = _variants()
-    parts = [variants.get(char, re.escape(char)) for char in unicodedata.normalize("NFKC", delimiter) if not char.isspace()]
+    """A regex for `delimiter` in any NFKC-equivalent or traditional/simplified form, with gaps
+    allowed between characters."""
+    parts = [_char_class(char) for char in unicodedata.normalize("NFKC", delimiter) if not char.isspace()]
     return _gap().join(parts)
 
 
