@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -308,6 +309,11 @@ def check_writable(path: str | Path, directory: bool = False) -> None:
         raise KunError(f"{path}: {parent} is a file, not a folder; choose another path")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise KunError(f"{path}: the folder {parent} is not writable; choose another path")
+    try:  # permissions say yes to root; a read-only mount or /proc says no only when tried
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".kun-write-check-"):
+            pass
+    except OSError as error:
+        raise KunError(f"{path}: the folder {parent} is not writable ({error.strerror}); choose another path") from None
 
 
 def read_input(path: str | Path, columns: Iterable[str] = (), text_fields: tuple[str, ...] = ()) -> pl.DataFrame:
