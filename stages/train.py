@@ -27,9 +27,10 @@ if __name__ == "__main__":
         kind, output_dir = STAGES[stage]
         raw = load_params()
         params = section(SECTIONS[stage], raw, stage)
-        base = section(ModelParams, raw, "model").base_for(stage)
+        models = section(ModelParams, raw, "model")
+        base = models.base_for(stage)
         pairs = training_pairs(kind, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed, getattr(params, "max_examples", 0))
-        summary = train(base, pairs, output_dir, params, metrics_dir=f"metrics/train/{stage}")
+        summary = train(base, pairs, output_dir, params, metrics_dir=f"metrics/train/{stage}", chat_template=models.template_for(stage))
         summary["base_model"] = base
         from accelerate import PartialState
 

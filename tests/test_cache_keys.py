@@ -116,3 +116,11 @@ def test_an_old_cache_file_is_upgraded_in_place(tmp_path):
     cache = RecordCache(path)
     assert cache.get_many(["k"]) == {"k": "v"}
     assert cache.info()["kinds"]["unknown"]["records"] == 1
+
+
+def test_top_k_and_min_p_key_sampled_requests_only():
+    from kun.llm.base import SamplingParams
+
+    assert SamplingParams(top_k=20).key() == SamplingParams().key()  # greedy: the same reply whatever top_k
+    assert SamplingParams(temperature=0.5, top_k=20).key() != SamplingParams(temperature=0.5).key()
+    assert SamplingParams(temperature=0.5, min_p=0.1).key() != SamplingParams(temperature=0.5).key()

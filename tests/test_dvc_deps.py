@@ -73,11 +73,18 @@ def _strings(path: Path) -> set[str]:
     return found
 
 
+def _renders_prompts(path: Path) -> bool:
+    """A module that imports kun.prompts (the only way to render a template) or is it."""
+    return path == ROOT / "kun/prompts/__init__.py" or any(name == "kun.prompts" or name.startswith("kun.prompts.") for name in _imported_names(path))
+
+
 def templates_reached(modules: set[Path]) -> set[str]:
-    if ROOT / "kun/prompts/__init__.py" not in modules:
+    """Templates whose task name a module that renders prompts spells; the standard chat
+    templates (kun/prompts/chat) wherever kun.core.chat_templates is reached."""
+    if ROOT / "kun/prompts/__init__.py" not in modules and ROOT / "kun/core/chat_templates.py" not in modules:
         return set()
-    strings = set().union(*(_strings(path) for path in modules))
-    reached = set()
+    strings = set().union(set(), *(_strings(path) for path in modules if _renders_prompts(path)))
+    reached = {"kun/prompts/chat"} if ROOT / "kun/core/chat_templates.py" in modules else set()
     for template in (ROOT / "kun/prompts").glob("*.j2"):
         task = template.name.split(".")[0]
         if task in strings or any(s.endswith("*") and task.startswith(s[:-1]) and len(s) > 1 for s in strings):

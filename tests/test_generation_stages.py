@@ -188,7 +188,7 @@ def test_templates_render_strictly_and_versions_change_with_shots():
     assert SEED[0]["output"] in messages[1]["content"] and messages[2]["content"] == SEED[0]["instruction"]
     assert "床前明月光" in messages[-1]["content"]
     assert build_messages("床前明月光", LabelParams(mode="finetuned"), []) == [{"role": "user", "content": backward_user_turn("床前明月光")}]
-    assert backward_user_turn("床前明月光").endswith("\n\n床前明月光") and "指令" in backward_user_turn("床前明月光")
+    assert backward_user_turn("床前明月光").endswith("\n\n<<<\n床前明月光\n>>>") and "指令" in backward_user_turn("床前明月光")
     with pytest.raises(KunError, match="label.user.zh.j2"):
         prompts.render("label", "user", "zh")  # `response` missing: StrictUndefined
     assert prompts.prompt_version("label", extra=SEED[:1]) != prompts.prompt_version("label", extra=SEED[:2])

@@ -26,9 +26,10 @@ def test_ingest_fixture_corpus_schema_counts_and_provenance():
     assert dict(segments.schema) == SEGMENT_SCHEMA
     assert metrics["docs_in"] == 10
     assert metrics["docs_per_source"] == {"docs": 7, "poems": 2, "essay": 1}
-    assert metrics["segments_dropped"] == {"low_cjk_ratio": 2, "repeated_chars": 0, "repeated_lines": 0, "repeated_ngrams": 0, "too_short": 1}  # the English doc is two segments; every rule counted
-    assert metrics["segments_out"] == segments.height == metrics["segments_before_filters"] - 3
-    assert rejected.height == 3 and set(rejected.get_column("reason")) == {"low_cjk_ratio", "too_short"}
+    assert metrics["segments_dropped"] == {"low_cjk_ratio": 0, "repeated_chars": 0, "repeated_lines": 0, "repeated_ngrams": 0, "too_short": 1}  # every rule counted
+    assert metrics["sentences_over_max_chars_dropped"] == 1  # the English doc is one sentence over 60 characters: dropped whole, never cut
+    assert metrics["segments_out"] == segments.height == metrics["segments_before_filters"] - 1
+    assert rejected.height == 1 and set(rejected.get_column("reason")) == {"too_short"}
     assert segments.filter(pl.col("source") == "poems").get_column("text").to_list()[0] == "春晓\n春眠不觉晓，处处闻啼鸟。\n夜来风雨声，花落知多少。"
     assert segments.filter(pl.col("source") == "docs").get_column("doc_id").to_list()[0] == "docs:doc0"
     assert (segments.get_column("n_chars") <= 60).all()
@@ -78,3 +79,21 @@ def test_params_validation_names_key_and_allowed_values():
         from_mapping(IngestParams, {"sources": [{"name": "a", "path": "x"}], "min_cjk_ratio": 2}, "ingest")
     with pytest.raises(KunError, match=r"ingest.max_chars: expected an integer"):
         from_mapping(IngestParams, {"sources": [{"name": "a", "path": "x"}], "max_chars": "big"}, "ingest")
+
+
+def test_the_papers_profile_keeps_whole_texts_and_drops_those_over_max_tokens_whole(tmp_path):
+    """segment: false (configs/paper.yaml): a text is never cut; over max_tokens it is dropped
+    whole as too_long, as the authors discarded texts over 512 tokens."""
+    short = "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？"
+    long = "".join(["春眠不觉晓，处处闻啼鸟。", "夜来风雨声，花落知多少。", "白日依山尽，黄河入海流。", "欲穷千里目，更上一层楼。", "床前明月光，疑是地上霜。", "举头望明月，低头思故乡。", "红豆生南国，春来发几枝。", "愿君多采撷，此物最相思。", "千山鸟飞绝，万径人踪灭。", "孤舟蓑笠翁，独钓寒江雪。"])
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in (short, long)), encoding="utf-8")
+    source = SourceParams(name="d", path="docs.jsonl", format="jsonl")
+    count = lambda texts: [len(text) for text in texts]  # one token per character
+    whole, rejected, metrics = ingest(IngestParams(sources=[source], segment=False, max_tokens=100, max_chars=60, min_chars=5), tmp_path, count)
+    assert whole.get_column("text").to_list() == [short] and metrics["segmented"] is False
+    assert rejected.get_column("text").to_list() == [long] and metrics["segments_dropped"]["too_long"] == 1
+    cut, _, cut_metrics = ingest(IngestParams(sources=[source], segment=True, max_tokens=100, max_chars=60, min_chars=5), tmp_path, count)
+    assert cut.height > 2 and all(text.endswith(("。", "？")) for text in cut.get_column("text"))  # the default profile: cut between sentences
+    assert cut_metrics["sentences_over_max_chars_dropped"] == 0
+    with pytest.raises(KunError, match="ingest.max_tokens"):
+        from_mapping(IngestParams, {"sources": [{"name": "d", "path": "x"}], "segment": False, "max_tokens": 0}, "ingest")

@@ -5,7 +5,6 @@ dropped connections, 4xx) so retries, timeouts and error messages are checked en
 from __future__ import annotations
 
 import json
-import math
 import re
 import socket
 import threading
@@ -40,6 +39,12 @@ class FakeOpenAIServer:
         self.top_logprobs = [("A", -0.1), (" B", -2.5), ("C", -4.0)]
         self.chat_steps: list[list[tuple[str, float]]] | None = None  # several reply positions; the first token of each is the greedy one
         self.extra_generated_token = False  # simulate a server that ignores max_tokens=0
+        # log P(token | tokens before) of a token-id prompt; the first is None (vLLM, SGLang, llama.cpp)
+        self.prompt_logprobs = lambda ids: [None] + [-((token % 10) + 1) / 10 for token in ids[1:]]
+        self.echo_bos: int | None = None  # a server that puts a BOS id before a token-id prompt
+        self.report_usage = True
+        self.health = True  # transformers serve from transformers 5 answers GET /health
+        self.text_tokenizer = None  # set: text prompts are echoed as llama-cpp-python does (BOS tokens left out)
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
@@ -55,6 +60,20 @@ class FakeOpenAIServer:
             return self.script.pop(0) if self.script else None
 
     def reply(self, path: str, body: dict) -> dict:
+        if path == "/generate":  # SGLang's native endpoint
+            ids = body["input_ids"]
+            values = self.prompt_logprobs(ids)
+            return {"text": "x", "meta_info": {"input_token_logprobs": [[value, token, None] for value, token in zip(values, ids)], "output_token_logprobs": [[-0.5, 7, None]]}}
+        if path == "/v1/completions" and isinstance(body.get("prompt"), list):
+            ids = ([self.echo_bos] if self.echo_bos is not None else []) + body["prompt"]
+            generated = body.get("max_tokens", 16)
+            values = self.prompt_logprobs(ids) + [-0.5] * generated
+            reply = {"choices": [{"index": 0, "text": "x" * generated, "logprobs": {"tokens": [str(token) for token in ids] + ["x"] * generated, "token_logprobs": values, "text_offset": [0] * len(values)}}]}
+            if self.report_usage:
+                reply["usage"] = {"prompt_tokens": len(ids), "completion_tokens": generated}
+            return reply
+        if path == "/v1/completions" and self.text_tokenizer is not None:
+            return self.llamacpp_reply(body)
         if path == "/v1/completions":
             return self.completion_reply(body)
         if body.get("logprobs"):
@@ -64,6 +83,18 @@ class FakeOpenAIServer:
         last_user = [message["content"] for message in body["messages"] if message["role"] == "user"][-1]
         # Deliberately ignores "stop", so the client-side cut is what the tests see.
         return {"choices": [{"index": 0, "message": {"role": "assistant", "content": "echo:" + last_user}}]}
+
+    def llamacpp_reply(self, body: dict) -> dict:
+        """llama-cpp-python 0.3: the text is tokenized, a leading BOS stripped, every BOS left out
+        of the echo, and the first echoed entry is null."""
+        bos = self.text_tokenizer.bos_token_id
+        ids = self.text_tokenizer(body["prompt"], add_special_tokens=False)["input_ids"]
+        values = self.prompt_logprobs(ids)
+        echoed = [value for index, (token, value) in enumerate(zip(ids, values)) if index > 0 and token != bos]
+        echoed[0] = None
+        generated = body.get("max_tokens", 16)
+        logprobs = {"tokens": ["t"] * (len(echoed) + generated), "token_logprobs": echoed + [-0.5] * generated, "text_offset": [0] * (len(echoed) + generated)}
+        return {"choices": [{"index": 0, "text": "x", "logprobs": logprobs}], "usage": {"prompt_tokens": len(ids), "completion_tokens": generated}}
 
     def completion_reply(self, body: dict) -> dict:
         """Echo the prompt as whitespace-led word tokens; token i has log-prob -i (the first None)."""
@@ -85,6 +116,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # keep test output clean
         pass
+
+    def do_GET(self):
+        with self.fake.lock:
+            self.fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": None})
+        if self.path == "/health" and self.fake.health:
+            self.send_json(200, {"status": "ok"}, {})
+        else:
+            self.send_json(404, {"detail": "Not Found"}, {})
 
     def do_POST(self):
         fake = self.fake
@@ -196,14 +235,8 @@ def test_generate_echoes_request_and_sends_sampling_params(server):
     for body, prompt in zip(bodies, ["plain", conversation]):
         # one seed per request, from the run's seed and the prompt: a sample never depends on its batch
         assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, record_seed(5, prompt))
-        assert "stop" not in body and "repetition_penalty" not in body
+        assert "stop" not in body and body["repetition_penalty"] == 1.0  # stated at 1.0 too: no server default applies
     assert texts(backend.generate([], sampling)) == []
-
-
-def test_repetition_penalty_sent_only_when_not_one(server):
-    backend = backend_for(server)
-    backend.generate(["x"], SamplingParams(repetition_penalty=1.1))
-    assert server.requests[-1]["body"]["repetition_penalty"] == 1.1
 
 
 def test_stop_strings_are_sent_and_applied(server):
@@ -361,83 +394,6 @@ def test_unset_key_for_a_remote_server_is_a_kun_error():
 # -- log-probabilities --------------------------------------------------------------------------
 
 
-def test_string_logprobs_sum_only_continuation_tokens(server):
-    backend = backend_for(server)
-    # Tokens: "The"(None) " capital"(-1) " is"(-2) " Paris"(-3) " indeed."(-4)
-    pairs = [("The capital is", " Paris indeed."), ("", "Hello world"), ("One two", "")]
-    assert backend.logprobs(pairs) == [-7.0, -1.0, 0.0]
-    request = server.requests[0]
-    assert request["path"] == "/v1/completions"
-    assert {key: request["body"][key] for key in ("max_tokens", "echo", "logprobs")} == {"max_tokens": 0, "echo": True, "logprobs": 1}
-    assert sorted(r["body"]["prompt"] for r in server.requests) == sorted(p + c for p, c in pairs)
-
-
-def test_string_logprobs_skip_tokens_a_server_generated_anyway(server):
-    server.extra_generated_token = True
-    assert backend_for(server).logprobs([("The capital is", " Paris")]) == [-3.0]
-
-
-def test_chat_logprobs_from_top_logprobs(server):
-    backend = backend_for(server)
-    conversation = [{"role": "user", "content": "Answer A, B or C."}]
-    present, stripped, absent = backend.logprobs([(conversation, "A"), (conversation, "B"), (conversation, "D")])
-    assert present == pytest.approx(-0.1)
-    assert stripped == pytest.approx(-2.5)  # " B" matches "B" after stripping whitespace
-    assert absent is None  # not among the top log-probabilities: no guess
-    body = server.requests[0]["body"]
-    assert (body["max_tokens"], body["temperature"], body["logprobs"], body["top_logprobs"]) == (1, 0.0, True, 20)
-
-
-def test_chat_logprobs_of_a_bracketed_verdict_follow_the_greedy_reply(server):
-    server.chat_steps = [[("【", -0.05), ("这", -3.0)], [("好", -0.2), ("差", -1.8)], [("】", -0.01), ("，", -5.0)]]
-    conversation = [{"role": "user", "content": "判断："}]
-    good, bad = backend_for(server).logprobs([(conversation, "【好】"), (conversation, "【差】")])
-    assert good == pytest.approx(-0.05 - 0.2 - 0.01)
-    assert bad == pytest.approx(-0.05 - 1.8)  # the greedy reply leaves 【差】 at its second token
-
-
-def test_focused_score_without_verdict_tokens_is_unscorable_and_never_kept(server):
-    """A server whose top tokens hold neither verdict gives a null score, not 0.5."""
-    import polars as pl
-
-    from kun.instructions.curate import FilterParams, curate
-    from kun.llm import LLM
-    from kun.core.records import CANDIDATE_SCHEMA
-    from kun.instructions.score import ScoreParams, score
-
-    server.chat_steps = [[("这", -0.1), ("那", -2.0), ("我", -3.0)]]
-    rows = [{"candidate_id": f"c{i}", "segment_id": f"s{i}", "source": "x", "candidate_index": 0, "segment": "段", "instruction": f"什么是光合作用{i}？", "label_model": "m", "label_prompt_version": "v"} for i in range(3)]
-    scored, metrics = score(pl.DataFrame(rows, schema=CANDIDATE_SCHEMA), ScoreParams(verdict="logprob"), LLM(backend_for(server)))
-    assert scored.get_column("score").to_list() == [None, None, None] and set(scored.get_column("score_error")) == {"unscorable"}
-    assert metrics["unparsable"] == 3
-    kept, _, filtered = curate(scored, FilterParams(min_score=0.5))
-    assert kept.height == 0 and filtered["rejected"]["unscorable"] == 3
-    server.chat_steps = [[("【", -0.1)], [("好", -0.3), ("差", -0.9)], [("】", -0.01)]]
-    rescored, _ = score(pl.DataFrame(rows, schema=CANDIDATE_SCHEMA).with_columns(pl.col("instruction") + "。"), ScoreParams(verdict="logprob"), LLM(backend_for(server)))
-    assert all(0.5 < value < 1.0 for value in rescored.get_column("score"))
-
-
-def test_logprobs_keep_input_order_across_both_paths(server):
-    backend = backend_for(server, max_concurrency=3)
-    conversation = [{"role": "user", "content": "?"}]
-    pairs = [("a b", " c"), (conversation, "A"), ("a", " b c"), (conversation, "Z")]
-    values = backend.logprobs(pairs)
-    assert values[:3] == pytest.approx([-2.0, -0.1, -3.0]) and values[3] is None
-
-
-def test_logprob_judge_reads_one_letter_and_never_defaults(server):
-    from kun.evaluation.judge import judge_pairwise
-    from kun.llm import LLM
-
-    server.top_logprobs = [("B", -0.2), ("A", -1.5), ("C", -3.0)]  # the judge prefers whichever answer is shown second
-    result = judge_pairwise(LLM(backend_for(server)), ["问题一", "问题二"], ["甲的回答", "甲的另一个回答"], ["乙的回答", "乙的另一个回答"], mode="logprob")
-    assert result["judged"] == 2 and result["position_inconsistent"] == 2 and result["ties"] == 2
-    assert all(request["body"]["messages"][-1]["content"].rstrip().endswith("C 表示两者相当。") for request in server.requests)
-    server.top_logprobs = [("我", -0.1), ("这", -2.0)]  # no letter among the top tokens: no verdict, not "1"
-    unreadable = judge_pairwise(LLM(backend_for(server)), ["问题三"], ["甲"], ["乙"], mode="logprob")
-    assert unreadable["judged"] == 0 and unreadable["unparsable"] == 1 and unreadable["reply_errors"] == {"no_verdict_token": 2}
-
-
 def test_timeout_bounds_the_whole_reply_not_each_byte(server):
     server.script = [("drip", 0.3)]
     backend = backend_for(server, timeout_s=1.0, max_retries=0)
@@ -467,32 +423,12 @@ def test_content_null_is_a_failed_request_not_an_empty_answer(server):
         backend_for(server, max_retries=2).generate(["hi"], SamplingParams())
 
 
-@pytest.mark.parametrize("server_kind, expected", [("vllm", {"repetition_penalty": 1.2}), ("sglang", {"repetition_penalty": 1.2}), ("transformers", {"frequency_penalty": pytest.approx(0.2)})])
-def test_repetition_penalty_goes_where_each_server_reads_it(server, server_kind, expected):
-    backend = backend_for(server, server=server_kind)
-    assert texts(backend.generate(["hi"], SamplingParams(repetition_penalty=1.2))) == ["echo:hi"]
-    body = server.requests[-1]["body"]
-    assert {key: body[key] for key in expected} == expected
-    assert "repetition_penalty" not in body or server_kind != "transformers"  # transformers serve rejects the field (HTTP 422)
-
-
 def test_an_openai_api_server_refuses_a_repetition_penalty_before_sending(server):
     with pytest.raises(KunError, match="repetition_penalty 1.2 cannot be sent"):
         backend_for(server, server="openai").generate(["hi"], SamplingParams(repetition_penalty=1.2))
     assert server.attempts == 0
     with pytest.raises(KunError, match="llm.server 'tgi'"):
         backend_for(server, server="tgi")
-
-
-def test_a_server_without_logprobs_makes_the_verdict_unscorable_not_an_error(server, capsys):
-    from kun.llm import LLM
-    from kun.llm.cache import RecordCache
-
-    no_logprobs = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "【好】"}}]}  # transformers serve's reply
-    server.script = [("status", 200, no_logprobs, {})] * 4
-    llm = LLM(backend_for(server), RecordCache(None))
-    assert llm.choice_probability([[{"role": "user", "content": "指令：写一首诗"}]] * 1, "【好】", "【差】") == [None]
-    assert "unscorable" in capsys.readouterr().err
 
 
 # -- issue 24, items 2 and 3: no key in any message, no request past its deadline -------------------
@@ -525,15 +461,6 @@ def test_the_key_is_blanked_in_a_200_without_choices_and_in_a_clipped_5xx(server
         backend.generate(["cut key"], SamplingParams())
     message = redact(str(caught.value))
     assert KEY[:6] not in message and "Bearer ***" in message
-
-
-def test_the_no_logprobs_warning_blanks_the_key(server, monkeypatch, capsys):
-    monkeypatch.setenv("KUN_TEST_KEY", KEY)
-    backend = backend_for(server, api_key_env="KUN_TEST_KEY", max_retries=0)
-    server.script = [("raw", 200, json.dumps({"choices": [{"message": {"content": "好"}, "logprobs": None}], "echo": KEY}).encode())]
-    backend.logprobs([([{"role": "user", "content": "评分"}], "【好】")])
-    err = capsys.readouterr().err
-    assert "warning:" in err and KEY not in err and "***" in err
 
 
 @pytest.mark.parametrize("value", ["sk-live-0123456789abcdef", "my key", "1ABC"])
@@ -585,3 +512,178 @@ def test_nan_or_positive_log_probabilities_are_counted_failures_not_cached(tmp_p
     assert again.stats["cache_hits"] == 1  # only the valid value was cached
     probabilities = LLM(Broken(), RecordCache(tmp_path / "d.sqlite")).choice_probability([[{"role": "user", "content": "q"}]], "【好】", "【差】")
     assert probabilities == [None]  # never a score of 9.9e-305 from a NaN or a positive log-probability
+
+
+# -- issue 25: every setting stated per server kind; log-probabilities by token ids ----------------
+
+SAMPLED = SamplingParams(temperature=0.7, top_p=0.9, max_new_tokens=33, repetition_penalty=1.2, seed=5)
+NEUTRAL_VLLM = {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0}
+GENERATION_FIELDS = {
+    "vllm": {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.2},
+    "sglang": {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.2},
+    "llamacpp": {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.2},
+    "transformers": {"generation_config": json.dumps({"do_sample": True, "min_p": None, "repetition_penalty": 1.2, "top_k": 0}, sort_keys=True)},
+}
+LOGPROB_FIELDS = {  # greedy, one generated token, everything neutral and stated
+    "vllm": {"temperature": 0.0, "top_p": 1.0, "max_tokens": 1, "seed": 0, **NEUTRAL_VLLM},
+}
+LLAMACPP_LOGPROB_FIELDS = {"temperature": 0.0, "top_p": 1.0, "max_tokens": 1, "seed": 0, "top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0}
+
+
+@pytest.mark.parametrize("server_kind", sorted(GENERATION_FIELDS))
+def test_a_generation_request_states_every_sampling_setting_in_the_servers_names(server, server_kind):
+    conversation = [{"role": "user", "content": "你好"}]
+    assert texts(backend_for(server, server=server_kind).generate([conversation], SAMPLED)) == ["echo:你好"]
+    body = server.requests[-1]["body"]
+    assert [request["path"] for request in server.requests] == (["/health"] if server_kind == "transformers" else []) + ["/v1/chat/completions"]
+    base = {"model": "tiny-model", "messages": conversation, "temperature": 0.7, "top_p": 0.9, "max_tokens": 33, "seed": record_seed(5, conversation)}
+    assert body == {**base, **GENERATION_FIELDS[server_kind]}  # the whole body: nothing left for the server to fill in
+
+
+def test_an_openai_api_server_gets_only_openai_fields_and_refuses_the_rest_before_sending(server):
+    conversation = [{"role": "user", "content": "你好"}]
+    backend_for(server, server="openai").generate([conversation], SamplingParams(temperature=0.7, seed=5))
+    assert set(server.requests[-1]["body"]) == {"model", "messages", "temperature", "top_p", "max_tokens", "seed"}
+    for refused in (SamplingParams(top_k=20), SamplingParams(min_p=0.1)):
+        with pytest.raises(KunError, match="top_k/min_p"):
+            backend_for(server, server="openai").generate(["x"], refused)
+    assert server.attempts == 1
+
+
+@pytest.mark.parametrize("server_kind", sorted(LOGPROB_FIELDS))
+def test_verdict_perplexity_and_choice_requests_are_token_id_echoes_with_every_setting(server, tiny_model_dir, server_kind):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    backend = backend_for(server, server=server_kind, tokenizer=str(tiny_model_dir))
+    conversation = [{"role": "user", "content": "指令：写一首诗"}]
+    backend.logprobs([(conversation, "【差】")])  # a verdict (差 is two byte tokens here)
+    backend.logprobs([("问题：1+1=？\n答案：", "A")])  # a multiple-choice letter after a plain prompt
+    backend.perplexity(["床前明月光，疑是地上霜。"])
+    context = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
+    expected_prompts = [
+        tokenizer(context, add_special_tokens=False)["input_ids"] + tokenizer("【差】", add_special_tokens=False)["input_ids"],
+        tokenizer("问题：1+1=？\n答案：", add_special_tokens=False)["input_ids"] + tokenizer("A", add_special_tokens=False)["input_ids"],
+        tokenizer("床前明月光，疑是地上霜。", add_special_tokens=True)["input_ids"],
+    ]
+    for request, prompt in zip(server.requests, expected_prompts):
+        assert request["path"] == "/v1/completions"
+        assert request["body"] == {"model": "tiny-model", "prompt": prompt, "echo": True, "logprobs": 1, **LOGPROB_FIELDS[server_kind]}
+
+
+def test_sglang_reads_prompt_log_probabilities_from_its_native_generate(server, tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    backend = backend_for(server, server="sglang", tokenizer=str(tiny_model_dir))
+    conversation = [{"role": "user", "content": "指令：写一首诗"}]
+    (value,) = backend.logprobs([(conversation, "【好】")])
+    ids = tokenizer(tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True), add_special_tokens=False)["input_ids"]
+    target = tokenizer("【好】", add_special_tokens=False)["input_ids"]
+    request = server.requests[-1]
+    assert request["path"] == "/generate"  # beside /v1, not under it; no text offsets needed
+    assert request["body"] == {
+        "input_ids": ids + target,
+        "sampling_params": {"temperature": 0.0, "top_p": 1.0, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0, "max_new_tokens": 1},
+        "return_logprob": True,
+        "logprob_start_len": 0,
+    }
+    assert value == pytest.approx(sum(-((token % 10) + 1) / 10 for token in target))  # never a silent 0.0
+    (perplexity,) = backend.perplexity(["学而时习之"])
+    assert perplexity > 1.0
+
+
+@pytest.mark.parametrize("echo_bos, usage", [(None, True), (1, True), (None, False)])
+def test_the_continuation_is_the_echoes_last_prompt_tokens(server, tiny_model_dir, echo_bos, usage):
+    """Read backwards from the generated tokens: a BOS the server adds, or a reply without usage,
+    does not shift which log-probabilities count."""
+    from transformers import AutoTokenizer
+
+    server.echo_bos, server.report_usage = echo_bos, usage
+    target = AutoTokenizer.from_pretrained(tiny_model_dir)("【差】", add_special_tokens=False)["input_ids"]
+    (value,) = backend_for(server, tokenizer=str(tiny_model_dir)).logprobs([([{"role": "user", "content": "问"}], "【差】")])
+    assert value == pytest.approx(sum(-((token % 10) + 1) / 10 for token in target))
+
+
+@pytest.mark.parametrize("server_kind", ["transformers", "openai"])
+def test_a_server_without_prompt_log_probabilities_is_refused_before_any_request(server, tiny_model_dir, server_kind):
+    backend = backend_for(server, server=server_kind, tokenizer=str(tiny_model_dir))
+    for call in (lambda: backend.logprobs([("q", "A")]), lambda: backend.perplexity(["text"])):
+        with pytest.raises(KunError, match=f"llm.server {server_kind} does not return"):
+            call()
+    assert server.attempts == 0
+
+
+def test_without_the_served_models_tokenizer_a_logprob_request_is_refused_naming_the_setting(server):
+    with pytest.raises(KunError, match="set llm.tokenizer"):
+        backend_for(server).logprobs([("q", "A")])
+    assert server.attempts == 0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), 0.5, "x"])
+def test_an_odd_prompt_log_probability_is_a_failure(server, tiny_model_dir, bad):
+    server.prompt_logprobs = lambda ids: [None] + [bad] * (len(ids) - 1)
+    with pytest.raises(KunError, match="as the log-probability of prompt token"):
+        backend_for(server, tokenizer=str(tiny_model_dir)).logprobs([("问", "答")])
+
+
+def test_a_served_verdict_and_perplexity_equal_the_local_backends_on_the_same_weights(server, tiny_model_dir):
+    """The server echoes what the same model computes for each token: the served verdict (P(【好】)
+    against P(【差】), 差 split over byte tokens) and perplexity then equal the local ones."""
+    import torch
+
+    from kun.llm import LLM
+    from kun.llm.cache import RecordCache
+    from kun.llm.transformers_backend import TransformersBackend
+
+    local = TransformersBackend(tiny_model_dir, device="cpu")
+
+    def forward(ids: list[int]) -> list[float | None]:
+        with torch.inference_mode():
+            logits = local.model(input_ids=torch.tensor([ids])).logits[0].float()
+        values = torch.log_softmax(logits, dim=-1)[:-1].gather(1, torch.tensor(ids[1:])[:, None])[:, 0]
+        return [None] + values.tolist()
+
+    server.prompt_logprobs = forward
+    served = LLM(backend_for(server, tokenizer=str(tiny_model_dir)), RecordCache(None))
+    here = LLM(local, RecordCache(None))
+    conversations = [[{"role": "user", "content": f"指令：写一首关于{topic}的诗"}] for topic in ("春天", "长城", "黄河", "明月")]
+    served_scores = served.choice_probability(conversations, "【好】", "【差】")
+    local_scores = here.choice_probability(conversations, "【好】", "【差】")
+    assert None not in served_scores and served_scores == pytest.approx(local_scores, abs=1e-4)
+    texts_ = ["学而时习之，不亦说乎？", "床前明月光，疑是地上霜。"]
+    assert served.perplexity(texts_) == pytest.approx(here.perplexity(texts_), rel=1e-4)
+    assert served.stats["prompt_tokens"] > 0 and served.stats["uncounted_requests"] == 0  # counted in the ledger
+
+
+def test_a_transformers_serve_older_than_transformers_5_is_refused_before_any_generation(server):
+    """An older server replaced the model's whole generation config with a request's
+    generation_config (end-of-sequence ids included)."""
+    server.health = False
+    with pytest.raises(KunError, match="predates transformers 5"):
+        backend_for(server, server="transformers").generate(["hi"], SamplingParams(repetition_penalty=1.2))
+    assert [request["path"] for request in server.requests] == ["/health"]
+
+
+def test_llamacpp_gets_text_led_by_bos_and_its_echo_is_mapped_back_past_skipped_bos_tokens(server, tiny_model_dir):
+    """llama-cpp-python's server takes text only, leaves BOS tokens out of the echo and reads the
+    positions right only when the prompt starts with BOS: chat prompts of a model whose BOS opens
+    its template work; a plain prompt (perplexity, multiple choice) is refused before sending."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    server.text_tokenizer = tokenizer
+    backend = backend_for(server, server="llamacpp", tokenizer=str(tiny_model_dir))
+    conversation = [{"role": "system", "content": "简短"}, {"role": "user", "content": "指令：写一首诗"}]  # three BOS (<|im_start|>) tokens
+    (value,) = backend.logprobs([(conversation, "【差】")])
+    context = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
+    target = tokenizer("【差】", add_special_tokens=False)["input_ids"]
+    assert value == pytest.approx(sum(-((token % 10) + 1) / 10 for token in target))
+    assert server.requests[-1]["body"] == {"model": "tiny-model", "prompt": context + "【差】", "echo": True, "logprobs": 1, **LLAMACPP_LOGPROB_FIELDS}
+    before = server.attempts
+    for call in (lambda: backend.logprobs([("问题：1+1=？\n答案：", "A")]), lambda: backend.perplexity(["床前明月光"])):
+        with pytest.raises(KunError, match="one position off unless the prompt starts with the BOS token"):
+            call()
+    assert server.attempts == before
+    (perplexity,) = backend.perplexity([context])  # a text that starts with BOS is measured
+    assert perplexity > 1.0

@@ -51,7 +51,7 @@ class ScriptedModel:
         if prompt.rstrip().endswith("判断："):
             instruction = prompt.rsplit("指令：", 1)[1].rsplit("判断：", 1)[0].strip()
             return "【差】" if instruction in LOW_SCORE.values() else "【好】"
-        segment = prompt.rsplit("\n\n", 1)[1]  # the backward question, then the raw text
+        segment = prompt.rsplit("\n\n", 1)[1].removeprefix("<<<\n").removesuffix("\n>>>")  # the backward question, then the raw text between <<< and >>>
         return INSTRUCTIONS[segment] + "\n" + INSTRUCTIONS[segment] + "     (以上是指令)" if segment in GOOD else INSTRUCTIONS[segment]
 
     def perplexity(self, text: str) -> float:
@@ -203,10 +203,10 @@ def test_training_and_inference_build_the_same_prompt_tokens(tiny_model_dir):
         return [token for token, label_id in zip(row["input_ids"], row["labels"]) if label_id == IGNORE_INDEX]
 
     (chat_row,) = build_examples([pair], backend.tokenizer, 512).rows
-    assert prompt_ids(chat_row) == backend._encode(backend.render([{"role": "user", "content": pair["instruction"]}]))
+    assert prompt_ids(chat_row) == backend._encode([{"role": "user", "content": pair["instruction"]}])
     (label_row,) = build_examples(backward_pairs([pair]), backend.tokenizer, 512).rows
     inference = label_messages(pair["output"], LabelParams(mode="finetuned"), [])
-    assert prompt_ids(label_row) == backend._encode(backend.render(inference))
+    assert prompt_ids(label_row) == backend._encode(inference)
     assert inference == [{"role": "user", "content": backward_user_turn(pair["output"])}]
     # Every prompt the trained chat model gets is one user turn, as in training.
     for messages in (focused_messages("问"), comprehensive_messages("问", "答"), polish_messages("段", "问"), polish_messages("段", "问", template="guarded"), judge_messages("问", "一", "二")):

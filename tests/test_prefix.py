@@ -22,7 +22,7 @@ def test_shared_prefix_length_leaves_every_sequence_a_token():
 def test_focused_scoring_prompts_give_the_same_replies_with_the_prefix_computed_once(tiny_model_dir, sampling):
     conversations = [[{"role": "user", "content": templates.render("score_focused", "user", "zh", instruction=text, good="好", bad="差")}] for text in INSTRUCTIONS]
     backend = TransformersBackend(tiny_model_dir, device="cpu", dtype="float32", batch_size=4)
-    encoded = [backend._encode(backend.render(conversation)) for conversation in conversations]
+    encoded = [backend._encode(conversation) for conversation in conversations]
     assert shared_prefix_length(encoded) > 300  # the criteria and the eight examples
     shared = backend.generate(conversations, sampling)
     backend.share_prefix = False

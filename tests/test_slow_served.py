@@ -4,8 +4,9 @@ same chain through the local transformers backend: equal rows under greedy decod
 The server runs without --continuous-batching: in transformers 5.x continuous batching drops the
 repetition penalty and keeps the first request's sampling settings for all later requests, so
 its replies differ from the local backend's wherever a stage sets repetition_penalty (README,
-"Serving the models"). transformers serve returns no log-probabilities: a logprob verdict must
-come back unscorable, never guessed.
+"Serving the models"). transformers serve returns no prompt log-probabilities: a logprob verdict
+is refused before any request, never guessed. Two seeds at temperature 0.7 give different
+replies: every request states its own seed and the server samples with it.
 """
 
 from pathlib import Path
@@ -13,12 +14,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kun.instructions.curate import FilterParams, curate
+from kun.core.errors import KunError
 from kun.instructions.label import LabelParams, label
 from kun.instructions.polish import PolishParams, polish
 from kun.instructions.score import ScoreParams, score
 from kun.instructions.seed import read_seed
 from kun.llm import LLM
+from kun.llm.base import SamplingParams
 from kun.llm.cache import RecordCache
 from kun.llm.loading import make_backend
 from kun.llm.params import LLMParams
@@ -30,7 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 LABEL = LabelParams(mode="prompt", temperature=0.0, max_new_tokens=32, truncated="keep")
 SCORE = ScoreParams(verdict="sampled", temperature=0.0, max_new_tokens=12)
 POLISH = PolishParams(temperature=0.0, max_new_tokens=32)
-KEEP_ALL = FilterParams(min_score=0.0, instruction_min_chars=1, instruction_min_cjk_ratio=0.0, unseen_context_keywords=[], unseen_context_patterns=False, fragments=False, min_word_coverage=0.0, request_markers=[], unexpected_scripts=[])
 
 
 def chain(llm: LLM) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -51,14 +52,12 @@ def test_label_score_polish_through_transformers_serve_equal_the_local_backend(d
         params = LLMParams(backend="openai", base_url=base_url, served_model=str(default_model_dir.resolve()), api_key_env=None, server="transformers", max_concurrency=4, timeout_s=300)
         served = LLM(make_backend(params, default_model_dir), RecordCache(tmp_path / "served.sqlite"))
         candidates, got = chain(served)
-        logprob_scored, _ = score(candidates, ScoreParams(verdict="logprob"), served)
+        with pytest.raises(KunError, match="llm.server transformers does not return"):
+            score(candidates, ScoreParams(verdict="logprob"), served)
+        question = [[{"role": "user", "content": "写一句关于春天的话。"}]]
+        sampled = {served.generate(question, SamplingParams(temperature=0.7, max_new_tokens=24, seed=seed))[0] for seed in range(4)}
     assert served.stats["backend_calls"] > 0 and served.stats["cache_hits"] == 0
     assert got.height == expected.height == 4
     for column in ("instruction", "score_raw", "output", "output_finish_reason"):
         assert got.get_column(column).to_list() == expected.get_column(column).to_list(), column
-    # No log-probabilities from this server: every logprob verdict is unscorable, and curate drops them.
-    assert logprob_scored.get_column("score").null_count() == logprob_scored.height
-    assert set(logprob_scored.get_column("score_error").to_list()) == {"unscorable"}
-    kept, _, metrics = curate(logprob_scored, KEEP_ALL)
-    by_rule = sum(count for reason, count in metrics["rejected"].items() if reason not in ("unscorable", "low_score", "not_best_for_segment"))
-    assert kept.height == 0 and metrics["rejected"]["unscorable"] == logprob_scored.height - by_rule
+    assert len(sampled) > 1  # the seeds reach the server's sampler

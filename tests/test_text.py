@@ -27,27 +27,29 @@ def test_split_sentences_keeps_closing_quotes_with_their_sentence():
 
 def test_segments_pack_whole_paragraphs_up_to_max_chars():
     paragraphs = ["甲" * 40 + "。", "乙" * 40 + "。", "丙" * 40 + "。"]
-    segments = segment_text("\n".join(paragraphs), max_chars=90)
-    assert segments == [paragraphs[0] + "\n" + paragraphs[1], paragraphs[2]]
+    segments, dropped = segment_text("\n".join(paragraphs), max_chars=90)
+    assert dropped == 0 and segments == [paragraphs[0] + "\n" + paragraphs[1], paragraphs[2]]
     assert all(len(segment) <= 90 for segment in segments)
 
 
 def test_long_paragraph_is_cut_at_sentence_ends_never_mid_sentence():
     sentences = [f"第{i}句话说的是一件事情，内容比较完整。" for i in range(30)]
-    segments = segment_text("".join(sentences), max_chars=100)
+    segments, _ = segment_text("".join(sentences), max_chars=100)
     assert all(len(segment) <= 100 for segment in segments)
     assert all(segment.endswith("。") for segment in segments)
     assert "".join(segments) == "".join(sentences)
 
 
-def test_sentence_longer_than_max_chars_is_hard_cut():
-    segments = segment_text("字" * 250, max_chars=100)
-    assert [len(segment) for segment in segments] == [100, 100, 50]
+def test_a_sentence_longer_than_max_chars_is_dropped_whole_and_counted_never_cut():
+    long = "字" * 250 + "。"
+    segments, dropped = segment_text("前一句。" + long + "后一句。", max_chars=100)
+    assert segments == ["前一句。后一句。"] and dropped == 1
+    assert segment_text("字" * 250, max_chars=100) == ([], 1)
 
 
 def test_blank_line_blocks_as_paragraphs():
     text = "第一行\n第二行\n\n第三行"
-    assert segment_text(text, max_chars=8, paragraph_per_line=False) == ["第一行\n第二行", "第三行"]
+    assert segment_text(text, max_chars=8, paragraph_per_line=False) == (["第一行\n第二行", "第三行"], 0)
 
 
 def test_content_id_is_stable_and_sensitive():

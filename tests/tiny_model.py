@@ -18,7 +18,8 @@ CORPUS = [
 ]
 
 
-def build_tiny_model(path: Path, seed: int = 0) -> Path:
+def build_tiny_model(path: Path, seed: int = 0, chat_template: bool = True) -> Path:
+    """The tiny model in `path`; `chat_template=False` saves a base model's tokenizer, without one."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -26,7 +27,7 @@ def build_tiny_model(path: Path, seed: int = 0) -> Path:
     bpe = ByteLevelBPETokenizer()
     bpe.train_from_iterator(CORPUS * 20, vocab_size=400, min_frequency=1, special_tokens=["<|im_start|>", "<|im_end|>", "<pad>"], show_progress=False)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe._tokenizer, bos_token="<|im_start|>", eos_token="<|im_end|>", pad_token="<pad>")
-    tokenizer.chat_template = CHATML
+    tokenizer.chat_template = CHATML if chat_template else None
     config = LlamaConfig(
         vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
         num_key_value_heads=2, max_position_embeddings=4096, bos_token_id=tokenizer.bos_token_id,

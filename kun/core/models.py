@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kun.core.chat_templates import ROLES, apply_chat_template, check_setting
 from kun.core.errors import KunError
 from kun.core.params import require
 
@@ -45,6 +47,8 @@ class ModelParams:
     final_base: str = "models/base"  # model directory finetune starts from
     trust_remote_code: bool = False  # only for hub/local models that need custom code
     revision: str = "main"  # hub revision (branch, tag or commit)
+    # role -> auto (the tokenizer's own, else ChatML) | chatml | path to a Jinja file (kun.core.chat_templates)
+    chat_template: dict[str, str] = field(default_factory=lambda: {"label": "auto", "chat": "auto", "final": "auto"})
 
     def validate(self, section: str) -> None:
         for name, spec in self.other_bases.items():
@@ -59,6 +63,16 @@ class ModelParams:
                     f"{section}.{role}",
                     f"{value} is not written by any stage; use models/base or models/<name> for a name in {section}.other_bases ({', '.join(self.other_bases) or 'none'})",
                 )
+
+        for role, setting in self.chat_template.items():
+            require(role in ROLES, f"{section}.chat_template.{role}", f"is not a role; use {', '.join(ROLES)}")
+            require(isinstance(setting, str), f"{section}.chat_template.{role}", "must be auto, a named template or a Jinja file path")
+            check_setting(setting, f"{section}.chat_template.{role}")
+
+    def template_for(self, stage: str) -> str:
+        """The chat template setting of the role a training stage trains (or evaluate's base plays)."""
+        role = {"train_label": "label", "train_chat": "chat", "iterate": "chat", "finetune": "final", "evaluate": "final"}[stage]
+        return self.chat_template.get(role, "auto")
 
     def base_for(self, stage: str) -> str:
         """The model directory a training stage starts from."""
@@ -130,10 +144,15 @@ def load_pretrained(spec: str, trust_remote_code: bool = False, revision: str = 
 
 
 def materialize(spec: str, output_dir: str | Path, trust_remote_code: bool = False, revision: str = "main") -> Path:
-    """Write model + tokenizer for `spec` to `output_dir` atomically (complete or absent)."""
+    """Write model + tokenizer for `spec` to `output_dir` atomically (complete or absent). A
+    tokenizer without a chat template (a base model) is saved with ChatML, so every stage can
+    prompt the model; training applies each role's model.chat_template on top."""
     model, tokenizer = load_pretrained(spec, trust_remote_code, revision)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    used = apply_chat_template(tokenizer, "auto", "model.chat_template")
+    if used != "own":
+        print(f"{spec}: the tokenizer has no chat template; saved with {used} (set model.chat_template to choose another for training)", file=sys.stderr)
 
     def write(staged: Path) -> None:
         model.save_pretrained(staged)

@@ -1,7 +1,8 @@
 """Ingest: raw sources -> normalised, segmented, quality-filtered segments.
 
 Reads every source listed in `params.yaml` (`ingest.sources`), normalises each document
-(kun.corpus.text), cuts it into self-contained segments of at most `max_chars` characters and drops
+(kun.corpus.text), cuts it into self-contained segments of at most `max_chars` characters (or,
+with `segment: false` as the paper's authors did, keeps each whole text as one segment) and drops
 segments that fail the raw-text gate: the paper's length rule first (a segment of more than
 `max_tokens` tokens of the label model's tokenizer is dropped with reason `too_long`, never
 cut), then the heuristic quality filters. Output schema (`SEGMENT_SCHEMA`): one row per segment
@@ -50,7 +51,8 @@ class SourceParams:
 class IngestParams:
     sources: list[SourceParams] = field(default_factory=list)
     max_tokens: int = 512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
-    max_chars: int = 1024  # segments pack whole paragraphs up to this many characters
+    segment: bool = True  # cut documents into segments of at most max_chars (false: the paper, each whole text one segment, dropped as too_long over max_tokens)
+    max_chars: int = 1024  # segment: segments pack whole paragraphs up to this many characters
     min_chars: int = 32
     min_cjk_ratio: float = 0.5
     max_repeated_line_ratio: float = 0.3
@@ -67,6 +69,7 @@ class IngestParams:
         require(bool(self.sources), f"{section}.sources", "list at least one source (name, path, format, text_field)")
         require(self.max_chars > 0, f"{section}.max_chars", "must be > 0")
         require(self.max_tokens >= 0, f"{section}.max_tokens", "must be >= 0 (0 = no token limit)")
+        require(self.segment or self.max_tokens > 0, f"{section}.max_tokens", "must be > 0 when segment is false (whole texts need a length limit; the paper: 512)")
         require(0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars")
         for key in ("min_cjk_ratio", "max_repeated_line_ratio", "max_top_char_ratio", "max_repeated_ngram_ratio"):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
@@ -217,7 +220,7 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
     base_dir = Path(base_dir).resolve()
     report = ReadReport()
     rows: list[dict[str, Any]] = []
-    docs_in = docs_empty = 0
+    docs_in = docs_empty = long_sentences = 0
     per_source: dict[str, int] = {}
     for source in params.sources:
         documents = read_documents(source, base_dir, report, params.skip_bad_lines, params.allow_outside_repo)
@@ -228,7 +231,12 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
             if not text:
                 docs_empty += 1
                 continue
-            for index, segment in enumerate(segment_text(text, params.max_chars, params.paragraph_per_line)):
+            if params.segment:
+                pieces, dropped = segment_text(text, params.max_chars, params.paragraph_per_line)
+                long_sentences += dropped
+            else:
+                pieces = [text]  # the whole text: the token rule drops it whole when it is too long
+            for index, segment in enumerate(pieces):
                 rows.append(
                     {
                         "id": content_id(segment),
@@ -247,6 +255,8 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
         "docs_in": docs_in,
         "docs_per_source": per_source,
         "docs_empty_after_normalisation": docs_empty,
+        "segmented": params.segment,
+        "sentences_over_max_chars_dropped": long_sentences,
         "bad_lines_skipped": report.skipped,
         "segments_before_filters": segments.height,
         "segments_out": result.kept.height,

@@ -4,10 +4,10 @@
 collapses whitespace while keeping paragraph breaks. By default the full-width CJK punctuation
 that NFKC would fold to ASCII (，！？：；（）) is kept, because Chinese training text should keep it.
 
-`segment_text` cuts a document into self-contained segments (paper: responses of at most
-512 tokens): whole paragraphs are packed greedily up to `max_chars`; a paragraph that is too
-long is cut at sentence ends (。！？；…), and only a sentence longer than `max_chars` is cut
-mid-sentence.
+`segment_text` cuts a document into self-contained segments (the default profile; the paper's
+authors kept whole texts, see `ingest.segment`): whole paragraphs are packed greedily up to
+`max_chars`; a paragraph that is too long is cut at sentence ends (。！？；…); a sentence longer
+than `max_chars` is dropped whole and counted, never cut.
 """
 
 from __future__ import annotations
@@ -64,20 +64,20 @@ def normalize_text(text: str, keep_cjk_punctuation: bool = True) -> str:
     return text.strip()
 
 
-def _hard_cut(sentence: str, max_chars: int) -> list[str]:
-    return [sentence[start : start + max_chars] for start in range(0, len(sentence), max_chars)]
-
-
-def segment_text(text: str, max_chars: int, paragraph_per_line: bool = True) -> list[str]:
-    """Cut a normalised document into segments of at most `max_chars` characters.
+def segment_text(text: str, max_chars: int, paragraph_per_line: bool = True) -> tuple[list[str], int]:
+    """Cut a normalised document into segments of at most `max_chars` characters; returns
+    (segments, sentences dropped).
 
     Paragraphs are lines (or blank-line blocks when `paragraph_per_line` is False). Consecutive
-    paragraphs are joined with a newline until the next would overflow `max_chars`.
+    paragraphs are joined with a newline until the next would overflow `max_chars`; a longer
+    paragraph is cut between its sentences. A cut never falls inside a sentence: a sentence
+    longer than `max_chars` is dropped whole and counted.
     """
     if max_chars < 1:
         raise ValueError("max_chars must be positive")
     blocks = text.split("\n") if paragraph_per_line else text.split("\n\n")
     units: list[str] = []
+    dropped = 0
     for block in (b.strip() for b in blocks):
         if not block:
             continue
@@ -87,11 +87,13 @@ def segment_text(text: str, max_chars: int, paragraph_per_line: bool = True) -> 
         # Too long: pack its sentences, marking that they continue the same paragraph.
         current = ""
         for sentence in split_sentences(block):
-            for piece in _hard_cut(sentence, max_chars) if len(sentence) > max_chars else [sentence]:
-                if current and len(current) + len(piece) > max_chars:
-                    units.append(current)
-                    current = ""
-                current += piece
+            if len(sentence) > max_chars:
+                dropped += 1
+                continue
+            if current and len(current) + len(sentence) > max_chars:
+                units.append(current)
+                current = ""
+            current += sentence
         if current:
             units.append(current)
     segments: list[str] = []
@@ -103,4 +105,4 @@ def segment_text(text: str, max_chars: int, paragraph_per_line: bool = True) -> 
         current = f"{current}\n{unit}" if current else unit
     if current:
         segments.append(current)
-    return segments
+    return segments, dropped

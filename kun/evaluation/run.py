@@ -34,7 +34,10 @@ class EvaluateParams:
     drop_contaminated: bool = True  # drop benchmark questions sharing a character n-gram with the training data (always measured)
     ngram: int = 13  # character n-gram size of the contamination check
     judge_prompts: str = "data/eval/judge_prompts.jsonl"  # {"id", "category", "prompt"} per line
-    answer_max_new_tokens: int = 512  # answers of the compared models (greedy)
+    answer_max_new_tokens: int = 512  # answers of the compared models
+    answer_temperature: float = 0.0  # 0 = greedy
+    answer_top_p: float = 1.0
+    answer_repetition_penalty: float = 1.1  # keeps small models from looping; 1.0 for servers without the setting (llm.server: openai)
     judge_max_new_tokens: int = 512  # room for the judge's reasons and its verdict line
     seed: int = 0
     language: str = "zh"
@@ -46,6 +49,9 @@ class EvaluateParams:
         require(len(set(self.num_shots)) == len(self.num_shots), f"{section}.num_shots", f"{self.num_shots} repeats a count")
         require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
         require(self.answer_max_new_tokens >= 1, f"{section}.answer_max_new_tokens", "must be >= 1")
+        require(self.answer_temperature >= 0, f"{section}.answer_temperature", f"{self.answer_temperature} must be >= 0 (0 = greedy)")
+        require(0 < self.answer_top_p <= 1, f"{section}.answer_top_p", f"{self.answer_top_p} must be in (0, 1]")
+        require(self.answer_repetition_penalty > 0, f"{section}.answer_repetition_penalty", f"{self.answer_repetition_penalty} must be > 0 (1 = none)")
         require(self.judge_max_new_tokens >= 1, f"{section}.judge_max_new_tokens", "must be >= 1")
         require(self.judge_limit >= 0, f"{section}.judge_limit", f"{self.judge_limit} must be >= 0 (0 = all prompts)")
 
@@ -87,7 +93,7 @@ def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: l
     if params.judge_limit:
         prompts = prompts[: params.judge_limit]
     questions = [prompt["prompt"] for prompt in prompts]
-    answer_sampling = SamplingParams(max_new_tokens=params.answer_max_new_tokens, seed=params.seed, repetition_penalty=1.1)
+    answer_sampling = SamplingParams(params.answer_temperature, params.answer_top_p, params.answer_max_new_tokens, params.answer_repetition_penalty, params.seed)
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for role, path in (("base", params.baseline), ("final", params.model)):

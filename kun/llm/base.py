@@ -36,10 +36,16 @@ class SamplingParams:
     repetition_penalty: float = 1.0
     seed: int = 0
     stop: tuple[str, ...] = field(default_factory=tuple)
+    top_k: int = 0  # 0 = off (not the model's generation_config: every backend samples alike)
+    min_p: float = 0.0  # 0 = off
 
     def key(self) -> str:
-        """Canonical JSON of the params, part of every cache key."""
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+        """Canonical JSON of the params, part of every cache key. top_k and min_p only shape
+        sampling: a greedy request's key leaves them out (its reply does not depend on them)."""
+        settings = asdict(self)
+        if self.temperature == 0:
+            del settings["top_k"], settings["min_p"]
+        return json.dumps(settings, sort_keys=True, ensure_ascii=False)
 
 
 MAX_SEED = 2**63 - 1  # what torch, vLLM and OpenAI servers accept
@@ -53,6 +59,8 @@ def validate_sampling(params: Any, section: str) -> None:
     require(params.repetition_penalty > 0, f"{section}.repetition_penalty", f"{params.repetition_penalty} must be > 0 (1 = none)")
     require(0 <= params.seed <= MAX_SEED, f"{section}.seed", f"{params.seed} must be between 0 and 2**63 - 1")
     require(params.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
+    require(getattr(params, "top_k", 0) >= 0, f"{section}.top_k", f"{getattr(params, 'top_k', 0)} must be >= 0 (0 = off)")
+    require(0 <= getattr(params, "min_p", 0.0) < 1, f"{section}.min_p", f"{getattr(params, 'min_p', 0.0)} must be in [0, 1) (0 = off)")
 
 
 def generation(text: str, finish_reason: str | None = None, tokens: int | None = None) -> dict:

@@ -18,9 +18,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Callable, TypeVar
 
 from kun.core.errors import KunError, redact, register_secret
+from kun.core.progress import bar
+from kun.llm.base import OnResult
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
 MAX_MESSAGE_CHARS = 300
@@ -57,7 +63,14 @@ class JsonClient:
         except KunError as error:
             raise KunError(redact(str(error))) from None  # a server may echo the Authorization header
 
-    def _post_with_retries(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    def get(self, url: str) -> dict[str, Any]:
+        """GET `url` (a server's health or version probe), with the retries and redaction of post."""
+        try:
+            return self._post_with_retries(url, None)
+        except KunError as error:
+            raise KunError(redact(str(error))) from None
+
+    def _post_with_retries(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         attempts = self.max_retries + 1
         last_error = ""
         for attempt in range(attempts):
@@ -71,13 +84,16 @@ class JsonClient:
                 last_error = _describe_network_error(error)
             if attempt + 1 < attempts:
                 time.sleep(self._delay(attempt, retry_after_s))
-        raise KunError(f"POST {url} failed after {attempts} attempts; last error: {last_error}")
+        raise KunError(f"{'GET' if body is None else 'POST'} {url} failed after {attempts} attempts; last error: {last_error}")
 
-    def _post_once(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        """One request: POST `body` as JSON, or GET when `body` is None."""
+        method = "GET" if body is None else "POST"
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         deadline = _Deadline(self.timeout_s)
         opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if self._local else []), *deadline.handlers())
         try:
@@ -93,11 +109,11 @@ class JsonClient:
             if status == 429 or status >= 500:
                 raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
             hint = _hint(status, self.api_key_env, self.model)
-            raise KunError(f"HTTP {status} from POST {url}: {message}" + (f"; {hint}" if hint else "")) from None
+            raise KunError(f"HTTP {status} from {method} {url}: {message}" + (f"; {hint}" if hint else "")) from None
         try:
             return json.loads(raw)
         except ValueError:
-            raise KunError(f"POST {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}") from None
+            raise KunError(f"{method} {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}") from None
 
     @staticmethod
     def _read_before_deadline(response: Any, deadline: float) -> bytes:
@@ -238,3 +254,35 @@ def clip(text: str) -> str:
     """One line of at most MAX_MESSAGE_CHARS, secrets blanked before the cut."""
     one_line = " ".join(redact(str(text)).split())
     return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def map_concurrently(function: Callable[[T], R], items: list[T], max_concurrency: int, desc: str, on_result: OnResult = None) -> list[R]:
+    """`function` over `items` with at most `max_concurrency` in flight, results in input order;
+    `on_result(position, result)` is called (on this thread) for each as it arrives, and on a
+    failure for every request that succeeded, so the caller can keep them."""
+    if not items:
+        return []
+    failure: BaseException | None = None
+    results: list[Any] = [None] * len(items)
+    reported: set[int] = set()
+    with ThreadPoolExecutor(max_workers=min(max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
+        futures = {pool.submit(function, item): position for position, item in enumerate(items)}
+        try:
+            for future in as_completed(futures):
+                position = futures[future]
+                results[position] = future.result()
+                progress.update(1)
+                reported.add(position)
+                if on_result is not None:
+                    on_result(position, results[position])
+        except BaseException as error:
+            for future in futures:  # a failure fails the call: do not send what is still queued
+                future.cancel()
+            failure = error
+    if isinstance(failure, KunError) and on_result is not None:  # requests in flight have finished now: hand over their answers too
+        for future, position in futures.items():
+            if position not in reported and future.done() and not future.cancelled() and future.exception() is None:
+                on_result(position, future.result())
+    if failure is not None:
+        raise failure
+    return results

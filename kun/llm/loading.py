@@ -26,7 +26,20 @@ def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
         return VLLMBackend(model_path, params.tensor_parallel_size, params.gpu_memory_utilization, params.dtype, params.trust_remote_code, params.max_input_tokens)
     from kun.llm.openai_backend import OpenAIBackend
 
-    return OpenAIBackend(params.base_url, params.served_model or Path(str(model_path)).name, params.api_key_env, params.max_concurrency, params.timeout_s, params.max_retries, server=params.server, max_backoff_s=params.max_backoff_s)
+    local = Path(str(model_path))
+    tokenizer = params.tokenizer or (str(local) if (local / "tokenizer_config.json").exists() else None)
+    return OpenAIBackend(
+        params.base_url,
+        params.served_model or local.name,
+        params.api_key_env,
+        params.max_concurrency,
+        params.timeout_s,
+        params.max_retries,
+        server=params.server,
+        max_backoff_s=params.max_backoff_s,
+        tokenizer=tokenizer,
+        max_input_tokens=params.max_input_tokens,
+    )
 
 
 def local_fingerprint(params: LLMParams, model_path: str | Path) -> str:
@@ -100,5 +113,5 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
         return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)
     backend = make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
-        raise KunError(f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a chat model or add a template")
+        raise KunError(f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a model directory written by base_model or a training stage (they add one: model.chat_template), or a chat model")
     return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

@@ -20,12 +20,18 @@ can commit it before the whole call ends. HTTP 429, 5xx, timeouts and dropped co
 retried with exponential backoff (honouring Retry-After); any other 4xx fails at once with one
 line naming the status, the URL, the server's message and what to check.
 
-Log-probabilities: for a plain-string prompt the continuation is scored exactly through
-/completions with `echo=true, max_tokens=0` (summing the echoed token log-probs that start at or
-after the end of the prompt). For a conversation the chat template lives on the server, so the
-continuation must be a single token (e.g. a multiple-choice letter) and is looked up among the
-top 20 log-probs of the first generated token; a server that returns no log-probabilities gives
-None (unscorable), with one warning on stderr.
+Every request states every sampling setting (temperature, top_p, top_k, min_p, repetition
+penalty, seed, max_tokens) in the field names of its server kind (`server`, kun.llm.sampling), so
+no server fills in its own or the model's generation_config defaults.
+
+Log-probabilities (verdicts, perplexity, multiple choice) are read by token ids, as the local
+backends compute them (kun.llm.tokens): the prompt is rendered and tokenized here with the served
+model's tokenizer (`tokenizer`), the continuation's ids appended, and the server echoes the
+log-probability of every prompt token: `/v1/completions` with a token-id prompt and `echo` on
+vLLM and llama.cpp, SGLang's native `/generate` with `return_logprob` and `logprob_start_len: 0`.
+The last ids are the continuation's, so no text offset is needed and a verdict character split
+over byte tokens counts whole. transformers serve and the OpenAI API return no prompt
+log-probabilities: such a request is refused before it is sent.
 """
 
 from __future__ import annotations
@@ -33,23 +39,20 @@ from __future__ import annotations
 import json
 import math
 import os
-import urllib.error
+import threading
 import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any, Callable, TypeVar
+from typing import Any
 
-from kun.core.errors import KunError, warn
+from kun.core.errors import KunError
+from kun.llm import tokens
 from kun.llm.base import OnResult, Prompt, SamplingParams, finished, record_seed
-from kun.llm.http import JsonClient, clip
-from kun.core.progress import bar
+from kun.llm.http import JsonClient, clip, map_concurrently
+from kun.llm.sampling import PROMPT_LOGPROB_SERVERS, SERVERS, native_sglang_fields, request_fields
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-SERVERS = ("vllm", "sglang", "transformers", "openai")  # llm.server: how extensions such as repetition_penalty are sent
-CHAT_TOP_LOGPROBS = 20  # the most the OpenAI API allows; vLLM's default --max-logprobs is 20 too
+# A log-probability request generates one token (SGLang refuses max_tokens 0); it is not read.
+LOGPROB_REQUEST = SamplingParams(temperature=0.0, max_new_tokens=1)
 
 
 class OpenAIBackend:
@@ -68,6 +71,8 @@ class OpenAIBackend:
         backoff_s: float = 1.0,
         max_backoff_s: float = 30.0,
         server: str = "vllm",
+        tokenizer: str | None = None,
+        max_input_tokens: int = 2048,
     ) -> None:
         if max_concurrency < 1:
             raise KunError(f"max_concurrency={max_concurrency} for the OpenAI backend must be at least 1")
@@ -85,7 +90,11 @@ class OpenAIBackend:
         if server not in SERVERS:
             raise KunError(f"llm.server {server!r}: use one of {', '.join(SERVERS)} (how the server takes sampling settings the OpenAI API lacks)")
         self.server = server
-        self._warned_no_logprobs = False
+        self.tokenizer_path = tokenizer
+        self.max_input_tokens = max_input_tokens
+        self._tokenizer = None
+        self._checked = threading.Lock()
+        self._server_ok = server != "transformers"
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
 
@@ -100,16 +109,54 @@ class OpenAIBackend:
         self._http = JsonClient(api_key, api_key_env, model, timeout_s, max_retries, backoff_s, max_backoff_s, local=host in LOCAL_HOSTS)
         self._post = self._http.post
 
-    def _repetition_penalty(self, value: float) -> dict[str, Any]:
-        """The request field that carries a repetition penalty on this kind of server."""
-        if self.server == "transformers":
-            # transformers serve rejects unknown fields (HTTP 422) and reads frequency_penalty as
-            # repetition_penalty - 1 on top of the model's own generation config (a `generation_config`
-            # field would replace that config, end-of-sequence ids included).
-            return {"frequency_penalty": value - 1.0}
-        if self.server == "openai":
-            raise KunError(f"repetition_penalty {value} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM")
-        return {"repetition_penalty": value}  # vLLM and SGLang take it as a top-level extension
+    @property
+    def tokenizer(self):
+        """The served model's tokenizer (for token-id log-probability requests and the cost
+        ledger), loaded on first use; None when `tokenizer` is not set."""
+        if self._tokenizer is None and self.tokenizer_path:
+            from transformers import AutoTokenizer
+
+            try:
+                self._tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_path)
+            except (OSError, ValueError) as error:
+                raise KunError(f"llm.tokenizer {self.tokenizer_path!r}: cannot load the served model's tokenizer ({clip(str(error))}); set llm.tokenizer to its local directory or hub id") from None
+        return self._tokenizer
+
+    def _check_server(self) -> None:
+        """kun states transformers serve's settings in its `generation_config` field, which the
+        server layout of transformers 5 (`transformers/cli/serving`, which also answers GET
+        /health) merges into the model's settings for one request; an older server replaced the
+        model's whole config with it (end-of-sequence ids included). Probed once, before the
+        first request."""
+        with self._checked:
+            if self._server_ok:
+                return
+            try:
+                self._http.get(f"{_root(self.base_url)}/health")
+            except KunError as error:
+                if "HTTP 404" in str(error) or "HTTP 405" in str(error):
+                    raise KunError(
+                        f"{_root(self.base_url)}: this transformers serve has no /health, so it predates transformers 5, whose server merges a "
+                        "request's generation_config into the model's (how kun sends do_sample, top_k, min_p and repetition_penalty); "
+                        "run the server with transformers >= 5, or use llm.server: vllm"
+                    ) from None
+                raise
+            self._server_ok = True
+
+    def _logprob_tokenizer(self, what: str):
+        """The tokenizer, or a refusal before any request when this server or setup cannot
+        give prompt log-probabilities."""
+        if self.server not in PROMPT_LOGPROB_SERVERS:
+            raise KunError(
+                f"{what} needs prompt log-probabilities, which llm.server {self.server} does not return; serve the model with "
+                f"{', '.join(PROMPT_LOGPROB_SERVERS)} (and set llm.server), use llm.backend: transformers, or for scoring set score.verdict: sampled"
+            )
+        if self.tokenizer is None:
+            raise KunError(
+                f"{what} through llm.backend openai reads log-probabilities by token ids: set llm.tokenizer to the served model's "
+                f"tokenizer (a local directory or hub id; the stage's model directory is used when it exists here), or set score.verdict: sampled"
+            )
+        return self.tokenizer
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
@@ -120,19 +167,14 @@ class OpenAIBackend:
     # -- the Backend protocol -------------------------------------------------------------------
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None) -> list[dict]:
+        fields = request_fields(self.server, sampling, 0)  # refuses a setting this server cannot take, before any request
+        if prompts:
+            self._check_server()
+
         def one(prompt: Prompt) -> dict:
-            body: dict[str, Any] = {
-                "model": self.model,
-                "messages": _messages(prompt),
-                "temperature": sampling.temperature,
-                "top_p": sampling.top_p,
-                "max_tokens": sampling.max_new_tokens,
-                "seed": record_seed(sampling.seed, prompt),
-            }
+            body: dict[str, Any] = {"model": self.model, "messages": _messages(prompt), **fields, "seed": record_seed(sampling.seed, prompt)}
             if sampling.stop:
                 body["stop"] = list(sampling.stop)
-            if sampling.repetition_penalty != 1.0:
-                body.update(self._repetition_penalty(sampling.repetition_penalty))
             url = f"{self.base_url}/chat/completions"
             for attempt in range(self.max_retries + 1):
                 reply = self._post(url, body)
@@ -155,146 +197,120 @@ class OpenAIBackend:
                 result["prompt_tokens"] = usage["prompt_tokens"]  # the server's count, for the cost ledger
             return result
 
-        return self._map(one, prompts, "openai generate", on_result)
+        return map_concurrently(one, prompts, self.max_concurrency, "openai generate", on_result)
 
     def logprobs(self, pairs: list[tuple[Prompt, str]], on_result: OnResult = None) -> list[float]:
-        def one(pair: tuple[Prompt, str]) -> float:
-            prompt, continuation = pair
-            if isinstance(prompt, str):
-                return self._text_logprob(prompt, continuation)
-            return self._chat_token_logprob(prompt, continuation)
+        """Summed log-probability of each continuation's tokens after its prompt's tokens."""
+        tokenizer = self._logprob_tokenizer("a log-probability request (score.verdict: logprob, multiple choice, judge_mode: logprob)")
+        # Tokenized here, on the calling thread: a tokenizer is not safe to share between threads.
+        targets = [tokens.continuation_ids(tokenizer, continuation) for _, continuation in pairs]
+        sequences = [tokens.context_ids(tokenizer, prompt, self.max_input_tokens, self.model) + target for (prompt, _), target in zip(pairs, targets)]
 
-        return self._map(one, pairs, "openai logprobs", on_result)
+        def one(position: int) -> float:
+            values = self._prompt_logprobs(sequences[position])[-len(targets[position]) :]
+            if None in values:
+                raise KunError(f"llm.server {self.server} gave no log-probability for a token of the continuation {pairs[position][1]!r}")
+            return float(sum(values))
+
+        return map_concurrently(one, list(range(len(pairs))), self.max_concurrency, "openai logprobs", on_result)
 
     def perplexity(self, texts: list[str], on_result: OnResult = None) -> list[float]:
-        return self._map(self._text_perplexity, texts, "openai perplexity", on_result)
+        """exp(-mean log-prob) of each text's tokens after the first; nan under two tokens."""
+        tokenizer = self._logprob_tokenizer("perplexity")
+        encoded = [tokens.text_ids(tokenizer, text, self.max_input_tokens) for text in texts]
+
+        def one(ids: list[int]) -> float:
+            if len(ids) < 2:
+                return float("nan")
+            values = [value for value in self._prompt_logprobs(ids)[1:] if value is not None]
+            return math.exp(-sum(values) / len(values)) if values else float("nan")
+
+        return map_concurrently(one, encoded, self.max_concurrency, "openai perplexity", on_result)
 
     # -- log-probabilities ----------------------------------------------------------------------
 
-    def _text_perplexity(self, text: str) -> float:
-        """exp(-mean echoed log-prob) over the text's tokens (the first has none and is skipped)."""
-        url = f"{self.base_url}/completions"
-        reply = self._post(url, {"model": self.model, "prompt": text, "max_tokens": 0, "echo": True, "logprobs": 1, "temperature": 0.0})
-        try:
-            logprobs = reply["choices"][0]["logprobs"]
-            pairs = zip(logprobs["text_offset"], logprobs["token_logprobs"])
-            values = [float(logprob) for offset, logprob in pairs if offset < len(text) and logprob is not None]
-        except (KeyError, IndexError, TypeError, ValueError):
-            values = []
-        if not values:
-            raise KunError(
-                f"POST {url} returned no choices[0].logprobs.token_logprobs for the echoed text: {clip(json.dumps(reply))}; "
-                "the server must support echo=true with logprobs on /completions (vllm serve does)"
-            )
-        return math.exp(-sum(values) / len(values))
+    def _prompt_logprobs(self, ids: list[int]) -> list[float | None]:
+        """log P(token i | tokens before it) for each of `ids`, echoed by the server; None for the
+        first token and wherever the server gives none (llama.cpp skips BOS tokens)."""
+        if self.server == "sglang":
+            url, values, reply = self._sglang_echo(ids)
+        elif self.server == "llamacpp":
+            url, values, reply = self._llamacpp_echo(ids)
+        else:
+            url, values, reply = self._completions_echo(ids, ids)
+            if len(values) < len(ids):
+                raise KunError(f"POST {url} echoed {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}")
+            values = values[len(values) - len(ids) :]  # a server may put a BOS before the prompt
+        checked: list[float | None] = [None]
+        for index, value in enumerate(values[1:], start=1):
+            if value is None and self.server == "llamacpp":
+                checked.append(None)
+                continue
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value > 1e-6:
+                raise KunError(f"POST {url} returned {value!r} as the log-probability of prompt token {index}: {clip(json.dumps(reply))}; check the server")
+            checked.append(float(value))
+        return checked
 
-    def _text_logprob(self, prompt: str, continuation: str) -> float:
-        """Sum of the echoed log-probs of the tokens that start inside the continuation.
-
-        A token that straddles the prompt/continuation boundary counts as prompt; end prompts at a
-        word boundary (the continuation starting with a space) to avoid that. Tokens starting past
-        the end of the text are generated ones from a server that ignored max_tokens=0: skipped.
-        """
-        url = f"{self.base_url}/completions"
-        text = prompt + continuation
-        body = {"model": self.model, "prompt": text, "max_tokens": 0, "echo": True, "logprobs": 1, "temperature": 0.0}
+    def _sglang_echo(self, ids: list[int]) -> tuple[str, list, dict]:
+        """SGLang's native /generate: `input_token_logprobs` holds [logprob, token id, text] per prompt token."""
+        url = f"{_root(self.base_url)}/generate"
+        body = {"input_ids": ids, "sampling_params": native_sglang_fields(LOGPROB_REQUEST), "return_logprob": True, "logprob_start_len": 0}
         reply = self._post(url, body)
         try:
-            logprobs = reply["choices"][0]["logprobs"]
-            offsets = logprobs["text_offset"]
-            token_logprobs = logprobs["token_logprobs"]
+            values = [entry[0] for entry in reply["meta_info"]["input_token_logprobs"]]
+        except (KeyError, IndexError, TypeError):
+            raise KunError(f"POST {url} returned no meta_info.input_token_logprobs: {clip(json.dumps(reply))}; check that the server is SGLang (llm.server: sglang)") from None
+        if len(values) != len(ids):
+            raise KunError(f"POST {url} returned {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}")
+        return url, values, reply
+
+    def _completions_echo(self, ids: list[int], prompt: list[int] | str) -> tuple[str, list, dict]:
+        """/v1/completions with `echo`: the prompt's tokens' log-probabilities, then the generated ones (dropped)."""
+        url = f"{self.base_url}/completions"
+        body = {"model": self.model, "prompt": prompt, "echo": True, "logprobs": 1, **request_fields(self.server, LOGPROB_REQUEST, 0)}
+        reply = self._post(url, body)
+        try:
+            values = list(reply["choices"][0]["logprobs"]["token_logprobs"])
         except (KeyError, IndexError, TypeError):
             raise KunError(
-                f"POST {url} returned no choices[0].logprobs.text_offset/token_logprobs: {clip(json.dumps(reply))}; "
-                "the server must support echo=true with logprobs on /completions"
+                f"POST {url} returned no choices[0].logprobs.token_logprobs: {clip(json.dumps(reply))}; "
+                f"the server must echo prompt log-probabilities (llm.server: {self.server})"
             ) from None
-        total = 0.0
-        for offset, logprob in zip(offsets, token_logprobs):
-            if len(prompt) <= offset < len(text) and logprob is not None:  # first token has no logprob
-                total += float(logprob)
-        return total
+        usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
+        generated = usage.get("completion_tokens")
+        return url, values[: len(values) - (generated if isinstance(generated, int) else max(0, len(values) - len(ids)))], reply
 
-    def _chat_token_logprob(self, messages: list[dict[str, str]], continuation: str) -> float | None:
-        """Log-prob of `continuation` as the start of the reply, from the top log-probabilities of
-        the reply's first tokens; None when the server's lists do not contain it.
+    def _llamacpp_echo(self, ids: list[int]) -> tuple[str, list, dict]:
+        """llama-cpp-python's server takes text prompts only and echoes a prompt's log-probabilities
+        in the right positions only when the prompt starts with the BOS token (otherwise each is
+        the next position's distribution read at this token: abetlen/llama-cpp-python#1983); it
+        leaves every BOS token out of the echo. So the prompt must start with BOS (ChatML prompts
+        of a model whose BOS is <|im_start|> do), and the echo is mapped back to the ids."""
+        tokenizer = self.tokenizer
+        bos = getattr(tokenizer, "bos_token_id", None)
+        if bos is None or ids[0] != bos:
+            raise KunError(
+                "llm.server llamacpp: llama-cpp-python's server echoes prompt log-probabilities one position off unless the prompt "
+                "starts with the BOS token, and this prompt (a plain text: perplexity or multiple choice, with a tokenizer that adds "
+                "no BOS) does not; run that stage on the local backend (llm.backend: transformers) or serve the model with vLLM or SGLang"
+            )
+        text = tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        url, values, reply = self._completions_echo(ids, text)
+        positions = [index for index in range(1, len(ids)) if ids[index] != bos]
+        if len(values) != len(positions):
+            raise KunError(
+                f"POST {url} echoed {len(values)} prompt tokens where kun's tokenizer has {len(positions)} (BOS tokens aside): "
+                "set llm.tokenizer to the served model's own tokenizer"
+            )
+        aligned: list = [None] * len(ids)
+        for index, value in zip(positions, values):
+            aligned[index] = value
+        return url, aligned, reply
 
-        The reply is generated greedily; while the greedy tokens spell the start of the
-        continuation their log-probs add up. At the first greedy token that leaves it, the
-        continuation's own next token is looked up in that position's top list and the walk ends
-        (so `【好】` and `【差】` both get log P(【) plus their verdict token's). A continuation whose
-        first token is in no list gets None: the caller must not guess (unscorable).
-        """
-        url = f"{self.base_url}/chat/completions"
-        body = {
-            "model": self.model,
-            "messages": _messages(messages),
-            "max_tokens": max(1, min(8, len(continuation))),
-            "temperature": 0.0,
-            "logprobs": True,
-            "top_logprobs": CHAT_TOP_LOGPROBS,
-        }
-        reply = self._post(url, body)
-        try:
-            positions = reply["choices"][0]["logprobs"]["content"]
-            steps = [(str(step["token"]), [(str(entry["token"]), float(entry["logprob"])) for entry in step["top_logprobs"]]) for step in positions]
-        except (KeyError, IndexError, TypeError, ValueError):
-            steps = []
-        if not steps or not steps[0][1]:
-            # A server without log-probabilities (transformers serve ignores logprobs=true): the
-            # verdict is unknown, so unscorable, never guessed; said once, so a run shows why.
-            if not self._warned_no_logprobs:
-                self._warned_no_logprobs = True
-                warn(f"POST {url} returned no choices[0].logprobs.content[0].top_logprobs ({clip(json.dumps(reply))}); "
-                     "logprob verdicts from this server are unscorable: use a server with logprobs (vLLM, SGLang) or score.verdict: sampled")
-            return None
-        remaining, total = continuation, 0.0
-        for greedy, top in steps:
-            # (characters of `remaining` the token spells, its log-prob, the token): exact
-            # prefixes first, then tokens that spell a prefix once whitespace is stripped.
-            exact = [(len(text), logprob, text) for text, logprob in top if text and remaining.startswith(text)]
-            stripped = [(len(text.strip()), logprob, text) for text, logprob in top if text.strip() and remaining.startswith(text.strip())]
-            matching = max(exact, default=None) or max(stripped, default=None)
-            if matching is None:
-                return None if remaining == continuation else total
-            spelled, logprob, text = matching
-            total += logprob
-            remaining = remaining[spelled:]
-            if not remaining or greedy != text:
-                return total  # the continuation is spelled out, or the greedy reply leaves it here
-        return total
 
-    # -- HTTP -----------------------------------------------------------------------------------
-
-    def _map(self, function: Callable[[T], R], items: list[T], desc: str, on_result: OnResult = None) -> list[R]:
-        """`function` over `items` with at most max_concurrency in flight, results in input order;
-        `on_result(position, result)` is called (on this thread) for each as it arrives, and on a
-        failure for every request that succeeded, so the caller can keep them."""
-        if not items:
-            return []
-        failure: BaseException | None = None
-        results: list[Any] = [None] * len(items)
-        reported: set[int] = set()
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
-            futures = {pool.submit(function, item): position for position, item in enumerate(items)}
-            try:
-                for future in as_completed(futures):
-                    position = futures[future]
-                    results[position] = future.result()
-                    progress.update(1)
-                    reported.add(position)
-                    if on_result is not None:
-                        on_result(position, results[position])
-            except BaseException as error:
-                for future in futures:  # a failure fails the call: do not send what is still queued
-                    future.cancel()
-                failure = error
-        if isinstance(failure, KunError) and on_result is not None:  # requests in flight have finished now: hand over their answers too
-            for future, position in futures.items():
-                if position not in reported and future.done() and not future.cancelled() and future.exception() is None:
-                    on_result(position, future.result())
-        if failure is not None:
-            raise failure
-        return results
+def _root(base_url: str) -> str:
+    """The server's root URL (SGLang's native endpoints sit beside /v1)."""
+    return base_url[: -len("/v1")] if base_url.endswith("/v1") else base_url
 
 
 def _messages(prompt: Prompt) -> list[dict[str, str]]:

@@ -31,7 +31,8 @@ class LLMParams:
     timeout_s: float = 120.0  # openai: per request
     max_retries: int = 5  # openai: on 429, 5xx and connection errors
     max_backoff_s: float = 30.0  # openai: longest wait between retries, Retry-After included (never more than timeout_s)
-    server: Literal["vllm", "sglang", "transformers", "openai"] = "vllm"  # openai: the server kind, for settings outside the OpenAI API (repetition_penalty)
+    server: Literal["vllm", "sglang", "llamacpp", "transformers", "openai"] = "vllm"  # openai: the server kind: the field names of its sampling settings and whether it echoes prompt log-probabilities
+    tokenizer: str = ""  # openai: the served model's tokenizer (local directory or hub id) for log-probability requests; "" = the stage's model directory when it exists here
     chunk_size: int = 64  # records per backend call (and per task on the ray engine); each chunk is committed when it ends
     commit_every_s: float = 10.0  # results that finish inside a chunk are committed this often (0 = each at once)
     engine: Engine = "local"  # local: this process; ray: chunks spread over model replicas with Ray Data

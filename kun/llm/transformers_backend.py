@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kun.core.errors import KunError
+from kun.llm import tokens
 from kun.llm.base import OnResult, Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
 from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length, sorted_batches
 
@@ -56,13 +57,13 @@ def left_padded(sequences: list[list[int]], pad_id: int) -> tuple[Any, Any]:
     return input_ids, attention
 
 
-def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, device: str):
+def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, device: str, min_p: float = 0.0):
     """A logits processor that samples each row's next token with that row's own generator and
     leaves only that token possible, so greedy decoding takes it.
 
     transformers' `do_sample` draws a whole batch from one global random stream: a row's sample
-    would then depend on the other rows of its batch. Temperature, top-k and top-p are applied
-    as transformers applies them (after the repetition penalty, which generate runs first).
+    would then depend on the other rows of its batch. Temperature, top-k, top-p and min-p are
+    applied as transformers applies them (after the repetition penalty, which generate runs first).
     """
     import torch
     from transformers import LogitsProcessor, LogitsProcessorList
@@ -82,6 +83,9 @@ def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, 
                 drop[:, -1] = False  # keep at least the most likely token
                 scores = scores.masked_fill(drop.scatter(1, positions, drop), float("-inf"))
             probabilities = scores.softmax(dim=-1)
+            if min_p > 0.0:  # tokens under min_p times the most likely one's probability
+                floor = min_p * probabilities.max(dim=-1, keepdim=True).values
+                probabilities = probabilities.masked_fill(probabilities < floor, 0.0)
             chosen = torch.cat([torch.multinomial(probabilities[row], 1, generator=generator) for row, generator in enumerate(self.generators)])
             only = torch.full_like(scores, float("-inf"))
             return only.scatter_(1, chosen[:, None], 0.0)
@@ -173,15 +177,10 @@ class TransformersBackend:
     # -- prompts -------------------------------------------------------------------------------
 
     def render(self, prompt: Prompt) -> str:
-        if isinstance(prompt, str):
-            return prompt
-        if not self.tokenizer.chat_template:
-            raise KunError(f"{self.path}: the tokenizer has no chat template; use a chat model or plain-text prompts")
-        return self.tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+        return tokens.render(self.tokenizer, prompt, str(self.path))
 
-    def _encode(self, text: str) -> list[int]:
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-        return ids[-self.max_input_tokens :]  # keep the end: the instruction and the open assistant turn
+    def _encode(self, prompt: Prompt) -> list[int]:
+        return tokens.context_ids(self.tokenizer, prompt, self.max_input_tokens, str(self.path))
 
     # -- generation ----------------------------------------------------------------------------
 
@@ -192,7 +191,7 @@ class TransformersBackend:
         an end token before its batch's last step is reported then, the others when the batch ends."""
         import torch
 
-        encoded = [self._encode(self.render(prompt)) for prompt in prompts]
+        encoded = [self._encode(prompt) for prompt in prompts]
         outputs: list[dict] = [generation("")] * len(prompts)
         shared = shared_prefix_length(encoded) if self.share_prefix else 0
         cache = prefix_cache(self.model, encoded[0][:shared], self.device) if shared >= MIN_SHARED_PREFIX else None
@@ -215,7 +214,7 @@ class TransformersBackend:
                 kwargs["stopping_criteria"] = ended_rows(width, self._end_ids, report)
             if sampling.temperature > 0:
                 seeds = [record_seed(sampling.seed, prompts[index]) for index in indices]
-                kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, self.model.generation_config.top_k or 0, sampling.top_p, self.device)
+                kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, sampling.top_k, sampling.top_p, self.device, sampling.min_p)
             if cache is not None:  # rows of one length: no padding; only the tokens after the prefix are computed
                 kwargs[cache_argument(self.model)] = repeated(cache, len(indices))
             with torch.inference_mode():
@@ -250,10 +249,8 @@ class TransformersBackend:
         units: list[tuple[list[int], list[tuple[int, list[int]]], bool]] = []
         by_context: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
         for index, (prompt, continuation) in enumerate(pairs):
-            context = self._encode(self.render(prompt))
-            target = self.tokenizer(continuation, add_special_tokens=False)["input_ids"]
-            if not target:
-                raise ValueError(f"empty continuation for logprobs: {continuation!r}")
+            context = self._encode(prompt)
+            target = tokens.continuation_ids(self.tokenizer, continuation)
             by_context.setdefault(tuple(context), []).append((index, target))
         for context, entries in by_context.items():
             if len(entries) > 1 and all(len(target) == 1 for _, target in entries):
@@ -294,7 +291,6 @@ class TransformersBackend:
                         on_result(index, results[index])
         return results
 
-
     # -- perplexity ----------------------------------------------------------------------------
 
     def perplexity(self, texts: list[str], on_result: OnResult = None) -> list[float]:
@@ -305,7 +301,7 @@ class TransformersBackend:
 
         import torch
 
-        encoded = [self.tokenizer(text, add_special_tokens=True)["input_ids"][: self.max_input_tokens] for text in texts]
+        encoded = [tokens.text_ids(self.tokenizer, text, self.max_input_tokens) for text in texts]
         results = [float("nan")] * len(texts)
         pad_id = self.tokenizer.pad_token_id
         decoder = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None

@@ -1,16 +1,20 @@
-"""vLLM backend (GPU, optional): offline `LLM.generate` with tensor parallelism.
+"""vLLM backend (GPU, optional): offline `vllm.LLM.generate` with tensor parallelism.
 
 Install with `pip install -e .[vllm]` on a CUDA machine and set `llm.backend: vllm` and
-`llm.tensor_parallel_size` in params.yaml. vLLM renders the chat template itself
-(`LLM.chat`); log-probabilities use `prompt_logprobs` over prompt + continuation.
-Not used in CI (no GPU there); the import is guarded so the rest of kun works without it.
+`llm.tensor_parallel_size` in params.yaml. Prompts go in as token ids built exactly as the
+transformers backend builds them (kun.llm.tokens: the chat template rendered once, special tokens
+not added again, the end kept past `llm.max_input_tokens`), so both backends read the same
+tokens; log-probabilities use `prompt_logprobs` over prompt + continuation ids. Not used in CI
+(no GPU there); the import is guarded so the rest of kun works without it.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kun.core.errors import KunError
+from kun.llm import tokens
 from kun.llm.base import Prompt, SamplingParams, finished, record_seed, reply_fingerprint
 
 
@@ -23,7 +27,19 @@ class VLLMBackend:
         except ImportError:
             raise KunError("llm.backend is vllm but vllm is not installed: pip install -e '.[vllm]' on a CUDA machine, or use llm.backend: transformers") from None
         self._vllm = vllm
-        self.engine = vllm.LLM(model=str(model_path), tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization, dtype=dtype, trust_remote_code=trust_remote_code, max_model_len=max_input_tokens * 2, enable_prefix_caching=True)  # shared prompt prefixes (the score prompt's examples) are computed once
+        self.path = str(model_path)
+        # generation_config="vllm": vLLM's neutral defaults, not the model's generation_config.json
+        # (kun states every sampling setting itself, as the transformers backend applies them).
+        self.engine = vllm.LLM(
+            model=str(model_path),
+            tensor_parallel_size=tensor_parallel_size,
+            gpu_memory_utilization=gpu_memory_utilization,
+            dtype=dtype,
+            trust_remote_code=trust_remote_code,
+            max_model_len=max_input_tokens * 2,
+            enable_prefix_caching=True,  # shared prompt prefixes (the score prompt's examples) are computed once
+            generation_config="vllm",
+        )
         self.tokenizer = self.engine.get_tokenizer()
         self._max_input_tokens = max_input_tokens
         self._fingerprint = self.fingerprint_of(model_path, dtype, max_input_tokens, tensor_parallel_size)
@@ -36,44 +52,47 @@ class VLLMBackend:
     def fingerprint(self) -> str:
         return self._fingerprint
 
-    def _render(self, prompt: Prompt) -> str:
-        if isinstance(prompt, str):
-            return prompt
-        return self.tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+    def _context(self, prompt: Prompt) -> list[int]:
+        return tokens.context_ids(self.tokenizer, prompt, self._max_input_tokens, self.path)
+
+    def _sampling(self, sampling: SamplingParams, seed: int | None, **overrides):
+        """Every setting stated (vLLM's own default for top_k is off too: -1)."""
+        settings = dict(
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            top_k=sampling.top_k or -1,
+            min_p=sampling.min_p,
+            repetition_penalty=sampling.repetition_penalty,
+            max_tokens=sampling.max_new_tokens,
+            seed=seed,
+            stop=list(sampling.stop) or None,
+        )
+        return self._vllm.SamplingParams(**{**settings, **overrides})
 
     def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
-        params = [
-            self._vllm.SamplingParams(temperature=sampling.temperature, top_p=sampling.top_p, max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, seed=record_seed(sampling.seed, prompt), stop=list(sampling.stop) or None)
-            for prompt in prompts
-        ]  # one seed per request: a sample does not depend on its batch
-        outputs = self.engine.generate([self._render(p) for p in prompts], params, use_tqdm=False)
+        # one seed per request: a sample does not depend on its batch
+        params = [self._sampling(sampling, record_seed(sampling.seed, prompt)) for prompt in prompts]
+        requests = [{"prompt_token_ids": self._context(prompt)} for prompt in prompts]
+        outputs = self.engine.generate(requests, params, use_tqdm=False)
         return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop) for output in outputs]
 
+    def _prompt_logprobs(self, sequences: list[list[int]]) -> list[list[float | None]]:
+        """Each sequence's log-probability of every token given the ones before it (None first)."""
+        params = self._sampling(SamplingParams(max_new_tokens=1), 0, prompt_logprobs=0, stop=None)
+        outputs = self.engine.generate([{"prompt_token_ids": ids} for ids in sequences], params, use_tqdm=False)
+        return [[None if entry is None else entry[token].logprob for entry, token in zip(output.prompt_logprobs, ids)] for output, ids in zip(outputs, sequences)]
+
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
-        params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
-        requests, spans = [], []
-        for prompt, continuation in pairs:
-            context = self.tokenizer(self._render(prompt), add_special_tokens=False)["input_ids"]
-            target = self.tokenizer(continuation, add_special_tokens=False)["input_ids"]
-            requests.append({"prompt_token_ids": context + target})
-            spans.append((len(context), target))
-        outputs = self.engine.generate(requests, params, use_tqdm=False)
-        results = []
-        for output, (start, target) in zip(outputs, spans):
-            total = 0.0
-            for offset, token in enumerate(target):
-                total += output.prompt_logprobs[start + offset][token].logprob
-            results.append(total)
-        return results
+        targets = [tokens.continuation_ids(self.tokenizer, continuation) for _, continuation in pairs]
+        sequences = [self._context(prompt) + target for (prompt, _), target in zip(pairs, targets)]
+        values = self._prompt_logprobs(sequences)
+        return [float(sum(row[-len(target) :])) for row, target in zip(values, targets)]
 
     def perplexity(self, texts: list[str]) -> list[float]:
-        import math
-
-        params = self._vllm.SamplingParams(max_tokens=1, prompt_logprobs=0)
-        encoded = [self.tokenizer(text, add_special_tokens=True)["input_ids"][: self._max_input_tokens] for text in texts]
-        outputs = self.engine.generate([{"prompt_token_ids": ids} for ids in encoded], params, use_tqdm=False)
-        results = []
-        for output, ids in zip(outputs, encoded):
-            values = [output.prompt_logprobs[position][token].logprob for position, token in enumerate(ids) if position > 0]
-            results.append(math.exp(-sum(values) / len(values)) if values else float("nan"))
+        encoded = [tokens.text_ids(self.tokenizer, text, self._max_input_tokens) for text in texts]
+        measured = [index for index, ids in enumerate(encoded) if len(ids) >= 2]  # nan for a text under two tokens
+        results = [float("nan")] * len(texts)
+        for index, row in zip(measured, self._prompt_logprobs([encoded[index] for index in measured])):
+            values = [value for value in row[1:] if value is not None]
+            results[index] = math.exp(-sum(values) / len(values)) if values else float("nan")
         return results

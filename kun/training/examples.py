@@ -49,7 +49,7 @@ def build_examples(pairs: Iterable[Mapping[str, Any]], tokenizer: Any, max_seq_l
     Pairs with a missing or blank side are dropped and counted per reason.
     """
     if not getattr(tokenizer, "chat_template", None):
-        raise KunError(f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; train from a chat model or add a template")
+        raise KunError(f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; set model.chat_template (auto gives a base model ChatML)")
     eos = tokenizer.eos_token_id
     if eos is None:
         raise KunError(f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no eos token; the model could not learn to stop")

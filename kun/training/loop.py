@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from kun.core import progress
+from kun.core.chat_templates import apply_chat_template
 from kun.core.errors import KunError
 from kun.core.params import params_file
 from kun.training.checkpoints import default_checkpoint_dir, latest_checkpoint, load_checkpoint, run_fingerprint, save_checkpoint, trainable_parameters
@@ -88,8 +89,9 @@ def _live_log(live: Any, record: dict[str, float]) -> None:
     live.make_summary()
 
 
-def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainParams, reverse: bool) -> tuple[Any, Examples, list[dict[str, list[int]]]]:
-    """(tokenizer, examples, rows to train on: the examples, packed when params.packing)."""
+def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainParams, reverse: bool, chat_template: str) -> tuple[Any, Examples, list[dict[str, list[int]]], str]:
+    """(tokenizer with its chat template, examples, rows to train on: the examples, packed when
+    params.packing, the chat template used)."""
     from transformers import AutoConfig, AutoTokenizer
 
     config = AutoConfig.from_pretrained(model_path).get_text_config()
@@ -99,13 +101,14 @@ def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainPar
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
+    template = apply_chat_template(tokenizer, chat_template, "model.chat_template")  # saved with the model
     examples = build_examples(pairs, tokenizer, params.max_seq_len, reverse)
     if not examples.rows:
         dropped = sum(examples.dropped.values())
         reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(examples.dropped.items())) or "no input"
         raise KunError(f"train: dataset has zero rows after filtering ({len(pairs)} pairs in, {dropped} dropped: {reasons}); check the training file")
     rows = pack_examples(examples.rows, params.max_seq_len, params.seed) if params.packing else examples.rows
-    return tokenizer, examples, rows
+    return tokenizer, examples, rows, template
 
 
 def _accelerator(params: TrainParams) -> Any:
@@ -266,6 +269,7 @@ def train(
     metrics_dir: str | Path | None = None,
     log: Callable[[dict[str, float]], None] | None = None,
     checkpoint_dir: str | Path | None = None,
+    chat_template: str = "auto",
 ) -> dict[str, Any]:
     """Fine-tune the model in `model_path` on `pairs` and write it to `output_dir`.
 
@@ -275,7 +279,8 @@ def train(
     steps, epochs, seconds (wall time of this call), final_loss, trainable_parameters,
     total_parameters, tokens_per_second (non-pad tokens per second of optimizer stepping in this
     call), examples, sequences (rows after packing), dropped_examples, dropped (per reason),
-    truncated_examples, resumed_from_step, method.
+    truncated_examples, resumed_from_step, method, chat_template (`chat_template` is the
+    model.chat_template setting of the role: see kun.core.chat_templates).
     """
     import torch
 
@@ -283,7 +288,7 @@ def train(
     model_path = check_model_dir(model_path)
     output_dir = Path(output_dir)
     checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir is not None else default_checkpoint_dir(output_dir)
-    tokenizer, examples, rows = _examples(model_path, list(pairs), params, reverse)
+    tokenizer, examples, rows, template = _examples(model_path, list(pairs), params, reverse, chat_template)
     accelerator = _accelerator(params)
     main = accelerator.is_main_process
     # LoRA keeps the frozen base in the compute precision (adapters stay float32 in peft); full
@@ -325,6 +330,7 @@ def train(
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     accelerator.wait_for_everyone()
     summary = _summary(run, params, examples, resumed_from, total_parameters, started)
+    summary["chat_template"] = template
     if live is not None:
         live.summary.update({key: value for key, value in summary.items() if key not in ("dropped", "environment")})
         live.summary.update({f"dropped_{reason}": count for reason, count in examples.dropped.items()})
