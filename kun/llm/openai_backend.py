@@ -220,9 +220,10 @@ class OpenAIBackend:
         encoded = [tokens.text_ids(tokenizer, text, self.max_input_tokens) for text in texts]
 
         def one(ids: list[int]) -> float:
-            if len(ids) < 2:
+            start = tokens.perplexity_start(tokenizer, ids)
+            if len(ids) <= start:
                 return float("nan")
-            values = [value for value in self._prompt_logprobs(ids)[1:] if value is not None]
+            values = [value for value in self._prompt_logprobs(ids)[start:] if value is not None]
             return math.exp(-sum(values) / len(values)) if values else float("nan")
 
         return map_concurrently(one, encoded, self.max_concurrency, "openai perplexity", on_result)

@@ -8,7 +8,9 @@ the same tokens.
 - a prompt longer than `max_input_tokens` keeps its end (the instruction and the open turn);
 - a continuation is tokenized on its own, so its tokens are the same after any prompt;
 - a text whose perplexity is measured gets the tokenizer's special tokens (BOS), as in training,
-  and keeps its first `max_input_tokens` tokens.
+  and keeps its first `max_input_tokens` tokens; its perplexity counts every token after the text's
+  first one (`perplexity_start`), with or without a BOS before it, so every tokenizer and every
+  server (llama.cpp never echoes the token after BOS) counts the same tokens.
 """
 
 from __future__ import annotations
@@ -44,3 +46,10 @@ def continuation_ids(tokenizer: Any, continuation: str) -> list[int]:
 def text_ids(tokenizer: Any, text: str, max_input_tokens: int) -> list[int]:
     """A text whose perplexity is measured: with the tokenizer's special tokens, its start kept."""
     return tokenizer(text, add_special_tokens=True)["input_ids"][:max_input_tokens]
+
+
+def perplexity_start(tokenizer: Any, ids: list[int]) -> int:
+    """Index of the first token whose log-probability a perplexity counts: the text's second
+    token (1, or 2 after a BOS the tokenizer put first)."""
+    bos = getattr(tokenizer, "bos_token_id", None)
+    return 2 if bos is not None and len(ids) > 1 and ids[0] == bos else 1

@@ -302,12 +302,13 @@ class TransformersBackend:
         import torch
 
         encoded = [tokens.text_ids(self.tokenizer, text, self.max_input_tokens) for text in texts]
+        starts = [tokens.perplexity_start(self.tokenizer, ids) for ids in encoded]
         results = [float("nan")] * len(texts)
         pad_id = self.tokenizer.pad_token_id
         decoder = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
         head = self.model.get_output_embeddings()
         for batch in sorted_batches([len(ids) for ids in encoded], self.batch_size, self.max_batch_tokens):
-            indices = [index for index in batch if len(encoded[index]) >= 2]
+            indices = [index for index in batch if len(encoded[index]) > starts[index]]
             if not indices:
                 continue
             width = max(len(encoded[index]) for index in indices)
@@ -318,6 +319,8 @@ class TransformersBackend:
                 attention[row, : len(encoded[index])] = 1
             input_ids, attention = input_ids.to(self.device), attention.to(self.device)
             targets = input_ids[:, 1:].masked_fill(attention[:, 1:] == 0, -100)
+            for row, index in enumerate(indices):
+                targets[row, : starts[index] - 1] = -100  # the text's first token is not counted, after a BOS either
             with torch.inference_mode():
                 if decoder is not None and head is not None:
                     hidden = decoder(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]

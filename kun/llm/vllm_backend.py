@@ -90,9 +90,10 @@ class VLLMBackend:
 
     def perplexity(self, texts: list[str]) -> list[float]:
         encoded = [tokens.text_ids(self.tokenizer, text, self._max_input_tokens) for text in texts]
-        measured = [index for index, ids in enumerate(encoded) if len(ids) >= 2]  # nan for a text under two tokens
+        starts = [tokens.perplexity_start(self.tokenizer, ids) for ids in encoded]
+        measured = [index for index, ids in enumerate(encoded) if len(ids) > starts[index]]  # nan for a text without a counted token
         results = [float("nan")] * len(texts)
         for index, row in zip(measured, self._prompt_logprobs([encoded[index] for index in measured])):
-            values = [value for value in row[1:] if value is not None]
+            values = [value for value in row[starts[index] :] if value is not None]
             results[index] = math.exp(-sum(values) / len(values)) if values else float("nan")
         return results
