@@ -13,12 +13,10 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-from transformers_serve import free_port
+from transformers_serve import free_port, running_server
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / ".venv" / "llamacpp-src"
@@ -46,24 +44,5 @@ def llamacpp_serve(gguf: Path, log: Path | None = None, context: int = 4096, sta
     """Yield the /v1 base URL of a running llama-cpp-python server for `gguf`; stop it on exit."""
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(context), "--last_n_tokens_size", str(context), "--n_threads", "2", "--type_k", "0", "--type_v", "0"]
-    with open(log or "/dev/null", "w") as sink:
-        server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + start_timeout_s
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"llama_cpp.server exited with {server.returncode} (make llamacpp installs it); log: {log}")
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"llama_cpp.server did not answer within {start_timeout_s:.0f} s; log: {log}") from None
-                    time.sleep(0.5)
-            yield f"http://127.0.0.1:{port}/v1"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", "llama_cpp.server (make llamacpp installs it)", log, start_timeout_s):
+        yield f"http://127.0.0.1:{port}/v1"

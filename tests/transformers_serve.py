@@ -25,30 +25,38 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def transformers_serve(model_dir: Path, continuous_batching: bool = False, log: Path | None = None, start_timeout_s: float = 180) -> Iterator[str]:
-    """Yield the /v1 base URL of a running server for `model_dir`; stop it on exit."""
-    port = free_port()
-    command = [str(Path(sys.executable).with_name("transformers")), "serve", str(Path(model_dir).resolve()), "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)]
-    if continuous_batching:
-        command.append("--continuous-batching")
+def running_server(command: list[str], probe_url: str, name: str, log: Path | None, start_timeout_s: float) -> Iterator[None]:
+    """Run `command` until the block ends; ready once `probe_url` answers (a clear error naming
+    the log if the server exits or stays silent)."""
     with open(log or "/dev/null", "w") as sink:
         server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + start_timeout_s
             while True:
                 if server.poll() is not None:
-                    raise RuntimeError(f"transformers serve exited with {server.returncode} (pip install 'transformers[serving]'); log: {log}")
+                    raise RuntimeError(f"{name} exited with {server.returncode}; log: {log}")
                 try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                    urllib.request.urlopen(probe_url, timeout=2)
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise RuntimeError(f"transformers serve did not answer /health within {start_timeout_s:.0f} s; log: {log}") from None
+                        raise RuntimeError(f"{name} did not answer {probe_url} within {start_timeout_s:.0f} s; log: {log}") from None
                     time.sleep(0.5)
-            yield f"http://127.0.0.1:{port}/v1"
+            yield
         finally:
             server.terminate()
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+@contextlib.contextmanager
+def transformers_serve(model_dir: Path, continuous_batching: bool = False, log: Path | None = None, start_timeout_s: float = 180) -> Iterator[str]:
+    """Yield the /v1 base URL of a running server for `model_dir`; stop it on exit."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("transformers")), "serve", str(Path(model_dir).resolve()), "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)]
+    if continuous_batching:
+        command.append("--continuous-batching")
+    with running_server(command, f"http://127.0.0.1:{port}/health", "transformers serve (pip install 'transformers[serving]')", log, start_timeout_s):
+        yield f"http://127.0.0.1:{port}/v1"
