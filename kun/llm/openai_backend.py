@@ -204,10 +204,10 @@ class OpenAIBackend:
         tokenizer = self._logprob_tokenizer("a log-probability request (score.verdict: logprob, multiple choice, judge_mode: logprob)")
         # Tokenized here, on the calling thread: a tokenizer is not safe to share between threads.
         targets = [tokens.continuation_ids(tokenizer, continuation) for _, continuation in pairs]
-        sequences = [tokens.context_ids(tokenizer, prompt, self.max_input_tokens, self.model) + target for (prompt, _), target in zip(pairs, targets)]
+        sequences = [self._prepared(tokens.context_ids(tokenizer, prompt, self.max_input_tokens, self.model) + target) for (prompt, _), target in zip(pairs, targets)]
 
         def one(position: int) -> float:
-            values = self._prompt_logprobs(sequences[position])[-len(targets[position]) :]
+            values = self._prompt_logprobs(*sequences[position])[-len(targets[position]) :]
             if None in values:
                 raise KunError(f"llm.server {self.server} gave no log-probability for a token of the continuation {pairs[position][1]!r}")
             return float(sum(values))
@@ -218,25 +218,46 @@ class OpenAIBackend:
         """exp(-mean log-prob) of each text's tokens after the first; nan under two tokens."""
         tokenizer = self._logprob_tokenizer("perplexity")
         encoded = [tokens.text_ids(tokenizer, text, self.max_input_tokens) for text in texts]
+        starts = [tokens.perplexity_start(tokenizer, ids) for ids in encoded]
+        prepared = [self._prepared(ids) if len(ids) > start else None for ids, start in zip(encoded, starts)]
 
-        def one(ids: list[int]) -> float:
-            start = tokens.perplexity_start(tokenizer, ids)
-            if len(ids) <= start:
+        def one(position: int) -> float:
+            if prepared[position] is None:
                 return float("nan")
-            values = [value for value in self._prompt_logprobs(ids)[start:] if value is not None]
+            values = [value for value in self._prompt_logprobs(*prepared[position])[starts[position] :] if value is not None]
             return math.exp(-sum(values) / len(values)) if values else float("nan")
 
-        return map_concurrently(one, encoded, self.max_concurrency, "openai perplexity", on_result)
+        return map_concurrently(one, list(range(len(texts))), self.max_concurrency, "openai perplexity", on_result)
 
     # -- log-probabilities ----------------------------------------------------------------------
 
-    def _prompt_logprobs(self, ids: list[int]) -> list[float | None]:
+    def _prepared(self, ids: list[int]) -> tuple[list[int], str | None, int | None]:
+        """(ids, the text llama.cpp is sent, its BOS id), made on the calling thread (a tokenizer is
+        not safe to share between threads) and refused there, before any request.
+
+        llama-cpp-python's server takes text prompts only and echoes a prompt's log-probabilities
+        in the right positions only when the prompt starts with the BOS token (otherwise each is
+        the next position's distribution read at this token: abetlen/llama-cpp-python#1983); it
+        leaves every BOS token out of the echo. So the prompt must start with BOS (ChatML prompts
+        of a model whose BOS is <|im_start|> do), and the echo is mapped back to the ids."""
+        if self.server != "llamacpp":
+            return ids, None, None
+        bos = getattr(self.tokenizer, "bos_token_id", None)
+        if bos is None or ids[0] != bos:
+            raise KunError(
+                "llm.server llamacpp: llama-cpp-python's server echoes prompt log-probabilities one position off unless the prompt "
+                "starts with the BOS token, and this prompt (a plain text: perplexity or multiple choice, with a tokenizer that adds "
+                "no BOS) does not; run that stage on the local backend (llm.backend: transformers) or serve the model with vLLM or SGLang"
+            )
+        return ids, self.tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False), bos
+
+    def _prompt_logprobs(self, ids: list[int], text: str | None = None, bos: int | None = None) -> list[float | None]:
         """log P(token i | tokens before it) for each of `ids`, echoed by the server; None for the
         first token and wherever the server gives none (llama.cpp skips BOS tokens)."""
         if self.server == "sglang":
             url, values, reply = self._sglang_echo(ids)
         elif self.server == "llamacpp":
-            url, values, reply = self._llamacpp_echo(ids)
+            url, values, reply = self._llamacpp_echo(ids, text, bos)
         else:
             url, values, reply = self._completions_echo(ids, ids)
             if len(values) < len(ids):
@@ -281,21 +302,9 @@ class OpenAIBackend:
         generated = usage.get("completion_tokens")
         return url, values[: len(values) - (generated if isinstance(generated, int) else max(0, len(values) - len(ids)))], reply
 
-    def _llamacpp_echo(self, ids: list[int]) -> tuple[str, list, dict]:
-        """llama-cpp-python's server takes text prompts only and echoes a prompt's log-probabilities
-        in the right positions only when the prompt starts with the BOS token (otherwise each is
-        the next position's distribution read at this token: abetlen/llama-cpp-python#1983); it
-        leaves every BOS token out of the echo. So the prompt must start with BOS (ChatML prompts
-        of a model whose BOS is <|im_start|> do), and the echo is mapped back to the ids."""
-        tokenizer = self.tokenizer
-        bos = getattr(tokenizer, "bos_token_id", None)
-        if bos is None or ids[0] != bos:
-            raise KunError(
-                "llm.server llamacpp: llama-cpp-python's server echoes prompt log-probabilities one position off unless the prompt "
-                "starts with the BOS token, and this prompt (a plain text: perplexity or multiple choice, with a tokenizer that adds "
-                "no BOS) does not; run that stage on the local backend (llm.backend: transformers) or serve the model with vLLM or SGLang"
-            )
-        text = tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+    def _llamacpp_echo(self, ids: list[int], text: str, bos: int) -> tuple[str, list, dict]:
+        """The llama.cpp echo of `text` (see `_prepared`) mapped back to `ids`: the server leaves
+        every BOS token out."""
         url, values, reply = self._completions_echo(ids, text)
         positions = [index for index in range(1, len(ids)) if ids[index] != bos]
         if len(values) != len(positions):
