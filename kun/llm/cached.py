@@ -221,8 +221,8 @@ class LLM:
     def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].
 
-        None (unscorable) when the backend could not see either answer (a served model's top
-        log-probabilities hold neither); when it saw only one, the other counts as impossible.
+        None (unscorable) when the backend could not read either answer's log-probability (a
+        failed or invalid value); when it read only one, the other counts as impossible.
         """
         pairs = [(prompt, answer) for prompt in prompts for answer in (good, bad)]
         values = self.logprobs(pairs, desc)
