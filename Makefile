@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 llamacpp: $(VENV)/.llamacpp
 
 $(VENV)/.llamacpp: $(VENV)/.installed
-	CMAKE_ARGS="$(LLAMACPP_CMAKE_ARGS)" $(BIN)/pip install --quiet "llama-cpp-python[server]==$(LLAMACPP_VERSION)" sentencepiece
+	CMAKE_ARGS="$(LLAMACPP_CMAKE_ARGS)" $(BIN)/pip install --quiet --no-cache-dir "llama-cpp-python[server]==$(LLAMACPP_VERSION)" sentencepiece
 	rm -rf $(VENV)/llamacpp-src && mkdir -p $(VENV)/llamacpp-src
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: -d $(VENV)/llamacpp-src "llama-cpp-python==$(LLAMACPP_VERSION)"
 	tar -xzf $(VENV)/llamacpp-src/llama_cpp_python-$(LLAMACPP_VERSION).tar.gz -C $(VENV)/llamacpp-src
