@@ -60,8 +60,8 @@ def main() -> None:
     full = [[{"role": "user", "content": templates.render("score_focused", "user", "zh", instruction=text, good=params.good_answer, bad=params.bad_answer)}] for text in instructions]
     own = [[{"role": "user", "content": f"指令：{text}\n判断："}] for text in instructions]
     backend = TransformersBackend(model_dir, device="cpu", dtype="float32", batch_size=args.batch_size)
-    encoded = [len(backend._encode(backend.render(conversation))) for conversation in full]
-    own_tokens = [len(backend._encode(backend.render(conversation))) for conversation in own]
+    encoded = [len(backend._encode(conversation)) for conversation in full]
+    own_tokens = [len(backend._encode(conversation)) for conversation in own]
     pairs = lambda conversations: [(conversation, answer) for conversation in conversations for answer in (good, bad)]  # noqa: E731
     backend.logprobs(pairs(full[:2]))  # warm-up
 

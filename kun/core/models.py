@@ -38,6 +38,10 @@ MODEL_TEXT_FILES = (
 )
 
 
+# The role each training stage trains: its base is model.<role>_base, its template model.chat_template.<role>.
+STAGE_ROLES = {"train_label": "label", "train_chat": "chat", "iterate": "chat", "finetune": "final"}
+
+
 @dataclass
 class ModelParams:
     base: str = "embedded:smollm2"  # embedded:smollm2 | local directory | hub id -> models/base
@@ -70,13 +74,12 @@ class ModelParams:
             check_setting(setting, f"{section}.chat_template.{role}")
 
     def template_for(self, stage: str) -> str:
-        """The chat template setting of the role a training stage trains (or evaluate's base plays)."""
-        role = {"train_label": "label", "train_chat": "chat", "iterate": "chat", "finetune": "final", "evaluate": "final"}[stage]
-        return self.chat_template.get(role, "auto")
+        """The chat template setting of the role a training stage trains."""
+        return self.chat_template.get(STAGE_ROLES[stage], "auto")
 
     def base_for(self, stage: str) -> str:
-        """The model directory a training stage starts from."""
-        return {"train_label": self.label_base, "train_chat": self.chat_base, "iterate": self.chat_base, "finetune": self.final_base}[stage]
+        """The model directory a training stage starts from (`<role>_base`)."""
+        return getattr(self, f"{STAGE_ROLES[stage]}_base")
 
 
 def model_fingerprint(path: str | Path) -> str:

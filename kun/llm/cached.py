@@ -28,6 +28,7 @@ from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
 from kun.core.progress import bar
+from kun.llm import tokens
 from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
 
@@ -80,7 +81,7 @@ class LLM:
             return prompt
         tokenizer = getattr(self.backend, "tokenizer", None)
         if tokenizer is not None and getattr(tokenizer, "chat_template", None):
-            return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+            return tokens.render(tokenizer, prompt)
         return "".join(message["content"] for message in prompt)
 
     def _account(self, kind: str, request: Any, value: Any) -> None:

@@ -55,28 +55,25 @@ class JsonClient:
         self._random = random.Random(0)
         self._random_lock = threading.Lock()
 
-    def post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST `body` as JSON and return the JSON reply, retrying 429, 5xx and network errors.
-        Every message that leaves this class has the API key blanked out."""
+    def post(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        """POST `body` as JSON (GET when it is None) and return the JSON reply, retrying 429, 5xx
+        and network errors. Every message that leaves this class has the API key blanked out."""
         try:
-            return self._post_with_retries(url, body)
+            return self._send_with_retries(url, body)
         except KunError as error:
             raise KunError(redact(str(error))) from None  # a server may echo the Authorization header
 
     def get(self, url: str) -> dict[str, Any]:
-        """GET `url` (a server's health or version probe), with the retries and redaction of post."""
-        try:
-            return self._post_with_retries(url, None)
-        except KunError as error:
-            raise KunError(redact(str(error))) from None
+        """GET `url` (a server's health or version probe)."""
+        return self.post(url, None)
 
-    def _post_with_retries(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _send_with_retries(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         attempts = self.max_retries + 1
         last_error = ""
         for attempt in range(attempts):
             retry_after_s: float | None = None
             try:
-                return self._post_once(url, body)
+                return self._send_once(url, body)
             except _RetryableHTTPStatus as error:
                 last_error = str(error)
                 retry_after_s = error.retry_after_s
@@ -86,7 +83,7 @@ class JsonClient:
                 time.sleep(self._delay(attempt, retry_after_s))
         raise KunError(f"{'GET' if body is None else 'POST'} {url} failed after {attempts} attempts; last error: {last_error}")
 
-    def _post_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _send_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         """One request: POST `body` as JSON, or GET when `body` is None."""
         method = "GET" if body is None else "POST"
         headers = {"Content-Type": "application/json", "Accept": "application/json"}

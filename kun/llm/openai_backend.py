@@ -190,9 +190,9 @@ class OpenAIBackend:
             else:  # `content: null` or "" is a failed request, never an answer (and never cached)
                 raise KunError(f"POST {url} returned empty content {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log")
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
-            tokens = usage.get("completion_tokens")
+            generated = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
-            result = finished(content or "", choice.get("finish_reason"), tokens if isinstance(tokens, int) else None, sampling.stop)
+            result = finished(content or "", choice.get("finish_reason"), generated if isinstance(generated, int) else None, sampling.stop)
             if isinstance(usage.get("prompt_tokens"), int):
                 result["prompt_tokens"] = usage["prompt_tokens"]  # the server's count, for the cost ledger
             return result

@@ -176,9 +176,6 @@ class TransformersBackend:
 
     # -- prompts -------------------------------------------------------------------------------
 
-    def render(self, prompt: Prompt) -> str:
-        return tokens.render(self.tokenizer, prompt, str(self.path))
-
     def _encode(self, prompt: Prompt) -> list[int]:
         return tokens.context_ids(self.tokenizer, prompt, self.max_input_tokens, str(self.path))
 
