@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tarfile
@@ -33,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kun.dedup.synthetic import edit, ngram_jaccard
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from synthetic import edit, ngram_jaccard  # noqa: E402  (the planted-copy corpora the tests use)
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -84,11 +84,15 @@ def real_corpus(n_docs: int, n_chars: int, seed: int = 0) -> tuple[list[str], li
 def timed(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MiB) of a command run as its own process tree."""
     probe = "import resource, subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    out = subprocess.run([sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(out[0]), float(out[1]) / 1024
 
 
-def quality(cluster: list[int], texts: list[str], source_of: list[int], threshold: float, ngram: int) -> tuple[float, float]:
+def quality(
+    cluster: list[int], texts: list[str], source_of: list[int], threshold: float, ngram: int
+) -> tuple[float, float]:
     """(precision, recall). A removal is correct when the removed document has a true n-gram
     Jaccard >= threshold with another member of its cluster (a planted original or copy, or a
     natural near-duplicate in the real text): clusters are connected components, so a member
@@ -97,9 +101,25 @@ def quality(cluster: list[int], texts: list[str], source_of: list[int], threshol
     for index, rep in enumerate(cluster):
         members.setdefault(rep, []).append(index)
     removed = [index for index, rep in enumerate(cluster) if rep != index]
-    correct = sum(any(ngram_jaccard(texts[index], texts[other], ngram) >= threshold for other in members[cluster[index]] if other != index) for index in removed)
-    targets = [index for index, source in enumerate(source_of) if source >= 0 and ngram_jaccard(texts[index], texts[source], ngram) >= 0.75]
-    found = sum(cluster[index] == cluster[source_of[index]] or cluster[index] == source_of[index] or cluster[source_of[index]] == index for index in targets)
+    correct = sum(
+        any(
+            ngram_jaccard(texts[index], texts[other], ngram) >= threshold
+            for other in members[cluster[index]]
+            if other != index
+        )
+        for index in removed
+    )
+    targets = [
+        index
+        for index, source in enumerate(source_of)
+        if source >= 0 and ngram_jaccard(texts[index], texts[source], ngram) >= 0.75
+    ]
+    found = sum(
+        cluster[index] == cluster[source_of[index]]
+        or cluster[index] == source_of[index]
+        or cluster[source_of[index]] == index
+        for index in targets
+    )
     return (correct / len(removed) if removed else 1.0), (found / len(targets) if targets else 1.0)
 
 
@@ -110,7 +130,9 @@ def datasketch_loop(texts: list[str], threshold: float, num_perm: int, ngram: in
     cluster = list(range(len(texts)))
     for index, text in enumerate(texts):
         minhash = MinHash(num_perm=num_perm)
-        minhash.update_batch([text[i : i + ngram].encode("utf-8") for i in range(max(1, len(text) - ngram + 1))])
+        minhash.update_batch(
+            [text[i : i + ngram].encode("utf-8") for i in range(max(1, len(text) - ngram + 1))]
+        )
         matches = lsh.query(minhash)
         if matches:
             cluster[index] = min(matches)
@@ -121,37 +143,82 @@ def datasketch_loop(texts: list[str], threshold: float, num_perm: int, ngram: in
 
 def run_kun(corpus: Path, work: Path, args) -> tuple[float, float, list[int], dict]:
     kun = str(Path(sys.executable).with_name("kun"))
-    command = [kun, "dedup", str(corpus), str(work / "kun.parquet"), "--clusters", str(work / "clusters.parquet"), "--metrics", str(work / "kun.json"),
-               "--threshold", str(args.threshold), "--num-perm", str(args.num_perm), "--ngram", str(args.ngram)]
+    command = [
+        kun,
+        "dedup",
+        str(corpus),
+        str(work / "kun.parquet"),
+        "--clusters",
+        str(work / "clusters.parquet"),
+        "--metrics",
+        str(work / "kun.json"),
+        "--threshold",
+        str(args.threshold),
+        "--num-perm",
+        str(args.num_perm),
+        "--ngram",
+        str(args.ngram),
+    ]
     seconds, rss = timed(command)
     clusters = pl.read_parquet(work / "clusters.parquet")
-    return seconds, rss, clusters.get_column("cluster_id").cast(pl.Int64).to_list(), json.loads((work / "kun.json").read_text())
+    return (
+        seconds,
+        rss,
+        clusters.get_column("cluster_id").cast(pl.Int64).to_list(),
+        json.loads((work / "kun.json").read_text()),
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=int, default=24000)
     parser.add_argument("--chars", type=int, default=1000)
     parser.add_argument("--threshold", type=float, default=0.7)
     parser.add_argument("--num-perm", type=int, default=128)
     parser.add_argument("--ngram", type=int, default=5)
-    parser.add_argument("--datasketch-docs", type=int, default=4000, help="Run the slow datasketch loop on the first N docs (0: skip).")
-    parser.add_argument("--repeat", type=int, default=3, help="Time kun and rensa this many times each, alternating; report the best.")
+    parser.add_argument(
+        "--datasketch-docs",
+        type=int,
+        default=4000,
+        help="Run the slow datasketch loop on the first N docs (0: skip).",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Time kun and rensa this many times each, alternating; report the best.",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     texts, source_of = real_corpus(args.docs, args.chars)
     similarities = [ngram_jaccard(texts[i], texts[s], args.ngram) for i, s in enumerate(source_of) if s >= 0]
-    print(f"corpus: {len(texts)} real-text docs (全唐诗/全宋诗), {sum(map(len, texts)) / len(texts):.0f} chars mean, "
-          f"{len(similarities)} planted copies ({sum(s >= 0.75 for s in similarities)} with 5-gram Jaccard >= 0.75), built in {time.perf_counter() - started:.1f}s")
+    print(
+        f"corpus: {len(texts)} real-text docs (全唐诗/全宋诗), {sum(map(len, texts)) / len(texts):.0f} chars mean, "
+        f"{len(similarities)} planted copies ({sum(s >= 0.75 for s in similarities)} with 5-gram Jaccard >= 0.75), built in {time.perf_counter() - started:.1f}s"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         corpus = work / "corpus.jsonl"
         pl.DataFrame({"id": [str(i) for i in range(len(texts))], "text": texts}).write_ndjson(corpus)
         half = work / "half.jsonl"
-        pl.DataFrame({"id": [str(i) for i in range(len(texts) // 2)], "text": texts[: len(texts) // 2]}).write_ndjson(half)
-        rensa = [sys.executable, str(Path(__file__).with_name("rensa_dedup.py")), str(corpus), str(work / "rensa.jsonl"),
-                 "--threshold", str(args.threshold), "--num-perm", str(args.num_perm), "--ngram", str(args.ngram)]
+        pl.DataFrame(
+            {"id": [str(i) for i in range(len(texts) // 2)], "text": texts[: len(texts) // 2]}
+        ).write_ndjson(half)
+        rensa = [
+            sys.executable,
+            str(Path(__file__).with_name("rensa_dedup.py")),
+            str(corpus),
+            str(work / "rensa.jsonl"),
+            "--threshold",
+            str(args.threshold),
+            "--num-perm",
+            str(args.num_perm),
+            "--ngram",
+            str(args.ngram),
+        ]
         kun_times, rensa_times = [], []
         for _ in range(args.repeat):
             kun_seconds, kun_rss, kun_cluster, metrics = run_kun(corpus, work, args)
@@ -165,21 +232,33 @@ def main() -> None:
         kun_precision, kun_recall = quality(kun_cluster, texts, source_of, args.threshold, args.ngram)
         rensa_precision, rensa_recall = quality(rensa_cluster, texts, source_of, args.threshold, args.ngram)
         kun_best, rensa_best = min(kun_times), min(rensa_times)
-        print(f"kun dedup:  {kun_best:6.2f} s  {len(texts) / kun_best:8.0f} docs/s  peak RSS {kun_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(kun_cluster))}  "
-              f"precision={kun_precision:.4f} recall@J>=0.75={kun_recall:.4f}")
-        print(f"  phases: {metrics['phase_seconds']} (in-process {metrics['seconds']} s; the rest is start-up, reading and writing), "
-              f"candidate pairs {metrics['candidate_pairs']}, workers {metrics['workers']}")
-        print(f"rensa:      {rensa_best:6.2f} s  {len(texts) / rensa_best:8.0f} docs/s  peak RSS {rensa_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(rensa_cluster))}  "
-              f"precision={rensa_precision:.4f} recall@J>=0.75={rensa_recall:.4f}")
-        print(f"kun vs rensa: {rensa_best / kun_best:.2f}x faster (best of {args.repeat}; all runs kun {[round(t, 2) for t in kun_times]}, rensa {[round(t, 2) for t in rensa_times]})")
-        print(f"memory: kun peak RSS {half_rss:.0f} MiB at {len(texts) // 2} docs, {kun_rss:.0f} MiB at {len(texts)} docs "
-              f"(+{(kun_rss - half_rss) / (len(texts) - len(texts) // 2) * 1024:.1f} KiB per doc); half the corpus in {half_seconds:.2f} s")
+        print(
+            f"kun dedup:  {kun_best:6.2f} s  {len(texts) / kun_best:8.0f} docs/s  peak RSS {kun_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(kun_cluster))}  "
+            f"precision={kun_precision:.4f} recall@J>=0.75={kun_recall:.4f}"
+        )
+        print(
+            f"  phases: {metrics['phase_seconds']} (in-process {metrics['seconds']} s; the rest is start-up, reading and writing), "
+            f"candidate pairs {metrics['candidate_pairs']}, workers {metrics['workers']}"
+        )
+        print(
+            f"rensa:      {rensa_best:6.2f} s  {len(texts) / rensa_best:8.0f} docs/s  peak RSS {rensa_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(rensa_cluster))}  "
+            f"precision={rensa_precision:.4f} recall@J>=0.75={rensa_recall:.4f}"
+        )
+        print(
+            f"kun vs rensa: {rensa_best / kun_best:.2f}x faster (best of {args.repeat}; all runs kun {[round(t, 2) for t in kun_times]}, rensa {[round(t, 2) for t in rensa_times]})"
+        )
+        print(
+            f"memory: kun peak RSS {half_rss:.0f} MiB at {len(texts) // 2} docs, {kun_rss:.0f} MiB at {len(texts)} docs "
+            f"(+{(kun_rss - half_rss) / (len(texts) - len(texts) // 2) * 1024:.1f} KiB per doc); half the corpus in {half_seconds:.2f} s"
+        )
     if args.datasketch_docs:
         n = min(args.datasketch_docs, len(texts))
         started = time.perf_counter()
         datasketch_loop(texts[:n], args.threshold, args.num_perm, args.ngram)
         seconds = time.perf_counter() - started
-        print(f"datasketch: {n / seconds:8.0f} docs/s in-process on the first {n} docs ({seconds:.1f} s); kun is {len(texts) / kun_best / (n / seconds):.0f}x faster")
+        print(
+            f"datasketch: {n / seconds:8.0f} docs/s in-process on the first {n} docs ({seconds:.1f} s); kun is {len(texts) / kun_best / (n / seconds):.0f}x faster"
+        )
 
 
 if __name__ == "__main__":

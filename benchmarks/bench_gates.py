@@ -49,7 +49,13 @@ def profile_params(path: Path | None) -> tuple[FilterParams, AssembleParams]:
 
 def totals(frame: pl.DataFrame, rejected: pl.DataFrame) -> dict[str, tuple[int, int]]:
     """label -> (dropped, total)."""
-    return {label: (rejected.filter(pl.col("label") == label).height, frame.filter(pl.col("label") == label).height) for label in ("bad", "good")}
+    return {
+        label: (
+            rejected.filter(pl.col("label") == label).height,
+            frame.filter(pl.col("label") == label).height,
+        )
+        for label in ("bad", "good")
+    }
 
 
 def target_line(profile: str, split: str, counts: dict[str, tuple[int, int]]) -> tuple[str, bool]:
@@ -73,7 +79,9 @@ def per_gate(frame: pl.DataFrame, rejected: pl.DataFrame, reasons: list[str]) ->
             continue
         recall = f"{dropped_family[family] / size:.0%}" if size else "-"
         precision = f"{labels['bad'] / drops:.0%}" if drops else "-"
-        print(f"| {reason} | {drops} | {labels['bad']} | {labels['good']} | {precision} | {family if size else '-'} | {size or '-'} | {dropped_family[family] if size else '-'} | {recall} |")
+        print(
+            f"| {reason} | {drops} | {labels['bad']} | {labels['good']} | {precision} | {family if size else '-'} | {size or '-'} | {dropped_family[family] if size else '-'} | {recall} |"
+        )
 
 
 def run(frame: pl.DataFrame, profile: str, path: Path | None, splits: list[str]) -> list[tuple[str, bool]]:
@@ -93,13 +101,18 @@ def run(frame: pl.DataFrame, profile: str, path: Path | None, splits: list[str])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     args = parser.parse_args()
     frame, _ = read_pairs(args.data)
     splits = ["dev", "test"] if args.split == "both" else [args.split]
-    print(f"{frame.height} pairs: " + ", ".join(f"{split} {frame.filter(pl.col('split') == split).height}" for split in ("dev", "test")))
+    print(
+        f"{frame.height} pairs: "
+        + ", ".join(f"{split} {frame.filter(pl.col('split') == split).height}" for split in ("dev", "test"))
+    )
     lines = [line for profile, path in PROFILES.items() for line in run(frame, profile, path, splits)]
     print("\n## Summary\n")
     for line, _ in lines:

@@ -29,10 +29,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from transformers_serve import transformers_serve  # noqa: E402  (shared with the slow server test)
 
 QUESTIONS = [
-    "请解释什么是光合作用。", "长城有多长？", "写一首关于秋天的短诗。", "如何保持良好的睡眠习惯？",
-    "“学而时习之”是什么意思？", "为什么天空是蓝色的？", "请介绍一下黄河。", "怎样才能提高写作水平？",
-    "解释一下牛顿第一定律。", "给朋友写一封生日祝福。", "什么是人工智能？", "请列出三种常见的水果并说明营养。",
-    "李白是哪个朝代的诗人？", "如何做一道番茄炒蛋？", "地球为什么有四季？", "请用一句话总结《论语》的主旨。",
+    "请解释什么是光合作用。",
+    "长城有多长？",
+    "写一首关于秋天的短诗。",
+    "如何保持良好的睡眠习惯？",
+    "“学而时习之”是什么意思？",
+    "为什么天空是蓝色的？",
+    "请介绍一下黄河。",
+    "怎样才能提高写作水平？",
+    "解释一下牛顿第一定律。",
+    "给朋友写一封生日祝福。",
+    "什么是人工智能？",
+    "请列出三种常见的水果并说明营养。",
+    "李白是哪个朝代的诗人？",
+    "如何做一道番茄炒蛋？",
+    "地球为什么有四季？",
+    "请用一句话总结《论语》的主旨。",
 ]
 
 
@@ -44,11 +56,16 @@ def rate(backend, tokenizer, requests: list, sampling: SamplingParams) -> float:
     started = time.perf_counter()
     outputs = backend.generate(requests, sampling)
     seconds = time.perf_counter() - started
-    return sum(len(tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs) / seconds
+    return (
+        sum(len(tokenizer(output["text"], add_special_tokens=False)["input_ids"]) + 1 for output in outputs)
+        / seconds
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", default="models/base")
     parser.add_argument("--max-new-tokens", type=int, default=48)
     parser.add_argument("--no-server", action="store_true", help="Skip the transformers serve peer.")
@@ -65,10 +82,16 @@ def main() -> None:
     sampling = SamplingParams(max_new_tokens=args.max_new_tokens)
     workloads = {"16 prompts": prompts(16), "64 prompts": prompts(64)}
     results: dict[str, dict[str, float]] = {}
-    for label, dtype, batch_size in (("kun float32, batch 8 (before)", "float32", 8), ("kun float32, batch 64 (default)", "float32", 64), ("kun bfloat16, batch 64", "bfloat16", 64)):
+    for label, dtype, batch_size in (
+        ("kun float32, batch 8 (before)", "float32", 8),
+        ("kun float32, batch 64 (default)", "float32", 64),
+        ("kun bfloat16, batch 64", "bfloat16", 64),
+    ):
         backend = TransformersBackend(model_dir, device="cpu", dtype=dtype, batch_size=batch_size)
         backend.generate(prompts(2), sampling)  # warm-up
-        results[label] = {name: rate(backend, backend.tokenizer, requests, sampling) for name, requests in workloads.items()}
+        results[label] = {
+            name: rate(backend, backend.tokenizer, requests, sampling) for name, requests in workloads.items()
+        }
         del backend
     if not args.no_server:
         from transformers import AutoTokenizer
@@ -79,12 +102,20 @@ def main() -> None:
             tokenizer = AutoTokenizer.from_pretrained(model_dir)
             served = {}
             for name, requests in workloads.items():
-                backend = OpenAIBackend(base_url, str(model_dir.resolve()), api_key_env=None, max_concurrency=len(requests), timeout_s=600)
+                backend = OpenAIBackend(
+                    base_url,
+                    str(model_dir.resolve()),
+                    api_key_env=None,
+                    max_concurrency=len(requests),
+                    timeout_s=600,
+                )
                 backend.generate(prompts(2), sampling)  # warm-up (the server loads the model on first use)
                 served[name] = rate(backend, tokenizer, requests, sampling)
             results["transformers serve --continuous-batching"] = served
     before = results["kun float32, batch 8 (before)"]
-    print(f"model: {model_dir}  max_new_tokens: {args.max_new_tokens}  greedy  (tokens/s; x = against kun before)")
+    print(
+        f"model: {model_dir}  max_new_tokens: {args.max_new_tokens}  greedy  (tokens/s; x = against kun before)"
+    )
     print(f"{'':44s} {'16 prompts':>18s} {'64 prompts':>18s}")
     for label, rates in results.items():
         cells = [f"{rates[name]:7.1f} ({rates[name] / before[name]:3.1f}x)" for name in workloads]

@@ -23,9 +23,34 @@ from typing import Callable
 
 PAIR = {"instruction": "长城有多长？", "output": "明长城全长约八千八百五十千米。"}
 SEGMENT = {"id": "a", "source": "s", "text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？"}
-CANDIDATE = {"candidate_id": "c", "segment_id": "a", "source": "s", "candidate_index": 0, "segment": SEGMENT["text"], "instruction": "请解释这句话的意思。", "label_model": "m", "label_prompt_version": "v"}
-SCORED = {**CANDIDATE, "score": 0.9, "rating": None, "score_mode": "focused-sampled", "score_raw": "【好】", "score_error": None, "score_model": "m", "score_prompt_version": "v"}
-POLISHED = {**SCORED, "output": "这句话说学习之后按时温习是愉快的事。", "output_finish_reason": "stop", "output_tokens": 12, "polish_model": "m", "polish_prompt_version": "v"}
+CANDIDATE = {
+    "candidate_id": "c",
+    "segment_id": "a",
+    "source": "s",
+    "candidate_index": 0,
+    "segment": SEGMENT["text"],
+    "instruction": "请解释这句话的意思。",
+    "label_model": "m",
+    "label_prompt_version": "v",
+}
+SCORED = {
+    **CANDIDATE,
+    "score": 0.9,
+    "rating": None,
+    "score_mode": "focused-sampled",
+    "score_raw": "【好】",
+    "score_error": None,
+    "score_model": "m",
+    "score_prompt_version": "v",
+}
+POLISHED = {
+    **SCORED,
+    "output": "这句话说学习之后按时温习是愉快的事。",
+    "output_finish_reason": "stop",
+    "output_tokens": 12,
+    "polish_model": "m",
+    "polish_prompt_version": "v",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +64,10 @@ class Command:
 
 def _params(work: Path, source: Path) -> Path:
     path = work / "params.yaml"
-    path.write_text(f"ingest:\n  sources:\n  - name: s\n    path: {source.name}\n    format: jsonl\n  max_tokens: 0\n", encoding="utf-8")
+    path.write_text(
+        f"ingest:\n  sources:\n  - name: s\n    path: {source.name}\n    format: jsonl\n  max_tokens: 0\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -51,10 +79,24 @@ COMMANDS = [
     Command("filter", SCORED, lambda i, o, w: ["filter", str(i), str(o)]),
     Command("polish", SCORED, lambda i, o, w: ["polish", str(i), str(o), "--model", str(w / "no-model")]),
     Command("assemble", POLISHED, lambda i, o, w: ["assemble", str(i), str(o)]),
-    Command("perplexity", SEGMENT, lambda i, o, w: ["perplexity", str(i), str(o), "--model", str(w / "no-model")]),
-    Command("export", POLISHED, lambda i, o, w: ["export", str(i), str(o)], output_name="export", stdout=False),
-    Command("ingest", {"text": SEGMENT["text"]}, lambda i, o, w: ["ingest", "--params", str(_params(w, i)), "--output", str(o)]),
-    Command("train", PAIR, lambda i, o, w: ["train", str(w / "no-model"), str(i), str(o)], output_name="trained", stdout=False),
+    Command(
+        "perplexity", SEGMENT, lambda i, o, w: ["perplexity", str(i), str(o), "--model", str(w / "no-model")]
+    ),
+    Command(
+        "export", POLISHED, lambda i, o, w: ["export", str(i), str(o)], output_name="export", stdout=False
+    ),
+    Command(
+        "ingest",
+        {"text": SEGMENT["text"]},
+        lambda i, o, w: ["ingest", "--params", str(_params(w, i)), "--output", str(o)],
+    ),
+    Command(
+        "train",
+        PAIR,
+        lambda i, o, w: ["train", str(w / "no-model"), str(i), str(o)],
+        output_name="trained",
+        stdout=False,
+    ),
 ]
 
 
@@ -117,20 +159,38 @@ def run_cell(command: Command, case: str, make: Callable[[Path], Path]) -> tuple
             stdout = open("/dev/full", "wb")  # noqa: SIM115
         before = _digest(source)
         try:
-            done = subprocess.run([sys.executable, "-m", "kun.cli", *argv], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300, cwd=work, env={**os.environ, "KUN_NO_PROGRESS": "1"})
+            done = subprocess.run(
+                [sys.executable, "-m", "kun.cli", *argv],
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=300,
+                cwd=work,
+                env={**os.environ, "KUN_NO_PROGRESS": "1"},
+            )
         finally:
             if stdout is not subprocess.DEVNULL:
                 stdout.close()
-        lines = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith(("warning:", "note:"))]
+        lines = [
+            line
+            for line in done.stderr.splitlines()
+            if line.strip() and not line.startswith(("warning:", "note:"))
+        ]
         first = lines[0] if lines else ""
         traceback = "Traceback" in done.stderr
         changed = _digest(source) != before
-        ok = not traceback and not (done.returncode == 0 and changed) and (done.returncode != 0 or case not in ("missing", "directory"))
+        ok = (
+            not traceback
+            and not (done.returncode == 0 and changed)
+            and (done.returncode != 0 or case not in ("missing", "directory"))
+        )
         return done.returncode, ("TRACEBACK " if traceback else "") + first[:110], ok
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--command", action="append", help="only these commands (repeat)")
     args = parser.parse_args()
     failures = 0
@@ -145,7 +205,10 @@ def main() -> int:
                 continue
             code, first, ok = run_cell(command, case, make)
             failures += not ok
-            print(f"| {command.name} | {case} | {code} | {first.replace('|', '/')}{'' if ok else '  **<- FAILS**'} |", flush=True)
+            print(
+                f"| {command.name} | {case} | {code} | {first.replace('|', '/')}{'' if ok else '  **<- FAILS**'} |",
+                flush=True,
+            )
     print(f"\n{failures} failing cells (a traceback, or exit 0 with a changed input)")
     return 1 if failures else 0
 

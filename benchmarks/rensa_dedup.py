@@ -25,7 +25,9 @@ def main() -> None:
     parser.add_argument("--ngram", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    deduplicator = RMinHashDeduplicator(threshold=args.threshold, num_perm=args.num_perm, use_lsh=True, seed=args.seed)
+    deduplicator = RMinHashDeduplicator(
+        threshold=args.threshold, num_perm=args.num_perm, use_lsh=True, seed=args.seed
+    )
     out = []
     with open(args.input, encoding="utf-8") as handle:
         for line in handle:

@@ -15,7 +15,11 @@ if __name__ == "__main__":
     with exit_on_user_error():
         params, llm_params, _ = stage_params("evaluate", EvaluateParams)
         dataset = read_input("data/processed/kun.jsonl")
-        train_texts = pair_texts(dataset.iter_rows(named=True)) + pair_texts(read_seed("data/seed/seed.jsonl"))
-        metrics, items = run_evaluation(params, llm_params, train_texts, log=lambda line: print(line, file=sys.stderr))
+        train_texts = pair_texts(dataset.iter_rows(named=True)) + pair_texts(
+            read_seed("data/seed/seed.jsonl")
+        )
+        metrics, items = run_evaluation(
+            params, llm_params, train_texts, log=lambda line: print(line, file=sys.stderr)
+        )
         write_table(pl.DataFrame(items), "data/processed/judge_comparison.jsonl")
         write_json("metrics/eval.json", metrics)

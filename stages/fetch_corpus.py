@@ -2,9 +2,9 @@
 
 import sys
 
-from kun.corpus.fetch import CorpusParams, fetch_corpus
 from kun.core.errors import exit_on_user_error
 from kun.core.params import load_params, section
+from kun.corpus.fetch import CorpusParams, fetch_corpus
 
 if __name__ == "__main__":
     with exit_on_user_error():

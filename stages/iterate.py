@@ -28,10 +28,40 @@ if __name__ == "__main__":
         raw = load_params()
         plan = plan_round(raw, sys.argv[1])
         previous_llm = load_llm(plan.llm, plan.previous_model, f"iterate.rounds.{plan.name}.previous_model")
-        curated, counts = curated_pairs(read_input(plan.previous), plan.min_score, plan.max_curated, previous_llm, plan.filter, plan.polish, plan.assemble)
+        curated, counts = curated_pairs(
+            read_input(plan.previous),
+            plan.min_score,
+            plan.max_curated,
+            previous_llm,
+            plan.filter,
+            plan.polish,
+            plan.assemble,
+        )
         model_dir = f"models/chat_iter_{plan.name}"
         template = section(ModelParams, raw, "model").template_for("iterate")
-        training = train(plan.chat_base, read_seed("data/seed/seed.jsonl") + curated, model_dir, section(ChatTrainParams, raw, "train_chat"), metrics_dir=f"metrics/train/iterate_{plan.name}", chat_template=template)
-        scored, score_metrics = score(read_input("data/interim/candidates.parquet"), plan.score_with(model_dir), load_llm(plan.llm, model_dir), instruction_rules(plan.filter))
+        training = train(
+            plan.chat_base,
+            read_seed("data/seed/seed.jsonl") + curated,
+            model_dir,
+            section(ChatTrainParams, raw, "train_chat"),
+            metrics_dir=f"metrics/train/iterate_{plan.name}",
+            chat_template=template,
+        )
+        scored, score_metrics = score(
+            read_input("data/interim/candidates.parquet"),
+            plan.score_with(model_dir),
+            load_llm(plan.llm, model_dir),
+            instruction_rules(plan.filter),
+        )
         write_table(scored, f"data/interim/scored_iter_{plan.name}.parquet")
-        write_json(f"metrics/iterate_{plan.name}.json", {"round": plan.name, "previous": plan.previous, "previous_model": plan.previous_model, **counts, "train": training, "score": score_metrics})
+        write_json(
+            f"metrics/iterate_{plan.name}.json",
+            {
+                "round": plan.name,
+                "previous": plan.previous,
+                "previous_model": plan.previous_model,
+                **counts,
+                "train": training,
+                "score": score_metrics,
+            },
+        )

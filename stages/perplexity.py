@@ -2,9 +2,9 @@
 
 from kun.core.errors import exit_on_user_error
 from kun.core.io import read_input, write_table
-from kun.llm import load_llm
 from kun.core.metrics import write_json
 from kun.corpus.perplexity import PerplexityParams, perplexity_gate
+from kun.llm import load_llm
 from kun.llm.params import stage_params
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ from kun.training.loop import train
 from kun.training.params import SECTIONS
 
 # stage -> (kind of training pairs, output directory)
-STAGES = {"train_label": ("backward", "models/label"), "train_chat": ("forward", "models/chat"), "finetune": ("dataset", "models/final")}
+STAGES = {
+    "train_label": ("backward", "models/label"),
+    "train_chat": ("forward", "models/chat"),
+    "finetune": ("dataset", "models/final"),
+}
 
 if __name__ == "__main__":
     with exit_on_user_error():
@@ -29,8 +33,22 @@ if __name__ == "__main__":
         params = section(SECTIONS[stage], raw, stage)
         models = section(ModelParams, raw, "model")
         base = models.base_for(stage)
-        pairs = training_pairs(kind, "data/seed/seed.jsonl", "data/processed/kun.jsonl", params.mix_seed_ratio, params.seed, getattr(params, "max_examples", 0))
-        summary = train(base, pairs, output_dir, params, metrics_dir=f"metrics/train/{stage}", chat_template=models.template_for(stage))
+        pairs = training_pairs(
+            kind,
+            "data/seed/seed.jsonl",
+            "data/processed/kun.jsonl",
+            params.mix_seed_ratio,
+            params.seed,
+            getattr(params, "max_examples", 0),
+        )
+        summary = train(
+            base,
+            pairs,
+            output_dir,
+            params,
+            metrics_dir=f"metrics/train/{stage}",
+            chat_template=models.template_for(stage),
+        )
         summary["base_model"] = base
         from accelerate import PartialState
 

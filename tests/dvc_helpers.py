@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,7 +12,19 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-_SKIP = {".git", ".venv", ".kun_cache", ".pytest_cache", "__pycache__", "data", "models", "metrics", "dvclive", ".dvc", "dvc.lock"}
+_SKIP = {
+    ".git",
+    ".venv",
+    ".kun_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "data",
+    "models",
+    "metrics",
+    "dvclive",
+    ".dvc",
+    "dvc.lock",
+}
 
 
 def make_repo_copy(target: Path) -> Path:
@@ -52,7 +65,9 @@ def dvc_env() -> dict[str, str]:
 def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(command, cwd=cwd, env=dvc_env(), capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -91,3 +106,37 @@ def drop_stage(repo: Path, name: str) -> None:
 def commit(repo: Path, message: str) -> None:
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", message], repo)
+
+
+def params_coverage(repo: Path, trace_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """What each stage's `params:` list (as dvc.lock records it) misses or lists in vain, against
+    the params its command read (kun.core.params' KUN_PARAMS_TRACE records). {} when exact.
+
+    A read key is covered by a listed key equal to it or above it (`iterate` covers
+    `iterate.rounds.1.previous`); a listed key is used when some read key is it or lies under it.
+    A stage that lists the whole file (check_params) is exact by definition.
+    """
+    lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))["stages"]
+    reads: dict[str, set[str]] = {}
+    for path in trace_dir.glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        reads.setdefault(" ".join(["python", *record["argv"]]), set()).update(record["reads"])
+    problems: dict[str, dict[str, list[str]]] = {}
+    for name, stage in lock.items():
+        listed = stage.get("params", {}).get("params.yaml")
+        if listed is None or name == "check_params":
+            continue
+        listed_keys, read = set(listed), reads.get(stage["cmd"], set())
+        missing = sorted(
+            key
+            for key in read
+            if not any(key == entry or key.startswith(entry + ".") for entry in listed_keys)
+        )
+        unused = sorted(
+            entry
+            for entry in listed_keys
+            if not any(key == entry or key.startswith(entry + ".") for key in read)
+        )
+        if missing or unused:
+            problems[name] = {"read but not listed": missing, "listed but not read": unused}
+    return problems

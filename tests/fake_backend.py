@@ -54,5 +54,7 @@ class FakeBackend:
         for prompt, continuation in pairs:
             key = prompt_key(prompt)
             self.scored.append((key, continuation))
-            values.append(-(int(hashlib.md5((key + continuation).encode()).hexdigest()[:4], 16) % 50) / 10 - 0.1)
+            values.append(
+                -(int(hashlib.md5((key + continuation).encode()).hexdigest()[:4], 16) % 50) / 10 - 0.1
+            )
         return values

@@ -28,7 +28,9 @@ def kill_once_cached(script: str, cache: Path, at_least: int, timeout_s: float =
     records(cache)  # create the file, so the child and this process share one schema
     path = cache.with_suffix(".run.py")
     path.write_text(script, encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(path)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(path)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + timeout_s
         while records(cache) < at_least and time.monotonic() < deadline and process.poll() is None:

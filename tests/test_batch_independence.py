@@ -15,8 +15,20 @@ from kun.llm import LLMParams, load_llm
 from kun.llm.base import SamplingParams, record_seed
 from kun.llm.cache import RecordCache
 
-TEXTS = ["床前明月光", "学而时习之，不亦说乎", "长城", "黄河是中国第二长河。", "请解释一下光合作用的过程。", "举头望明月", "有朋自远方来，不亦乐乎？", "低头思故乡",
-         "白日依山尽", "疑是地上霜。", "黄河入海流", "欲穷千里目，更上一层楼"]
+TEXTS = [
+    "床前明月光",
+    "学而时习之，不亦说乎",
+    "长城",
+    "黄河是中国第二长河。",
+    "请解释一下光合作用的过程。",
+    "举头望明月",
+    "有朋自远方来，不亦乐乎？",
+    "低头思故乡",
+    "白日依山尽",
+    "疑是地上霜。",
+    "黄河入海流",
+    "欲穷千里目，更上一层楼",
+]
 PROMPTS = [[{"role": "user", "content": text}] for text in TEXTS]
 SAMPLED = SamplingParams(temperature=1.0, top_p=0.95, max_new_tokens=8, seed=7)
 
@@ -34,7 +46,15 @@ def test_record_seed_depends_on_the_prompt_and_the_seed_only():
     assert 0 <= record_seed(2**40, "x") < 2**63
 
 
-@pytest.mark.parametrize("settings", [{"chunk_size": 1, "batch_size": 1}, {"chunk_size": 5, "batch_size": 2}, {"chunk_size": 64, "batch_size": 8}], ids=str)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"chunk_size": 1, "batch_size": 1},
+        {"chunk_size": 5, "batch_size": 2},
+        {"chunk_size": 64, "batch_size": 8},
+    ],
+    ids=str,
+)
 def test_samples_do_not_depend_on_chunks_or_batches(tiny_model_dir, tmp_path, settings):
     reference = outputs(tiny_model_dir, tmp_path / "reference.sqlite", chunk_size=64, batch_size=12)
     assert len(set(reference)) > 1  # real samples, not one constant reply
@@ -43,7 +63,9 @@ def test_samples_do_not_depend_on_chunks_or_batches(tiny_model_dir, tmp_path, se
 
 def test_samples_do_not_depend_on_what_ran_before(tiny_model_dir, tmp_path):
     fresh = outputs(tiny_model_dir, tmp_path / "fresh.sqlite")
-    outputs(tiny_model_dir, tmp_path / "grown.sqlite", prompts=PROMPTS[:5])  # a smaller run first (label.limit 5, then 12)
+    outputs(
+        tiny_model_dir, tmp_path / "grown.sqlite", prompts=PROMPTS[:5]
+    )  # a smaller run first (label.limit 5, then 12)
     assert outputs(tiny_model_dir, tmp_path / "grown.sqlite") == fresh
 
 
@@ -54,7 +76,9 @@ def test_forward_passes_cut_by_max_batch_tokens_give_the_same_values(tiny_model_
     pairs = [(prompt, "。") for prompt in PROMPTS] + [(text, "好") for text in TEXTS]
     values = {}
     for budget in (0, 32):
-        llm = load_llm(LLMParams(device="cpu", dtype="float32", batch_size=64, max_batch_tokens=budget), tiny_model_dir)
+        llm = load_llm(
+            LLMParams(device="cpu", dtype="float32", batch_size=64, max_batch_tokens=budget), tiny_model_dir
+        )
         llm.cache = RecordCache(tmp_path / f"{budget}.sqlite")
         values[budget] = llm.perplexity(texts) + llm.logprobs(pairs)
     assert values[32] == pytest.approx(values[0], rel=1e-5, abs=1e-5)

@@ -36,20 +36,29 @@ def _edit_chat_template(model):
     if template.exists():
         template.write_text(template.read_text().replace("<|im_start|>assistant", "<|im_start|>assistant "))
     else:
-        config["chat_template"] = config["chat_template"].replace("<|im_start|>assistant", "<|im_start|>assistant ")
+        config["chat_template"] = config["chat_template"].replace(
+            "<|im_start|>assistant", "<|im_start|>assistant "
+        )
         (model / "tokenizer_config.json").write_text(json.dumps(config))
 
 
 def _edit_tokenizer(model):
     data = json.loads((model / "tokenizer.json").read_text())
-    data["added_tokens"] = [dict(token, normalized=not token.get("normalized", False)) if token["content"] == "<pad>" else token for token in data["added_tokens"]]
+    data["added_tokens"] = [
+        dict(token, normalized=not token.get("normalized", False)) if token["content"] == "<pad>" else token
+        for token in data["added_tokens"]
+    ]
     (model / "tokenizer.json").write_text(json.dumps(data))
 
 
 def _edit_generation_config(model):
     path = model / "generation_config.json"
     config = json.loads(path.read_text()) if path.exists() else {}
-    config["eos_token_id"] = [config.get("eos_token_id", 1), 2] if not isinstance(config.get("eos_token_id"), list) else config["eos_token_id"] + [2]
+    config["eos_token_id"] = (
+        [config.get("eos_token_id", 1), 2]
+        if not isinstance(config.get("eos_token_id"), list)
+        else config["eos_token_id"] + [2]
+    )
     path.write_text(json.dumps(config))
 
 
@@ -57,7 +66,10 @@ def _edit_generation_config(model):
     "change",
     [
         ("dtype", lambda params, model: (dataclasses.replace(params, dtype="float16"), model)),
-        ("max_input_tokens", lambda params, model: (dataclasses.replace(params, max_input_tokens=1024), model)),
+        (
+            "max_input_tokens",
+            lambda params, model: (dataclasses.replace(params, max_input_tokens=1024), model),
+        ),
         ("chat_template", lambda params, model: (params, _edit_chat_template(model) or model)),
         ("tokenizer", lambda params, model: (params, _edit_tokenizer(model) or model)),
         ("generation_config", lambda params, model: (params, _edit_generation_config(model) or model)),
@@ -81,7 +93,9 @@ def test_settings_that_cannot_change_replies_keep_the_cache(tiny_model_dir):
     params = LLMParams(device="cpu", dtype=resolved)
     assert calls(params, tiny_model_dir) == 2
     assert calls(dataclasses.replace(params, batch_size=1, chunk_size=1, num_threads=1), tiny_model_dir) == 0
-    assert calls(dataclasses.replace(params, dtype="auto"), tiny_model_dir) == 0  # auto is what it resolves to
+    assert (
+        calls(dataclasses.replace(params, dtype="auto"), tiny_model_dir) == 0
+    )  # auto is what it resolves to
 
 
 def test_cache_info_and_prune(tmp_path):
@@ -100,8 +114,13 @@ def test_cache_info_and_prune(tmp_path):
     assert RecordCache(path).get_many(["a", "b", "c"]) == {"b": "y", "c": 1.0}
     result = runner.invoke(main, ["cache", "prune", "--all", "--kind", "perplexity", "--cache", str(path)])
     assert "deleted 1 records" in result.output and len(RecordCache(path)) == 1
-    assert runner.invoke(main, ["cache", "prune", "--cache", str(path)]).exit_code == 1  # needs --unused-for or --all
-    assert "30d, 12h" in runner.invoke(main, ["cache", "prune", "--unused-for", "soon", "--cache", str(path)]).output
+    assert (
+        runner.invoke(main, ["cache", "prune", "--cache", str(path)]).exit_code == 1
+    )  # needs --unused-for or --all
+    assert (
+        "30d, 12h"
+        in runner.invoke(main, ["cache", "prune", "--unused-for", "soon", "--cache", str(path)]).output
+    )
 
 
 def test_an_old_cache_file_is_upgraded_in_place(tmp_path):

@@ -30,7 +30,19 @@ def test_every_command_has_its_own_help_with_an_example(runner):
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.output.split("Commands:")[1].strip().splitlines()]
     assert sorted(listed) == sorted(main.commands)
-    for name in ("dedup", "ingest", "perplexity", "label", "score", "filter", "polish", "assemble", "train", "evaluate", "export"):
+    for name in (
+        "dedup",
+        "ingest",
+        "perplexity",
+        "label",
+        "score",
+        "filter",
+        "polish",
+        "assemble",
+        "train",
+        "evaluate",
+        "export",
+    ):
         assert name in main.commands, name
     for name, command in main.commands.items():
         assert command.help and command.help.strip(), f"kun {name} has no docstring"
@@ -39,7 +51,9 @@ def test_every_command_has_its_own_help_with_an_example(runner):
         summary = " ".join(command.help.split("\n\n")[0].split())
         assert summary in " ".join(sub.output.split()), f"kun {name} --help does not show its own summary"
         examples = re.split(r"Examples?:", sub.output)
-        assert len(examples) == 2 and f"kun {name} " in examples[1], f"kun {name} --help has no example of itself"
+        assert len(examples) == 2 and f"kun {name} " in examples[1], (
+            f"kun {name} --help has no example of itself"
+        )
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.opts[0] in sub.output, f"kun {name} --help does not list {param.opts[0]}"
@@ -50,7 +64,20 @@ def test_dedup_jsonl_to_any_format_keeps_fields_and_writes_clusters(runner, tmp_
     source = tmp_path / "in.jsonl"
     write_jsonl(source, RECORDS)
     output = tmp_path / f"out.{suffix}"
-    result = runner.invoke(main, ["dedup", str(source), str(output), "--clusters", str(tmp_path / "c.jsonl"), "--metrics", str(tmp_path / "m.json"), "--workers", "1"])
+    result = runner.invoke(
+        main,
+        [
+            "dedup",
+            str(source),
+            str(output),
+            "--clusters",
+            str(tmp_path / "c.jsonl"),
+            "--metrics",
+            str(tmp_path / "m.json"),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     frame = pl.read_parquet(output) if suffix == "parquet" else pl.read_ndjson(output)
     assert frame.to_dicts() == [RECORDS[0], RECORDS[2]]
@@ -63,7 +90,20 @@ def test_dedup_jsonl_to_any_format_keeps_fields_and_writes_clusters(runner, tmp_
 def test_dedup_other_field_names(runner, tmp_path):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"key": r["id"], "body": r["text"]} for r in RECORDS])
-    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--text-field", "body", "--id-field", "key", "--clusters", str(tmp_path / "c.parquet")])
+    result = runner.invoke(
+        main,
+        [
+            "dedup",
+            str(source),
+            str(tmp_path / "o.jsonl"),
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+            "--clusters",
+            str(tmp_path / "c.parquet"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert pl.read_parquet(tmp_path / "c.parquet").get_column("cluster_id").to_list() == ["a", "a", "c"]
 
@@ -86,9 +126,22 @@ def test_malformed_jsonl_line_names_file_and_line(runner, tmp_path):
 def test_skip_bad_lines_counts_them(runner, tmp_path):
     source = tmp_path / "bad.jsonl"
     source.write_bytes(
-        (json.dumps(RECORDS[0]) + "\n{not json\n").encode() + "\xff\xfe坏\n".encode("gbk", errors="ignore") + b"\xff\xfe\n" + (json.dumps(RECORDS[2]) + "\n").encode()
+        (json.dumps(RECORDS[0]) + "\n{not json\n").encode()
+        + "\xff\xfe坏\n".encode("gbk", errors="ignore")
+        + b"\xff\xfe\n"
+        + (json.dumps(RECORDS[2]) + "\n").encode()
     )
-    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--skip-bad-lines", "--metrics", str(tmp_path / "m.json")])
+    result = runner.invoke(
+        main,
+        [
+            "dedup",
+            str(source),
+            str(tmp_path / "o.jsonl"),
+            "--skip-bad-lines",
+            "--metrics",
+            str(tmp_path / "m.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     skipped = json.loads((tmp_path / "m.json").read_text())["bad_lines_skipped"]
     assert skipped["malformed_json"] == 1 and skipped["not_utf8"] == 2
@@ -114,7 +167,9 @@ def test_empty_file_and_missing_path(runner, tmp_path):
     empty.write_text("")
     line = one_error_line(runner.invoke(main, ["dedup", str(empty), str(tmp_path / "o.jsonl")]))
     assert str(empty) in line and "no records" in line
-    line = one_error_line(runner.invoke(main, ["dedup", str(tmp_path / "nope.jsonl"), str(tmp_path / "o.jsonl")]))
+    line = one_error_line(
+        runner.invoke(main, ["dedup", str(tmp_path / "nope.jsonl"), str(tmp_path / "o.jsonl")])
+    )
     assert "nope.jsonl" in line and "no such file" in line
 
 
@@ -126,9 +181,21 @@ def test_unknown_extension(runner, tmp_path):
 
 
 def test_ingest_command_reads_params(runner, tmp_path):
-    (tmp_path / "raw.jsonl").write_text(json.dumps({"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？"}, ensure_ascii=False) + "\n", encoding="utf-8")
-    (tmp_path / "params.yaml").write_text("ingest:\n  sources:\n    - {name: t, path: raw.jsonl, format: jsonl, text_field: text}\n  min_chars: 10\n", encoding="utf-8")
-    result = runner.invoke(main, ["ingest", "--params", str(tmp_path / "params.yaml"), "--output", str(tmp_path / "seg.jsonl")])
+    (tmp_path / "raw.jsonl").write_text(
+        json.dumps(
+            {"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "params.yaml").write_text(
+        "ingest:\n  sources:\n    - {name: t, path: raw.jsonl, format: jsonl, text_field: text}\n  min_chars: 10\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        main, ["ingest", "--params", str(tmp_path / "params.yaml"), "--output", str(tmp_path / "seg.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     assert pl.read_ndjson(tmp_path / "seg.jsonl").get_column("source").to_list() == ["t"]
 
@@ -145,7 +212,18 @@ def test_written_files_get_normal_permissions(runner, tmp_path):
 
     source = tmp_path / "in.jsonl"
     write_jsonl(source, RECORDS)
-    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "out.parquet"), "--metrics", str(tmp_path / "m.json"), "--workers", "1"])
+    result = runner.invoke(
+        main,
+        [
+            "dedup",
+            str(source),
+            str(tmp_path / "out.parquet"),
+            "--metrics",
+            str(tmp_path / "m.json"),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     mask = os.umask(0)
     os.umask(mask)
@@ -153,17 +231,62 @@ def test_written_files_get_normal_permissions(runner, tmp_path):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~mask, name
 
 
-def test_train_and_evaluate_commands_on_the_tiny_model(runner, tmp_path, tiny_model_dir, repo_root, monkeypatch):
+def test_train_and_evaluate_commands_on_the_tiny_model(
+    runner, tmp_path, tiny_model_dir, repo_root, monkeypatch
+):
     monkeypatch.chdir(repo_root)  # the default --params is the repository's params.yaml
     pairs = tmp_path / "pairs.jsonl"
-    write_jsonl(pairs, [{"instruction": f"问题{i}：长城有多长？", "output": f"回答{i}：约两万千米。"} for i in range(4)])
+    write_jsonl(
+        pairs,
+        [{"instruction": f"问题{i}：长城有多长？", "output": f"回答{i}：约两万千米。"} for i in range(4)],
+    )
     trained = tmp_path / "label"
-    result = runner.invoke(main, ["train", str(tiny_model_dir), str(pairs), str(trained), "--section", "train_label", "--backward", "--max-steps", "2", "--metrics", str(tmp_path / "train.json")])
+    result = runner.invoke(
+        main,
+        [
+            "train",
+            str(tiny_model_dir),
+            str(pairs),
+            str(trained),
+            "--section",
+            "train_label",
+            "--backward",
+            "--max-steps",
+            "2",
+            "--metrics",
+            str(tmp_path / "train.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert (trained / "config.json").exists() and json.loads((tmp_path / "train.json").read_text())["steps"] == 2
-    result = runner.invoke(main, ["evaluate", str(trained), "--baseline", str(tiny_model_dir), "--judge", str(tiny_model_dir), "--benchmark", "data/eval/demo",
-                                  "--shots", "0", "--judge-limit", "1", "--train-data", str(pairs), "--metrics", str(tmp_path / "eval.json")])
+    assert (trained / "config.json").exists() and json.loads((tmp_path / "train.json").read_text())[
+        "steps"
+    ] == 2
+    result = runner.invoke(
+        main,
+        [
+            "evaluate",
+            str(trained),
+            "--baseline",
+            str(tiny_model_dir),
+            "--judge",
+            str(tiny_model_dir),
+            "--benchmark",
+            "data/eval/demo",
+            "--shots",
+            "0",
+            "--judge-limit",
+            "1",
+            "--train-data",
+            str(pairs),
+            "--metrics",
+            str(tmp_path / "eval.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert 0.0 <= summary["demo.0-shot.final"] <= 1.0 and "demo.0-shot.base" in summary and "judge.win_rate" in summary
+    assert (
+        0.0 <= summary["demo.0-shot.final"] <= 1.0
+        and "demo.0-shot.base" in summary
+        and "judge.win_rate" in summary
+    )
     assert json.loads((tmp_path / "eval.json").read_text())["cost"]["prompt_tokens"] > 0

@@ -1,12 +1,12 @@
 import numpy as np
 import polars as pl
 import pytest
+from synthetic import edit, ngram_jaccard, planted_corpus, random_document
 
 from kun.dedup import DedupParams, deduplicate
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import candidate_pairs, optimal_bands
 from kun.dedup.minhash import jaccard, shingle_set, signatures
-from kun.dedup.synthetic import edit, ngram_jaccard, planted_corpus, random_document
 
 
 def test_minhash_estimate_tracks_true_jaccard():
@@ -83,12 +83,21 @@ def test_exact_duplicates_up_to_whitespace_go_first_and_order_and_fields_are_kep
     frame = pl.DataFrame(
         {
             "id": ["x", "y", "z", "w"],
-            "text": ["春眠不觉晓，处处闻啼鸟。", "完全不同的另一段文字内容。", "春眠不觉晓， 处处闻啼鸟。 ", "春眠不觉晓，处处闻啼鸟。"],
+            "text": [
+                "春眠不觉晓，处处闻啼鸟。",
+                "完全不同的另一段文字内容。",
+                "春眠不觉晓， 处处闻啼鸟。 ",
+                "春眠不觉晓，处处闻啼鸟。",
+            ],
             "extra": [1, 2, 3, 4],
         }
     )
     result = deduplicate(frame, DedupParams(workers=1))
-    assert result.kept.to_dict(as_series=False) == {"id": ["x", "y"], "text": frame["text"][:2].to_list(), "extra": [1, 2]}
+    assert result.kept.to_dict(as_series=False) == {
+        "id": ["x", "y"],
+        "text": frame["text"][:2].to_list(),
+        "extra": [1, 2],
+    }
     assert result.metrics["exact_duplicates"] == 2
     assert result.clusters.get_column("kind").to_list() == ["kept", "unique", "exact", "exact"]
     assert result.clusters.get_column("cluster_id").to_list() == ["x", "y", "x", "x"]

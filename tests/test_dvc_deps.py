@@ -10,6 +10,7 @@ the constant head of an f-string such as f"polish_{template}").
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ EXEMPT = {"kun/core/errors.py", "kun/core/progress.py"}
 
 def _is_empty_marker(path: Path) -> bool:
     body = ast.parse(path.read_text(encoding="utf-8")).body
-    return path.name == "__init__.py" and all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) for node in body)
+    return path.name == "__init__.py" and all(
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) for node in body
+    )
 
 
 def _module_file(name: str) -> Path | None:
@@ -38,7 +41,8 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imported_names(path: Path) -> set[str]:
+@cache
+def _imported_names(path: Path) -> frozenset[str]:
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -46,7 +50,7 @@ def _imported_names(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 def import_closure(script: Path) -> set[Path]:
@@ -63,19 +67,22 @@ def import_closure(script: Path) -> set[Path]:
     return seen
 
 
-def _strings(path: Path) -> set[str]:
+@cache
+def _strings(path: Path) -> frozenset[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.add(node.value)
         elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
             found.add(str(node.values[0].value) + "*")  # an f-string's constant head
-    return found
+    return frozenset(found)
 
 
 def _renders_prompts(path: Path) -> bool:
     """A module that imports kun.prompts (the only way to render a template) or is it."""
-    return path == ROOT / "kun/prompts/__init__.py" or any(name == "kun.prompts" or name.startswith("kun.prompts.") for name in _imported_names(path))
+    return path == ROOT / "kun/prompts/__init__.py" or any(
+        name == "kun.prompts" or name.startswith("kun.prompts.") for name in _imported_names(path)
+    )
 
 
 def templates_reached(modules: set[Path]) -> set[str]:
@@ -87,7 +94,9 @@ def templates_reached(modules: set[Path]) -> set[str]:
     reached = {"kun/prompts/chat"} if ROOT / "kun/core/chat_templates.py" in modules else set()
     for template in (ROOT / "kun/prompts").glob("*.j2"):
         task = template.name.split(".")[0]
-        if task in strings or any(s.endswith("*") and task.startswith(s[:-1]) and len(s) > 1 for s in strings):
+        if task in strings or any(
+            s.endswith("*") and task.startswith(s[:-1]) and len(s) > 1 for s in strings
+        ):
             reached.add(str(template.relative_to(ROOT)))
     return reached
 
@@ -108,14 +117,26 @@ def test_every_module_and_template_a_stage_reaches_is_a_dependency(name, script,
     missing = sorted(path for path in needed | templates_reached(modules) if not covered(path))
     assert str(script.relative_to(ROOT)) in deps
     assert not missing, f"dvc.yaml stage {name} does not list {missing}"
-    extra = sorted(dep for dep in deps if dep.startswith("kun/") and dep not in needed | templates_reached(modules))
-    assert not extra, f"dvc.yaml stage {name} lists {extra}, which its script never imports or renders: a change there would rerun it for nothing"
+    extra = sorted(
+        dep for dep in deps if dep.startswith("kun/") and dep not in needed | templates_reached(modules)
+    )
+    assert not extra, (
+        f"dvc.yaml stage {name} lists {extra}, which its script never imports or renders: a change there would rerun it for nothing"
+    )
 
 
 def test_the_closure_follows_lazy_imports():
     closure = {str(path.relative_to(ROOT)) for path in import_closure(ROOT / "stages/train.py")}
-    assert "kun/training/loop.py" in closure and "kun/instructions/chat_format.py" in closure and "kun/core/models.py" in closure
+    assert (
+        "kun/training/loop.py" in closure
+        and "kun/instructions/chat_format.py" in closure
+        and "kun/core/models.py" in closure
+    )
     assert not any(path.startswith("kun/llm/") for path in closure)  # training does not load the LLM layer
-    # kun.llm.loading imports each backend inside the function that picks it
+    # kun.llm.backends imports each backend inside the function that picks it
     closure = {str(path.relative_to(ROOT)) for path in import_closure(ROOT / "stages/score.py")}
-    assert {"kun/llm/transformers_backend.py", "kun/llm/vllm_backend.py", "kun/llm/openai_backend.py"} <= closure
+    assert {
+        "kun/llm/transformers_backend.py",
+        "kun/llm/vllm_backend.py",
+        "kun/llm/openai_backend.py",
+    } <= closure

@@ -3,17 +3,23 @@
 from pathlib import Path
 
 import pytest
-
 from fake_backend import FakeBackend
-from kun.evaluation.decontaminate import EvalItem, contaminated, drop_contaminated_questions, eval_items
+
 from kun.core.errors import KunError
+from kun.core.params import from_mapping
 from kun.evaluation.benchmarks import LETTERS, Question, load_benchmark
 from kun.evaluation.choice import build_prompt, evaluate_multiple_choice, predict_multiple_choice
-from kun.evaluation.judge import combine_verdicts, generate_answers, judge_pairwise, load_judge_prompts, parse_verdict
+from kun.evaluation.decontaminate import EvalItem, contaminated, drop_contaminated_questions, eval_items
+from kun.evaluation.judge import (
+    combine_verdicts,
+    generate_answers,
+    judge_pairwise,
+    load_judge_prompts,
+    parse_verdict,
+)
 from kun.evaluation.run import EvaluateParams
 from kun.llm import LLM
 from kun.llm.base import SamplingParams
-from kun.core.params import from_mapping
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
 DEMO = Path(__file__).resolve().parent.parent / "data" / "eval" / "demo"
@@ -64,7 +70,10 @@ def test_ceval_layout_in_split_folders_with_bom_and_hidden_test_answers():
     assert first.id == "0" and first.question == "“如果下雨，那么地湿”，已知地不湿，可以推出____。"
     assert first.options == ("没有下雨", "下雨了", "地是湿的", "无法推出任何结论") and first.answer == "A"
     assert benchmark.dev["computer_network"][0].explanation == "TCP是传输层协议。"
-    assert benchmark.subject_names["logic"] == "逻辑学" and benchmark.subject_names["computer_network"] == "计算机网络"
+    assert (
+        benchmark.subject_names["logic"] == "逻辑学"
+        and benchmark.subject_names["computer_network"] == "计算机网络"
+    )
     # C-Eval's test split hides its answers: nothing left to score is an error that says so.
     with pytest.raises(KunError, match=r"no test question has an answer.*C-Eval: val"):
         load_benchmark(FIXTURES / "ceval", split="test")
@@ -104,10 +113,15 @@ def test_missing_folder_empty_folder_and_mixed_layouts_are_user_errors(tmp_path)
 
 
 def test_unanswered_questions_are_skipped_and_counted_and_bad_answers_fail(tmp_path):
-    (tmp_path / "x_val.csv").write_text("id,question,A,B,C,D,answer\n0,问题一,1,2,3,4,A\n1,问题二,1,2,3,4,\n2,问题三,1,2,3,4,d\n", encoding="utf-8")
+    (tmp_path / "x_val.csv").write_text(
+        "id,question,A,B,C,D,answer\n0,问题一,1,2,3,4,A\n1,问题二,1,2,3,4,\n2,问题三,1,2,3,4,d\n",
+        encoding="utf-8",
+    )
     benchmark = load_benchmark(tmp_path)
     assert [q.answer for q in benchmark.questions["x"]] == ["A", "D"]
-    assert benchmark.unanswered == {"x": 1} and "skipped 1 val questions without an answer" in benchmark.notes[0]
+    assert (
+        benchmark.unanswered == {"x": 1} and "skipped 1 val questions without an answer" in benchmark.notes[0]
+    )
     (tmp_path / "x_val.csv").write_text("id,question,A,B,C,D,answer\n0,问题一,1,2,3,4,E\n", encoding="utf-8")
     with pytest.raises(KunError, match=r"x_val.csv:2: answer 'E' is not one of A, B, C, D"):
         load_benchmark(tmp_path)
@@ -134,7 +148,10 @@ def test_prompt_with_shots_is_exact():
         "问题甲____。\nA. 一\nB. 二\nC. 三\nD. 四\n答案："
     )
     assert build_prompt(question, [shot], "逻辑学") == expected
-    assert build_prompt(question, [], "逻辑学") == expected.split("\n\n")[0] + "\n\n" + expected.split("\n\n")[-1]
+    assert (
+        build_prompt(question, [], "逻辑学")
+        == expected.split("\n\n")[0] + "\n\n" + expected.split("\n\n")[-1]
+    )
 
 
 def test_k_shot_prompts_use_the_first_k_dev_questions_and_bare_letters():
@@ -143,7 +160,9 @@ def test_k_shot_prompts_use_the_first_k_dev_questions_and_bare_letters():
     predict_multiple_choice(LLM(backend), benchmark, 2)
     prompt, _ = backend.pairs[0]
     dev = benchmark.dev["computer_network"]
-    assert prompt.startswith("以下是中国关于计算机网络考试的单项选择题，请选出其中的正确答案。\n\nTCP协议工作在OSI参考模型的____。\nA. 传输层")
+    assert prompt.startswith(
+        "以下是中国关于计算机网络考试的单项选择题，请选出其中的正确答案。\n\nTCP协议工作在OSI参考模型的____。\nA. 传输层"
+    )
     assert f"答案：{dev[0].answer}\n\n{dev[1].question}" in prompt and prompt.endswith("答案：")
     assert prompt.count("答案：") == 3
     assert [continuation for _, continuation in backend.pairs[:4]] == ["A", "B", "C", "D"]
@@ -158,14 +177,24 @@ def test_oracle_scores_one_and_always_a_scores_the_share_of_a(folder):
     perfect = evaluate_multiple_choice(LLM(oracle(benchmark)), benchmark, [0, 2])
     assert set(perfect["shots"]) == {"0-shot", "2-shot"}
     for result in perfect["shots"].values():
-        assert result["accuracy"] == 1.0 and result["micro_accuracy"] == 1.0 and result["n"] == benchmark.num_questions
-        assert {s: v["n"] for s, v in result["subjects"].items()} == {s: len(rows) for s, rows in benchmark.questions.items()}
-    always_a = evaluate_multiple_choice(LLM(LetterBackend(lambda prompt: "A", "always-a")), benchmark, 0)["shots"]["0-shot"]
+        assert (
+            result["accuracy"] == 1.0
+            and result["micro_accuracy"] == 1.0
+            and result["n"] == benchmark.num_questions
+        )
+        assert {s: v["n"] for s, v in result["subjects"].items()} == {
+            s: len(rows) for s, rows in benchmark.questions.items()
+        }
+    always_a = evaluate_multiple_choice(LLM(LetterBackend(lambda prompt: "A", "always-a")), benchmark, 0)[
+        "shots"
+    ]["0-shot"]
     assert always_a["micro_accuracy"] == pytest.approx(share_of_a(benchmark), abs=1e-4)
     for subject, value in always_a["subjects"].items():
         answers = [q.answer for q in benchmark.questions[subject]]
         assert value["accuracy"] == pytest.approx(answers.count("A") / len(answers), abs=1e-4)
-    expected_macro = sum(v["correct"] / v["n"] for v in always_a["subjects"].values()) / len(always_a["subjects"])
+    expected_macro = sum(v["correct"] / v["n"] for v in always_a["subjects"].values()) / len(
+        always_a["subjects"]
+    )
     assert always_a["accuracy"] == pytest.approx(expected_macro, abs=1e-4)
 
 
@@ -249,7 +278,9 @@ def test_judge_pairwise_end_to_end():
     questions = ["问题一", "问题二", "问题三", "位置问题", "乱码问题"]
     answers_a = ["好的回答", "坏的回答", "一样", "好的回答", "好的回答"]
     answers_b = ["坏的回答", "好的回答", "一样", "坏的回答", "坏的回答"]
-    result = judge_pairwise(llm, questions, answers_a, answers_b, categories=["知识", "知识", "知识", "写作", "写作"])
+    result = judge_pairwise(
+        llm, questions, answers_a, answers_b, categories=["知识", "知识", "知识", "写作", "写作"]
+    )
     assert (result["wins"], result["losses"], result["ties"], result["unparsable"]) == (1, 1, 2, 1)
     assert result["judged"] == 4 and result["prompts"] == 5
     assert result["win_rate"] == 0.5 and result["rates"] == {"win": 0.25, "tie": 0.5, "loss": 0.25}
@@ -276,7 +307,9 @@ def test_generate_answers_sends_chat_conversations_and_judge_prompts_load(repo_r
 def test_planted_question_is_found_and_dropped():
     benchmark = load_benchmark(DEMO)
     target = benchmark.questions["high_school_geography"][0]  # 影响我国的夏季风主要来自____。 + options
-    planted = f"请回答下面的选择题：{target.question.replace('____', '（ ）')} 选项：{'，'.join(target.options)}"
+    planted = (
+        f"请回答下面的选择题：{target.question.replace('____', '（ ）')} 选项：{'，'.join(target.options)}"
+    )
     train_texts = [
         "床前明月光，疑是地上霜。举头望明月，低头思故乡。",
         "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？",
@@ -287,16 +320,27 @@ def test_planted_question_is_found_and_dropped():
     assert report.contaminated_questions == {"demo": [target.key]}
     assert report.overlapping_train_rows == [2] and report.matches == {2: [f"demo/{target.key}"]}
     # "7.2 ÷ 0.9 = ____。" and its options normalise to 11 characters: too short to check.
-    assert report.metrics()["benchmarks"]["demo"] == {"questions": 45, "contaminated": 1, "too_short": 1, "rate": round(1 / 45, 4)}
+    assert report.metrics()["benchmarks"]["demo"] == {
+        "questions": 45,
+        "contaminated": 1,
+        "too_short": 1,
+        "rate": round(1 / 45, 4),
+    }
     clean = drop_contaminated_questions(benchmark, report)
     assert clean.num_questions == 44 and target not in clean.questions["high_school_geography"]
     assert clean.contaminated["high_school_geography"] == 1 and benchmark.num_questions == 45
     result = evaluate_multiple_choice(LLM(oracle(clean)), clean, 0)
-    assert result["contaminated_dropped"] == 1 and result["shots"]["0-shot"]["subjects"]["high_school_geography"]["n"] == 14
+    assert (
+        result["contaminated_dropped"] == 1
+        and result["shots"]["0-shot"]["subjects"]["high_school_geography"]["n"] == 14
+    )
 
 
 def test_unrelated_text_and_short_items():
-    items = [EvalItem("b", "s/0", "十三个字以内"), EvalItem("b", "s/1", "长城是中国古代的军事防御工程，全长两万多公里。")]
+    items = [
+        EvalItem("b", "s/0", "十三个字以内"),
+        EvalItem("b", "s/1", "长城是中国古代的军事防御工程，全长两万多公里。"),
+    ]
     report = contaminated(["黄河是中国第二长河。", "长城是中国古代的军事防御工程"], items, n=13)
     assert report.benchmarks["b"] == {"questions": 2, "contaminated": 1, "too_short": 1}
     assert report.contaminated_questions == {"b": ["s/1"]} and report.overlapping_train_rows == [1]
@@ -305,12 +349,19 @@ def test_unrelated_text_and_short_items():
 
 def test_judge_logprob_mode_gives_a_verdict_for_every_pair(tmp_path):
     from fake_backend import FakeBackend
+
     from kun.evaluation.judge import judge_pairwise
     from kun.llm import LLM
     from kun.llm.cache import RecordCache
 
     llm = LLM(FakeBackend(), RecordCache(tmp_path / "c.sqlite"))
-    result = judge_pairwise(llm, ["问题一", "问题二", "问题三"], ["甲答", "乙答", "丙答"], ["甲另答", "乙另答", "丙另答"], mode="logprob")
+    result = judge_pairwise(
+        llm,
+        ["问题一", "问题二", "问题三"],
+        ["甲答", "乙答", "丙答"],
+        ["甲另答", "乙另答", "丙另答"],
+        mode="logprob",
+    )
     assert result["judged"] == 3 and result["unparsable"] == 0
     assert result["wins"] + result["ties"] + result["losses"] == 3
     assert all(item["verdict_a_first"] in ("1", "2", "tie") for item in result["items"])

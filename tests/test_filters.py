@@ -8,11 +8,27 @@ from kun.rules.stats import repeated_line_ratio, repeated_ngram_ratio, top_char_
 
 
 def test_apply_rules_counts_each_reason_and_keeps_rejected_rows():
-    frame = pl.DataFrame({"id": ["a", "b", "c", "d"], "text": ["短", "这是一段足够长的中文文本。", "english only text here", "长长长长长长长长长长长长"]})
-    result = apply_rules(frame, [filters.min_chars(5), filters.min_cjk_ratio(0.5), filters.max_top_char_ratio(0.5)])
+    frame = pl.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "text": [
+                "短",
+                "这是一段足够长的中文文本。",
+                "english only text here",
+                "长长长长长长长长长长长长",
+            ],
+        }
+    )
+    result = apply_rules(
+        frame, [filters.min_chars(5), filters.min_cjk_ratio(0.5), filters.max_top_char_ratio(0.5)]
+    )
     assert result.kept.get_column("id").to_list() == ["b"]
     assert result.counts == {"too_short": 1, "low_cjk_ratio": 1, "repeated_chars": 1}
-    assert sorted(result.rejected.get_column("reason").to_list()) == ["low_cjk_ratio", "repeated_chars", "too_short"]
+    assert sorted(result.rejected.get_column("reason").to_list()) == [
+        "low_cjk_ratio",
+        "repeated_chars",
+        "too_short",
+    ]
 
 
 def test_first_failing_rule_names_the_reason_and_every_rule_is_counted():
@@ -36,7 +52,9 @@ def test_keyword_checks():
 
 
 def test_ingest_rule_chain_counts():
-    params = IngestParams(sources=[SourceParams(name="s", path="x")], min_chars=10, max_repeated_line_ratio=0.3)
+    params = IngestParams(
+        sources=[SourceParams(name="s", path="x")], min_chars=10, max_repeated_line_ratio=0.3
+    )
     frame = pl.DataFrame(
         {
             "text": [
@@ -48,6 +66,19 @@ def test_ingest_rule_chain_counts():
             "n_tokens": [20, 3, 12, 30],
         }
     )
-    result = apply_rules(frame, segment_rules(IngestParams(sources=params.sources, min_chars=10, max_repeated_line_ratio=0.3, max_tokens=25), count_tokens=True))
+    result = apply_rules(
+        frame,
+        segment_rules(
+            IngestParams(sources=params.sources, min_chars=10, max_repeated_line_ratio=0.3, max_tokens=25),
+            count_tokens=True,
+        ),
+    )
     assert result.kept.height == 1
-    assert result.counts == {"low_cjk_ratio": 1, "repeated_chars": 0, "repeated_lines": 0, "repeated_ngrams": 0, "too_long": 1, "too_short": 1}
+    assert result.counts == {
+        "low_cjk_ratio": 1,
+        "repeated_chars": 0,
+        "repeated_lines": 0,
+        "repeated_ngrams": 0,
+        "too_long": 1,
+        "too_short": 1,
+    }

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from kun.instructions.assemble import AssembleParams
 from kun.cli import main
+from kun.instructions.assemble import AssembleParams
 from kun.instructions.curate import FilterParams
-from kun.rules.stats import cjk_letter_ratio, list_items, material_of
 from kun.instructions.pairs import filter_pairs, read_pairs
+from kun.rules.stats import cjk_letter_ratio, list_items, material_of
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "gates.jsonl"
 FRAME, _ = read_pairs(BENCH)
@@ -36,17 +36,35 @@ OFF = {
     "repeated_sentences": ("assemble", {"max_repeated_sentence_ratio": 1.0}),
     "opens_with_repetition": ("assemble", {"opening_repeat_min": 0}),
     "unexpected_script": ("both", {"unexpected_scripts": []}),
-    "answer_too_short": ("assemble", {"long_answer_min_chars": 0, "explain_answer_min_chars": 0, "brief_answer_min_chars": 0}),
+    "answer_too_short": (
+        "assemble",
+        {"long_answer_min_chars": 0, "explain_answer_min_chars": 0, "brief_answer_min_chars": 0},
+    ),
     "refers_to_unseen_context": ("filter", {"unseen_context_patterns": False}),
     "instruction_fragment": ("filter", {"fragments": False}),
 }
-FAMILY = {"unfinished": "truncated", "prompt_injection": "injection", "refers_to_unseen_context": "unseen_context", "instruction_fragment": "fragment"}
+FAMILY = {
+    "unfinished": "truncated",
+    "prompt_injection": "injection",
+    "refers_to_unseen_context": "unseen_context",
+    "instruction_fragment": "fragment",
+}
 
 
 def _params(where: str, change: dict) -> tuple[FilterParams, AssembleParams]:
     fields = lambda cls: {f.name for f in dataclasses.fields(cls)}  # noqa: E731
-    filter_params = dataclasses.replace(FilterParams(), **{k: v for k, v in change.items() if k in fields(FilterParams)}) if where in ("filter", "both") else FilterParams()
-    assemble_params = dataclasses.replace(AssembleParams(), **{k: v for k, v in change.items() if k in fields(AssembleParams)}) if where in ("assemble", "both") else AssembleParams()
+    filter_params = (
+        dataclasses.replace(FilterParams(), **{k: v for k, v in change.items() if k in fields(FilterParams)})
+        if where in ("filter", "both")
+        else FilterParams()
+    )
+    assemble_params = (
+        dataclasses.replace(
+            AssembleParams(), **{k: v for k, v in change.items() if k in fields(AssembleParams)}
+        )
+        if where in ("assemble", "both")
+        else AssembleParams()
+    )
     return filter_params, assemble_params
 
 
@@ -63,10 +81,18 @@ def _shares(frame):
 
 
 def test_benchmark_has_the_families_and_forms_the_issue_asks_for():
-    bad = Counter(DEV.filter(pl.col("label") == "bad").get_column("family")) + Counter(TEST.filter(pl.col("label") == "bad").get_column("family"))
+    bad = Counter(DEV.filter(pl.col("label") == "bad").get_column("family")) + Counter(
+        TEST.filter(pl.col("label") == "bad").get_column("family")
+    )
     good = Counter(FRAME.filter(pl.col("label") == "good").get_column("family"))
-    assert FRAME.height >= 240 and sum(1 for n in bad.values() if n >= 6) >= 20 and sum(1 for n in good.values() if n >= 6) >= 12
-    assert set(TEST.get_column("family")) <= set(DEV.get_column("family"))  # every test family has dev members
+    assert (
+        FRAME.height >= 240
+        and sum(1 for n in bad.values() if n >= 6) >= 20
+        and sum(1 for n in good.values() if n >= 6) >= 12
+    )
+    assert set(TEST.get_column("family")) <= set(
+        DEV.get_column("family")
+    )  # every test family has dev members
 
 
 def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
@@ -96,11 +122,16 @@ def test_numbered_lists_are_compared_without_their_numbers():
     assert list_items("（1）苹果\n(2) 香蕉\n- 苹果") == ["苹果", "香蕉", "苹果"]
     assert list_items("一、苹果\n二、香蕉\n① 苹果\n第四道：香蕉") == ["苹果", "香蕉", "苹果", "香蕉"]
     assert cjk_letter_ratio("看代码：```python\nprint('hello world')\n```") == 1.0  # code is not language
-    assert material_of("改写下面的句子：\n这事儿明天再说。") == "这事儿明天再说。" and material_of("介绍长城。") == ""
+    assert (
+        material_of("改写下面的句子：\n这事儿明天再说。") == "这事儿明天再说。"
+        and material_of("介绍长城。") == ""
+    )
 
 
 def test_good_pairs_of_every_shape_pass():
-    good = FRAME.filter(pl.col("id").is_in(["g02", "g03", "g04", "g05", "g15", "g21"]))  # translation, code, list, numbers, SQL, material
+    good = FRAME.filter(
+        pl.col("id").is_in(["g02", "g03", "g04", "g05", "g15", "g21"])
+    )  # translation, code, list, numbers, SQL, material
     reasons, kept, _ = _reasons(good)
     assert reasons == {} and kept.height == 6
 
@@ -111,15 +142,34 @@ def _write(path, rows):
 
 
 def test_filter_pairs_cli_keeps_extra_fields_and_writes_reasons(tmp_path):
-    original = [row for row in map(json.loads, filter(None, BENCH.read_text(encoding="utf-8").split("\n"))) if row["id"][0] in "gb" and row["id"][1:].isdigit()]
+    original = [
+        row
+        for row in map(json.loads, filter(None, BENCH.read_text(encoding="utf-8").split("\n")))
+        if row["id"][0] in "gb" and row["id"][1:].isdigit()
+    ]
     source = _write(tmp_path / "in.jsonl", original)
     out, rejected = tmp_path / "out.parquet", tmp_path / "rejected.jsonl"
-    result = CliRunner().invoke(main, ["filter-pairs", str(source), str(out), "--rejected", str(rejected), "--metrics", str(tmp_path / "m.json")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "filter-pairs",
+            str(source),
+            str(out),
+            "--rejected",
+            str(rejected),
+            "--metrics",
+            str(tmp_path / "m.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     kept = pl.read_parquet(out)
     assert "label" in kept.columns and set(kept.get_column("label")) == {"good"} and kept.height == 24
     assert pl.read_ndjson(rejected).height == 24 and "reason" in pl.read_ndjson(rejected).columns
-    assert "48 pairs in, 24 kept; dropped:" in result.output and "unfinished 2" in result.output and "spam 0" in result.output
+    assert (
+        "48 pairs in, 24 kept; dropped:" in result.output
+        and "unfinished 2" in result.output
+        and "spam 0" in result.output
+    )
     assert json.loads((tmp_path / "m.json").read_text())["dropped"]["broken_encoding"] == 2
 
 
@@ -127,7 +177,9 @@ def test_filter_pairs_reads_gates_from_params(tmp_path):
     source = _write(tmp_path / "in.jsonl", [{"instruction": "介绍一下孔子。", "output": "孔子是古人。"}])
     params = tmp_path / "p.yaml"
     params.write_text("assemble:\n  length_floor: fixed\n  min_answer_chars: 4\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["filter-pairs", str(source), str(tmp_path / "out.jsonl"), "--params", str(params)])
+    result = CliRunner().invoke(
+        main, ["filter-pairs", str(source), str(tmp_path / "out.jsonl"), "--params", str(params)]
+    )
     assert result.exit_code == 0 and "1 pairs in, 1 kept" in result.output
 
 
@@ -135,7 +187,10 @@ def test_filter_pairs_reads_gates_from_params(tmp_path):
     "lines, message",
     [
         (['{"instruction": "问", "output": "答"}', "{not json"], r"in.jsonl:2: malformed JSON"),
-        (['{"instruction": "问", "output": 42}'], r"in.jsonl:1: `instruction` and `output` must be strings \(output=int\)"),
+        (
+            ['{"instruction": "问", "output": 42}'],
+            r"in.jsonl:1: `instruction` and `output` must be strings \(output=int\)",
+        ),
         (['{"prompt": "问"}'], r"in.jsonl:1: `instruction` and `output` must be strings"),
     ],
 )
@@ -154,9 +209,21 @@ def test_filter_pairs_bad_input_is_one_line_and_writes_nothing(tmp_path, lines, 
 
 @pytest.mark.parametrize("command", [["filter-pairs"], ["dedup", "--skip-bad-lines"]])
 def test_an_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, command):
-    source = _write(tmp_path / "data.jsonl", [{"id": "1", "text": "长城很长", "instruction": "长城有多长？", "output": "明长城全长八千多千米，历代长城总长两万多千米。"}])
+    source = _write(
+        tmp_path / "data.jsonl",
+        [
+            {
+                "id": "1",
+                "text": "长城很长",
+                "instruction": "长城有多长？",
+                "output": "明长城全长八千多千米，历代长城总长两万多千米。",
+            }
+        ],
+    )
     before = source.read_bytes()
-    result = CliRunner().invoke(main, [command[0], str(source), str(tmp_path / "." / "data.jsonl"), *command[1:]])
+    result = CliRunner().invoke(
+        main, [command[0], str(source), str(tmp_path / "." / "data.jsonl"), *command[1:]]
+    )
     assert result.exit_code == 1 and "OUTPUT is the same file as INPUT" in result.output
     assert source.read_bytes() == before
 
@@ -171,18 +238,32 @@ def test_export_and_base_model_refuse_to_overwrite_their_input(tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     result = CliRunner().invoke(main, ["base-model", str(model), "--base", str(model)])
-    assert result.exit_code == 1 and "OUTPUT_DIR is the same file as BASE" in result.output and (model / "config.json").exists()
+    assert (
+        result.exit_code == 1
+        and "OUTPUT_DIR is the same file as BASE" in result.output
+        and (model / "config.json").exists()
+    )
 
 
 @pytest.mark.parametrize(
     "content, params_text, message",
     [
         ("", None, r"in.jsonl: no instruction/output records"),
-        ('{"instruction": ["问"], "output": "答"}\n', None, r"in.jsonl:1: `instruction` and `output` must be strings \(instruction=list\)"),
-        ('{"instruction": "长城有多长？", "output": "两万多千米。"}\n', "assemble:\n  language_id_model: /nonexistent/lid.176.bin\n", r"assemble.language_id_model: /nonexistent/lid.176.bin: no such fastText"),
+        (
+            '{"instruction": ["问"], "output": "答"}\n',
+            None,
+            r"in.jsonl:1: `instruction` and `output` must be strings \(instruction=list\)",
+        ),
+        (
+            '{"instruction": "长城有多长？", "output": "两万多千米。"}\n',
+            "assemble:\n  language_id_model: /nonexistent/lid.176.bin\n",
+            r"assemble.language_id_model: /nonexistent/lid.176.bin: no such fastText",
+        ),
     ],
 )
-def test_filter_pairs_bad_input_or_missing_language_model_is_one_error_line(tmp_path, content, params_text, message):
+def test_filter_pairs_bad_input_or_missing_language_model_is_one_error_line(
+    tmp_path, content, params_text, message
+):
     import re
 
     source = tmp_path / "in.jsonl"

@@ -3,8 +3,8 @@
 import math
 
 import pytest
-
 from fake_backend import CrashError, FakeBackend
+
 from kun.llm import LLM
 from kun.llm.base import SamplingParams, apply_stop, prompt_key
 from kun.llm.cache import RecordCache
@@ -18,11 +18,24 @@ def test_cache_hits_on_rerun_and_survives_reopen(tmp_path):
     backend = FakeBackend()
     llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"), chunk_size=4)
     first = llm.generate(conversations(10), SamplingParams())
-    assert {k: llm.stats[k] for k in ("cache_hits", "cache_misses", "backend_calls")} == {"cache_hits": 0, "cache_misses": 10, "backend_calls": 10}
+    assert {k: llm.stats[k] for k in ("cache_hits", "cache_misses", "backend_calls")} == {
+        "cache_hits": 0,
+        "cache_misses": 10,
+        "backend_calls": 10,
+    }
     assert llm.stats["uncounted_requests"] == 10  # the fake backend has no tokenizer to count with
     again = LLM(FakeBackend(), RecordCache(tmp_path / "c.sqlite"))
     assert again.generate(conversations(10), SamplingParams()) == first
-    assert {k: again.stats[k] for k in ("cache_hits", "cache_misses", "backend_calls", "prompt_tokens", "uncounted_requests")} == {"cache_hits": 10, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "uncounted_requests": 0}
+    assert {
+        k: again.stats[k]
+        for k in ("cache_hits", "cache_misses", "backend_calls", "prompt_tokens", "uncounted_requests")
+    } == {
+        "cache_hits": 10,
+        "cache_misses": 0,
+        "backend_calls": 0,
+        "prompt_tokens": 0,
+        "uncounted_requests": 0,
+    }
     # Different sampling params are different records.
     again.generate(conversations(2), SamplingParams(seed=1))
     assert again.stats["cache_misses"] == 2
@@ -44,9 +57,15 @@ def test_crash_mid_stage_resumes_without_recomputing(tmp_path):
     resumed_backend = FakeBackend()
     resumed = LLM(resumed_backend, RecordCache(cache_path), chunk_size=4)
     replies = resumed.generate(conversations(20), SamplingParams())
-    assert {k: resumed.stats[k] for k in ("cache_hits", "cache_misses", "backend_calls")} == {"cache_hits": 8, "cache_misses": 12, "backend_calls": 12}
+    assert {k: resumed.stats[k] for k in ("cache_hits", "cache_misses", "backend_calls")} == {
+        "cache_hits": 8,
+        "cache_misses": 12,
+        "backend_calls": 12,
+    }
     assert len(resumed_backend.generated) == 12
-    clean = LLM(FakeBackend(), RecordCache(tmp_path / "clean.sqlite")).generate(conversations(20), SamplingParams())
+    clean = LLM(FakeBackend(), RecordCache(tmp_path / "clean.sqlite")).generate(
+        conversations(20), SamplingParams()
+    )
     assert replies == clean
 
 
@@ -133,7 +152,10 @@ def test_generations_carry_finish_reason_and_token_count(tiny_backend, tmp_path)
     llm = LLM(tiny_backend, RecordCache(tmp_path / "c.sqlite"))
     first = llm.generate_full(conversations(2), SamplingParams(max_new_tokens=3))
     again = LLM(tiny_backend, RecordCache(tmp_path / "c.sqlite"))
-    assert again.generate_full(conversations(2), SamplingParams(max_new_tokens=3)) == first and again.stats["backend_calls"] == 0
+    assert (
+        again.generate_full(conversations(2), SamplingParams(max_new_tokens=3)) == first
+        and again.stats["backend_calls"] == 0
+    )
 
 
 def test_a_token_limit_inside_a_cjk_character_leaves_no_replacement_character(tiny_backend):
@@ -157,13 +179,25 @@ def test_the_cost_ledger_counts_what_the_backend_computed(tiny_model_dir):
     prompts = conversations(3)
     results = llm.generate_full(prompts, SamplingParams(max_new_tokens=5))
     tokenizer = llm.backend.tokenizer
-    expected_prompt = sum(len(tokenizer(tokenizer.apply_chat_template(p, tokenize=False, add_generation_prompt=True), add_special_tokens=False)["input_ids"]) for p in prompts)
+    expected_prompt = sum(
+        len(
+            tokenizer(
+                tokenizer.apply_chat_template(p, tokenize=False, add_generation_prompt=True),
+                add_special_tokens=False,
+            )["input_ids"]
+        )
+        for p in prompts
+    )
     assert llm.stats["prompt_tokens"] == expected_prompt
     assert llm.stats["generated_tokens"] == sum(r["tokens"] for r in results) > 0
     assert llm.stats["backend_seconds"] > 0 and llm.stats["uncounted_requests"] == 0
     llm.perplexity(["床前明月光，疑是地上霜。"])
-    assert llm.stats["prompt_tokens"] == expected_prompt + len(tokenizer("床前明月光，疑是地上霜。", add_special_tokens=False)["input_ids"])
+    assert llm.stats["prompt_tokens"] == expected_prompt + len(
+        tokenizer("床前明月光，疑是地上霜。", add_special_tokens=False)["input_ids"]
+    )
     before = dict(llm.stats)
     llm.generate_full(prompts, SamplingParams(max_new_tokens=5))  # all cached: costs nothing
-    assert {k: llm.stats[k] for k in ("prompt_tokens", "generated_tokens", "backend_calls")} == {k: before[k] for k in ("prompt_tokens", "generated_tokens", "backend_calls")}
+    assert {k: llm.stats[k] for k in ("prompt_tokens", "generated_tokens", "backend_calls")} == {
+        k: before[k] for k in ("prompt_tokens", "generated_tokens", "backend_calls")
+    }
     assert total_cost([llm.stats, llm.stats])["prompt_tokens"] == 2 * llm.stats["prompt_tokens"]

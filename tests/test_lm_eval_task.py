@@ -24,7 +24,10 @@ def assemble(config: dict, shots: list[dict], doc: dict) -> str:
     """The context lm-eval builds for a multiple-choice doc: description, then each shot's text,
     target delimiter, answer choice and few-shot delimiter, then the doc's text."""
     choice = lambda row: config["doc_to_choice"][LETTERS.index(row["answer"])]  # noqa: E731
-    examples = "".join(shot["text"] + config["target_delimiter"] + choice(shot) + config["fewshot_delimiter"] for shot in shots)
+    examples = "".join(
+        shot["text"] + config["target_delimiter"] + choice(shot) + config["fewshot_delimiter"]
+        for shot in shots
+    )
     return config["description"] + examples + doc["text"]
 
 
@@ -34,10 +37,16 @@ def test_demo_task_holds_kuns_prompts_and_an_unweighted_group(tmp_path):
     assert folder == tmp_path.resolve() / "kun_demo"
     group = yaml.safe_load((folder / "kun_demo.yaml").read_text(encoding="utf-8"))
     assert group["group"] == "kun_demo" and group["task"] == [f"kun_demo_{s}" for s in benchmark.subjects]
-    assert group["aggregate_metric_list"] == [{"metric": "acc", "aggregation": "mean", "weight_by_size": False}]
+    assert group["aggregate_metric_list"] == [
+        {"metric": "acc", "aggregation": "mean", "weight_by_size": False}
+    ]
     for subject in benchmark.subjects:
         config = yaml.safe_load((folder / f"kun_demo_{subject}.yaml").read_text(encoding="utf-8"))
-        assert config["output_type"] == "multiple_choice" and config["test_split"] == "val" and config["fewshot_split"] == "dev"
+        assert (
+            config["output_type"] == "multiple_choice"
+            and config["test_split"] == "val"
+            and config["fewshot_split"] == "dev"
+        )
         assert config["target_delimiter"] == "" and config["fewshot_delimiter"] == "\n\n"
         files = config["dataset_kwargs"]["data_files"]
         assert all(Path(path).is_absolute() for path in files.values())
@@ -45,9 +54,13 @@ def test_demo_task_holds_kuns_prompts_and_an_unweighted_group(tmp_path):
         assert [doc["id"] for doc in docs] == [q.id for q in benchmark.questions[subject]]
         for k in (0, 1, 5):
             for doc, question in zip(docs, benchmark.questions[subject]):
-                assert assemble(config, dev[:k], doc) == build_prompt(question, benchmark.dev[subject][:k], benchmark.display_name(subject))
+                assert assemble(config, dev[:k], doc) == build_prompt(
+                    question, benchmark.dev[subject][:k], benchmark.display_name(subject)
+                )
         target = config["doc_to_target"]
-        assert target == "{{['A', 'B', 'C', 'D'].index(answer)}}" and {doc["answer"] for doc in docs} <= set(LETTERS)
+        assert target == "{{['A', 'B', 'C', 'D'].index(answer)}}" and {doc["answer"] for doc in docs} <= set(
+            LETTERS
+        )
 
 
 def test_task_names_are_safe_for_lm_eval(tmp_path):
@@ -62,12 +75,39 @@ def test_cli_writes_decontaminated_tasks_and_prints_the_commands(tmp_path):
     benchmark = load_benchmark(DEMO, None, "dev")
     planted = benchmark.questions["chinese_literature"][3]
     train = tmp_path / "train.jsonl"
-    train.write_text(json.dumps({"instruction": planted.question + "\n" + "\n".join(planted.options), "output": "答案"}, ensure_ascii=False) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["evaluate", "models/final", "--benchmark", str(DEMO), "--shots", "0", "--shots", "5", "--train-data", str(train),
-                                       "--lm-eval-tasks", str(tmp_path / "tasks"), "--params", str(REPO / "params.yaml")])
+    train.write_text(
+        json.dumps(
+            {"instruction": planted.question + "\n" + "\n".join(planted.options), "output": "答案"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "models/final",
+            "--benchmark",
+            str(DEMO),
+            "--shots",
+            "0",
+            "--shots",
+            "5",
+            "--train-data",
+            str(train),
+            "--lm-eval-tasks",
+            str(tmp_path / "tasks"),
+            "--params",
+            str(REPO / "params.yaml"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     commands = [line for line in result.output.splitlines() if line.startswith("lm_eval ")]
     assert [c.split("--num_fewshot ")[1] for c in commands] == ["0", "5"]
-    assert all("pretrained=models/final" in c and f"--include_path {(tmp_path / 'tasks').resolve()}" in c for c in commands)
+    assert all(
+        "pretrained=models/final" in c and f"--include_path {(tmp_path / 'tasks').resolve()}" in c
+        for c in commands
+    )
     ids = [row["id"] for row in read_jsonl(tmp_path / "tasks/kun_demo/data/chinese_literature.val.jsonl")]
     assert planted.id not in ids and len(ids) == len(benchmark.questions["chinese_literature"]) - 1

@@ -32,25 +32,33 @@ class FakeOpenAIServer:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.script: list[tuple] = []  # ("status", code, json, headers) | ("raw", code, bytes) | ("sleep", s) | ("drop",)
+        self.script: list[
+            tuple
+        ] = []  # ("status", code, json, headers) | ("raw", code, bytes) | ("sleep", s) | ("drop",)
         self.requests: list[dict] = []  # path, headers, body of every request received
         self.in_flight = 0
         self.max_in_flight = 0
         self.reply_delay_s = 0.0
         self.top_logprobs = [("A", -0.1), (" B", -2.5), ("C", -4.0)]
-        self.chat_steps: list[list[tuple[str, float]]] | None = None  # several reply positions; the first token of each is the greedy one
+        self.chat_steps: list[list[tuple[str, float]]] | None = (
+            None  # several reply positions; the first token of each is the greedy one
+        )
         self.extra_generated_token = False  # simulate a server that ignores max_tokens=0
         # log P(token | tokens before) of a token-id prompt; the first is None (vLLM, SGLang, llama.cpp)
         self.prompt_logprobs = lambda ids: [None] + [-((token % 10) + 1) / 10 for token in ids[1:]]
         self.echo_bos: int | None = None  # a server that puts a BOS id before a token-id prompt
         self.report_usage = True
         self.health = True  # transformers serve from transformers 5 answers GET /health
-        self.text_tokenizer = None  # set: text prompts are echoed as llama-cpp-python does (BOS tokens left out)
+        self.text_tokenizer = (
+            None  # set: text prompts are echoed as llama-cpp-python does (BOS tokens left out)
+        )
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def attempts(self) -> int:
@@ -64,12 +72,30 @@ class FakeOpenAIServer:
         if path == "/generate":  # SGLang's native endpoint
             ids = body["input_ids"]
             values = self.prompt_logprobs(ids)
-            return {"text": "x", "meta_info": {"input_token_logprobs": [[value, token, None] for value, token in zip(values, ids)], "output_token_logprobs": [[-0.5, 7, None]]}}
+            return {
+                "text": "x",
+                "meta_info": {
+                    "input_token_logprobs": [[value, token, None] for value, token in zip(values, ids)],
+                    "output_token_logprobs": [[-0.5, 7, None]],
+                },
+            }
         if path == "/v1/completions" and isinstance(body.get("prompt"), list):
             ids = ([self.echo_bos] if self.echo_bos is not None else []) + body["prompt"]
             generated = body.get("max_tokens", 16)
             values = self.prompt_logprobs(ids) + [-0.5] * generated
-            reply = {"choices": [{"index": 0, "text": "x" * generated, "logprobs": {"tokens": [str(token) for token in ids] + ["x"] * generated, "token_logprobs": values, "text_offset": [0] * len(values)}}]}
+            reply = {
+                "choices": [
+                    {
+                        "index": 0,
+                        "text": "x" * generated,
+                        "logprobs": {
+                            "tokens": [str(token) for token in ids] + ["x"] * generated,
+                            "token_logprobs": values,
+                            "text_offset": [0] * len(values),
+                        },
+                    }
+                ]
+            }
             if self.report_usage:
                 reply["usage"] = {"prompt_tokens": len(ids), "completion_tokens": generated}
             return reply
@@ -79,8 +105,22 @@ class FakeOpenAIServer:
             return self.completion_reply(body)
         if body.get("logprobs"):
             steps = (self.chat_steps or [self.top_logprobs])[: body.get("max_tokens", 1)]
-            content = [{"token": step[0][0], "logprob": step[0][1], "top_logprobs": [{"token": token, "logprob": logprob} for token, logprob in step]} for step in steps]
-            return {"choices": [{"message": {"role": "assistant", "content": "".join(step[0][0] for step in steps)}, "logprobs": {"content": content}}]}
+            content = [
+                {
+                    "token": step[0][0],
+                    "logprob": step[0][1],
+                    "top_logprobs": [{"token": token, "logprob": logprob} for token, logprob in step],
+                }
+                for step in steps
+            ]
+            return {
+                "choices": [
+                    {
+                        "message": {"role": "assistant", "content": "".join(step[0][0] for step in steps)},
+                        "logprobs": {"content": content},
+                    }
+                ]
+            }
         last_user = [message["content"] for message in body["messages"] if message["role"] == "user"][-1]
         # Deliberately ignores "stop", so the client-side cut is what the tests see.
         return {"choices": [{"index": 0, "message": {"role": "assistant", "content": "echo:" + last_user}}]}
@@ -91,11 +131,20 @@ class FakeOpenAIServer:
         bos = self.text_tokenizer.bos_token_id
         ids = self.text_tokenizer(body["prompt"], add_special_tokens=False)["input_ids"]
         values = self.prompt_logprobs(ids)
-        echoed = [value for index, (token, value) in enumerate(zip(ids, values)) if index > 0 and token != bos]
+        echoed = [
+            value for index, (token, value) in enumerate(zip(ids, values)) if index > 0 and token != bos
+        ]
         echoed[0] = None
         generated = body.get("max_tokens", 16)
-        logprobs = {"tokens": ["t"] * (len(echoed) + generated), "token_logprobs": echoed + [-0.5] * generated, "text_offset": [0] * (len(echoed) + generated)}
-        return {"choices": [{"index": 0, "text": "x", "logprobs": logprobs}], "usage": {"prompt_tokens": len(ids), "completion_tokens": generated}}
+        logprobs = {
+            "tokens": ["t"] * (len(echoed) + generated),
+            "token_logprobs": echoed + [-0.5] * generated,
+            "text_offset": [0] * (len(echoed) + generated),
+        }
+        return {
+            "choices": [{"index": 0, "text": "x", "logprobs": logprobs}],
+            "usage": {"prompt_tokens": len(ids), "completion_tokens": generated},
+        }
 
     def completion_reply(self, body: dict) -> dict:
         """Echo the prompt as whitespace-led word tokens; token i has log-prob -i (the first None)."""
@@ -107,7 +156,12 @@ class FakeOpenAIServer:
             tokens.append(" extra")
             offsets.append(len(text))
             token_logprobs.append(-100.0)
-        logprobs = {"tokens": tokens, "token_logprobs": token_logprobs, "text_offset": offsets, "top_logprobs": None}
+        logprobs = {
+            "tokens": tokens,
+            "token_logprobs": token_logprobs,
+            "text_offset": offsets,
+            "top_logprobs": None,
+        }
         return {"choices": [{"index": 0, "text": "".join(tokens), "logprobs": logprobs}]}
 
 
@@ -151,7 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(code, payload, headers)
         elif fault is not None and fault[0] == "raw":
             self.send_bytes(fault[1], fault[2], {})
-        elif fault is not None and fault[0] == "drip_head":  # the status line itself, one byte every fault[1] s
+        elif (
+            fault is not None and fault[0] == "drip_head"
+        ):  # the status line itself, one byte every fault[1] s
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             try:
                 for index in range(len(head)):
@@ -235,15 +291,29 @@ def test_generate_echoes_request_and_sends_sampling_params(server):
     assert all(request["path"] == "/v1/chat/completions" for request in server.requests)
     for body, prompt in zip(bodies, ["plain", conversation]):
         # one seed per request, from the run's seed and the prompt: a sample never depends on its batch
-        assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == ("tiny-model", 0.7, 0.9, 33, record_seed(5, prompt))
-        assert "stop" not in body and body["repetition_penalty"] == 1.0  # stated at 1.0 too: no server default applies
+        assert (body["model"], body["temperature"], body["top_p"], body["max_tokens"], body["seed"]) == (
+            "tiny-model",
+            0.7,
+            0.9,
+            33,
+            record_seed(5, prompt),
+        )
+        assert (
+            "stop" not in body and body["repetition_penalty"] == 1.0
+        )  # stated at 1.0 too: no server default applies
     assert texts(backend.generate([], sampling)) == []
 
 
 def test_stop_strings_are_sent_and_applied(server):
     backend = backend_for(server)
-    replies = texts(backend.generate(["one END two", "a\n\nb", "no marker"], SamplingParams(stop=("END", "\n\n"))))
-    assert replies == ["echo:one", "echo:a", "echo:no marker"]  # cut at the marker, ends stripped as every backend does
+    replies = texts(
+        backend.generate(["one END two", "a\n\nb", "no marker"], SamplingParams(stop=("END", "\n\n")))
+    )
+    assert replies == [
+        "echo:one",
+        "echo:a",
+        "echo:no marker",
+    ]  # cut at the marker, ends stripped as every backend does
     assert all(request["body"]["stop"] == ["END", "\n\n"] for request in server.requests)
 
 
@@ -251,7 +321,9 @@ def test_concurrent_requests_keep_input_order_and_respect_the_limit(server):
     server.reply_delay_s = 0.05  # long enough that requests overlap
     backend = backend_for(server, max_concurrency=4)
     prompts = [f"prompt {index}" for index in range(24)]
-    assert texts(backend.generate(prompts, SamplingParams())) == [f"echo:prompt {index}" for index in range(24)]
+    assert texts(backend.generate(prompts, SamplingParams())) == [
+        f"echo:prompt {index}" for index in range(24)
+    ]
     assert server.attempts == 24
     assert 1 < server.max_in_flight <= 4
 
@@ -325,7 +397,12 @@ def test_unreachable_server_raises_kun_error_after_retries():
 
 
 def test_400_fails_at_once_with_status_and_message(server):
-    vllm_style = {"object": "error", "message": "max_tokens must be at least 1, got 0.", "type": "BadRequestError", "code": 400}
+    vllm_style = {
+        "object": "error",
+        "message": "max_tokens must be at least 1, got 0.",
+        "type": "BadRequestError",
+        "code": 400,
+    }
     server.script = [("status", 400, vllm_style, {})]
     backend = backend_for(server)
     with pytest.raises(KunError) as caught:
@@ -339,7 +416,9 @@ def test_400_fails_at_once_with_status_and_message(server):
 
 def test_401_fails_at_once_and_points_at_the_key_variable(server, monkeypatch):
     monkeypatch.setenv("KUN_TEST_KEY", "sk-wrong")
-    server.script = [("status", 401, error_body("Invalid API key: Bearer sk-wrong"), {})]  # a server that echoes the key
+    server.script = [
+        ("status", 401, error_body("Invalid API key: Bearer sk-wrong"), {})
+    ]  # a server that echoes the key
     backend = backend_for(server, api_key_env="KUN_TEST_KEY")
     with pytest.raises(KunError) as caught:
         backend.generate(["a"], SamplingParams())
@@ -457,7 +536,9 @@ def test_the_key_is_blanked_in_a_200_without_choices_and_in_a_clipped_5xx(server
         backend.generate(["no choices"], SamplingParams())
     assert KEY not in redact(str(caught.value)) and KEY[:8] not in redact(str(caught.value))
     # a 5xx whose message puts the key right at the 300-character cut
-    server.script = [("status", 500, error_body("y" * 280 + f" Bearer {KEY}"), {})]  # unredacted, 9 characters of it would survive the cut
+    server.script = [
+        ("status", 500, error_body("y" * 280 + f" Bearer {KEY}"), {})
+    ]  # unredacted, 9 characters of it would survive the cut
     with pytest.raises(KunError) as caught:
         backend.generate(["cut key"], SamplingParams())
     message = redact(str(caught.value))
@@ -477,13 +558,17 @@ def test_an_api_key_env_that_is_not_a_variable_name_is_refused_without_echoing_i
 # -- issue 24, items 4 and 8: odd replies are failures, never cached answers --------------------------
 
 
-@pytest.mark.parametrize("content, message", [("", "empty content"), (42, "returned a int as"), (["a", "b"], "returned a list as")])
+@pytest.mark.parametrize(
+    "content, message", [("", "empty content"), (42, "returned a int as"), (["a", "b"], "returned a list as")]
+)
 def test_empty_or_non_text_content_is_a_failure_and_is_not_cached(server, tmp_path, content, message):
     from kun.llm import LLM
     from kun.llm.cache import RecordCache
 
     reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
-    server.script = [("status", 200, reply, {})] * (3 if content == "" else 1)  # empty content is retried, odd types are not
+    server.script = [("status", 200, reply, {})] * (
+        3 if content == "" else 1
+    )  # empty content is retried, odd types are not
     cache = RecordCache(tmp_path / "c.sqlite")
     with pytest.raises(KunError, match=message):
         LLM(backend_for(server, max_retries=2), cache).generate(["hi"], SamplingParams())
@@ -511,7 +596,9 @@ def test_nan_or_positive_log_probabilities_are_counted_failures_not_cached(tmp_p
     again = LLM(Broken(), RecordCache(tmp_path / "c.sqlite"))
     again.logprobs(pairs)
     assert again.stats["cache_hits"] == 1  # only the valid value was cached
-    probabilities = LLM(Broken(), RecordCache(tmp_path / "d.sqlite")).choice_probability([[{"role": "user", "content": "q"}]], "【好】", "【差】")
+    probabilities = LLM(Broken(), RecordCache(tmp_path / "d.sqlite")).choice_probability(
+        [[{"role": "user", "content": "q"}]], "【好】", "【差】"
+    )
     assert probabilities == [None]  # never a score of 9.9e-305 from a NaN or a positive log-probability
 
 
@@ -523,12 +610,24 @@ GENERATION_FIELDS = {
     "vllm": {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.2},
     "sglang": {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.2},
     "llamacpp": {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.2},
-    "transformers": {"generation_config": json.dumps({"do_sample": True, "min_p": None, "repetition_penalty": 1.2, "top_k": 0}, sort_keys=True)},
+    "transformers": {
+        "generation_config": json.dumps(
+            {"do_sample": True, "min_p": None, "repetition_penalty": 1.2, "top_k": 0}, sort_keys=True
+        )
+    },
 }
 LOGPROB_FIELDS = {  # greedy, one generated token, everything neutral and stated
     "vllm": {"temperature": 0.0, "top_p": 1.0, "max_tokens": 1, "seed": 0, **NEUTRAL_VLLM},
 }
-LLAMACPP_LOGPROB_FIELDS = {"temperature": 0.0, "top_p": 1.0, "max_tokens": 1, "seed": 0, "top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0}
+LLAMACPP_LOGPROB_FIELDS = {
+    "temperature": 0.0,
+    "top_p": 1.0,
+    "max_tokens": 1,
+    "seed": 0,
+    "top_k": 0,
+    "min_p": 0.0,
+    "repeat_penalty": 1.0,
+}
 
 
 @pytest.mark.parametrize("server_kind", sorted(GENERATION_FIELDS))
@@ -536,15 +635,34 @@ def test_a_generation_request_states_every_sampling_setting_in_the_servers_names
     conversation = [{"role": "user", "content": "你好"}]
     assert texts(backend_for(server, server=server_kind).generate([conversation], SAMPLED)) == ["echo:你好"]
     body = server.requests[-1]["body"]
-    assert [request["path"] for request in server.requests] == (["/health"] if server_kind == "transformers" else []) + ["/v1/chat/completions"]
-    base = {"model": "tiny-model", "messages": conversation, "temperature": 0.7, "top_p": 0.9, "max_tokens": 33, "seed": record_seed(5, conversation)}
-    assert body == {**base, **GENERATION_FIELDS[server_kind]}  # the whole body: nothing left for the server to fill in
+    assert [request["path"] for request in server.requests] == (
+        ["/health"] if server_kind == "transformers" else []
+    ) + ["/v1/chat/completions"]
+    base = {
+        "model": "tiny-model",
+        "messages": conversation,
+        "temperature": 0.7,
+        "top_p": 0.9,
+        "max_tokens": 33,
+        "seed": record_seed(5, conversation),
+    }
+    assert body == {
+        **base,
+        **GENERATION_FIELDS[server_kind],
+    }  # the whole body: nothing left for the server to fill in
 
 
 def test_an_openai_api_server_gets_only_openai_fields_and_refuses_the_rest_before_sending(server):
     conversation = [{"role": "user", "content": "你好"}]
     backend_for(server, server="openai").generate([conversation], SamplingParams(temperature=0.7, seed=5))
-    assert set(server.requests[-1]["body"]) == {"model", "messages", "temperature", "top_p", "max_tokens", "seed"}
+    assert set(server.requests[-1]["body"]) == {
+        "model",
+        "messages",
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "seed",
+    }
     for refused in (SamplingParams(top_k=20), SamplingParams(min_p=0.1)):
         with pytest.raises(KunError, match="top_k/min_p"):
             backend_for(server, server="openai").generate(["x"], refused)
@@ -552,7 +670,9 @@ def test_an_openai_api_server_gets_only_openai_fields_and_refuses_the_rest_befor
 
 
 @pytest.mark.parametrize("server_kind", sorted(LOGPROB_FIELDS))
-def test_verdict_perplexity_and_choice_requests_are_token_id_echoes_with_every_setting(server, tiny_model_dir, server_kind):
+def test_verdict_perplexity_and_choice_requests_are_token_id_echoes_with_every_setting(
+    server, tiny_model_dir, server_kind
+):
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
@@ -563,13 +683,21 @@ def test_verdict_perplexity_and_choice_requests_are_token_id_echoes_with_every_s
     backend.perplexity(["床前明月光，疑是地上霜。"])
     context = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
     expected_prompts = [
-        tokenizer(context, add_special_tokens=False)["input_ids"] + tokenizer("【差】", add_special_tokens=False)["input_ids"],
-        tokenizer("问题：1+1=？\n答案：", add_special_tokens=False)["input_ids"] + tokenizer("A", add_special_tokens=False)["input_ids"],
+        tokenizer(context, add_special_tokens=False)["input_ids"]
+        + tokenizer("【差】", add_special_tokens=False)["input_ids"],
+        tokenizer("问题：1+1=？\n答案：", add_special_tokens=False)["input_ids"]
+        + tokenizer("A", add_special_tokens=False)["input_ids"],
         tokenizer("床前明月光，疑是地上霜。", add_special_tokens=True)["input_ids"],
     ]
     for request, prompt in zip(server.requests, expected_prompts):
         assert request["path"] == "/v1/completions"
-        assert request["body"] == {"model": "tiny-model", "prompt": prompt, "echo": True, "logprobs": 1, **LOGPROB_FIELDS[server_kind]}
+        assert request["body"] == {
+            "model": "tiny-model",
+            "prompt": prompt,
+            "echo": True,
+            "logprobs": 1,
+            **LOGPROB_FIELDS[server_kind],
+        }
 
 
 def test_sglang_reads_prompt_log_probabilities_from_its_native_generate(server, tiny_model_dir):
@@ -579,13 +707,23 @@ def test_sglang_reads_prompt_log_probabilities_from_its_native_generate(server, 
     backend = backend_for(server, server="sglang", tokenizer=str(tiny_model_dir))
     conversation = [{"role": "user", "content": "指令：写一首诗"}]
     (value,) = backend.logprobs([(conversation, "【好】")])
-    ids = tokenizer(tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True), add_special_tokens=False)["input_ids"]
+    ids = tokenizer(
+        tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True),
+        add_special_tokens=False,
+    )["input_ids"]
     target = tokenizer("【好】", add_special_tokens=False)["input_ids"]
     request = server.requests[-1]
     assert request["path"] == "/generate"  # beside /v1, not under it; no text offsets needed
     assert request["body"] == {
         "input_ids": ids + target,
-        "sampling_params": {"temperature": 0.0, "top_p": 1.0, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0, "max_new_tokens": 1},
+        "sampling_params": {
+            "temperature": 0.0,
+            "top_p": 1.0,
+            "top_k": -1,
+            "min_p": 0.0,
+            "repetition_penalty": 1.0,
+            "max_new_tokens": 1,
+        },
         "return_logprob": True,
         "logprob_start_len": 0,
     }
@@ -602,12 +740,16 @@ def test_the_continuation_is_the_echoes_last_prompt_tokens(server, tiny_model_di
 
     server.echo_bos, server.report_usage = echo_bos, usage
     target = AutoTokenizer.from_pretrained(tiny_model_dir)("【差】", add_special_tokens=False)["input_ids"]
-    (value,) = backend_for(server, tokenizer=str(tiny_model_dir)).logprobs([([{"role": "user", "content": "问"}], "【差】")])
+    (value,) = backend_for(server, tokenizer=str(tiny_model_dir)).logprobs(
+        [([{"role": "user", "content": "问"}], "【差】")]
+    )
     assert value == pytest.approx(sum(-((token % 10) + 1) / 10 for token in target))
 
 
 @pytest.mark.parametrize("server_kind", ["transformers", "openai"])
-def test_a_server_without_prompt_log_probabilities_is_refused_before_any_request(server, tiny_model_dir, server_kind):
+def test_a_server_without_prompt_log_probabilities_is_refused_before_any_request(
+    server, tiny_model_dir, server_kind
+):
     backend = backend_for(server, server=server_kind, tokenizer=str(tiny_model_dir))
     for call in (lambda: backend.logprobs([("q", "A")]), lambda: backend.perplexity(["text"])):
         with pytest.raises(KunError, match=f"llm.server {server_kind} does not return"):
@@ -648,13 +790,18 @@ def test_a_served_verdict_and_perplexity_equal_the_local_backends_on_the_same_we
     server.prompt_logprobs = forward
     served = LLM(backend_for(server, tokenizer=str(tiny_model_dir)), RecordCache(None))
     here = LLM(local, RecordCache(None))
-    conversations = [[{"role": "user", "content": f"指令：写一首关于{topic}的诗"}] for topic in ("春天", "长城", "黄河", "明月")]
+    conversations = [
+        [{"role": "user", "content": f"指令：写一首关于{topic}的诗"}]
+        for topic in ("春天", "长城", "黄河", "明月")
+    ]
     served_scores = served.choice_probability(conversations, "【好】", "【差】")
     local_scores = here.choice_probability(conversations, "【好】", "【差】")
     assert None not in served_scores and served_scores == pytest.approx(local_scores, abs=1e-4)
     texts_ = ["学而时习之，不亦说乎？", "床前明月光，疑是地上霜。"]
     assert served.perplexity(texts_) == pytest.approx(here.perplexity(texts_), rel=1e-4)
-    assert served.stats["prompt_tokens"] > 0 and served.stats["uncounted_requests"] == 0  # counted in the ledger
+    assert (
+        served.stats["prompt_tokens"] > 0 and served.stats["uncounted_requests"] == 0
+    )  # counted in the ledger
 
 
 def test_a_transformers_serve_older_than_transformers_5_is_refused_before_any_generation(server):
@@ -666,7 +813,9 @@ def test_a_transformers_serve_older_than_transformers_5_is_refused_before_any_ge
     assert [request["path"] for request in server.requests] == ["/health"]
 
 
-def test_llamacpp_gets_text_led_by_bos_and_its_echo_is_mapped_back_past_skipped_bos_tokens(server, tiny_model_dir):
+def test_llamacpp_gets_text_led_by_bos_and_its_echo_is_mapped_back_past_skipped_bos_tokens(
+    server, tiny_model_dir
+):
     """llama-cpp-python's server takes text only, leaves BOS tokens out of the echo and reads the
     positions right only when the prompt starts with BOS: chat prompts of a model whose BOS opens
     its template work; a plain prompt (perplexity, multiple choice) is refused before sending."""
@@ -675,18 +824,34 @@ def test_llamacpp_gets_text_led_by_bos_and_its_echo_is_mapped_back_past_skipped_
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     server.text_tokenizer = tokenizer
     backend = backend_for(server, server="llamacpp", tokenizer=str(tiny_model_dir))
-    conversation = [{"role": "system", "content": "简短"}, {"role": "user", "content": "指令：写一首诗"}]  # three BOS (<|im_start|>) tokens
+    conversation = [
+        {"role": "system", "content": "简短"},
+        {"role": "user", "content": "指令：写一首诗"},
+    ]  # three BOS (<|im_start|>) tokens
     (value,) = backend.logprobs([(conversation, "【差】")])
     context = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
     target = tokenizer("【差】", add_special_tokens=False)["input_ids"]
     assert value == pytest.approx(sum(-((token % 10) + 1) / 10 for token in target))
-    assert server.requests[-1]["body"] == {"model": "tiny-model", "prompt": context + "【差】", "echo": True, "logprobs": 1, **LLAMACPP_LOGPROB_FIELDS}
+    assert server.requests[-1]["body"] == {
+        "model": "tiny-model",
+        "prompt": context + "【差】",
+        "echo": True,
+        "logprobs": 1,
+        **LLAMACPP_LOGPROB_FIELDS,
+    }
     before = server.attempts
-    for call in (lambda: backend.logprobs([("问题：1+1=？\n答案：", "A")]), lambda: backend.perplexity(["床前明月光"])):
+    for call in (
+        lambda: backend.logprobs([("问题：1+1=？\n答案：", "A")]),
+        lambda: backend.perplexity(["床前明月光"]),
+    ):
         with pytest.raises(KunError, match="one position off unless the prompt starts with the BOS token"):
             call()
     assert server.attempts == before
     (perplexity,) = backend.perplexity([context])  # a text that starts with BOS is measured
     ids = tokenizer(context, add_special_tokens=True)["input_ids"]
-    counted = [-((token % 10) + 1) / 10 for index, token in enumerate(ids) if index >= 2 and token != tokenizer.bos_token_id]  # after the text's first token; BOS tokens have no echo
+    counted = [
+        -((token % 10) + 1) / 10
+        for index, token in enumerate(ids)
+        if index >= 2 and token != tokenizer.bos_token_id
+    ]  # after the text's first token; BOS tokens have no echo
     assert perplexity == pytest.approx(math.exp(-sum(counted) / len(counted)))

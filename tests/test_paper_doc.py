@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from test_params import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,14 +40,20 @@ def test_paper_settings_table_matches_configs_and_dataclass_defaults():
     for name, value, default, _ in rows:
         section, key = name.split(".")
         expected = yaml.safe_load(value)
-        assert paper[section][key] == expected, f"configs/paper.yaml {name} = {paper[section][key]!r}, docs/paper.md says {expected!r}"
+        assert paper[section][key] == expected, (
+            f"configs/paper.yaml {name} = {paper[section][key]!r}, docs/paper.md says {expected!r}"
+        )
         fields = {field.name: field for field in dataclasses.fields(SECTIONS[section])}
         field = fields[key]
         code_default = field.default if field.default is not dataclasses.MISSING else field.default_factory()
         if default == "same":
-            assert code_default == expected, f"{SECTIONS[section].__name__}.{key} defaults to {code_default!r}, docs/paper.md says {expected!r}"
+            assert code_default == expected, (
+                f"{SECTIONS[section].__name__}.{key} defaults to {code_default!r}, docs/paper.md says {expected!r}"
+            )
         else:
-            assert default.startswith("no") and code_default != expected, f"{name}: the dataclass default {code_default!r} is said to differ"
+            assert default.startswith("no") and code_default != expected, (
+                f"{name}: the dataclass default {code_default!r} is said to differ"
+            )
 
 
 def test_demo_profile_and_paper_profile_differ_only_where_the_doc_says():
@@ -56,9 +61,23 @@ def test_demo_profile_and_paper_profile_differ_only_where_the_doc_says():
     the one deliberate difference: params.yaml is the default profile (patterns, a relative length
     floor), configs/paper.yaml the authors' word lists and flat floor (docs/paper.md says why)."""
     demo = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    for name in ("label.mode", "score.mode", "polish.template", "iterate.rounds",
-                 "assemble.min_answer_chars", "assemble.opening_repeat_min", "ingest.max_tokens", "label.temperature", "label.top_p",
-                 "label.repetition_penalty", "polish.temperature", "polish.top_p", "polish.repetition_penalty"):
+    for name in (
+        "label.mode",
+        "score.mode",
+        "polish.template",
+        "iterate.rounds",
+        "assemble.min_answer_chars",
+        "assemble.opening_repeat_min",
+        "ingest.max_tokens",
+        "label.temperature",
+        "label.top_p",
+        "label.repetition_penalty",
+        "polish.temperature",
+        "polish.top_p",
+        "polish.repetition_penalty",
+    ):
         section, key = name.split(".")
         value = next(yaml.safe_load(row[1]) for row in _settings_rows() if row[0] == name)
-        assert demo[section][key] == value, f"params.yaml {name} drifts from the paper without a note in docs/paper.md"
+        assert demo[section][key] == value, (
+            f"params.yaml {name} drifts from the paper without a note in docs/paper.md"
+        )

@@ -1,31 +1,44 @@
-"""params.yaml and configs/paper.yaml validate against the stage dataclasses; README documents every key."""
+"""params.yaml and configs/paper.yaml validate against the stage dataclasses; docs/stages.md documents every key."""
 
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kun.corpus.fetch import CorpusParams
-from kun.instructions.curate import FilterParams
-from kun.dedup import DedupParams
-from kun.evaluation.run import EvaluateParams
-from kun.corpus.ingest import IngestParams
-from kun.instructions.iterate import IterateParams
-from kun.instructions.label import LabelParams
-from kun.llm import LLMParams
 from kun.core.models import ModelParams
 from kun.core.params import load_params, section
-from kun.instructions.polish import PolishParams
-from kun.instructions.assemble import AssembleParams
-from kun.instructions.score import ScoreParams
+from kun.corpus.fetch import CorpusParams
+from kun.corpus.ingest import IngestParams
 from kun.corpus.perplexity import PerplexityParams
+from kun.dedup import DedupParams
+from kun.evaluation.run import EvaluateParams
+from kun.instructions.assemble import AssembleParams
+from kun.instructions.curate import FilterParams
+from kun.instructions.iterate import IterateParams
+from kun.instructions.label import LabelParams
+from kun.instructions.polish import PolishParams
+from kun.instructions.score import ScoreParams
+from kun.llm import LLMParams
 from kun.training.params import ChatTrainParams, FinetuneParams, LabelTrainParams
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {
-    "corpus": CorpusParams, "ingest": IngestParams, "dedup": DedupParams, "model": ModelParams, "perplexity": PerplexityParams, "llm": LLMParams,
-    "label": LabelParams, "score": ScoreParams, "filter": FilterParams, "polish": PolishParams, "iterate": IterateParams, "assemble": AssembleParams,
-    "train_label": LabelTrainParams, "train_chat": ChatTrainParams, "finetune": FinetuneParams, "evaluate": EvaluateParams,
+    "corpus": CorpusParams,
+    "ingest": IngestParams,
+    "dedup": DedupParams,
+    "model": ModelParams,
+    "perplexity": PerplexityParams,
+    "llm": LLMParams,
+    "label": LabelParams,
+    "score": ScoreParams,
+    "filter": FilterParams,
+    "polish": PolishParams,
+    "iterate": IterateParams,
+    "assemble": AssembleParams,
+    "train_label": LabelTrainParams,
+    "train_chat": ChatTrainParams,
+    "finetune": FinetuneParams,
+    "evaluate": EvaluateParams,
 }
 
 
@@ -37,15 +50,15 @@ def test_every_section_validates(path):
         section(cls, params, name)
 
 
-def test_readme_documents_every_param_key():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_stages_page_documents_every_param_key():
+    readme = (ROOT / "docs/stages.md").read_text(encoding="utf-8")
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     missing = []
     for name, values in params.items():
         for key in values:
             if f"`{key}`" not in readme and f"`{name}.{key}`" not in readme and f"{key}`" not in readme:
                 missing.append(f"{name}.{key}")
-    assert not missing, f"README.md does not document: {missing}"
+    assert not missing, f"docs/stages.md does not document: {missing}"
 
 
 def test_every_top_level_key_in_params_yaml_has_a_comment():
@@ -53,7 +66,13 @@ def test_every_top_level_key_in_params_yaml_has_a_comment():
     for line in (ROOT / "params.yaml").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith((" ", "#")):
             current = line.split(":")[0]
-        elif line.startswith("  ") and not line.startswith("   ") and not line.strip().startswith("-") and ":" in line and "#" not in line:
+        elif (
+            line.startswith("  ")
+            and not line.startswith("   ")
+            and not line.strip().startswith("-")
+            and ":" in line
+            and "#" not in line
+        ):
             # Keys repeated in train_chat and finetune are documented once, in train_label.
             if current not in ("train_chat", "finetune"):
                 uncommented.append(f"{current}.{line.strip()}")
@@ -65,7 +84,9 @@ def test_accelerate_configs_parse(name):
     from accelerate.commands.config.config_args import ClusterConfig
 
     config = ClusterConfig.from_yaml_file(str(ROOT / "configs" / "accelerate" / f"{name}.yaml"))
-    assert config.num_processes >= 2 and str(config.distributed_type).endswith(name.upper() if name == "fsdp" else "MULTI_GPU")
+    assert config.num_processes >= 2 and str(config.distributed_type).endswith(
+        name.upper() if name == "fsdp" else "MULTI_GPU"
+    )
 
 
 @pytest.mark.parametrize("path", ["params.yaml", "configs/paper.yaml"])

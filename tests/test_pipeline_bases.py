@@ -21,13 +21,21 @@ def test_each_training_stage_depends_on_exactly_its_base(tmp_path):
     assert "models/base" in _deps(default["train_label"]) and "models/base" in _deps(default["finetune"])
     assert not any(name.startswith("base_model_other") for name in default)  # one base, one copy
 
-    update_params(repo, {"model.other_bases": {"small": "embedded:smollm2"}, "model.final_base": "models/small"})
+    update_params(
+        repo, {"model.other_bases": {"small": "embedded:smollm2"}, "model.final_base": "models/small"}
+    )
     stages = _stages(repo)
     other = stages["base_model_other@small"]
-    assert {str(out.def_path) for out in other.outs} == {"models/small"} and other.cmd == "python stages/base_model.py small"
+    assert {str(out.def_path) for out in other.outs} == {
+        "models/small"
+    } and other.cmd == "python stages/base_model.py small"
     assert "models/small" in _deps(stages["finetune"]) and "models/base" not in _deps(stages["finetune"])
-    assert "models/base" in _deps(stages["train_label"]) and "models/small" not in _deps(stages["train_label"])
-    assert "models/base" in _deps(stages["train_chat"]) and "models/base" in _deps(stages["ingest"])  # the label base's tokenizer
+    assert "models/base" in _deps(stages["train_label"]) and "models/small" not in _deps(
+        stages["train_label"]
+    )
+    assert "models/base" in _deps(stages["train_chat"]) and "models/base" in _deps(
+        stages["ingest"]
+    )  # the label base's tokenizer
 
 
 def test_a_role_pointing_at_no_stage_output_is_refused():
@@ -39,4 +47,9 @@ def test_a_role_pointing_at_no_stage_output_is_refused():
 
     with pytest.raises(KunError, match="model.final_base: models/small is not written by any stage"):
         from_mapping(ModelParams, {"final_base": "models/small"}, "model")
-    assert from_mapping(ModelParams, {"other_bases": {"small": "01-ai/Yi-6B"}, "final_base": "models/small"}, "model").base_for("finetune") == "models/small"
+    assert (
+        from_mapping(
+            ModelParams, {"other_bases": {"small": "01-ai/Yi-6B"}, "final_base": "models/small"}, "model"
+        ).base_for("finetune")
+        == "models/small"
+    )

@@ -5,8 +5,11 @@ import shutil
 from pathlib import Path
 
 import polars as pl
-
+import pytest
 from dvc_helpers import drop_stage, dvc, make_repo_copy, ran_stages, update_params
+
+# a real DVC run, Ray cluster or S3 server: the integration tier (`make test` runs it after the fast one)
+pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -21,8 +24,20 @@ def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path, tiny_mode
         repo,
         {
             "ingest.sources": [
-                {"name": "docs", "path": "data/raw/fixture/docs.jsonl", "format": "jsonl", "text_field": "content", "id_field": "id"},
-                {"name": "poems", "path": "data/raw/fixture/*.json", "format": "json", "text_field": "paragraphs", "title_field": "title"},
+                {
+                    "name": "docs",
+                    "path": "data/raw/fixture/docs.jsonl",
+                    "format": "jsonl",
+                    "text_field": "content",
+                    "id_field": "id",
+                },
+                {
+                    "name": "poems",
+                    "path": "data/raw/fixture/*.json",
+                    "format": "json",
+                    "text_field": "paragraphs",
+                    "title_field": "title",
+                },
             ],
             "ingest.min_chars": 20,
             "model.label_base": "models/tiny",

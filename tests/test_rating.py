@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import polars as pl
-
 from fake_backend import FakeBackend
+
 from kun.core.records import CANDIDATE_SCHEMA
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate, instruction_rules
@@ -20,11 +20,25 @@ GOOD = "长城是中国古代修建的大型军事防御工程，东起山海关
 
 
 def _polished(outputs: list[str]) -> pl.DataFrame:
-    return pl.DataFrame([
-        {"candidate_id": f"c{i}", "segment_id": f"s{i}", "source": "x", "segment": "原文", "instruction": "请介绍长城。", "score": 0.9,
-         "label_model": "m", "label_prompt_version": "v", "score_mode": "focused", "output": output, "polish_model": "m", "polish_prompt_version": "v"}
-        for i, output in enumerate(outputs)
-    ])
+    return pl.DataFrame(
+        [
+            {
+                "candidate_id": f"c{i}",
+                "segment_id": f"s{i}",
+                "source": "x",
+                "segment": "原文",
+                "instruction": "请介绍长城。",
+                "score": 0.9,
+                "label_model": "m",
+                "label_prompt_version": "v",
+                "score_mode": "focused",
+                "output": output,
+                "polish_model": "m",
+                "polish_prompt_version": "v",
+            }
+            for i, output in enumerate(outputs)
+        ]
+    )
 
 
 def test_expected_rating_is_the_mean_over_normalised_probabilities_and_refuses_bad_values():
@@ -45,12 +59,20 @@ def pytest_approx(value):
 def test_sampled_ratings_drop_low_and_unrated_pairs_after_the_rules_and_are_cached(tmp_path):
     one, two, three = GOOD + "它是世界文化遗产。", GOOD + "每年游客很多。", GOOD + "八达岭最有名。"
     replies = {one: "清楚完整。\nScore: 5", two: "一般。\nScore: 2", three: "没有分数"}
-    backend = FakeBackend(replies=lambda text: next((reply for key, reply in replies.items() if key in text), "Score: 5"))
+    backend = FakeBackend(
+        replies=lambda text: next((reply for key, reply in replies.items() if key in text), "Score: 5")
+    )
     llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"))
     frame = _polished([one, two, three, "太短"])
-    final, rejected, drops = assemble(frame, AssembleParams(rate=True, rating_verdict="sampled", min_rating=4.0), Rater(llm, "sampled").rate)
+    final, rejected, drops = assemble(
+        frame, AssembleParams(rate=True, rating_verdict="sampled", min_rating=4.0), Rater(llm, "sampled").rate
+    )
     assert final.get_column("id").to_list() == ["c0"] and final.get_column("rating").to_list() == [5.0]
-    assert dict(zip(rejected.get_column("candidate_id"), rejected.get_column("reason"))) == {"c3": "answer_too_short", "c1": "low_rating", "c2": "unrated"}
+    assert dict(zip(rejected.get_column("candidate_id"), rejected.get_column("reason"))) == {
+        "c3": "answer_too_short",
+        "c1": "low_rating",
+        "c2": "unrated",
+    }
     assert drops["low_rating"] == 1 and drops["unrated"] == 1
     assert len(backend.generated) == 3  # the pair a rule dropped was never rated
     assert llm.stats["backend_calls"] == 3  # costed in the ledger
@@ -63,9 +85,13 @@ def test_logprob_ratings_use_five_forward_passes_per_pair(tmp_path):
     backend = FakeBackend()
     llm = LLM(backend, RecordCache(tmp_path / "c.sqlite"))
     ratings = Rater(llm, "logprob").rate(["请介绍长城。", "请介绍黄河。"], [GOOD, "黄河是中国第二长河。"])
-    assert len(backend.scored) == 10 and [continuation for _, continuation in backend.scored[:5]] == [f"Score: {k}" for k in range(1, 6)]
+    assert len(backend.scored) == 10 and [continuation for _, continuation in backend.scored[:5]] == [
+        f"Score: {k}" for k in range(1, 6)
+    ]
     assert all(1.0 <= rating <= 5.0 for rating in ratings)
-    final, _, drops = assemble(_polished([GOOD]), AssembleParams(rate=True, min_rating=1.0), Rater(llm, "logprob").rate)
+    final, _, drops = assemble(
+        _polished([GOOD]), AssembleParams(rate=True, min_rating=1.0), Rater(llm, "logprob").rate
+    )
     assert final.height == 1 and drops["low_rating"] == 0
 
 
@@ -77,18 +103,49 @@ def test_without_a_rater_the_rating_column_is_null_and_no_rating_reason_is_count
 def test_score_skips_candidates_a_rule_drops_and_filter_counts_them_under_that_rule(tmp_path):
     base = {column: None for column in CANDIDATE_SCHEMA}
     rows = [
-        {**base, "candidate_id": "a", "segment_id": "s1", "segment": "光合作用……", "instruction": "请解释光合作用的过程。"},
-        {**base, "candidate_id": "b", "segment_id": "s2", "segment": "某诗……", "instruction": "这首诗表达了什么感情？"},
-        {**base, "candidate_id": "c", "segment_id": "s3", "segment": "随机……", "instruction": "宝亦枝旅阳客冲盘遭凤伯帘伞铅"},
+        {
+            **base,
+            "candidate_id": "a",
+            "segment_id": "s1",
+            "segment": "光合作用……",
+            "instruction": "请解释光合作用的过程。",
+        },
+        {
+            **base,
+            "candidate_id": "b",
+            "segment_id": "s2",
+            "segment": "某诗……",
+            "instruction": "这首诗表达了什么感情？",
+        },
+        {
+            **base,
+            "candidate_id": "c",
+            "segment_id": "s3",
+            "segment": "随机……",
+            "instruction": "宝亦枝旅阳客冲盘遭凤伯帘伞铅",
+        },
     ]
     candidates = pl.DataFrame(rows, schema=CANDIDATE_SCHEMA)
     backend = FakeBackend(replies=lambda text: "【好】")
     params = FilterParams(min_score=0.5)
-    scored, metrics = score(candidates, ScoreParams(verdict="sampled"), LLM(backend), instruction_rules(params))
+    scored, metrics = score(
+        candidates, ScoreParams(verdict="sampled"), LLM(backend), instruction_rules(params)
+    )
     assert len(backend.generated) == 1  # only the candidate no rule drops was sent to the model
     assert scored.get_column("candidate_id").to_list() == ["a", "b", "c"]  # input order kept
-    assert scored.get_column("score_error").to_list() == [None, "rule:refers_to_unseen_context", "rule:gibberish"]
-    assert metrics["skipped_by_rules"] == {"gibberish": 1, "refers_to_unseen_context": 1} and metrics["unparsable"] == 0
+    assert scored.get_column("score_error").to_list() == [
+        None,
+        "rule:refers_to_unseen_context",
+        "rule:gibberish",
+    ]
+    assert (
+        metrics["skipped_by_rules"] == {"gibberish": 1, "refers_to_unseen_context": 1}
+        and metrics["unparsable"] == 0
+    )
     kept, rejected, filter_metrics = curate(scored, params)
     assert kept.get_column("candidate_id").to_list() == ["a"]
-    assert filter_metrics["rejected"]["refers_to_unseen_context"] == 1 and filter_metrics["rejected"]["gibberish"] == 1 and filter_metrics["rejected"]["unscorable"] == 0
+    assert (
+        filter_metrics["rejected"]["refers_to_unseen_context"] == 1
+        and filter_metrics["rejected"]["gibberish"] == 1
+        and filter_metrics["rejected"]["unscorable"] == 0
+    )

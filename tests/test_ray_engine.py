@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from synthetic import edit, planted_corpus
 
+from kun.core.errors import KunError
 from kun.dedup import DedupParams, deduplicate
 from kun.dedup.cluster import UnionFind
-from kun.core.errors import KunError
 from kun.llm import LLM, LLMParams, load_llm
 from kun.llm.cache import RecordCache
-from kun.dedup.synthetic import edit, planted_corpus
+
+# a real DVC run, Ray cluster or S3 server: the integration tier (`make test` runs it after the fast one)
+pytestmark = pytest.mark.integration
 
 ray = pytest.importorskip("ray", reason="install the ray extra: pip install -e '.[ray]'")
 
@@ -25,7 +28,9 @@ ray = pytest.importorskip("ray", reason="install the ray extra: pip install -e '
 def ray_cluster():
     from ray.cluster_utils import Cluster
 
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 150 * 1024**2})
+    cluster = Cluster(
+        initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 150 * 1024**2}
+    )
     cluster.add_node(num_cpus=1, object_store_memory=150 * 1024**2)
     cluster.wait_for_nodes()
     patch = pytest.MonkeyPatch()
@@ -59,7 +64,14 @@ def test_dedup_on_ray_matches_local(ray_cluster, verify):
     assert distributed.metrics["engine"] == "ray"
     assert local.kept.equals(distributed.kept)
     assert local.clusters.equals(distributed.clusters)
-    for key in ("docs_out", "exact_duplicates", "near_duplicates", "duplicate_clusters", "candidate_pairs", "verified_edges"):
+    for key in (
+        "docs_out",
+        "exact_duplicates",
+        "near_duplicates",
+        "duplicate_clusters",
+        "candidate_pairs",
+        "verified_edges",
+    ):
         assert local.metrics[key] == distributed.metrics[key], key
     assert local.metrics["near_duplicates"] > 300 and local.metrics["exact_duplicates"] == 40
 
@@ -67,8 +79,8 @@ def test_dedup_on_ray_matches_local(ray_cluster, verify):
 def test_connected_components_on_ray_match_union_find(ray_cluster):
     import pyarrow as pa
 
-    from kun.dedup.distributed import connected_components
     from kun.core.engine import init_ray
+    from kun.dedup.distributed import connected_components
 
     init_ray()
     generator = np.random.default_rng(0)
@@ -99,9 +111,16 @@ def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
         params = LLMParams(engine=engine, replicas=2, batch_size=2, chunk_size=3, num_threads=1)
         llm = load_llm(params, tiny_model_dir)
         llm.cache = RecordCache(tmp_path / cache_name)
-        candidates, rejected, _ = label(segments_frame(), LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8), llm, SEED)
+        candidates, rejected, _ = label(
+            segments_frame(),
+            LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8),
+            llm,
+            SEED,
+        )
         # The random model's replies are what they are; score and polish need some instructions.
-        usable = pl.concat([candidates, rejected.drop("reason").with_columns(pl.lit("请解释这句话").alias("instruction"))])
+        usable = pl.concat(
+            [candidates, rejected.drop("reason").with_columns(pl.lit("请解释这句话").alias("instruction"))]
+        )
         scored, _ = score(usable, ScoreParams(verdict="logprob"), llm)
         polished, _ = polish(curate(scored, LENIENT_FILTER)[0], PolishParams(max_new_tokens=8), llm)
         return llm, candidates, rejected, scored, polished
@@ -117,7 +136,12 @@ def test_llm_stages_on_ray_match_local(ray_cluster, tiny_model_dir, tmp_path):
 
     # The ray run filled its cache on the driver: reading it back with the local engine costs nothing.
     reuse = LLM(local_llm.backend, RecordCache(tmp_path / "ray.sqlite"))
-    label(segments_frame(), LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8), reuse, SEED)
+    label(
+        segments_frame(),
+        LabelParams(mode="prompt", max_new_tokens=8, num_candidates=2, temperature=0.8),
+        reuse,
+        SEED,
+    )
     assert reuse.stats["cache_misses"] == 0 and reuse.stats["cache_hits"] == 20
 
 
@@ -158,7 +182,21 @@ def test_dvc_stage_joins_the_cluster_and_matches_local(ray_cluster, tmp_path):
     repo = make_repo_copy(tmp_path / "repo")
     drop_stage(repo, "fetch_corpus")
     shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
-    update_params(repo, {"ingest.sources": [{"name": "docs", "path": "data/raw/fixture/docs.jsonl", "format": "jsonl", "text_field": "content", "id_field": "id"}], "ingest.min_chars": 20})
+    update_params(
+        repo,
+        {
+            "ingest.sources": [
+                {
+                    "name": "docs",
+                    "path": "data/raw/fixture/docs.jsonl",
+                    "format": "jsonl",
+                    "text_field": "content",
+                    "id_field": "id",
+                }
+            ],
+            "ingest.min_chars": 20,
+        },
+    )
     dvc(repo, "repro", "dedup")
     local = pl.read_parquet(repo / "data/interim/dedup_clusters.parquet")
 
@@ -180,7 +218,20 @@ def test_cli_dedup_engine_ray(ray_cluster, tmp_path):
     corpus_with_chains().head(300).write_ndjson(source)
     runner = CliRunner()
     for engine in ("local", "ray"):
-        result = runner.invoke(main, ["dedup", str(source), str(tmp_path / f"{engine}.jsonl"), "--threshold", "0.6", "--engine", engine, "--metrics", str(tmp_path / f"{engine}.json")])
+        result = runner.invoke(
+            main,
+            [
+                "dedup",
+                str(source),
+                str(tmp_path / f"{engine}.jsonl"),
+                "--threshold",
+                "0.6",
+                "--engine",
+                engine,
+                "--metrics",
+                str(tmp_path / f"{engine}.json"),
+            ],
+        )
         assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "ray.json").read_text())["engine"] == "ray"
     assert json.loads((tmp_path / "local.json").read_text())["near_duplicates"] > 0
@@ -195,6 +246,8 @@ def test_unreachable_ray_address_is_one_clear_line():
     with socket.socket() as probe:  # a port that was free a moment ago: nobody listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(KunError, match=rf"cannot reach the Ray cluster at RAY_ADDRESS=127\.0\.0\.1:{port} .*ray start --head"):
+    with pytest.raises(
+        KunError, match=rf"cannot reach the Ray cluster at RAY_ADDRESS=127\.0\.0\.1:{port} .*ray start --head"
+    ):
         _check_reachable(f"127.0.0.1:{port}")
     _check_reachable("auto")  # Ray's own forms are left to Ray

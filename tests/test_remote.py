@@ -12,11 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, run, update_params
 
+# a real DVC run, Ray cluster or S3 server: the integration tier (`make test` runs it after the fast one)
+pytestmark = pytest.mark.integration
+
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-OUTPUTS = ["data/interim/segments.parquet", "data/interim/unique.parquet", "data/interim/dedup_clusters.parquet"]
+OUTPUTS = [
+    "data/interim/segments.parquet",
+    "data/interim/unique.parquet",
+    "data/interim/dedup_clusters.parquet",
+]
 
 
 def md5(path: Path) -> str:
@@ -28,7 +34,21 @@ def data_repo(tmp_path: Path) -> Path:
     repo = make_repo_copy(tmp_path / "origin")
     drop_stage(repo, "fetch_corpus")
     shutil.copytree(FIXTURES, repo / "data/raw/fixture")
-    update_params(repo, {"ingest.sources": [{"name": "docs", "path": "data/raw/fixture/docs.jsonl", "format": "jsonl", "text_field": "content", "id_field": "id"}], "ingest.min_chars": 20})
+    update_params(
+        repo,
+        {
+            "ingest.sources": [
+                {
+                    "name": "docs",
+                    "path": "data/raw/fixture/docs.jsonl",
+                    "format": "jsonl",
+                    "text_field": "content",
+                    "id_field": "id",
+                }
+            ],
+            "ingest.min_chars": 20,
+        },
+    )
     # Raw data is tracked by DVC too, so a clone can rebuild or pull everything.
     dvc(repo, "add", "data/raw/fixture")
     dvc(repo, "repro", "dedup")
@@ -36,7 +56,9 @@ def data_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def push_and_pull(origin: Path, tmp_path: Path, remote_args: list[str], env_remote: dict | None = None) -> Path:
+def push_and_pull(
+    origin: Path, tmp_path: Path, remote_args: list[str], env_remote: dict | None = None
+) -> Path:
     dvc(origin, "remote", "add", "-d", "storage", *remote_args)
     for key, value in (env_remote or {}).items():
         dvc(origin, "remote", "modify", "storage", key, value)
@@ -47,7 +69,9 @@ def push_and_pull(origin: Path, tmp_path: Path, remote_args: list[str], env_remo
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(origin), str(clone)], tmp_path)
     assert not (clone / "data/interim/unique.parquet").exists()
-    assert "in sync" not in dvc(clone, "status", "--cloud", "--with-deps", "dedup").stdout  # before the pull: only in the remote
+    assert (
+        "in sync" not in dvc(clone, "status", "--cloud", "--with-deps", "dedup").stdout
+    )  # before the pull: only in the remote
     dvc(clone, "pull", "--with-deps", "dedup")  # only ingest + dedup ran in this repository
     assert "in sync" in dvc(clone, "status", "--cloud", "--with-deps", "dedup").stdout
     for output in OUTPUTS + ["metrics/dedup.json"]:
@@ -74,7 +98,12 @@ def start_moto(monkeypatch, enforce_auth: bool = False):
     pytest.importorskip("dvc_s3")
     port = free_port()
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "1"} if enforce_auth else None
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -83,7 +112,11 @@ def start_moto(monkeypatch, enforce_auth: bool = False):
             break
         except OSError:
             time.sleep(0.2)
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(key, value)
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(key, raising=False)
@@ -123,7 +156,14 @@ def test_s3_errors_missing_bucket_and_unreachable_endpoint(tmp_path, s3_server):
     dvc(origin, "remote", "modify", "storage", "url", "s3://kun-data/store")
     dvc(origin, "remote", "modify", "storage", "endpointurl", f"http://127.0.0.1:{free_port()}")
     dvc(origin, "remote", "modify", "storage", "connect_timeout", "2")
-    unreachable = subprocess.run([sys.executable, "-m", "dvc", "push"], cwd=origin, capture_output=True, text=True, timeout=300, env={**os.environ, "AWS_MAX_ATTEMPTS": "1"})
+    unreachable = subprocess.run(
+        [sys.executable, "-m", "dvc", "push"],
+        cwd=origin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "AWS_MAX_ATTEMPTS": "1"},
+    )
     assert unreachable.returncode != 0 and "127.0.0.1" in (unreachable.stdout + unreachable.stderr)
 
 
@@ -144,8 +184,19 @@ def test_import_dataset_from_a_registry_repository(tmp_path, tiny_model_dir):
     commit(repo, "init")
     dvc(repo, "import", str(registry), "corpora/web.jsonl", "-o", "data/raw/web.jsonl")
     assert md5(repo / "data/raw/web.jsonl") == md5(registry / "corpora/web.jsonl")
-    shutil.copytree(tiny_model_dir, repo / "models" / "tiny")  # the label base whose tokenizer counts ingest.max_tokens
-    update_params(repo, {"ingest.sources": [{"name": "web", "path": "data/raw/web.jsonl", "format": "jsonl", "text_field": "content"}], "ingest.min_chars": 20, "model.label_base": "models/tiny"})
+    shutil.copytree(
+        tiny_model_dir, repo / "models" / "tiny"
+    )  # the label base whose tokenizer counts ingest.max_tokens
+    update_params(
+        repo,
+        {
+            "ingest.sources": [
+                {"name": "web", "path": "data/raw/web.jsonl", "format": "jsonl", "text_field": "content"}
+            ],
+            "ingest.min_chars": 20,
+            "model.label_base": "models/tiny",
+        },
+    )
     assert ran_stages(dvc(repo, "repro", "dedup")) == {"ingest", "dedup"}
     assert json.loads((repo / "metrics/ingest.json").read_text())["docs_per_source"] == {"web": 7}
 

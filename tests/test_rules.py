@@ -9,14 +9,14 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from kun.core.errors import KunError
+from kun.instructions import gates
+from kun.instructions.assemble import AssembleParams, answer_rules
+from kun.instructions.curate import FilterParams, instruction_rules
 from kun.rules import Rule, apply_rules, patterns
 from kun.rules.language import LanguageIdentifier, identifier, mojibake
 from kun.rules.stats import cjk_word_share, material_of
 from kun.rules.words import word_coverage
-from kun.instructions import gates
-from kun.instructions.assemble import AssembleParams, answer_rules
-from kun.instructions.curate import FilterParams, instruction_rules
-from kun.core.errors import KunError
 
 Q = "介绍一下西安。"  # a plain instruction for answer-side families
 
@@ -36,7 +36,10 @@ FAMILIES = {
         ],
         [
             ("写一封婉拒朋友婚礼邀请的短信。", "很抱歉，那天我要出差，不能参加你的婚礼，祝你们新婚快乐！"),
-            ("为什么植物晚上不能进行光合作用？", "光合作用需要光能，夜里没有阳光，叶绿体无法把光能转化为化学能，所以不能进行光合作用。"),
+            (
+                "为什么植物晚上不能进行光合作用？",
+                "光合作用需要光能，夜里没有阳光，叶绿体无法把光能转化为化学能，所以不能进行光合作用。",
+            ),
             ("写一句关于坚持的话。", "我不能决定风的方向，但我可以调整帆的角度。"),
         ],
     ),
@@ -69,7 +72,10 @@ FAMILIES = {
         ],
         [
             ("直角边为3和4，斜边多长？", "根据勾股定理，斜边为5。"),
-            ("阅读下面的短文，回答作者的家乡在哪里。\n我出生在江南水乡，小时候常在河边玩耍。", "文中提到作者“出生在江南水乡”，所以作者的家乡在江南。"),
+            (
+                "阅读下面的短文，回答作者的家乡在哪里。\n我出生在江南水乡，小时候常在河边玩耍。",
+                "文中提到作者“出生在江南水乡”，所以作者的家乡在江南。",
+            ),
             ("怎样写读书笔记？", "可以按照书的章节，记录要点和自己的感想。"),
             ("怎样写好议论文？", "文章说服力来自论据，论据要真实、典型。"),
             ("一个数加5等于12，这个数是多少？", "根据题意，x + 5 = 12，所以x = 7。"),
@@ -100,7 +106,10 @@ FAMILIES = {
             (Q, "西安是陕西省会。\n问：西安有什么美食？\n答：肉夹馍和羊肉泡馍。"),
         ],
         [
-            ("写三个关于防火的问答。", "问：家里着火先做什么？\n答：先报警并疏散。\n问：油锅着火能用水浇吗？\n答：不能，应盖上锅盖。"),
+            (
+                "写三个关于防火的问答。",
+                "问：家里着火先做什么？\n答：先报警并疏散。\n问：油锅着火能用水浇吗？\n答：不能，应盖上锅盖。",
+            ),
             ("写一段顾客和店员的对话。", "顾客：这件衣服有大号吗？\n店员：有的，我给您拿。"),
             ("如何写好简历？", "突出与岗位相关的经历。\n问题是很多人写得太长，一页纸最好。"),
         ],
@@ -199,13 +208,19 @@ FAMILIES = {
     "unfinished": (
         patterns.unfinished,
         [
-            (Q, "西安古称长安，是十三朝古都。城内的钟楼、鼓楼和古城墙保存完好，城外有秦始皇陵兵马俑，每年吸引"),
+            (
+                Q,
+                "西安古称长安，是十三朝古都。城内的钟楼、鼓楼和古城墙保存完好，城外有秦始皇陵兵马俑，每年吸引",
+            ),
             (Q, "西安是陕西省会，历史悠久，名胜古迹众多，小吃也很有名，比如肉夹馍、凉皮和"),
             (Q, "西安的主要景点有：\n1. 兵马俑\n2. 大雁塔\n\n此外，城墙也非常值得一去，可以在上面骑自行车，"),
             ("写一个函数。", "```python\ndef add(a, b):\n    return a +"),
             (Q, "西安有很多值得一去的地方，例如"),
             ("怎样减肥？", "- 少吃高糖食物，多吃蔬菜。\n- 每周运动三次，因为"),
-            ("怎样学好数学？", "1. 上课认真听讲，及时记笔记。\n2. 课后独立完成作业，不抄答案。\n3. 整理错题本，考前"),
+            (
+                "怎样学好数学？",
+                "1. 上课认真听讲，及时记笔记。\n2. 课后独立完成作业，不抄答案。\n3. 整理错题本，考前",
+            ),
         ],
         [
             ("中国的首都是哪里？", "北京"),
@@ -251,13 +266,18 @@ def test_language_id_uses_the_shipped_model_and_reads_kanji_only_text_as_chinese
 def test_wrong_language_spares_translation_code_and_math():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
-    assert drops("介绍一下端午节。", "The Dragon Boat Festival honours the poet Qu Yuan with boat races and rice dumplings.")
+    assert drops(
+        "介绍一下端午节。",
+        "The Dragon Boat Festival honours the poet Qu Yuan with boat races and rice dumplings.",
+    )
     assert drops("怎么泡茶？", "お湯を沸かして、茶葉を入れて三分待ちます。")
     assert drops("介绍一下牛顿。", "Isaac Newton war ein englischer Physiker und Mathematiker.")
     assert not drops("把“你好”翻译成英文。", "Hello.")
     assert not drops("用Python打印一句话。", "print('hello world')")
     assert not drops("求 sin x 的导数。", "$(\\sin x)' = \\cos x$")
-    assert not drops("介绍一下乔布斯。", "Steve Jobs（史蒂夫·乔布斯）是苹果公司的联合创始人，推出了 iPhone 和 iPad。")
+    assert not drops(
+        "介绍一下乔布斯。", "Steve Jobs（史蒂夫·乔布斯）是苹果公司的联合创始人，推出了 iPhone 和 iPad。"
+    )
 
 
 def test_a_missing_language_model_is_one_error_naming_the_key():
@@ -269,7 +289,9 @@ def test_gibberish_is_random_characters_not_short_or_classical_questions():
     assert word_coverage("宝亦枝旅阳客冲盘遭凤伯帘伞铅") < 0.4
     assert word_coverage("的了是在我有和就不人都一") < 0.4
     assert word_coverage("绳盒拼收零幕歹喻俗寉觉") < 0.4
-    assert word_coverage("解释“学而时习之，不亦说乎”的意思。") is None  # quoted classical text is material, left out
+    assert (
+        word_coverage("解释“学而时习之，不亦说乎”的意思。") is None
+    )  # quoted classical text is material, left out
     assert word_coverage("把下列数字从小到大排列：5, 3, 9") > 0.4
     assert word_coverage("秦始皇哪一年统一六国？") > 0.4
     assert word_coverage("长城有多长") is None  # too short to judge
@@ -278,7 +300,11 @@ def test_gibberish_is_random_characters_not_short_or_classical_questions():
 def test_cjk_word_share_weighs_a_latin_word_as_one_character_and_skips_math():
     assert cjk_word_share("SQL 中 INNER JOIN 和 LEFT JOIN 有什么区别？") > 0.5
     assert cjk_word_share("The Spring Festival is big.") == 0.0
-    assert cjk_word_share("2^10 = ?") == 1.0 and cjk_word_share("log2(64) = ?") == 1.0 and cjk_word_share("H₂O。") == 1.0
+    assert (
+        cjk_word_share("2^10 = ?") == 1.0
+        and cjk_word_share("log2(64) = ?") == 1.0
+        and cjk_word_share("H₂O。") == 1.0
+    )
     assert material_of("翻译成英文：这本书很好。") == "这本书很好。" and material_of("介绍长城。") == ""
 
 
@@ -292,7 +318,10 @@ def test_cjk_word_share_weighs_a_latin_word_as_one_character_and_skips_math():
         ("2023年的春节是哪一天？", "2023年的春节是1月22日。"),
         ("3x + 1 = 7, x = ?", "x = 2。"),
         ("Translate into Chinese: good morning", "早上好。"),
-        ("写一封因迟到向老师道歉的短信。", "王老师，非常抱歉，今天早上公交晚点，我迟到了十分钟，以后一定提前出门。"),
+        (
+            "写一封因迟到向老师道歉的短信。",
+            "王老师，非常抱歉，今天早上公交晚点，我迟到了十分钟，以后一定提前出门。",
+        ),
     ],
 )
 def test_the_default_profile_keeps_short_answers_and_plain_uses(instruction, answer):
@@ -302,15 +331,26 @@ def test_the_default_profile_keeps_short_answers_and_plain_uses(instruction, ans
 
 
 def test_the_paper_profile_keeps_the_authors_word_list_and_floor():
-    paper = AssembleParams(length_floor="fixed", answer_meta_keywords=["作为", "根据", "知识库", "2023", "抱歉"])
-    frame = pl.DataFrame({"instruction": ["斜边是多少？直角边是5和12。", "首都是哪里？"], "output": ["根据勾股定理，斜边的长度等于两条直角边平方和的平方根，也就是13。", "北京。"]})
+    paper = AssembleParams(
+        length_floor="fixed", answer_meta_keywords=["作为", "根据", "知识库", "2023", "抱歉"]
+    )
+    frame = pl.DataFrame(
+        {
+            "instruction": ["斜边是多少？直角边是5和12。", "首都是哪里？"],
+            "output": ["根据勾股定理，斜边的长度等于两条直角边平方和的平方根，也就是13。", "北京。"],
+        }
+    )
     result = apply_rules(frame, answer_rules(paper))
     assert result.rejected.get_column("reason").to_list() == ["answer_refusal_or_meta", "answer_too_short"]
 
 
 def test_records_are_not_requests():
     markers = gates.REQUEST_MARKERS
-    for record in ("姓名：张三 性别：男 年龄：35", "订单号：A2024 收货人：李四", "型号：X200 颜色：黑色 价格：2999元"):
+    for record in (
+        "姓名：张三 性别：男 年龄：35",
+        "订单号：A2024 收货人：李四",
+        "型号：X200 颜色：黑色 价格：2999元",
+    ):
         assert patterns.is_record(record, markers), record
     for request in ("翻译：你好", "解方程：3x + 5 = 20", "请写一首诗。", "题目：求1+1 要求：写出过程"):
         assert not patterns.is_record(request, markers), request
@@ -322,7 +362,9 @@ def test_relative_floor_drops_trivial_answers_to_demanding_instructions():
     assert drops("写一篇不少于300字的游记。", "今天去了公园，很开心。")
     assert drops("详细分析一下外卖行业的利弊。", "有利有弊。")
     assert drops("解释一下什么是量子力学。", "一种物理理论。")
-    assert not drops("《静夜思》的作者是谁？", "李白。") and not drops("把“我很想家”改写成文言文。", "吾甚思乡。")
+    assert not drops("《静夜思》的作者是谁？", "李白。") and not drops(
+        "把“我很想家”改写成文言文。", "吾甚思乡。"
+    )
 
 
 def test_relative_floor_follows_what_the_instruction_asks():
@@ -335,7 +377,12 @@ def test_relative_floor_follows_what_the_instruction_asks():
 
 def test_apply_rules_counts_every_rule_and_names_the_first_failing_one():
     frame = pl.DataFrame({"text": ["ok text", "", "x" * 50]})
-    rules = [Rule.on("text", "empty", lambda text: not text), Rule.on("text", "long", lambda text: len(text) > 10), None, Rule.on("text", "never", lambda text: False)]
+    rules = [
+        Rule.on("text", "empty", lambda text: not text),
+        Rule.on("text", "long", lambda text: len(text) > 10),
+        None,
+        Rule.on("text", "never", lambda text: False),
+    ]
     result = apply_rules(frame, rules)
     assert result.kept.get_column("text").to_list() == ["ok text"]
     assert result.rejected.get_column("reason").to_list() == ["empty", "long"]

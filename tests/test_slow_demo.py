@@ -3,17 +3,53 @@
 import json
 
 import pytest
-
 from dvc_helpers import dvc, make_repo_copy, ran_stages, update_params
+
 from kun.evaluation.report import flatten
 
-ALL_STAGES = {"fetch_corpus", "ingest", "dedup", "base_model", "perplexity", "train_label", "train_chat", "label", "score", "filter", "polish", "assemble", "finetune", "evaluate", "report"}
+ALL_STAGES = {
+    "fetch_corpus",
+    "ingest",
+    "dedup",
+    "base_model",
+    "perplexity",
+    "train_label",
+    "train_chat",
+    "label",
+    "score",
+    "filter",
+    "polish",
+    "assemble",
+    "finetune",
+    "evaluate",
+    "report",
+}
 EXPECTED_KEYS = [
-    "ingest.docs", "ingest.segments", "dedup.unique", "dedup.rate", "label.candidates", "score.unparsable", "filter.kept",
-    "polish.polished", "data.segments", "data.unique_segments", "data.candidates", "data.kept_after_score", "data.polished",
-    "data.final", "train_label.final_loss", "train_chat.final_loss", "finetune.final_loss", "finetune.steps",
-    "eval.demo.0-shot.base", "eval.demo.0-shot.final", "eval.demo.0-shot.delta", "eval.demo.1-shot.final",
-    "eval.demo.contaminated", "eval.judge.win_rate", "eval.judge.position_inconsistency_rate",
+    "ingest.docs",
+    "ingest.segments",
+    "dedup.unique",
+    "dedup.rate",
+    "label.candidates",
+    "score.unparsable",
+    "filter.kept",
+    "polish.polished",
+    "data.segments",
+    "data.unique_segments",
+    "data.candidates",
+    "data.kept_after_score",
+    "data.polished",
+    "data.final",
+    "train_label.final_loss",
+    "train_chat.final_loss",
+    "finetune.final_loss",
+    "finetune.steps",
+    "eval.demo.0-shot.base",
+    "eval.demo.0-shot.final",
+    "eval.demo.0-shot.delta",
+    "eval.demo.1-shot.final",
+    "eval.demo.contaminated",
+    "eval.judge.win_rate",
+    "eval.judge.position_inconsistency_rate",
 ]
 
 
@@ -25,7 +61,16 @@ def test_demo_pipeline_small_slice(tmp_path):
         repo,
         {
             "corpus.include": ["dist/lunyu/*.json"],
-            "ingest.sources": [{"name": "lunyu", "path": "data/raw/chinese-poetry/dist/lunyu/lunyu.json", "format": "json", "text_field": "paragraphs", "title_field": "chapter", "limit": 3}],
+            "ingest.sources": [
+                {
+                    "name": "lunyu",
+                    "path": "data/raw/chinese-poetry/dist/lunyu/lunyu.json",
+                    "format": "json",
+                    "text_field": "paragraphs",
+                    "title_field": "chapter",
+                    "limit": 3,
+                }
+            ],
             "label.limit": 4,
             "label.max_new_tokens": 24,
             "label.truncated": "keep",  # the 135M model rarely ends within 24 tokens: keep its cut replies so every stage has rows
@@ -44,7 +89,11 @@ def test_demo_pipeline_small_slice(tmp_path):
             "evaluate.judge_limit": 2,
             "evaluate.answer_max_new_tokens": 16,
             "evaluate.judge_max_new_tokens": 16,
-            **{f"{stage}.{key}": value for stage in ("train_label", "train_chat", "finetune") for key, value in tiny_training.items()},
+            **{
+                f"{stage}.{key}": value
+                for stage in ("train_label", "train_chat", "finetune")
+                for key, value in tiny_training.items()
+            },
         },
     )
     first = dvc(repo, "repro")

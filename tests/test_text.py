@@ -1,5 +1,5 @@
 from kun.core.hashing import content_id
-from kun.corpus.text import normalize_text, segment_text, split_sentences, cjk_ratio
+from kun.corpus.text import cjk_ratio, normalize_text, segment_text, split_sentences
 
 
 def test_nfkc_folds_fullwidth_latin_and_digits_but_keeps_chinese_punctuation():
@@ -22,7 +22,12 @@ def test_space_between_cjk_characters_is_removed_but_kept_between_words():
 
 def test_split_sentences_keeps_closing_quotes_with_their_sentence():
     text = "子曰：“学而时习之，不亦说乎？”有朋自远方来。Is it fine? 是的！"
-    assert split_sentences(text) == ["子曰：“学而时习之，不亦说乎？”", "有朋自远方来。", "Is it fine?", " 是的！"]
+    assert split_sentences(text) == [
+        "子曰：“学而时习之，不亦说乎？”",
+        "有朋自远方来。",
+        "Is it fine?",
+        " 是的！",
+    ]
 
 
 def test_segments_pack_whole_paragraphs_up_to_max_chars():

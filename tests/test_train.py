@@ -32,7 +32,16 @@ PAIRS = [
 # peft still calls transformers' deprecated `is_gradient_checkpointing`; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:`is_gradient_checkpointing` is deprecated:FutureWarning")
 
-FAST = dict(lora_r=8, lora_dropout=0.0, warmup_ratio=0.0, batch_size=4, gradient_accumulation_steps=1, max_seq_len=128, save_steps=0, logging_steps=1)
+FAST = dict(
+    lora_r=8,
+    lora_dropout=0.0,
+    warmup_ratio=0.0,
+    batch_size=4,
+    gradient_accumulation_steps=1,
+    max_seq_len=128,
+    save_steps=0,
+    logging_steps=1,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +50,9 @@ def tokenizer(tiny_model_dir):
 
 
 def prompt_ids(tokenizer, text):
-    prompt = tokenizer.apply_chat_template([{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True
+    )
     return tokenizer(prompt, add_special_tokens=False)["input_ids"]
 
 
@@ -69,7 +80,10 @@ def test_reverse_swaps_user_and_assistant_turns(tokenizer):
     prompt = prompt_ids(tokenizer, pair["output"])  # the user turn is the response text
     assert row["input_ids"][: len(prompt)] == prompt
     assert row["labels"][: len(prompt)] == [IGNORE_INDEX] * len(prompt)
-    assert tokenizer.decode([t for t in row["labels"] if t != IGNORE_INDEX]) == pair["instruction"] + "<|im_end|>"
+    assert (
+        tokenizer.decode([t for t in row["labels"] if t != IGNORE_INDEX])
+        == pair["instruction"] + "<|im_end|>"
+    )
 
 
 def test_truncation_cuts_the_prompt_from_the_left_and_keeps_the_response(tokenizer):
@@ -78,8 +92,10 @@ def test_truncation_cuts_the_prompt_from_the_left_and_keeps_the_response(tokeniz
     row = examples.rows[0]
     target = text_ids(tokenizer, "好") + [tokenizer.eos_token_id]
     assert len(row["input_ids"]) == 48 and examples.truncated == 1
-    assert row["labels"][-len(target):] == target  # the whole response and its eos survive
-    assert row["input_ids"][: -len(target)] == prompt_ids(tokenizer, long_instruction)[-(48 - len(target)):]  # prompt end kept
+    assert row["labels"][-len(target) :] == target  # the whole response and its eos survive
+    assert (
+        row["input_ids"][: -len(target)] == prompt_ids(tokenizer, long_instruction)[-(48 - len(target)) :]
+    )  # prompt end kept
 
     long_output = "学而时习之，不亦说乎？" * 40
     row = build_examples([{"instruction": long_instruction, "output": long_output}], tokenizer, 48).rows[0]
@@ -90,7 +106,13 @@ def test_truncation_cuts_the_prompt_from_the_left_and_keeps_the_response(tokeniz
 
 
 def test_blank_pairs_are_dropped_and_counted(tokenizer):
-    pairs = [PAIRS[0], {"instruction": "问题", "output": "  "}, {"instruction": "", "output": "答"}, {"output": "答"}, PAIRS[1]]
+    pairs = [
+        PAIRS[0],
+        {"instruction": "问题", "output": "  "},
+        {"instruction": "", "output": "答"},
+        {"output": "答"},
+        PAIRS[1],
+    ]
     examples = build_examples(pairs, tokenizer, 64)
     assert len(examples.rows) == 2
     assert examples.dropped == {"empty_output": 1, "empty_instruction": 2}
@@ -126,7 +148,11 @@ def run(tiny_model_dir, out, params, **kwargs):
 
 def test_lora_learns_and_changes_every_adapter_weight(tiny_model_dir, tmp_path):
     params = TrainParams(method="lora", learning_rate=1e-2, max_steps=30, **FAST)
-    initial = {name: p.detach().clone() for name, p in load_model(tiny_model_dir, params).named_parameters() if p.requires_grad}
+    initial = {
+        name: p.detach().clone()
+        for name, p in load_model(tiny_model_dir, params).named_parameters()
+        if p.requires_grad
+    }
     summary, records = run(tiny_model_dir, tmp_path / "out", params, metrics_dir=tmp_path / "metrics")
 
     losses = [r["loss"] for r in records]
@@ -137,7 +163,11 @@ def test_lora_learns_and_changes_every_adapter_weight(tiny_model_dir, tmp_path):
     assert summary["steps"] == 30 and summary["final_loss"] == losses[-1]
     assert 0 < summary["trainable_parameters"] < summary["total_parameters"]
     assert summary["examples"] == 32 and summary["dropped_examples"] == 0 and summary["tokens_per_second"] > 0
-    assert summary["environment"]["torch"] and summary["environment"]["threads"] >= 1 and summary["environment"]["cpu_capability"]
+    assert (
+        summary["environment"]["torch"]
+        and summary["environment"]["threads"] >= 1
+        and summary["environment"]["cpu_capability"]
+    )
     adapter_config = json.loads((tmp_path / "out" / "adapter" / "adapter_config.json").read_text())
     assert adapter_config["target_modules"] == sorted(adapter_config["target_modules"])
 
@@ -182,13 +212,17 @@ def test_lora_adapter_reloads_and_merges_to_the_same_logits(tiny_model_dir, tmp_
         expected = model(inputs).logits
     save_model(model, tokenizer, tmp_path / "out", merge=True)
 
-    reloaded = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir), tmp_path / "out" / "adapter").eval()
+    reloaded = PeftModel.from_pretrained(
+        AutoModelForCausalLM.from_pretrained(tiny_model_dir), tmp_path / "out" / "adapter"
+    ).eval()
     merged = AutoModelForCausalLM.from_pretrained(tmp_path / "out").eval()
     with torch.no_grad():
         assert torch.allclose(reloaded(inputs).logits, expected, atol=1e-4)
         assert torch.allclose(merged(inputs).logits, expected, atol=1e-4)
         assert torch.allclose(reloaded.merge_and_unload()(inputs).logits, expected, atol=1e-4)
-        assert not torch.allclose(AutoModelForCausalLM.from_pretrained(tiny_model_dir)(inputs).logits, expected, atol=1e-2)
+        assert not torch.allclose(
+            AutoModelForCausalLM.from_pretrained(tiny_model_dir)(inputs).logits, expected, atol=1e-2
+        )
     assert AutoTokenizer.from_pretrained(tmp_path / "out").chat_template == tokenizer.chat_template
 
 
@@ -198,7 +232,18 @@ class Crash(Exception):
 
 def test_crash_leaves_no_output_and_resume_continues_the_step_count(tiny_model_dir, tmp_path):
     # 8 pairs, batch 2: 4 steps per epoch, so the run crosses an epoch and resumes mid-epoch.
-    params = TrainParams(method="lora", learning_rate=1e-2, lora_r=4, lora_dropout=0.1, max_steps=6, save_steps=3, batch_size=2, gradient_accumulation_steps=1, max_seq_len=128, warmup_ratio=0.0)
+    params = TrainParams(
+        method="lora",
+        learning_rate=1e-2,
+        lora_r=4,
+        lora_dropout=0.1,
+        max_steps=6,
+        save_steps=3,
+        batch_size=2,
+        gradient_accumulation_steps=1,
+        max_seq_len=128,
+        warmup_ratio=0.0,
+    )
     out, metrics = tmp_path / "out", tmp_path / "metrics"
 
     def crash_at_4(record):
@@ -223,12 +268,24 @@ def test_crash_leaves_no_output_and_resume_continues_the_step_count(tiny_model_d
     straight = []
     train(tiny_model_dir, PAIRS, tmp_path / "straight", params, log=straight.append)
     assert [r["loss"] for r in straight[3:]] == pytest.approx([r["loss"] for r in resumed], abs=1e-6)
-    a, b = load_file(out / "adapter" / "adapter_model.safetensors"), load_file(tmp_path / "straight" / "adapter" / "adapter_model.safetensors")
+    a, b = (
+        load_file(out / "adapter" / "adapter_model.safetensors"),
+        load_file(tmp_path / "straight" / "adapter" / "adapter_model.safetensors"),
+    )
     assert all(torch.allclose(a[name], b[name], atol=1e-6) for name in a)
 
 
 def test_changed_params_do_not_resume_a_stale_checkpoint(tiny_model_dir, tmp_path):
-    params = TrainParams(method="lora", learning_rate=1e-2, lora_r=4, max_steps=4, save_steps=2, batch_size=2, gradient_accumulation_steps=1, max_seq_len=128)
+    params = TrainParams(
+        method="lora",
+        learning_rate=1e-2,
+        lora_r=4,
+        max_steps=4,
+        save_steps=2,
+        batch_size=2,
+        gradient_accumulation_steps=1,
+        max_seq_len=128,
+    )
 
     def crash_at_3(record):
         if record["step"] == 3:
@@ -269,14 +326,25 @@ def test_missing_model_directory_is_a_clear_error(tmp_path):
 
 
 def test_zero_rows_names_the_drops(tiny_model_dir, tmp_path):
-    with pytest.raises(KunError, match=r"zero rows after filtering \(2 pairs in, 2 dropped: empty_instruction: 1, empty_output: 1\)"):
-        train(tiny_model_dir, [{"instruction": "", "output": "答"}, {"instruction": "问", "output": ""}], tmp_path / "out", TrainParams())
+    with pytest.raises(
+        KunError,
+        match=r"zero rows after filtering \(2 pairs in, 2 dropped: empty_instruction: 1, empty_output: 1\)",
+    ):
+        train(
+            tiny_model_dir,
+            [{"instruction": "", "output": "答"}, {"instruction": "问", "output": ""}],
+            tmp_path / "out",
+            TrainParams(),
+        )
     assert not (tmp_path / "out").exists()
 
 
 def test_unknown_target_module_lists_the_linear_layers(tiny_model_dir, tmp_path):
     params = TrainParams(method="lora", target_modules=["q_proj", "query_key_value"], max_steps=1)
-    with pytest.raises(KunError, match="query_key_value not in the model; its linear layers are down_proj, gate_proj, k_proj, o_proj, q_proj, up_proj, v_proj"):
+    with pytest.raises(
+        KunError,
+        match="query_key_value not in the model; its linear layers are down_proj, gate_proj, k_proj, o_proj, q_proj, up_proj, v_proj",
+    ):
         train(tiny_model_dir, PAIRS, tmp_path / "out", params)
 
 
@@ -290,12 +358,22 @@ def test_params_are_validated():
         from_mapping(TrainParams, {"lora_dropout": 1.5}, "train")
     with pytest.raises(KunError, match="train.method: 'qlora' is not allowed"):
         from_mapping(TrainParams, {"method": "qlora"}, "train")
-    assert from_mapping(TrainParams, {"target_modules": ["q_proj"], "learning_rate": 2e-4}, "train").target_modules == ["q_proj"]
+    assert from_mapping(
+        TrainParams, {"target_modules": ["q_proj"], "learning_rate": 2e-4}, "train"
+    ).target_modules == ["q_proj"]
 
 
 def test_packing_gradient_checkpointing_and_bfloat16_train(tiny_model_dir, tmp_path):
     # bfloat16 after float32 runs in this process also checks that accelerate's singletons reset.
-    params = TrainParams(method="lora", learning_rate=1e-2, max_steps=3, packing=True, gradient_checkpointing=True, dtype="bfloat16", **{**FAST, "batch_size": 2})
+    params = TrainParams(
+        method="lora",
+        learning_rate=1e-2,
+        max_steps=3,
+        packing=True,
+        gradient_checkpointing=True,
+        dtype="bfloat16",
+        **{**FAST, "batch_size": 2},
+    )
     summary, records = run(tiny_model_dir, tmp_path / "out", params)
     assert summary["sequences"] < summary["examples"] == 32
     assert len(records) == 3 and all(torch.isfinite(torch.tensor(r["loss"])) for r in records)
@@ -314,6 +392,7 @@ with open(f"{out}/summary-{os.environ['RANK']}.json", "w") as handle:
 """
 
 
+@pytest.mark.integration  # two processes through `accelerate launch`
 def test_two_processes_share_the_data_and_write_once(tiny_model_dir, tmp_path, repo_root):
     """What `accelerate launch --num_processes 2` runs: torchrun processes on CPU (gloo)."""
     import os
@@ -323,13 +402,28 @@ def test_two_processes_share_the_data_and_write_once(tiny_model_dir, tmp_path, r
     script = tmp_path / "ddp.py"
     script.write_text(DDP_SCRIPT)
     env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(repo_root)}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), json.dumps(PAIRS), str(tiny_model_dir), str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        str(script),
+        json.dumps(PAIRS),
+        str(tiny_model_dir),
+        str(tmp_path),
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     summaries = [json.loads((tmp_path / f"summary-{rank}.json").read_text()) for rank in (0, 1)]
     # 8 rows over 2 processes x batch 2 x accumulation 2: one optimizer step is a whole epoch.
-    assert [s["epochs"] for s in summaries] == [4.0, 4.0] and summaries[0]["final_loss"] == summaries[1]["final_loss"]
-    assert (tmp_path / "model" / "config.json").exists() and not default_checkpoint_dir(tmp_path / "model").exists()
+    assert [s["epochs"] for s in summaries] == [4.0, 4.0] and summaries[0]["final_loss"] == summaries[1][
+        "final_loss"
+    ]
+    assert (tmp_path / "model" / "config.json").exists() and not default_checkpoint_dir(
+        tmp_path / "model"
+    ).exists()
     with open(tmp_path / "metrics" / "plots" / "metrics" / "loss.tsv") as handle:
         assert [int(row["step"]) for row in csv.DictReader(handle, delimiter="\t")] == [1, 2, 3, 4]
 

@@ -68,13 +68,31 @@ def test_offline_vllm_submits_the_transformers_backends_token_ids(fake_vllm, tin
     sampling = SamplingParams(temperature=0.5, top_p=0.95, max_new_tokens=9, repetition_penalty=1.2, seed=3)
     offline.generate([short, long], sampling)
     requests, params = _LLM.submitted[-1]
-    assert [request["prompt_token_ids"] for request in requests] == [local._encode(short), local._encode(long)]
+    assert [request["prompt_token_ids"] for request in requests] == [
+        local._encode(short),
+        local._encode(long),
+    ]
     ids = requests[0]["prompt_token_ids"]
-    assert ids.count(local.tokenizer.bos_token_id) == ids.count(local.tokenizer.convert_tokens_to_ids("<|im_start|>")) == 2  # the template's own, never one more
+    assert (
+        ids.count(local.tokenizer.bos_token_id)
+        == ids.count(local.tokenizer.convert_tokens_to_ids("<|im_start|>"))
+        == 2
+    )  # the template's own, never one more
     assert len(requests[1]["prompt_token_ids"]) == 24  # cut from the left, as the transformers backend cuts
     assert requests[1]["prompt_token_ids"][-3:] == local._encode(long)[-3:]
-    assert params[0].kwargs == {"temperature": 0.5, "top_p": 0.95, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.2, "max_tokens": 9, "seed": record_seed(3, short), "stop": None}
+    assert params[0].kwargs == {
+        "temperature": 0.5,
+        "top_p": 0.95,
+        "top_k": -1,
+        "min_p": 0.0,
+        "repetition_penalty": 1.2,
+        "max_tokens": 9,
+        "seed": record_seed(3, short),
+        "stop": None,
+    }
     (value,) = offline.logprobs([(short, "【差】")])
     target = local.tokenizer("【差】", add_special_tokens=False)["input_ids"]
     requests, _ = _LLM.submitted[-1]
-    assert requests[0]["prompt_token_ids"] == local._encode(short) + target and value == pytest.approx(-0.5 * len(target))
+    assert requests[0]["prompt_token_ids"] == local._encode(short) + target and value == pytest.approx(
+        -0.5 * len(target)
+    )

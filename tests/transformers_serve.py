@@ -25,7 +25,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(command: list[str], probe_url: str, name: str, log: Path | None, start_timeout_s: float) -> Iterator[None]:
+def running_server(
+    command: list[str], probe_url: str, name: str, log: Path | None, start_timeout_s: float
+) -> Iterator[None]:
     """Run `command` until the block ends; ready once `probe_url` answers (a clear error naming
     the log if the server exits or stays silent)."""
     with open(log or "/dev/null", "w") as sink:
@@ -40,7 +42,9 @@ def running_server(command: list[str], probe_url: str, name: str, log: Path | No
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise RuntimeError(f"{name} did not answer {probe_url} within {start_timeout_s:.0f} s; log: {log}") from None
+                        raise RuntimeError(
+                            f"{name} did not answer {probe_url} within {start_timeout_s:.0f} s; log: {log}"
+                        ) from None
                     time.sleep(0.5)
             yield
         finally:
@@ -52,11 +56,29 @@ def running_server(command: list[str], probe_url: str, name: str, log: Path | No
 
 
 @contextlib.contextmanager
-def transformers_serve(model_dir: Path, continuous_batching: bool = False, log: Path | None = None, start_timeout_s: float = 180) -> Iterator[str]:
+def transformers_serve(
+    model_dir: Path, continuous_batching: bool = False, log: Path | None = None, start_timeout_s: float = 180
+) -> Iterator[str]:
     """Yield the /v1 base URL of a running server for `model_dir`; stop it on exit."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("transformers")), "serve", str(Path(model_dir).resolve()), "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        str(Path(sys.executable).with_name("transformers")),
+        "serve",
+        str(Path(model_dir).resolve()),
+        "--device",
+        "cpu",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     if continuous_batching:
         command.append("--continuous-batching")
-    with running_server(command, f"http://127.0.0.1:{port}/health", "transformers serve (pip install 'transformers[serving]')", log, start_timeout_s):
+    with running_server(
+        command,
+        f"http://127.0.0.1:{port}/health",
+        "transformers serve (pip install 'transformers[serving]')",
+        log,
+        start_timeout_s,
+    ):
         yield f"http://127.0.0.1:{port}/v1"

@@ -37,12 +37,36 @@ def main() -> None:
     """
 
 
-PARAMS_OPTION = click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file; the command reads its own section and `llm`.")
-METRICS_OPTION = click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write the step's metrics as JSON here.")
-MODEL_OPTION = click.option("--model", "model_path", help="Model directory (overrides the params section's `model`).")
+PARAMS_OPTION = click.option(
+    "--params",
+    "params_path",
+    default="params.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Params file; the command reads its own section and `llm`.",
+)
+METRICS_OPTION = click.option(
+    "--metrics",
+    "metrics_path",
+    type=click.Path(path_type=Path),
+    help="Write the step's metrics as JSON here.",
+)
+MODEL_OPTION = click.option(
+    "--model", "model_path", help="Model directory (overrides the params section's `model`)."
+)
 
 
-TABLE_OUTPUTS = {"output", "clusters", "candidates", "rejected", "scored", "kept", "polished", "dataset", "items"}
+TABLE_OUTPUTS = {
+    "output",
+    "clusters",
+    "candidates",
+    "rejected",
+    "scored",
+    "kept",
+    "polished",
+    "dataset",
+    "items",
+}
 
 
 def refuse_same_paths(*, outputs: tuple[str, ...] = (), **paths: Path | None) -> None:
@@ -58,7 +82,9 @@ def refuse_same_paths(*, outputs: tuple[str, ...] = (), **paths: Path | None) ->
             continue
         key = Path(path).resolve()
         if key in seen:
-            raise KunError(f"{path}: {name.upper()} is the same file as {seen[key].upper()}; write {name.upper()} to another path")
+            raise KunError(
+                f"{path}: {name.upper()} is the same file as {seen[key].upper()}; write {name.upper()} to another path"
+            )
         seen[key] = name
         if name in TABLE_OUTPUTS:
             table_format(path)
@@ -81,4 +107,9 @@ def write_outputs(tables: dict, metrics: dict, metrics_path: Path | None) -> Non
 def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
     """`write_outputs`, then the metrics' scalar figures as one JSON line on stderr."""
     write_outputs(outputs, metrics, metrics_path)
-    click.echo(json.dumps({k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False), err=True)
+    click.echo(
+        json.dumps(
+            {k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False
+        ),
+        err=True,
+    )

@@ -28,11 +28,18 @@ def _open(cache_path: Path | None):
 
     path = cache_path or cache_dir() / "llm.sqlite"
     if not path.exists():
-        raise KunError(f"{path}: no cache here yet (it is made by the first LLM stage); set KUN_CACHE_DIR or --cache to another one")
+        raise KunError(
+            f"{path}: no cache here yet (it is made by the first LLM stage); set KUN_CACHE_DIR or --cache to another one"
+        )
     return RecordCache(path)
 
 
-CACHE_OPTION = click.option("--cache", "cache_path", type=click.Path(path_type=Path), help="The cache file (default: $KUN_CACHE_DIR/llm.sqlite, else .kun_cache/llm.sqlite).")
+CACHE_OPTION = click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path),
+    help="The cache file (default: $KUN_CACHE_DIR/llm.sqlite, else .kun_cache/llm.sqlite).",
+)
 
 
 @main.group("cache")
@@ -61,8 +68,16 @@ def info_command(cache_path):
 
 
 @cache_group.command("prune")
-@click.option("--unused-for", "unused_for", help="Drop records no run has read or written for this long (e.g. 30d, 12h).")
-@click.option("--kind", type=click.Choice(["generation", "logprob", "perplexity", "unknown"]), help="Only records of this kind.")
+@click.option(
+    "--unused-for",
+    "unused_for",
+    help="Drop records no run has read or written for this long (e.g. 30d, 12h).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["generation", "logprob", "perplexity", "unknown"]),
+    help="Only records of this kind.",
+)
 @click.option("--all", "everything", is_flag=True, help="Drop every record (of --kind, if given).")
 @CACHE_OPTION
 def prune_command(unused_for, kind, everything, cache_path):

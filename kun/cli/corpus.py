@@ -7,15 +7,47 @@ from pathlib import Path
 
 import click
 
-from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths, write_outputs
+from kun.cli.app import (
+    METRICS_OPTION,
+    MODEL_OPTION,
+    PARAMS_OPTION,
+    finish,
+    main,
+    refuse_same_paths,
+    write_outputs,
+)
 from kun.core.errors import KunError
 
 
 @main.command()
-@click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file with an `ingest` section.")
-@click.option("--output", "output_path", default="data/interim/segments.parquet", show_default=True, type=click.Path(path_type=Path), help="Segments table (.parquet or .jsonl).")
-@click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts in, out and dropped per reason here.")
-@click.option("--tokenizer", "tokenizer_dir", type=click.Path(path_type=Path), help="Model directory whose tokenizer counts ingest.max_tokens (default: model.label_base of the params file, when it exists).")
+@click.option(
+    "--params",
+    "params_path",
+    default="params.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Params file with an `ingest` section.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    default="data/interim/segments.parquet",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Segments table (.parquet or .jsonl).",
+)
+@click.option(
+    "--metrics",
+    "metrics_path",
+    type=click.Path(path_type=Path),
+    help="Write counts in, out and dropped per reason here.",
+)
+@click.option(
+    "--tokenizer",
+    "tokenizer_dir",
+    type=click.Path(path_type=Path),
+    help="Model directory whose tokenizer counts ingest.max_tokens (default: model.label_base of the params file, when it exists).",
+)
 def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     """Normalise, segment and quality-filter the raw sources listed in params.yaml.
 
@@ -26,11 +58,14 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
     Example:
       kun ingest --params params.yaml --output segments.parquet --tokenizer models/base
     """
-    from kun.corpus.ingest import IngestParams, ingest as run_ingest, refuse_source_outputs, token_counter
     from kun.core.models import ModelParams
     from kun.core.params import load_params, section
+    from kun.corpus.ingest import IngestParams, refuse_source_outputs, token_counter
+    from kun.corpus.ingest import ingest as run_ingest
 
-    refuse_same_paths(params=params_path, output=output_path, metrics=metrics_path, outputs=("output", "metrics"))
+    refuse_same_paths(
+        params=params_path, output=output_path, metrics=metrics_path, outputs=("output", "metrics")
+    )
     raw = load_params(params_path)
     params = section(IngestParams, raw, "ingest")
     refuse_source_outputs(params, params_path.parent, output=output_path, metrics=metrics_path)
@@ -38,33 +73,145 @@ def ingest(params_path, output_path, metrics_path, tokenizer_dir):
         label_base = params_path.parent / section(ModelParams, raw, "model").label_base
         tokenizer_dir = label_base if label_base.is_dir() else None
         if tokenizer_dir is None:
-            click.echo(f"note: {label_base} does not exist, so ingest.max_tokens is not applied; pass --tokenizer", err=True)
-    counter = token_counter(tokenizer_dir, "--tokenizer") if tokenizer_dir is not None and params.max_tokens else None
+            click.echo(
+                f"note: {label_base} does not exist, so ingest.max_tokens is not applied; pass --tokenizer",
+                err=True,
+            )
+    counter = (
+        token_counter(tokenizer_dir, "--tokenizer")
+        if tokenizer_dir is not None and params.max_tokens
+        else None
+    )
     segments, _, metrics = run_ingest(params, params_path.parent, count_tokens=counter)
     write_outputs({output_path: segments}, metrics, metrics_path)
-    click.echo(json.dumps({key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False), err=True)
+    click.echo(
+        json.dumps(
+            {key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False
+        ),
+        err=True,
+    )
 
 
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text to compare.")
-@click.option("--id-field", default="id", show_default=True, help="Field naming each record in --clusters output (row number if absent).")
-@click.option("--threshold", default=0.7, show_default=True, type=click.FloatRange(0, 1, min_open=True), help="Jaccard similarity of character n-gram sets at which two texts are duplicates.")
-@click.option("--num-perm", default=128, show_default=True, type=click.IntRange(min=2), help="MinHash permutations (signature length).")
-@click.option("--ngram", default=5, show_default=True, type=click.IntRange(min=1), help="Character n-gram size.")
-@click.option("--seed", default=42, show_default=True, type=click.IntRange(0, 2**64 - 1), help="Seed of the MinHash permutations.")
-@click.option("--bands", default=0, show_default=True, type=click.IntRange(min=0), help="LSH bands (0: derive bands and rows from the threshold).")
-@click.option("--rows", default=0, show_default=True, type=click.IntRange(min=0), help="LSH rows per band (set with --bands).")
-@click.option("--verify", default="exact", show_default=True, type=click.Choice(["exact", "minhash", "none"]), help="Check LSH candidates by exact n-gram Jaccard, by signature estimate, or not at all.")
-@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0), help="Processes for signatures (0: all cores).")
-@click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(min=0), help="Longest text compared (0: no limit); bounds one document's memory (~30 bytes per character).")
-@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "ray"]), help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).")
-@click.option("--partitions", default=0, show_default=True, type=click.IntRange(min=0), help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).")
-@click.option("--clusters", "clusters_path", type=click.Path(path_type=Path), help="Also write (row, id, cluster_id, cluster_row, kind) for every input row (.jsonl or .parquet).")
-@click.option("--skip-bad-lines", is_flag=True, help="Skip malformed or non-UTF-8 JSONL lines and records whose text is not a string (counted in --metrics) instead of failing.")
-@click.option("--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write counts and timings as JSON here.")
-def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ngram, seed, bands, rows, verify, workers, max_chars, engine, partitions, clusters_path, skip_bad_lines, metrics_path):
+@click.option(
+    "--id-field",
+    default="id",
+    show_default=True,
+    help="Field naming each record in --clusters output (row number if absent).",
+)
+@click.option(
+    "--threshold",
+    default=0.7,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Jaccard similarity of character n-gram sets at which two texts are duplicates.",
+)
+@click.option(
+    "--num-perm",
+    default=128,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="MinHash permutations (signature length).",
+)
+@click.option(
+    "--ngram", default=5, show_default=True, type=click.IntRange(min=1), help="Character n-gram size."
+)
+@click.option(
+    "--seed",
+    default=42,
+    show_default=True,
+    type=click.IntRange(0, 2**64 - 1),
+    help="Seed of the MinHash permutations.",
+)
+@click.option(
+    "--bands",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="LSH bands (0: derive bands and rows from the threshold).",
+)
+@click.option(
+    "--rows",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="LSH rows per band (set with --bands).",
+)
+@click.option(
+    "--verify",
+    default="exact",
+    show_default=True,
+    type=click.Choice(["exact", "minhash", "none"]),
+    help="Check LSH candidates by exact n-gram Jaccard, by signature estimate, or not at all.",
+)
+@click.option(
+    "--workers",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Processes for signatures (0: all cores).",
+)
+@click.option(
+    "--max-chars",
+    default=1_000_000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Longest text compared (0: no limit); bounds one document's memory (~30 bytes per character).",
+)
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "ray"]),
+    help="ray: run signatures, buckets, verification and clusters on Ray Data (the cluster in RAY_ADDRESS, else a local Ray).",
+)
+@click.option(
+    "--partitions",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="ray: blocks and hash partitions per phase (0: 4 per cluster CPU).",
+)
+@click.option(
+    "--clusters",
+    "clusters_path",
+    type=click.Path(path_type=Path),
+    help="Also write (row, id, cluster_id, cluster_row, kind) for every input row (.jsonl or .parquet).",
+)
+@click.option(
+    "--skip-bad-lines",
+    is_flag=True,
+    help="Skip malformed or non-UTF-8 JSONL lines and records whose text is not a string (counted in --metrics) instead of failing.",
+)
+@click.option(
+    "--metrics",
+    "metrics_path",
+    type=click.Path(path_type=Path),
+    help="Write counts and timings as JSON here.",
+)
+def dedup(
+    input_path,
+    output_path,
+    text_field,
+    id_field,
+    threshold,
+    num_perm,
+    ngram,
+    seed,
+    bands,
+    rows,
+    verify,
+    workers,
+    max_chars,
+    engine,
+    partitions,
+    clusters_path,
+    skip_bad_lines,
+    metrics_path,
+):
     """Remove exact and near-duplicate records from INPUT, writing OUTPUT.
 
     INPUT and OUTPUT are .jsonl or .parquet (by extension). Exact duplicates (same text up to
@@ -76,11 +223,17 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     Example:
       kun dedup segments.jsonl unique.parquet --threshold 0.8 --clusters clusters.jsonl
     """
-    from kun.dedup import DedupParams, deduplicate
     from kun.core.io import ReadReport, read_table
     from kun.core.progress import phase_reporter
+    from kun.dedup import DedupParams, deduplicate
 
-    refuse_same_paths(input=input_path, output=output_path, clusters=clusters_path, metrics=metrics_path, outputs=("output", "clusters", "metrics"))
+    refuse_same_paths(
+        input=input_path,
+        output=output_path,
+        clusters=clusters_path,
+        metrics=metrics_path,
+        outputs=("output", "clusters", "metrics"),
+    )
     if not 0 < threshold <= 1:  # click's range lets nan through
         raise click.BadParameter(f"{threshold} is not in (0, 1]", param_hint="--threshold")
     if bands and not rows or rows and not bands:
@@ -91,13 +244,30 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
     frame = read_table(input_path, skip_bad_lines=skip_bad_lines, report=report, text_fields=(text_field,))
     if frame.height == 0:
         raise KunError(f"{input_path}: no records; check that the file is not empty")
-    params = DedupParams(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows, verify=verify, workers=workers, engine=engine, partitions=partitions, text_field=text_field, id_field=id_field, max_chars=max_chars)
+    params = DedupParams(
+        threshold=threshold,
+        num_perm=num_perm,
+        ngram=ngram,
+        seed=seed,
+        bands=bands,
+        rows=rows,
+        verify=verify,
+        workers=workers,
+        engine=engine,
+        partitions=partitions,
+        text_field=text_field,
+        id_field=id_field,
+        max_chars=max_chars,
+    )
     try:
         result = deduplicate(frame, params, progress=phase_reporter())
     except KunError as error:
         raise KunError(f"{input_path}: {error}") from None
     if result.metrics["duplicate_ids"]:
-        click.echo(f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the clusters table's `row` and `cluster_row` tell them apart", err=True)
+        click.echo(
+            f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the clusters table's `row` and `cluster_row` tell them apart",
+            err=True,
+        )
     metrics = {**result.metrics, "bad_lines_skipped": report.skipped}
     write_outputs({output_path: result.kept, clusters_path: result.clusters}, metrics, metrics_path)
     click.echo(
@@ -110,8 +280,15 @@ def dedup(input_path, output_path, text_field, id_field, threshold, num_perm, ng
 
 @main.command("base-model")
 @click.argument("output_dir", type=click.Path(path_type=Path), default="models/base")
-@click.option("--base", default="embedded:smollm2", show_default=True, help="embedded:smollm2, a local model directory, or a hub id.")
-@click.option("--trust-remote-code", is_flag=True, help="Allow the model's own code (only for models you trust).")
+@click.option(
+    "--base",
+    default="embedded:smollm2",
+    show_default=True,
+    help="embedded:smollm2, a local model directory, or a hub id.",
+)
+@click.option(
+    "--trust-remote-code", is_flag=True, help="Allow the model's own code (only for models you trust)."
+)
 def base_model(output_dir, base, trust_remote_code):
     """Save a base model as safetensors + tokenizer in OUTPUT_DIR (default models/base).
 
@@ -129,13 +306,37 @@ def base_model(output_dir, base, trust_remote_code):
 @main.command("perplexity")
 @click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="KEPT", type=click.Path(path_type=Path))
-@click.option("--max", "max_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.max (0: no upper bound).")
-@click.option("--min", "min_perplexity", type=click.FloatRange(min=0), help="Overrides perplexity.min (0: no lower bound).")
-@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write dropped segments with their perplexity and reason here.")
+@click.option(
+    "--max",
+    "max_perplexity",
+    type=click.FloatRange(min=0),
+    help="Overrides perplexity.max (0: no upper bound).",
+)
+@click.option(
+    "--min",
+    "min_perplexity",
+    type=click.FloatRange(min=0),
+    help="Overrides perplexity.min (0: no lower bound).",
+)
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Write dropped segments with their perplexity and reason here.",
+)
 @PARAMS_OPTION
 @MODEL_OPTION
 @METRICS_OPTION
-def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, rejected_path, params_path, model_path, metrics_path):
+def perplexity_command(
+    input_path,
+    output_path,
+    max_perplexity,
+    min_perplexity,
+    rejected_path,
+    params_path,
+    model_path,
+    metrics_path,
+):
     """Perplexity gate: score each segment's perplexity under a causal LM and drop outliers.
 
     Perplexities are cached per segment, so trying other thresholds costs no model call.
@@ -146,16 +347,27 @@ def perplexity_command(input_path, output_path, max_perplexity, min_perplexity, 
     """
     import dataclasses
 
-    from kun.llm import load_llm
-    from kun.corpus.perplexity import PerplexityParams, perplexity_gate
     from kun.core.io import read_input
+    from kun.corpus.perplexity import PerplexityParams, perplexity_gate
+    from kun.llm import load_llm
     from kun.llm.params import stage_params
 
-    refuse_same_paths(segments=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("kept", "rejected", "metrics"))
+    refuse_same_paths(
+        segments=input_path,
+        params=params_path,
+        kept=output_path,
+        rejected=rejected_path,
+        metrics=metrics_path,
+        outputs=("kept", "rejected", "metrics"),
+    )
     params, llm_params, _ = stage_params("perplexity", PerplexityParams, params_path)
-    overrides = {key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None}
+    overrides = {
+        key: value for key, value in (("max", max_perplexity), ("min", min_perplexity)) if value is not None
+    }
     params = dataclasses.replace(params, **overrides)
     params.validate("perplexity")
-    llm = load_llm(llm_params, model_path or params.model, "--model" if model_path else "perplexity.model", chat=False)
+    llm = load_llm(
+        llm_params, model_path or params.model, "--model" if model_path else "perplexity.model", chat=False
+    )
     kept, rejected, metrics = perplexity_gate(read_input(input_path, ("id", "text"), ("text",)), params, llm)
     finish({output_path: kept, rejected_path: rejected}, metrics, metrics_path)

@@ -6,15 +6,34 @@ from pathlib import Path
 
 import click
 
-from kun.cli.app import METRICS_OPTION, MODEL_OPTION, PARAMS_OPTION, finish, main, refuse_same_paths, write_outputs
+from kun.cli.app import (
+    METRICS_OPTION,
+    MODEL_OPTION,
+    PARAMS_OPTION,
+    finish,
+    main,
+    refuse_same_paths,
+    write_outputs,
+)
 from kun.core.errors import KunError
 
 
 @main.command("label")
 @click.argument("input_path", metavar="SEGMENTS", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="CANDIDATES", type=click.Path(path_type=Path))
-@click.option("--seed-pairs", default="data/seed/seed.jsonl", show_default=True, type=click.Path(path_type=Path), help="Seed instruction/output JSONL (few-shot examples).")
-@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write replies without a usable instruction here.")
+@click.option(
+    "--seed-pairs",
+    default="data/seed/seed.jsonl",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Seed instruction/output JSONL (few-shot examples).",
+)
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Write replies without a usable instruction here.",
+)
 @PARAMS_OPTION
 @MODEL_OPTION
 @METRICS_OPTION
@@ -28,15 +47,28 @@ def label_command(input_path, output_path, seed_pairs, rejected_path, params_pat
     Example:
       kun label clean.parquet candidates.parquet --model models/label --rejected unlabelled.jsonl
     """
-    from kun.instructions.label import LABEL_INPUT, LabelParams, label
-    from kun.llm import load_llm
     from kun.core.io import read_input
-    from kun.llm.params import stage_params
+    from kun.instructions.label import LABEL_INPUT, LabelParams, label
     from kun.instructions.seed import read_seed
+    from kun.llm import load_llm
+    from kun.llm.params import stage_params
 
-    refuse_same_paths(segments=input_path, seed_pairs=seed_pairs, params=params_path, candidates=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("candidates", "rejected", "metrics"))
+    refuse_same_paths(
+        segments=input_path,
+        seed_pairs=seed_pairs,
+        params=params_path,
+        candidates=output_path,
+        rejected=rejected_path,
+        metrics=metrics_path,
+        outputs=("candidates", "rejected", "metrics"),
+    )
     params, llm_params, _ = stage_params("label", LabelParams, params_path)
-    candidates, rejected, metrics = label(read_input(input_path, LABEL_INPUT, ("text",)), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"), read_seed(seed_pairs))
+    candidates, rejected, metrics = label(
+        read_input(input_path, LABEL_INPUT, ("text",)),
+        params,
+        load_llm(llm_params, model_path or params.model, "--model" if model_path else "label.model"),
+        read_seed(seed_pairs),
+    )
     finish({output_path: candidates, rejected_path: rejected}, metrics, metrics_path)
 
 
@@ -58,20 +90,31 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
     """
     import dataclasses
 
-    from kun.llm import load_llm
     from kun.core.io import read_input
-    from kun.llm.params import stage_params
-    from kun.core.records import CANDIDATE_SCHEMA
     from kun.core.params import section
+    from kun.core.records import CANDIDATE_SCHEMA
     from kun.instructions.curate import FilterParams, instruction_rules
     from kun.instructions.score import ScoreParams, score
+    from kun.llm import load_llm
+    from kun.llm.params import stage_params
 
-    refuse_same_paths(candidates=input_path, params=params_path, scored=output_path, metrics=metrics_path, outputs=("scored", "metrics"))
+    refuse_same_paths(
+        candidates=input_path,
+        params=params_path,
+        scored=output_path,
+        metrics=metrics_path,
+        outputs=("scored", "metrics"),
+    )
     params, llm_params, raw = stage_params("score", ScoreParams, params_path)
     if mode:
         params = dataclasses.replace(params, mode=mode)
     rules = instruction_rules(section(FilterParams, raw, "filter"))
-    scored, metrics = score(read_input(input_path, CANDIDATE_SCHEMA, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"), rules)
+    scored, metrics = score(
+        read_input(input_path, CANDIDATE_SCHEMA, ("instruction", "segment")),
+        params,
+        load_llm(llm_params, model_path or params.model, "--model" if model_path else "score.model"),
+        rules,
+    )
     finish({output_path: scored}, metrics, metrics_path)
 
 
@@ -79,7 +122,12 @@ def score_command(input_path, output_path, mode, params_path, model_path, metric
 @click.argument("input_path", metavar="SCORED", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="KEPT", type=click.Path(path_type=Path))
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Overrides filter.min_score.")
-@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their reason here.")
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Write rejected rows with their reason here.",
+)
 @PARAMS_OPTION
 @METRICS_OPTION
 def filter_command(input_path, output_path, min_score, rejected_path, params_path, metrics_path):
@@ -91,12 +139,19 @@ def filter_command(input_path, output_path, min_score, rejected_path, params_pat
     """
     import dataclasses
 
+    from kun.core.io import read_input
+    from kun.core.params import load_params, section
     from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS
     from kun.instructions.curate import FilterParams, curate
-    from kun.core.params import load_params, section
-    from kun.core.io import read_input
 
-    refuse_same_paths(scored=input_path, params=params_path, kept=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("kept", "rejected", "metrics"))
+    refuse_same_paths(
+        scored=input_path,
+        params=params_path,
+        kept=output_path,
+        rejected=rejected_path,
+        metrics=metrics_path,
+        outputs=("kept", "rejected", "metrics"),
+    )
     params = section(FilterParams, load_params(params_path), "filter")
     if min_score is not None:
         params = dataclasses.replace(params, min_score=min_score)
@@ -118,22 +173,37 @@ def polish_command(input_path, output_path, params_path, model_path, metrics_pat
     Example:
       kun polish kept.parquet polished.parquet --model models/chat
     """
-    from kun.llm import load_llm
     from kun.core.io import read_input
-    from kun.llm.params import stage_params
     from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS
     from kun.instructions.polish import PolishParams, polish
+    from kun.llm import load_llm
+    from kun.llm.params import stage_params
 
-    refuse_same_paths(kept=input_path, params=params_path, polished=output_path, metrics=metrics_path, outputs=("polished", "metrics"))
+    refuse_same_paths(
+        kept=input_path,
+        params=params_path,
+        polished=output_path,
+        metrics=metrics_path,
+        outputs=("polished", "metrics"),
+    )
     params, llm_params, _ = stage_params("polish", PolishParams, params_path)
-    polished, metrics = polish(read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, ("instruction", "segment")), params, load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"))
+    polished, metrics = polish(
+        read_input(input_path, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, ("instruction", "segment")),
+        params,
+        load_llm(llm_params, model_path or params.model, "--model" if model_path else "polish.model"),
+    )
     finish({output_path: polished}, metrics, metrics_path)
 
 
 @main.command("assemble")
 @click.argument("input_path", metavar="POLISHED", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="DATASET", type=click.Path(path_type=Path))
-@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their reason here.")
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Write rejected rows with their reason here.",
+)
 @PARAMS_OPTION
 @METRICS_OPTION
 def assemble_command(input_path, output_path, rejected_path, params_path, metrics_path):
@@ -150,22 +220,53 @@ def assemble_command(input_path, output_path, rejected_path, params_path, metric
     from kun.instructions.rating import Rater
     from kun.llm import LLMParams, load_llm
 
-    refuse_same_paths(polished=input_path, params=params_path, dataset=output_path, rejected=rejected_path, metrics=metrics_path, outputs=("dataset", "rejected", "metrics"))
+    refuse_same_paths(
+        polished=input_path,
+        params=params_path,
+        dataset=output_path,
+        rejected=rejected_path,
+        metrics=metrics_path,
+        outputs=("dataset", "rejected", "metrics"),
+    )
     raw = load_params(params_path)
     params = section(AssembleParams, raw, "assemble")
-    llm = load_llm(section(LLMParams, raw, "llm"), params.rate_model, "assemble.rate_model") if params.rate else None
-    final, rejected, drops = assemble(read_input(input_path, ASSEMBLE_INPUT, ("instruction", "output")), params, Rater(llm, params.rating_verdict, params.language).rate if llm else None)
+    llm = (
+        load_llm(section(LLMParams, raw, "llm"), params.rate_model, "assemble.rate_model")
+        if params.rate
+        else None
+    )
+    final, rejected, drops = assemble(
+        read_input(input_path, ASSEMBLE_INPUT, ("instruction", "output")),
+        params,
+        Rater(llm, params.rating_verdict, params.language).rate if llm else None,
+    )
     if str(output_path).endswith(".jsonl"):
         final = final.select("instruction", "output", "id", "source", "score")
-    finish({output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path)
+    finish(
+        {output_path: final, rejected_path: rejected}, {"final": final.height, "dropped": drops}, metrics_path
+    )
 
 
 @main.command("filter-pairs")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
-@click.option("--rejected", "rejected_path", type=click.Path(path_type=Path), help="Write rejected rows with their `reason` here (.jsonl or .parquet).")
-@click.option("--params", "params_path", type=click.Path(path_type=Path), help="Params file whose `filter` and `assemble` sections set the gates (default: kun's default profile; configs/paper.yaml for the authors' rules).")
-@click.option("--skip-bad-lines", is_flag=True, help="Skip malformed lines and records without string instruction/output (counted) instead of failing.")
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Write rejected rows with their `reason` here (.jsonl or .parquet).",
+)
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(path_type=Path),
+    help="Params file whose `filter` and `assemble` sections set the gates (default: kun's default profile; configs/paper.yaml for the authors' rules).",
+)
+@click.option(
+    "--skip-bad-lines",
+    is_flag=True,
+    help="Skip malformed lines and records without string instruction/output (counted) instead of failing.",
+)
 @METRICS_OPTION
 def filter_pairs_command(input_path, output_path, rejected_path, params_path, skip_bad_lines, metrics_path):
     """Clean any instruction dataset with kun's rule gates.
@@ -179,32 +280,70 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     Example:
       kun filter-pairs alpaca_zh.jsonl alpaca_zh.clean.jsonl --rejected rejected.jsonl
     """
+    from kun.core.io import format_of
+    from kun.core.params import load_params, section
     from kun.instructions.assemble import AssembleParams
     from kun.instructions.curate import FilterParams
-    from kun.core.io import format_of
     from kun.instructions.pairs import filter_pairs, read_pairs
-    from kun.core.params import load_params, section
 
-    refuse_same_paths(input=input_path, output=output_path, rejected=rejected_path, metrics=metrics_path, params=params_path, outputs=("output", "rejected", "metrics"))
+    refuse_same_paths(
+        input=input_path,
+        output=output_path,
+        rejected=rejected_path,
+        metrics=metrics_path,
+        params=params_path,
+        outputs=("output", "rejected", "metrics"),
+    )
     raw = load_params(params_path) if params_path is not None else {}
-    filter_params, assemble_params = section(FilterParams, raw, "filter"), section(AssembleParams, raw, "assemble")
+    filter_params, assemble_params = (
+        section(FilterParams, raw, "filter"),
+        section(AssembleParams, raw, "assemble"),
+    )
     for path in (output_path, rejected_path):
         if path is not None and format_of(path) not in ("jsonl", "parquet"):
             raise KunError(f"{path}: can only write .jsonl or .parquet")
     frame, report = read_pairs(input_path, skip_bad_lines)
     kept, rejected, counts = filter_pairs(frame, filter_params, assemble_params)
-    metrics = {"pairs_in": frame.height, "kept": kept.height, "dropped": counts, "bad_lines_skipped": report.skipped}
+    metrics = {
+        "pairs_in": frame.height,
+        "kept": kept.height,
+        "dropped": counts,
+        "bad_lines_skipped": report.skipped,
+    }
     write_outputs({output_path: kept, rejected_path: rejected}, metrics, metrics_path)
     dropped = ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "none"
-    click.echo(f"{frame.height} pairs in, {kept.height} kept; dropped: {dropped}" + (f"; skipped {report.total} bad lines" if report.total else ""), err=True)
+    click.echo(
+        f"{frame.height} pairs in, {kept.height} kept; dropped: {dropped}"
+        + (f"; skipped {report.total} bad lines" if report.total else ""),
+        err=True,
+    )
 
 
 @main.command("export")
 @click.argument("dataset", type=click.Path(path_type=Path), default="data/processed/kun.parquet")
 @click.argument("output_dir", type=click.Path(path_type=Path), default="data/export")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["alpaca", "sharegpt", "parquet"]), default=("alpaca", "sharegpt", "parquet"), show_default=True, help="Layouts to write (repeat the option).")
-@click.option("--max-shard-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Rows per Parquet shard.")
-@click.option("--card", "card_path", type=click.Path(path_type=Path), help="Dataset card to include (default: README.md beside DATASET).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["alpaca", "sharegpt", "parquet"]),
+    default=("alpaca", "sharegpt", "parquet"),
+    show_default=True,
+    help="Layouts to write (repeat the option).",
+)
+@click.option(
+    "--max-shard-rows",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per Parquet shard.",
+)
+@click.option(
+    "--card",
+    "card_path",
+    type=click.Path(path_type=Path),
+    help="Dataset card to include (default: README.md beside DATASET).",
+)
 @click.option("--name", default="kun", show_default=True, help="Base name of the JSONL files.")
 def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name):
     """Export the final dataset as alpaca JSONL, ShareGPT JSONL and Parquet shards, with a hub-ready card.
@@ -217,7 +356,9 @@ def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name
     from kun.instructions.export import export
 
     if Path(dataset).resolve().parent == Path(output_dir).resolve():
-        raise KunError(f"{dataset}: DATASET lies in OUTPUT_DIR, whose files the export rewrites; export to another folder")
+        raise KunError(
+            f"{dataset}: DATASET lies in OUTPUT_DIR, whose files the export rewrites; export to another folder"
+        )
 
     written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name)
     click.echo(f"wrote {len(written)} files to {output_dir}: {', '.join(written)}", err=True)

@@ -17,15 +17,44 @@ from kun.core.errors import KunError
 @click.argument("base", metavar="BASE_MODEL", type=click.Path(path_type=Path))
 @click.argument("pairs_path", metavar="PAIRS", type=click.Path(path_type=Path))
 @click.argument("output_dir", metavar="OUTPUT_DIR", type=click.Path(path_type=Path))
-@click.option("--section", "section_name", default="train_chat", show_default=True, type=click.Choice(["train_label", "train_chat", "finetune"]), help="Params section with the training settings.")
-@click.option("--backward", is_flag=True, help="Train a label model: learn each pair's instruction from the backward question plus its output.")
+@click.option(
+    "--section",
+    "section_name",
+    default="train_chat",
+    show_default=True,
+    type=click.Choice(["train_label", "train_chat", "finetune"]),
+    help="Params section with the training settings.",
+)
+@click.option(
+    "--backward",
+    is_flag=True,
+    help="Train a label model: learn each pair's instruction from the backward question plus its output.",
+)
 @click.option("--epochs", type=click.FloatRange(min=0, min_open=True), help="Overrides the section's epochs.")
-@click.option("--max-steps", type=click.IntRange(min=0), help="Overrides the section's max_steps (0: derive from epochs).")
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=0),
+    help="Overrides the section's max_steps (0: derive from epochs).",
+)
 @click.option("--method", type=click.Choice(["full", "lora"]), help="Overrides the section's method.")
-@click.option("--metrics-dir", type=click.Path(path_type=Path), help="Write dvclive plots and the run summary here.")
+@click.option(
+    "--metrics-dir", type=click.Path(path_type=Path), help="Write dvclive plots and the run summary here."
+)
 @PARAMS_OPTION
 @METRICS_OPTION
-def train_command(base, pairs_path, output_dir, section_name, backward, epochs, max_steps, method, metrics_dir, params_path, metrics_path):
+def train_command(
+    base,
+    pairs_path,
+    output_dir,
+    section_name,
+    backward,
+    epochs,
+    max_steps,
+    method,
+    metrics_dir,
+    params_path,
+    metrics_path,
+):
     """Fine-tune BASE_MODEL on the instruction/output PAIRS and save it to OUTPUT_DIR.
 
     PAIRS is .jsonl or .parquet with `instruction` and `output` (`-`: JSONL on stdin). The
@@ -44,35 +73,103 @@ def train_command(base, pairs_path, output_dir, section_name, backward, epochs, 
     from kun.training.loop import train
     from kun.training.params import SECTIONS
 
-    refuse_same_paths(base_model=base, pairs=pairs_path, params=params_path, output_dir=output_dir, metrics=metrics_path, outputs=("output_dir", "metrics"))
+    refuse_same_paths(
+        base_model=base,
+        pairs=pairs_path,
+        params=params_path,
+        output_dir=output_dir,
+        metrics=metrics_path,
+        outputs=("output_dir", "metrics"),
+    )
     params = section(SECTIONS[section_name], load_params(params_path), section_name)
-    overrides = {key: value for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method)) if value is not None}
+    overrides = {
+        key: value
+        for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method))
+        if value is not None
+    }
     params = dataclasses.replace(params, **overrides)
     params.validate(section_name)
     frame = read_input(pairs_path)
     missing = [column for column in ("instruction", "output") if column not in frame.columns]
     if missing:
-        raise KunError(f"{pairs_path}: missing columns {', '.join(missing)}; PAIRS needs instruction and output")
-    pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in frame.iter_rows(named=True)]
-    summary = train(base, backward_pairs(pairs) if backward else pairs, output_dir, params, metrics_dir=metrics_dir)
+        raise KunError(
+            f"{pairs_path}: missing columns {', '.join(missing)}; PAIRS needs instruction and output"
+        )
+    pairs = [
+        {"instruction": row["instruction"], "output": row["output"]} for row in frame.iter_rows(named=True)
+    ]
+    summary = train(
+        base, backward_pairs(pairs) if backward else pairs, output_dir, params, metrics_dir=metrics_dir
+    )
     if metrics_path:
         write_json(metrics_path, summary)
-    click.echo(json.dumps({key: summary[key] for key in ("steps", "final_loss", "examples", "seconds")}), err=True)
+    click.echo(
+        json.dumps({key: summary[key] for key in ("steps", "final_loss", "examples", "seconds")}), err=True
+    )
 
 
 @main.command("evaluate")
 @click.argument("model", metavar="MODEL", type=click.Path(path_type=Path))
-@click.option("--baseline", type=click.Path(path_type=Path), help="Model scored in the same run for the delta (default: evaluate.baseline).")
-@click.option("--judge", "judge_model", type=click.Path(path_type=Path), help="Judge model for the pairwise comparison (default: evaluate.judge).")
-@click.option("--benchmark", "benchmarks", multiple=True, type=click.Path(path_type=Path), help="C-Eval or CMMLU layout folder (repeat; default: evaluate.benchmarks).")
-@click.option("--shots", "num_shots", multiple=True, type=click.IntRange(min=0), help="Shot count (repeat; default: evaluate.num_shots).")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Model scored in the same run for the delta (default: evaluate.baseline).",
+)
+@click.option(
+    "--judge",
+    "judge_model",
+    type=click.Path(path_type=Path),
+    help="Judge model for the pairwise comparison (default: evaluate.judge).",
+)
+@click.option(
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="C-Eval or CMMLU layout folder (repeat; default: evaluate.benchmarks).",
+)
+@click.option(
+    "--shots",
+    "num_shots",
+    multiple=True,
+    type=click.IntRange(min=0),
+    help="Shot count (repeat; default: evaluate.num_shots).",
+)
 @click.option("--judge-limit", type=click.IntRange(min=0), help="Judge only the first N prompts (0: all).")
-@click.option("--train-data", "train_data", multiple=True, type=click.Path(path_type=Path), help="Training pairs (.jsonl/.parquet) to decontaminate the benchmarks against (repeat).")
-@click.option("--items", "items_path", type=click.Path(path_type=Path), help="Write the judge's per-prompt verdicts and answers here (.jsonl or .parquet).")
-@click.option("--lm-eval-tasks", "lm_eval_dir", type=click.Path(path_type=Path), help="Write an lm-evaluation-harness task per benchmark (YAML + JSONL, kun's prompt format) into this folder, print the lm_eval commands for MODEL, and score nothing.")
+@click.option(
+    "--train-data",
+    "train_data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Training pairs (.jsonl/.parquet) to decontaminate the benchmarks against (repeat).",
+)
+@click.option(
+    "--items",
+    "items_path",
+    type=click.Path(path_type=Path),
+    help="Write the judge's per-prompt verdicts and answers here (.jsonl or .parquet).",
+)
+@click.option(
+    "--lm-eval-tasks",
+    "lm_eval_dir",
+    type=click.Path(path_type=Path),
+    help="Write an lm-evaluation-harness task per benchmark (YAML + JSONL, kun's prompt format) into this folder, print the lm_eval commands for MODEL, and score nothing.",
+)
 @PARAMS_OPTION
 @METRICS_OPTION
-def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_limit, train_data, items_path, lm_eval_dir, params_path, metrics_path):
+def evaluate_command(
+    model,
+    baseline,
+    judge_model,
+    benchmarks,
+    num_shots,
+    judge_limit,
+    train_data,
+    items_path,
+    lm_eval_dir,
+    params_path,
+    metrics_path,
+):
     """Score MODEL against a baseline: multiple-choice accuracy and a pairwise judge.
 
     Multiple choice reads C-Eval/CMMLU-layout folders and scores each answer letter by
@@ -97,8 +194,22 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
 
     refuse_same_paths(items=items_path, metrics=metrics_path, params=params_path, outputs=("metrics",))
     params, llm_params, _ = stage_params("evaluate", EvaluateParams, params_path)
-    overrides = {"model": str(model), "baseline": baseline, "judge": judge_model, "benchmarks": [str(path) for path in benchmarks], "num_shots": list(num_shots), "judge_limit": judge_limit}
-    params = dataclasses.replace(params, **{key: str(value) if isinstance(value, Path) else value for key, value in overrides.items() if value not in (None, [])})
+    overrides = {
+        "model": str(model),
+        "baseline": baseline,
+        "judge": judge_model,
+        "benchmarks": [str(path) for path in benchmarks],
+        "num_shots": list(num_shots),
+        "judge_limit": judge_limit,
+    }
+    params = dataclasses.replace(
+        params,
+        **{
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in overrides.items()
+            if value not in (None, [])
+        },
+    )
     params.validate("evaluate")
     train_texts: list[str] = []
     for path in train_data:
@@ -106,7 +217,9 @@ def evaluate_command(model, baseline, judge_model, benchmarks, num_shots, judge_
     if lm_eval_dir:
         _write_lm_eval_tasks(params, train_texts, model, lm_eval_dir)
         return
-    metrics, items = run_evaluation(params, llm_params, train_texts, log=lambda line: click.echo(line, err=True))
+    metrics, items = run_evaluation(
+        params, llm_params, train_texts, log=lambda line: click.echo(line, err=True)
+    )
     write_outputs({items_path: pl.DataFrame(items)} if items_path else {}, metrics, metrics_path)
     click.echo(json.dumps(metrics["summary"], ensure_ascii=False, indent=2))
     sys.stdout.flush()
@@ -124,5 +237,17 @@ def _write_lm_eval_tasks(params, train_texts: list[str], model: Path, out_dir: P
         folder = write_lm_eval_task(benchmark, out_dir, params.language)
         click.echo(f"{benchmark.directory}: {benchmark.num_questions} questions -> {folder}", err=True)
         for shots in params.num_shots:
-            command = ["lm_eval", "--model", "hf", "--model_args", f"pretrained={model},dtype=float32", "--include_path", str(Path(out_dir).resolve()), "--tasks", task_name(benchmark), "--num_fewshot", str(shots)]
+            command = [
+                "lm_eval",
+                "--model",
+                "hf",
+                "--model_args",
+                f"pretrained={model},dtype=float32",
+                "--include_path",
+                str(Path(out_dir).resolve()),
+                "--tasks",
+                task_name(benchmark),
+                "--num_fewshot",
+                str(shots),
+            ]
             click.echo(shlex.join(command))

@@ -54,12 +54,21 @@ def check_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     raw = load_params(path)
     unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
-        raise KunError(f"{path}: unknown section {unknown[0]!r}; sections are {', '.join(SECTIONS)} (a typo, or a section of another version?)")
+        raise KunError(
+            f"{path}: unknown section {unknown[0]!r}; sections are {', '.join(SECTIONS)} (a typo, or a section of another version?)"
+        )
     return {name: section(cls, raw, name) for name, cls in SECTIONS.items()}
 
 
 @main.command("check-params")
-@click.option("--params", "params_path", default="params.yaml", show_default=True, type=click.Path(path_type=Path), help="Params file to check.")
+@click.option(
+    "--params",
+    "params_path",
+    default="params.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Params file to check.",
+)
 def check_params_command(params_path):
     """Validate every section of a params file at once (types, ranges, unknown keys and sections).
 

@@ -29,7 +29,9 @@ def check_setting(setting: str, key: str) -> None:
         return
     path = Path(setting)
     if not path.is_file():
-        raise KunError(f"{key}: {setting!r} is not auto, a named template ({', '.join(NAMED)}) or a Jinja file; fix the setting")
+        raise KunError(
+            f"{key}: {setting!r} is not auto, a named template ({', '.join(NAMED)}) or a Jinja file; fix the setting"
+        )
 
 
 def template_text(setting: str, key: str) -> tuple[str, str]:
@@ -40,7 +42,9 @@ def template_text(setting: str, key: str) -> tuple[str, str]:
     try:
         text = Path(setting).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise KunError(f"{key}: {setting}: cannot read the template ({error}); give a UTF-8 Jinja file") from None
+        raise KunError(
+            f"{key}: {setting}: cannot read the template ({error}); give a UTF-8 Jinja file"
+        ) from None
     return f"file:{Path(setting).name}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}", text
 
 
@@ -63,6 +67,10 @@ def has_own_template(model_dir: str | Path) -> bool:
         return True
     config = model_dir / "tokenizer_config.json"
     try:
-        return bool(json.loads(config.read_text(encoding="utf-8")).get("chat_template")) if config.exists() else False
+        return (
+            bool(json.loads(config.read_text(encoding="utf-8")).get("chat_template"))
+            if config.exists()
+            else False
+        )
     except (OSError, ValueError):
         return False

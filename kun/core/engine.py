@@ -27,7 +27,9 @@ def import_ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise KunError("engine: ray needs Ray Data: pip install -e '.[ray]' (or set the engine back to local in params.yaml)") from None
+        raise KunError(
+            "engine: ray needs Ray Data: pip install -e '.[ray]' (or set the engine back to local in params.yaml)"
+        ) from None
     return ray
 
 
@@ -40,7 +42,9 @@ def _check_reachable(address: str) -> None:
     try:
         socket.create_connection((host, int(port)), timeout=5).close()
     except OSError as error:
-        raise KunError(f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({error}); start it with `ray start --head` or unset RAY_ADDRESS for a local Ray") from None
+        raise KunError(
+            f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({error}); start it with `ray start --head` or unset RAY_ADDRESS for a local Ray"
+        ) from None
 
 
 def init_ray() -> Any:
@@ -58,7 +62,9 @@ def init_ray() -> Any:
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
         except ConnectionError as error:
-            raise KunError(f"cannot reach the Ray cluster at RAY_ADDRESS={address}: {error}; start it with `ray start --head` or unset RAY_ADDRESS for a local Ray") from None
+            raise KunError(
+                f"cannot reach the Ray cluster at RAY_ADDRESS={address}: {error}; start it with `ray start --head` or unset RAY_ADDRESS for a local Ray"
+            ) from None
     from ray.data import DataContext
     from ray.data.context import ShuffleStrategy
 

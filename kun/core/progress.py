@@ -9,7 +9,14 @@ from typing import Any
 def bar(total: int | None, desc: str, unit: str = "rec", **kwargs: Any):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, disable=bool(os.environ.get("KUN_NO_PROGRESS")), **kwargs)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        dynamic_ncols=True,
+        disable=bool(os.environ.get("KUN_NO_PROGRESS")),
+        **kwargs,
+    )
 
 
 def phase_reporter(unit: str = "doc"):

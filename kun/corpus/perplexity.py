@@ -22,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from kun.llm import LLM
 from kun.core.params import require
 from kun.core.records import require_columns
+from kun.llm import LLM
 from kun.rules import Rule, apply_rules
 
 # Upper bin edges of the histogram (perplexity is spread over orders of magnitude).
@@ -36,7 +36,9 @@ class PerplexityParams:
     model: str = "models/base"  # causal LM whose perplexity gates the raw text (default: the base model)
     max: float = 0.0  # drop segments with a higher perplexity; 0 = no upper bound
     min: float = 0.0  # drop segments with a lower perplexity; 0 = no lower bound
-    limit: int = 0  # gate only the first N segments and pass on only those (0 = all); the CPU demo keeps it small
+    limit: int = (
+        0  # gate only the first N segments and pass on only those (0 = all); the CPU demo keeps it small
+    )
 
     def validate(self, section: str) -> None:
         require(self.max >= 0, f"{section}.max", "must be >= 0 (0 = no upper bound)")
@@ -55,19 +57,37 @@ def histogram(values: list[float]) -> list[dict[str, Any]]:
                 counts[index] += 1
                 break
     label = lambda low, high: f"{low:g}-{high:g}" if high != math.inf else f">={low:g}"  # noqa: E731
-    return [{"bin": label(edges[index], edges[index + 1]), "count": counts[index]} for index in range(len(counts))]
+    return [
+        {"bin": label(edges[index], edges[index + 1]), "count": counts[index]} for index in range(len(counts))
+    ]
 
 
 def perplexity_rules(params: PerplexityParams) -> list[Rule | None]:
     """A segment without a perplexity never passes; then the bounds that are set (0 = none)."""
     return [
         Rule("perplexity_unscorable", lambda row: row["perplexity"] is None, ("perplexity",)),
-        Rule("perplexity_too_high", lambda row: row["perplexity"] > params.max, ("perplexity",), "perplexity.max") if params.max else None,
-        Rule("perplexity_too_low", lambda row: row["perplexity"] < params.min, ("perplexity",), "perplexity.min") if params.min else None,
+        Rule(
+            "perplexity_too_high",
+            lambda row: row["perplexity"] > params.max,
+            ("perplexity",),
+            "perplexity.max",
+        )
+        if params.max
+        else None,
+        Rule(
+            "perplexity_too_low",
+            lambda row: row["perplexity"] < params.min,
+            ("perplexity",),
+            "perplexity.min",
+        )
+        if params.min
+        else None,
     ]
 
 
-def perplexity_gate(segments: pl.DataFrame, params: PerplexityParams, llm: LLM) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+def perplexity_gate(
+    segments: pl.DataFrame, params: PerplexityParams, llm: LLM
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (kept segments + perplexity, rejected segments + perplexity + reason, metrics)."""
     started = time.perf_counter()
     require_columns(segments, {"id": None, "text": None}, "perplexity input")
@@ -75,7 +95,9 @@ def perplexity_gate(segments: pl.DataFrame, params: PerplexityParams, llm: LLM) 
     if params.limit:
         segments = segments.head(params.limit)
     values = llm.perplexity(segments.get_column("text").to_list(), desc="perplexity")
-    scored = segments.with_columns(pl.Series("perplexity", [None if math.isnan(v) else v for v in values], dtype=pl.Float64))
+    scored = segments.with_columns(
+        pl.Series("perplexity", [None if math.isnan(v) else v for v in values], dtype=pl.Float64)
+    )
     result = apply_rules(scored, perplexity_rules(params))
     kept, rejected = result.kept, result.rejected
     valid = [v for v in values if not math.isnan(v)]

@@ -27,14 +27,18 @@ _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # A space between two CJK characters is an artefact (line wrapping, OCR), never meaningful.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}，。！？：；、“”‘’（）《》]) (?=[{_CJK}，。！？：；、“”‘’（）《》])")
+_SPACE_BETWEEN_CJK = re.compile(
+    f"(?<=[{_CJK}，。！？：；、“”‘’（）《》]) (?=[{_CJK}，。！？：；、“”‘’（）《》])"
+)
 
 
 def _nfkc(text: str, keep_cjk_punctuation: bool) -> str:
     if not keep_cjk_punctuation:
         return unicodedata.normalize("NFKC", text)
     parts = _KEPT_SPLIT.split(text)
-    return "".join(part if index % 2 else unicodedata.normalize("NFKC", part) for index, part in enumerate(parts))
+    return "".join(
+        part if index % 2 else unicodedata.normalize("NFKC", part) for index, part in enumerate(parts)
+    )
 
 
 def _drop_controls(text: str) -> str:

@@ -24,13 +24,13 @@ from typing import Any, Callable, Literal
 import numpy as np
 import polars as pl
 
+from kun.core.engine import Engine
+from kun.core.errors import KunError
+from kun.core.params import require
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
 from kun.dedup.minhash import signatures, verified
 from kun.dedup.parallel import default_workers
-from kun.core.engine import Engine
-from kun.core.errors import KunError
-from kun.core.params import require
 
 Verify = Literal["exact", "minhash", "none"]
 
@@ -60,16 +60,30 @@ class DedupParams:
 
     def validate(self, section: str) -> None:
         require(0.0 < self.threshold <= 1.0, f"{section}.threshold", "must be in (0, 1]")
-        require(2 <= self.num_perm <= 8192, f"{section}.num_perm", f"{self.num_perm} must be between 2 and 8192 (each text holds num_perm 8-byte hashes)")
+        require(
+            2 <= self.num_perm <= 8192,
+            f"{section}.num_perm",
+            f"{self.num_perm} must be between 2 and 8192 (each text holds num_perm 8-byte hashes)",
+        )
         require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
-        require((self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither")
-        require(self.bands * self.rows <= self.num_perm, f"{section}.bands", "bands * rows must not exceed num_perm")
+        require(
+            (self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither"
+        )
+        require(
+            self.bands * self.rows <= self.num_perm,
+            f"{section}.bands",
+            "bands * rows must not exceed num_perm",
+        )
         require(self.workers >= 0, f"{section}.workers", "must be >= 0")
         require(self.max_chars >= 0, f"{section}.max_chars", "must be >= 0 (0 = no limit)")
         require(0 <= self.seed < 2**64, f"{section}.seed", f"{self.seed} must be between 0 and 2**64 - 1")
         require(self.partitions >= 0, f"{section}.partitions", "must be >= 0")
         if self.false_negative_weight is not None:
-            require(0.0 < self.false_negative_weight < 1.0, f"{section}.false_negative_weight", "must be in (0, 1)")
+            require(
+                0.0 < self.false_negative_weight < 1.0,
+                f"{section}.false_negative_weight",
+                "must be in (0, 1)",
+            )
 
     def bands_and_rows(self) -> tuple[int, int]:
         if self.bands:
@@ -83,7 +97,9 @@ class DedupParams:
 @dataclass
 class DedupResult:
     kept: pl.DataFrame
-    clusters: pl.DataFrame  # one row per input row: row, id, cluster_id, cluster_row, kind (unique/kept/exact/near)
+    clusters: (
+        pl.DataFrame
+    )  # one row per input row: row, id, cluster_id, cluster_row, kind (unique/kept/exact/near)
     metrics: dict[str, Any]
 
 
@@ -94,7 +110,9 @@ def _texts(frame: pl.DataFrame, params: DedupParams) -> pl.Series:
         )
     texts_series = frame.get_column(params.text_field)
     if texts_series.dtype != pl.String:
-        raise KunError(f"field {params.text_field!r} is {texts_series.dtype}, not text; compare a text field (--text-field)")
+        raise KunError(
+            f"field {params.text_field!r} is {texts_series.dtype}, not text; compare a text field (--text-field)"
+        )
     if texts_series.null_count():
         row = int(texts_series.is_null().arg_true()[0])
         raise KunError(f"row {row + 1} has no {params.text_field!r} value (null); fill it or drop the row")
@@ -125,7 +143,9 @@ def _exact(texts: list[str], union: UnionFind) -> tuple[list[int], list[tuple[in
     return unique_rows, exact_edges
 
 
-def _clusters(frame: pl.DataFrame, params: DedupParams, roots: np.ndarray, unique_rows: list[int]) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
+def _clusters(
+    frame: pl.DataFrame, params: DedupParams, roots: np.ndarray, unique_rows: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """(kept rows, the clusters table, each cluster's size by root) from each row's cluster root."""
     total = frame.height
     keep_mask = roots == np.arange(total)
@@ -137,13 +157,27 @@ def _clusters(frame: pl.DataFrame, params: DedupParams, roots: np.ndarray, uniqu
     is_unique_row = np.zeros(total, dtype=bool)
     is_unique_row[unique_rows] = True
     cluster_sizes = np.bincount(roots, minlength=total)
-    kinds = np.where(keep_mask, np.where(cluster_sizes[roots] > 1, "kept", "unique"), np.where(is_unique_row, "near", "exact"))
+    kinds = np.where(
+        keep_mask,
+        np.where(cluster_sizes[roots] > 1, "kept", "unique"),
+        np.where(is_unique_row, "near", "exact"),
+    )
     # cluster_row (the kept row's index) names a cluster unambiguously even when ids repeat
-    clusters = pl.DataFrame({"row": np.arange(total, dtype=np.int64), "id": ids, "cluster_id": [ids[root] for root in roots.tolist()], "cluster_row": roots.astype(np.int64), "kind": kinds.tolist()})
+    clusters = pl.DataFrame(
+        {
+            "row": np.arange(total, dtype=np.int64),
+            "id": ids,
+            "cluster_id": [ids[root] for root in roots.tolist()],
+            "cluster_row": roots.astype(np.int64),
+            "kind": kinds.tolist(),
+        }
+    )
     return kept, clusters, cluster_sizes
 
 
-def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[str, int, int], None] | None = None) -> DedupResult:
+def deduplicate(
+    frame: pl.DataFrame, params: DedupParams, progress: Callable[[str, int, int], None] | None = None
+) -> DedupResult:
     """Remove exact and near duplicates from `frame`; see the module docstring for the phases."""
     started = time.perf_counter()
     texts = _texts(frame, params).to_list()
@@ -170,9 +204,13 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         candidate_count, edges_count = counts["candidate_pairs"], counts["verified_edges"]
         phase = time.perf_counter()
         exact_array = np.array(exact_edges, dtype=np.int64).reshape(-1, 2)
-        roots, star_rounds = connected_components(edges, exact_array, np.asarray(unique_rows, dtype=np.int64), total, partitions)
+        roots, star_rounds = connected_components(
+            edges, exact_array, np.asarray(unique_rows, dtype=np.int64), total, partitions
+        )
     else:  # local (and ray with nothing to compare)
-        candidate_count, edges_count, workers = _near_duplicates_local(unique_texts, unique_rows, union, params, bands, rows, timings, progress)
+        candidate_count, edges_count, workers = _near_duplicates_local(
+            unique_texts, unique_rows, union, params, bands, rows, timings, progress
+        )
         phase = time.perf_counter()
         roots = union.roots()
         star_rounds = 0
@@ -186,8 +224,9 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
         "exact_duplicates": total - len(unique_rows),
         "near_duplicates": len(unique_rows) - kept.height,
         "duplicate_clusters": int(np.sum(cluster_sizes > 1)),
-        "duplicate_ids": total - clusters.get_column("id").n_unique() if params.id_field in frame.columns else 0,  # ids seen on an earlier row
-        "clusters": kept.height,
+        "duplicate_ids": total - clusters.get_column("id").n_unique()
+        if params.id_field in frame.columns
+        else 0,  # ids seen on an earlier row
         "dedup_rate": round((total - kept.height) / total, 6) if total else 0.0,
         "bands": bands,
         "rows": rows,
@@ -204,7 +243,16 @@ def deduplicate(frame: pl.DataFrame, params: DedupParams, progress: Callable[[st
     return DedupResult(kept, clusters, metrics)
 
 
-def _near_duplicates_local(unique_texts: list[str], unique_rows: list[int], union: UnionFind, params: DedupParams, bands: int, rows: int, timings: dict[str, float], progress) -> tuple[int, int, int]:
+def _near_duplicates_local(
+    unique_texts: list[str],
+    unique_rows: list[int],
+    union: UnionFind,
+    params: DedupParams,
+    bands: int,
+    rows: int,
+    timings: dict[str, float],
+    progress,
+) -> tuple[int, int, int]:
     """Phases 2-4 on this machine; unions verified pairs into `union`. (candidate pairs, edges, workers)."""
     # 2. signatures
     phase = time.perf_counter()
@@ -227,7 +275,11 @@ def _near_duplicates_local(unique_texts: list[str], unique_rows: list[int], unio
 
     # 4. verify
     phase = time.perf_counter()
-    edges = pairs[verified(pairs, params.verify, params.threshold, params.ngram, unique_texts.__getitem__, sigs, workers)]
+    edges = pairs[
+        verified(
+            pairs, params.verify, params.threshold, params.ngram, unique_texts.__getitem__, sigs, workers
+        )
+    ]
     for left, right in edges.tolist():
         union.union(unique_rows[left], unique_rows[right])
     timings["verify"] = time.perf_counter() - phase

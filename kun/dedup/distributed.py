@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from kun.core.errors import KunError
 from kun.dedup.lsh import band_keys, bucket_edges
 from kun.dedup.minhash import _signature_batch, verified
-from kun.core.errors import KunError
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 MAX_ROUNDS = 64
@@ -38,7 +38,9 @@ def _partition(values: np.ndarray, partitions: int, salt: np.ndarray | None = No
     with np.errstate(over="ignore"):
         mixed = values.astype(np.uint64) * _MIX
         if salt is not None:
-            mixed = (mixed ^ (mixed >> np.uint64(29))) + salt.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+            mixed = (mixed ^ (mixed >> np.uint64(29))) + salt.astype(np.uint64) * np.uint64(
+                0xBF58476D1CE4E5B9
+            )
         mixed ^= mixed >> np.uint64(31)
     return (mixed % np.uint64(partitions)).astype(np.int64)
 
@@ -46,7 +48,9 @@ def _partition(values: np.ndarray, partitions: int, salt: np.ndarray | None = No
 # -- phase functions (run on the workers) ----------------------------------------------------
 
 
-def _signature_block(batch: dict[str, np.ndarray], ngram: int, num_perm: int, seed: int, bands: int, rows: int) -> dict[str, np.ndarray]:
+def _signature_block(
+    batch: dict[str, np.ndarray], ngram: int, num_perm: int, seed: int, bands: int, rows: int
+) -> dict[str, np.ndarray]:
     sigs = _signature_batch([str(text) for text in batch["text"]], ngram, num_perm, seed)
     return {"uid": batch["uid"].astype(np.int64), "signature": sigs, "keys": band_keys(sigs, bands, rows)}
 
@@ -65,7 +69,11 @@ def _band_rows(batch: dict[str, np.ndarray], partitions: int) -> dict[str, np.nd
 
 def _bucket_pairs(batch: dict[str, np.ndarray], partitions: int) -> dict[str, np.ndarray]:
     edges = bucket_edges([batch["band"], batch["key"]], batch["uid"])
-    return {"left": edges[:, 0], "right": edges[:, 1], "part": _partition(edges[:, 0], partitions, edges[:, 1])}
+    return {
+        "left": edges[:, 0],
+        "right": edges[:, 1],
+        "part": _partition(edges[:, 0], partitions, edges[:, 1]),
+    }
 
 
 def _unique_pairs(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -73,7 +81,9 @@ def _unique_pairs(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {"left": pairs[:, 0], "right": pairs[:, 1]}
 
 
-def _verify_block(batch: dict[str, np.ndarray], shared: list, method: str, ngram: int, threshold: float) -> dict[str, np.ndarray]:
+def _verify_block(
+    batch: dict[str, np.ndarray], shared: list, method: str, ngram: int, threshold: float
+) -> dict[str, np.ndarray]:
     import ray
 
     pairs = np.stack([batch["left"], batch["right"]], axis=1).astype(np.int64)
@@ -92,7 +102,10 @@ def _to_rows(batch: dict[str, np.ndarray], shared: list) -> dict[str, np.ndarray
     import ray
 
     unique_rows = ray.get(shared[0])
-    return {"child": unique_rows[batch["right"].astype(np.int64)], "parent": unique_rows[batch["left"].astype(np.int64)]}
+    return {
+        "child": unique_rows[batch["right"].astype(np.int64)],
+        "parent": unique_rows[batch["left"].astype(np.int64)],
+    }
 
 
 def _both_directions(batch: dict[str, np.ndarray], partitions: int) -> dict[str, np.ndarray]:
@@ -141,7 +154,11 @@ def _small_star(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def _roles(batch: dict[str, np.ndarray], partitions: int) -> dict[str, np.ndarray]:
     child, parent = batch["child"], batch["parent"]
     node = np.r_[child, parent]
-    return {"node": node, "other": np.r_[parent, np.full(len(parent), -1, dtype=np.int64)], "part": _partition(node, partitions)}
+    return {
+        "node": node,
+        "other": np.r_[parent, np.full(len(parent), -1, dtype=np.int64)],
+        "part": _partition(node, partitions),
+    }
 
 
 def _violations(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -163,7 +180,9 @@ def _grouped_map(dataset, fn):
     return dataset.groupby("part").map_groups(fn, batch_format="numpy")
 
 
-def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows: int, partitions: int) -> tuple[Any, dict[str, int], dict[str, float]]:
+def near_duplicate_edges(
+    unique_texts: list[str], params: Any, bands: int, rows: int, partitions: int
+) -> tuple[Any, dict[str, int], dict[str, float]]:
     """Verified near-duplicate edges (left < right, indices into `unique_texts`) as a Ray dataset."""
     import pyarrow as pa
 
@@ -180,13 +199,25 @@ def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows:
     blocks = [table.slice(start, step) for start in range(0, table.num_rows, step)]
     signed = (
         ray.data.from_arrow(blocks)
-        .map_batches(_signature_block, batch_format="numpy", fn_kwargs={"ngram": params.ngram, "num_perm": params.num_perm, "seed": params.seed, "bands": bands, "rows": rows})
+        .map_batches(
+            _signature_block,
+            batch_format="numpy",
+            fn_kwargs={
+                "ngram": params.ngram,
+                "num_perm": params.num_perm,
+                "seed": params.seed,
+                "bands": bands,
+                "rows": rows,
+            },
+        )
         .materialize()
     )
     timings["signatures"] = time.perf_counter() - phase
 
     phase = time.perf_counter()
-    band_rows = signed.select_columns(["uid", "keys"]).map_batches(_band_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
+    band_rows = signed.select_columns(["uid", "keys"]).map_batches(
+        _band_rows, batch_format="numpy", fn_kwargs={"partitions": partitions}
+    )
     bucket_pairs = _grouped_map(band_rows, lambda batch: _bucket_pairs(batch, partitions))
     pairs = _grouped_map(bucket_pairs, _unique_pairs).materialize()
     candidate_count = pairs.count()
@@ -204,13 +235,24 @@ def near_duplicate_edges(unique_texts: list[str], params: Any, bands: int, rows:
         shared = [ray.put(sigs)]
     else:
         shared = []
-    edges = pairs.map_batches(_verify_block, batch_format="numpy", fn_kwargs={"shared": shared, "method": params.verify, "ngram": params.ngram, "threshold": params.threshold}).materialize()
+    edges = pairs.map_batches(
+        _verify_block,
+        batch_format="numpy",
+        fn_kwargs={
+            "shared": shared,
+            "method": params.verify,
+            "ngram": params.ngram,
+            "threshold": params.threshold,
+        },
+    ).materialize()
     edge_count = edges.count()
     timings["verify"] = time.perf_counter() - phase
     return edges, {"candidate_pairs": candidate_count, "verified_edges": edge_count}, timings
 
 
-def connected_components(near_edges: Any, exact_edges: np.ndarray, unique_rows: np.ndarray, size: int, partitions: int) -> tuple[np.ndarray, int]:
+def connected_components(
+    near_edges: Any, exact_edges: np.ndarray, unique_rows: np.ndarray, size: int, partitions: int
+) -> tuple[np.ndarray, int]:
     """Root (least member) of every row's component, and the number of star rounds it took.
 
     `near_edges` is a Ray dataset of (left, right) indices into `unique_rows`; `exact_edges`
@@ -226,20 +268,32 @@ def connected_components(near_edges: Any, exact_edges: np.ndarray, unique_rows: 
     if len(exact_edges):
         import pyarrow as pa
 
-        exact = pa.table({"child": exact_edges[:, 1].astype(np.int64), "parent": exact_edges[:, 0].astype(np.int64)})
+        exact = pa.table(
+            {"child": exact_edges[:, 1].astype(np.int64), "parent": exact_edges[:, 0].astype(np.int64)}
+        )
         graph = graph.union(ray.data.from_arrow(exact))
     graph = graph.materialize()
     roots = np.arange(size, dtype=np.int64)
     if graph.count() == 0:
         return roots, 0
     for rounds in range(1, MAX_ROUNDS + 1):
-        graph = _grouped_map(graph.map_batches(_both_directions, batch_format="numpy", fn_kwargs={"partitions": partitions}), _large_star)
-        graph = _grouped_map(graph.map_batches(_larger_first, batch_format="numpy", fn_kwargs={"partitions": partitions}), _small_star).materialize()
-        checks = _grouped_map(graph.map_batches(_roles, batch_format="numpy", fn_kwargs={"partitions": partitions}), _violations)
+        graph = _grouped_map(
+            graph.map_batches(_both_directions, batch_format="numpy", fn_kwargs={"partitions": partitions}),
+            _large_star,
+        )
+        graph = _grouped_map(
+            graph.map_batches(_larger_first, batch_format="numpy", fn_kwargs={"partitions": partitions}),
+            _small_star,
+        ).materialize()
+        checks = _grouped_map(
+            graph.map_batches(_roles, batch_format="numpy", fn_kwargs={"partitions": partitions}), _violations
+        )
         if sum(int(row["violations"]) for row in checks.take_all()) == 0:
             break
     else:
-        raise KunError(f"dedup: connected components did not converge in {MAX_ROUNDS} star rounds; report this with the input")
+        raise KunError(
+            f"dedup: connected components did not converge in {MAX_ROUNDS} star rounds; report this with the input"
+        )
     for batch in graph.iter_batches(batch_format="numpy", batch_size=None):
         roots[batch["child"].astype(np.int64)] = batch["parent"].astype(np.int64)
     return roots, rounds

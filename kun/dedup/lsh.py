@@ -21,7 +21,9 @@ def _collision_probability(similarity: np.ndarray, bands: int, rows: int) -> np.
 
 
 @lru_cache(maxsize=64)
-def optimal_bands(threshold: float, num_perm: int, false_positive_weight: float = 0.5, false_negative_weight: float = 0.5) -> tuple[int, int]:
+def optimal_bands(
+    threshold: float, num_perm: int, false_positive_weight: float = 0.5, false_negative_weight: float = 0.5
+) -> tuple[int, int]:
     """(bands, rows) minimising the weighted false positive + false negative areas."""
     below = np.linspace(0.0, threshold, 200)
     above = np.linspace(threshold, 1.0, 200)

@@ -43,7 +43,9 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def shingle_hashes_batch(texts: list[str], ngram: int, seed: int = 0, bits: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hashes_batch(
+    texts: list[str], ngram: int, seed: int = 0, bits: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
     """n-gram hashes (uint64 holding `bits` bits) of several texts at once: (flat hashes, start
     offset per text). `seed` gives another hash function; `bits=0` returns the unmixed 64-bit
     rolling polynomial (enough to tell n-grams apart, for exact set comparisons).
@@ -110,8 +112,12 @@ def _signature_batch(texts: list[str], ngram: int, num_perm: int, seed: int) -> 
             stop += 1
         flat, offsets = shingle_hashes_batch(texts[start:stop], ngram, seed=seed + 1, bits=64)
         with np.errstate(over="ignore"):
-            bins = ((flat >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)  # uniform in [0, num_perm)
-        documents = np.repeat(np.arange(stop - start, dtype=np.intp) * num_perm, np.diff(np.r_[offsets, len(flat)]))
+            bins = ((flat >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(
+                32
+            )  # uniform in [0, num_perm)
+        documents = np.repeat(
+            np.arange(stop - start, dtype=np.intp) * num_perm, np.diff(np.r_[offsets, len(flat)])
+        )
         block = np.full((stop - start) * num_perm, _EMPTY, dtype=np.uint32)
         np.minimum.at(block, documents + bins.astype(np.intp), flat.astype(np.uint32))
         block = block.reshape(stop - start, num_perm)
@@ -125,7 +131,9 @@ def _signatures_of(start: int, stop: int, ngram: int, num_perm: int, seed: int) 
     return _signature_batch(shared("texts")[start:stop], ngram, num_perm, seed)
 
 
-def signatures(texts: list[str], ngram: int = 5, num_perm: int = 128, seed: int = 42, workers: int = 1, progress=None) -> np.ndarray:
+def signatures(
+    texts: list[str], ngram: int = 5, num_perm: int = 128, seed: int = 42, workers: int = 1, progress=None
+) -> np.ndarray:
     """MinHash signatures, shape (len(texts), num_perm), dtype uint32.
 
     `progress`, if given, is called with the number of documents finished after each chunk.
@@ -134,7 +142,9 @@ def signatures(texts: list[str], ngram: int = 5, num_perm: int = 128, seed: int 
         return np.empty((0, num_perm), dtype=np.uint32)
     # Several chunks per worker keep both cores busy and the progress bar moving.
     size = max(500, len(texts) // (max(workers, 1) * 8))
-    bounds = [(start, min(start + size, len(texts)), ngram, num_perm, seed) for start in range(0, len(texts), size)]
+    bounds = [
+        (start, min(start + size, len(texts)), ngram, num_perm, seed) for start in range(0, len(texts), size)
+    ]
     out = np.empty((len(texts), num_perm), dtype=np.uint32)
     for number, block in run_chunks(_signatures_of, bounds, workers, {"texts": texts}, sum(map(len, texts))):
         start, stop = bounds[number][:2]
@@ -187,7 +197,9 @@ def _exact_jaccard_at_least(pairs: np.ndarray, threshold: float, ngram: int) -> 
     """For each pair, whether the exact n-gram Jaccard of its two texts (shared("text_of")) reaches `threshold`."""
     text_of = shared("text_of")
     involved = np.unique(pairs)
-    sets = dict(zip(involved.tolist(), sorted_shingle_sets([text_of(index) for index in involved.tolist()], ngram)))
+    sets = dict(
+        zip(involved.tolist(), sorted_shingle_sets([text_of(index) for index in involved.tolist()], ngram))
+    )
     keep = np.zeros(len(pairs), dtype=bool)
     for position, (left, right) in enumerate(pairs.tolist()):
         a, b = sets[left], sets[right]
@@ -197,7 +209,15 @@ def _exact_jaccard_at_least(pairs: np.ndarray, threshold: float, ngram: int) -> 
     return keep
 
 
-def verified(pairs: np.ndarray, method: str, threshold: float, ngram: int, text_of: Callable[[int], str] | None = None, sigs: np.ndarray | None = None, workers: int = 1) -> np.ndarray:
+def verified(
+    pairs: np.ndarray,
+    method: str,
+    threshold: float,
+    ngram: int,
+    text_of: Callable[[int], str] | None = None,
+    sigs: np.ndarray | None = None,
+    workers: int = 1,
+) -> np.ndarray:
     """Which candidate pairs (n, 2) are duplicates: a boolean mask.
 
     `exact`: the n-gram Jaccard of the two texts (`text_of(index)`) reaches `threshold`; pairs
@@ -209,7 +229,12 @@ def verified(pairs: np.ndarray, method: str, threshold: float, ngram: int, text_
     estimate = None
     if sigs is not None:
         # In blocks, so millions of pairs never gather two full (pairs x num_perm) copies at once.
-        estimate = np.concatenate([np.mean(sigs[block[:, 0]] == sigs[block[:, 1]], axis=1) for block in np.array_split(pairs, -(-len(pairs) // 65536))])
+        estimate = np.concatenate(
+            [
+                np.mean(sigs[block[:, 0]] == sigs[block[:, 1]], axis=1)
+                for block in np.array_split(pairs, -(-len(pairs) // 65536))
+            ]
+        )
     if method == "minhash":
         return estimate >= threshold
     keep = np.zeros(len(pairs), dtype=bool)
@@ -219,7 +244,10 @@ def verified(pairs: np.ndarray, method: str, threshold: float, ngram: int, text_
         todo = np.flatnonzero(np.abs(estimate - threshold) < ESTIMATE_MARGIN)
     if len(todo):
         # Pairs in input order share their texts often, so contiguous chunks hash few texts twice.
-        chunks = [(block, threshold, ngram) for block in np.array_split(pairs[todo], max(1, min(len(todo) // 256, 4 * workers)))]
+        chunks = [
+            (block, threshold, ngram)
+            for block in np.array_split(pairs[todo], max(1, min(len(todo) // 256, 4 * workers)))
+        ]
         chars = sum(len(text_of(index)) for index in np.unique(pairs[todo]).tolist())
         for number, mask in run_chunks(_exact_jaccard_at_least, chunks, workers, {"text_of": text_of}, chars):
             start = sum(len(chunk[0]) for chunk in chunks[:number])

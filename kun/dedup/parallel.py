@@ -29,16 +29,26 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def run_chunks(function: Callable[..., Any], chunks: Sequence[tuple], workers: int, slots: dict[str, Any], chars: int) -> Iterator[tuple[int, Any]]:
+def run_chunks(
+    function: Callable[..., Any], chunks: Sequence[tuple], workers: int, slots: dict[str, Any], chars: int
+) -> Iterator[tuple[int, Any]]:
     """(chunk number, function(*chunk)) for every chunk, in chunk order, with `slots` readable
     through shared() in the function; on `workers` forked processes when it pays."""
     _SHARED.update(slots)
     try:
-        if workers <= 1 or len(chunks) <= 1 or chars < MIN_PARALLEL_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+        if (
+            workers <= 1
+            or len(chunks) <= 1
+            or chars < MIN_PARALLEL_CHARS
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             for number, chunk in enumerate(chunks):
                 yield number, function(*chunk)
             return
-        with warnings.catch_warnings(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with (
+            warnings.catch_warnings(),
+            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool,
+        ):
             # polars and CPython warn that a forked child must not use their threads; ours only run numpy.
             warnings.filterwarnings("ignore", message=".*fork.*")
             futures = [pool.submit(function, *chunk) for chunk in chunks]

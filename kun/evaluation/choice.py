@@ -37,12 +37,20 @@ def header(subject_name: str, language: str = "zh") -> str:
     return templates.render("mcq", "header", language, subject=subject_name) + "\n\n"
 
 
-def build_prompt(question: Question, shots: Sequence[Question], subject_name: str, language: str = "zh") -> str:
+def build_prompt(
+    question: Question, shots: Sequence[Question], subject_name: str, language: str = "zh"
+) -> str:
     """Header, the shots with their answers, then the question ending in `答案：`."""
-    return header(subject_name, language) + "".join(format_question(shot, with_answer=True) for shot in shots) + format_question(question, with_answer=False)
+    return (
+        header(subject_name, language)
+        + "".join(format_question(shot, with_answer=True) for shot in shots)
+        + format_question(question, with_answer=False)
+    )
 
 
-def predict_multiple_choice(llm: LLM, benchmark: Benchmark, num_shots: int, language: str = "zh") -> list[dict[str, Any]]:
+def predict_multiple_choice(
+    llm: LLM, benchmark: Benchmark, num_shots: int, language: str = "zh"
+) -> list[dict[str, Any]]:
     """One row per scored question: subject, id, answer, prediction, correct, logprobs (A-D)."""
     prompt_of_question: list[tuple[Question, str]] = []
     for subject in benchmark.subjects:
@@ -53,14 +61,26 @@ def predict_multiple_choice(llm: LLM, benchmark: Benchmark, num_shots: int, lang
                 "lower num_shots or add dev questions"
             )
         name = benchmark.display_name(subject)
-        prompt_of_question += [(question, build_prompt(question, shots, name, language)) for question in benchmark.questions[subject]]
+        prompt_of_question += [
+            (question, build_prompt(question, shots, name, language))
+            for question in benchmark.questions[subject]
+        ]
     pairs = [(prompt, letter) for _, prompt in prompt_of_question for letter in LETTERS]
     values = llm.logprobs(pairs, desc=f"{benchmark.name} {num_shots}-shot")
     rows = []
     for index, (question, _) in enumerate(prompt_of_question):
         scores = values[4 * index : 4 * index + 4]
         prediction = LETTERS[max(range(4), key=lambda i: (scores[i], -i))]
-        rows.append({"subject": question.subject, "id": question.id, "answer": question.answer, "prediction": prediction, "correct": prediction == question.answer, "logprobs": scores})
+        rows.append(
+            {
+                "subject": question.subject,
+                "id": question.id,
+                "answer": question.answer,
+                "prediction": prediction,
+                "correct": prediction == question.answer,
+                "logprobs": scores,
+            }
+        )
     return rows
 
 
@@ -72,7 +92,11 @@ def accuracy_report(predictions: list[dict[str, Any]], subjects: Iterable[str] =
         total[row["subject"]] += 1
         correct[row["subject"]] += bool(row["correct"])
     per_subject = {
-        subject: {"accuracy": round(correct[subject] / total[subject], 4) if total[subject] else None, "correct": correct[subject], "n": total[subject]}
+        subject: {
+            "accuracy": round(correct[subject] / total[subject], 4) if total[subject] else None,
+            "correct": correct[subject],
+            "n": total[subject],
+        }
         for subject in sorted(set(subjects) | set(total))
     }
     scored = [value["accuracy"] for value in per_subject.values() if value["accuracy"] is not None]
@@ -85,7 +109,9 @@ def accuracy_report(predictions: list[dict[str, Any]], subjects: Iterable[str] =
     }
 
 
-def evaluate_multiple_choice(llm: LLM, benchmark: Benchmark, num_shots: int | Sequence[int], language: str = "zh") -> dict[str, Any]:
+def evaluate_multiple_choice(
+    llm: LLM, benchmark: Benchmark, num_shots: int | Sequence[int], language: str = "zh"
+) -> dict[str, Any]:
     """Accuracy of `llm` on `benchmark` for each shot count, keyed `"<k>-shot"`."""
     counts = [num_shots] if isinstance(num_shots, int) else list(num_shots)
     results = {

@@ -54,7 +54,12 @@ class ContaminationReport:
             "train_rows": self.train_rows,
             "overlapping_train_rows": len(self.overlapping_train_rows),
             "benchmarks": {
-                name: {**counts, "rate": round(counts["contaminated"] / counts["questions"], 4) if counts["questions"] else None}
+                name: {
+                    **counts,
+                    "rate": round(counts["contaminated"] / counts["questions"], 4)
+                    if counts["questions"]
+                    else None,
+                }
                 for name, counts in self.benchmarks.items()
             },
         }
@@ -64,7 +69,9 @@ class ContaminationReport:
         return {
             **self.metrics(),
             "contaminated_questions": self.contaminated_questions,
-            "matches": [{"train_row": index, "questions": keys} for index, keys in sorted(self.matches.items())],
+            "matches": [
+                {"train_row": index, "questions": keys} for index, keys in sorted(self.matches.items())
+            ],
         }
 
 
@@ -73,7 +80,9 @@ class _Fold(dict):
     character by character is 3x faster than NFKC on whole texts and the same for our n-grams."""
 
     def __missing__(self, code: int) -> str:
-        folded = "".join(character for character in unicodedata.normalize("NFKC", chr(code)).lower() if character.isalnum())
+        folded = "".join(
+            character for character in unicodedata.normalize("NFKC", chr(code)).lower() if character.isalnum()
+        )
         self[code] = folded
         return folded
 
@@ -95,7 +104,9 @@ def eval_items(benchmark: Benchmark) -> list[EvalItem]:
     ]
 
 
-def contaminated(train_texts: Iterable[str], eval_items: Iterable[EvalItem], n: int = 13) -> ContaminationReport:
+def contaminated(
+    train_texts: Iterable[str], eval_items: Iterable[EvalItem], n: int = 13
+) -> ContaminationReport:
     """Which evaluation items share a character n-gram with a training text, and which training
     rows do. Pass each training row as one text (e.g. instruction + "\\n" + output)."""
     if n < 1:
@@ -129,10 +140,21 @@ def contaminated(train_texts: Iterable[str], eval_items: Iterable[EvalItem], n: 
     for index in sorted(hit_items):
         contaminated_questions[items[index].benchmark].append(items[index].key)
     benchmarks = {
-        name: {"questions": counter["questions"], "contaminated": len(contaminated_questions[name]), "too_short": counter["too_short"]}
+        name: {
+            "questions": counter["questions"],
+            "contaminated": len(contaminated_questions[name]),
+            "too_short": counter["too_short"],
+        }
         for name, counter in counts.items()
     }
-    return ContaminationReport(n, train_rows, benchmarks, {name: sorted(keys) for name, keys in contaminated_questions.items()}, sorted(matches), matches)
+    return ContaminationReport(
+        n,
+        train_rows,
+        benchmarks,
+        {name: sorted(keys) for name, keys in contaminated_questions.items()},
+        sorted(matches),
+        matches,
+    )
 
 
 def drop_contaminated_questions(benchmark: Benchmark, report: ContaminationReport) -> Benchmark:
@@ -141,8 +163,14 @@ def drop_contaminated_questions(benchmark: Benchmark, report: ContaminationRepor
     drop = set(report.contaminated_questions.get(benchmark.name, ()))
     if not drop:
         return benchmark
-    questions = {subject: [q for q in rows if q.key not in drop] for subject, rows in benchmark.questions.items()}
+    questions = {
+        subject: [q for q in rows if q.key not in drop] for subject, rows in benchmark.questions.items()
+    }
     dropped = {subject: len(benchmark.questions[subject]) - len(questions[subject]) for subject in questions}
-    contaminated_counts = {subject: benchmark.contaminated.get(subject, 0) + dropped[subject] for subject in questions}
+    contaminated_counts = {
+        subject: benchmark.contaminated.get(subject, 0) + dropped[subject] for subject in questions
+    }
     note = f"{benchmark.directory}: dropped {sum(dropped.values())} {benchmark.split} questions sharing a character {report.ngram}-gram with the training data"
-    return replace(benchmark, questions=questions, contaminated=contaminated_counts, notes=[*benchmark.notes, note])
+    return replace(
+        benchmark, questions=questions, contaminated=contaminated_counts, notes=[*benchmark.notes, note]
+    )

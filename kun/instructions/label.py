@@ -29,13 +29,13 @@ from typing import Any, Literal
 import polars as pl
 
 from kun import prompts
-from kun.instructions.chat_format import backward_user_turn
-from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
+from kun.core.hashing import content_id
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, require_columns
+from kun.instructions.chat_format import backward_user_turn
 from kun.instructions.seed import choose_shots
-from kun.core.hashing import content_id
+from kun.llm import LLM
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
 
 _PREFIX = re.compile(r"^\s*(?:指令|问题|用户指令|instruction|question)\s*[:：]\s*", re.IGNORECASE)
 _QUOTES = "\"'“”‘’「」『』"
@@ -63,7 +63,11 @@ class LabelParams:
 
     def validate(self, section: str) -> None:
         require(self.num_candidates >= 1, f"{section}.num_candidates", "must be >= 1")
-        require(self.num_candidates == 1 or self.temperature > 0, f"{section}.temperature", "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)")
+        require(
+            self.num_candidates == 1 or self.temperature > 0,
+            f"{section}.temperature",
+            "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)",
+        )
         validate_sampling(self, section)
         require(self.limit >= 0, f"{section}.limit", f"{self.limit} must be >= 0 (0 = all segments)")
         require(self.num_shots >= 0, f"{section}.num_shots", "must be >= 0")
@@ -73,11 +77,20 @@ class LabelParams:
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:
     if params.mode == "finetuned":
         return [{"role": "user", "content": backward_user_turn(segment, params.language)}]
-    messages: Conversation = [{"role": "system", "content": prompts.render("label", "system", params.language)}]
+    messages: Conversation = [
+        {"role": "system", "content": prompts.render("label", "system", params.language)}
+    ]
     for shot in shots:
-        messages.append({"role": "user", "content": prompts.render("label", "user", params.language, response=shot["output"])})
+        messages.append(
+            {
+                "role": "user",
+                "content": prompts.render("label", "user", params.language, response=shot["output"]),
+            }
+        )
         messages.append({"role": "assistant", "content": shot["instruction"]})
-    messages.append({"role": "user", "content": prompts.render("label", "user", params.language, response=segment)})
+    messages.append(
+        {"role": "user", "content": prompts.render("label", "user", params.language, response=segment)}
+    )
     return messages
 
 
@@ -109,21 +122,35 @@ def parse_instruction(reply: str | None) -> tuple[str | None, str | None]:
     return instruction, None
 
 
-def label(segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: list[dict[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+def label(
+    segments: pl.DataFrame, params: LabelParams, llm: LLM, seed_pairs: list[dict[str, str]]
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """Return (candidates, rejected, metrics)."""
     started = time.perf_counter()
     require_columns(segments, dict.fromkeys(LABEL_INPUT), "label input")
     if params.limit:
         segments = segments.head(params.limit)
-    shots = choose_shots(seed_pairs, params.num_shots, params.max_shot_chars, params.seed) if params.mode == "prompt" else []
+    shots = (
+        choose_shots(seed_pairs, params.num_shots, params.max_shot_chars, params.seed)
+        if params.mode == "prompt"
+        else []
+    )
     template = "label_backward" if params.mode == "finetuned" else "label"
     version = prompts.prompt_version(template, params.language, {"mode": params.mode, "shots": shots})
     texts = segments.get_column("text").to_list()
     conversations = [build_messages(text, params, shots) for text in texts]
     rows, rejected = [], []
     for index in range(params.num_candidates):
-        sampling = SamplingParams(params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed + index)
-        replies = llm.generate_full(conversations, sampling, desc=f"label {index + 1}/{params.num_candidates}")
+        sampling = SamplingParams(
+            params.temperature,
+            params.top_p,
+            params.max_new_tokens,
+            params.repetition_penalty,
+            params.seed + index,
+        )
+        replies = llm.generate_full(
+            conversations, sampling, desc=f"label {index + 1}/{params.num_candidates}"
+        )
         for segment, text, result in zip(segments.iter_rows(named=True), texts, replies):
             reply = result["text"]
             instruction, reason = parse_instruction(reply)

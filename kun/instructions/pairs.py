@@ -14,10 +14,10 @@ from typing import Any
 
 import polars as pl
 
-from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs
-from kun.instructions.curate import FilterParams, instruction_rules
 from kun.core.errors import KunError
 from kun.core.io import ReadReport, check_one_kind_per_field, iter_records
+from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs
+from kun.instructions.curate import FilterParams, instruction_rules
 
 
 def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataFrame, ReadReport]:
@@ -30,7 +30,9 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
         if bad:
             found = ", ".join(f"{name}={type(record.get(name)).__name__}" for name in bad)
             if not skip_bad_lines:
-                raise KunError(f"{where}: `instruction` and `output` must be strings ({found}); fix the record or pass --skip-bad-lines")
+                raise KunError(
+                    f"{where}: `instruction` and `output` must be strings ({found}); fix the record or pass --skip-bad-lines"
+                )
             report.skip("not_a_pair", where)
             continue
         located.append((where, record))
@@ -41,12 +43,19 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
     try:
         frame = pl.from_dicts(rows, infer_schema_length=None)
     except Exception as error:
-        raise KunError(f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type") from None
+        raise KunError(
+            f"{path}: records have incompatible field types ({str(error).splitlines()[0]}); make each field one type"
+        ) from None
     return frame, report
 
 
-def filter_pairs(frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def filter_pairs(
+    frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """(kept rows, rejected rows with `reason`, count per reason with every gate listed)."""
     frame = frame.with_columns(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars())
-    pair_rules = [*instruction_rules(filter_params), *answer_rules(assemble_params, filter_params.instruction_min_cjk_ratio)]
+    pair_rules = [
+        *instruction_rules(filter_params),
+        *answer_rules(assemble_params, filter_params.instruction_min_cjk_ratio),
+    ]
     return gate_pairs(frame, pair_rules, assemble_params.truncated, "finish_reason")

@@ -26,34 +26,45 @@ import polars as pl
 
 from kun import prompts
 from kun.core.errors import KunError
-from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.core.params import params_file
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
+from kun.llm import LLM
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
 
 
 @dataclass
 class PolishParams:
     model: str = "models/chat"  # the primary chat model (the last iterate round's when iterating)
-    template: Literal["paper", "guarded"] = "paper"  # paper: 已知：{raw},请回答:{instruction}; guarded: delimited material
+    template: Literal["paper", "guarded"] = (
+        "paper"  # paper: 已知：{raw},请回答:{instruction}; guarded: delimited material
+    )
     temperature: float = 0.5  # the authors' sampling
     top_p: float = 0.95
     max_new_tokens: int = 1024  # room for a real answer (paper: 1024)
     repetition_penalty: float = 1.2
     seed: int = 0
     language: str = "zh"
-    same_model_as_scorer: bool = True  # refuse a polish.model other than the model that wrote filter.scores (the paper uses one chat model)
+    same_model_as_scorer: bool = True  # refuse a model other than the one that scored the kept candidates (the paper uses one chat model)
 
     def validate(self, section: str) -> None:
         validate_sampling(self, section)
 
 
-def build_messages(segment: str, instruction: str, language: str = "zh", template: str = "paper") -> Conversation:
+def build_messages(
+    segment: str, instruction: str, language: str = "zh", template: str = "paper"
+) -> Conversation:
     # The material cannot close its delimiters or add a question (kun.prompts.guard).
-    return [{"role": "user", "content": prompts.render(f"polish_{template}", "user", language, segment=segment, instruction=instruction)}]
+    return [
+        {
+            "role": "user",
+            "content": prompts.render(
+                f"polish_{template}", "user", language, segment=segment, instruction=instruction
+            ),
+        }
+    ]
 
 
-def check_same_model(kept: pl.DataFrame, llm: LLM, scores: str) -> None:
+def check_same_model(kept: pl.DataFrame, llm: LLM) -> None:
     """The paper polishes with the chat model that scored: refuse another one.
 
     Compares the fingerprints that score wrote per row with the polish model's; rows scored
@@ -66,8 +77,8 @@ def check_same_model(kept: pl.DataFrame, llm: LLM, scores: str) -> None:
     comparable = {fingerprint for fingerprint in scorers if fingerprint.split(":", 1)[0] == backend}
     if comparable and llm.fingerprint not in comparable:
         raise KunError(
-            f"{params_file()}: polish.model: it is not the model that scored {scores} (filter.scores); "
-            "set polish.model to the model that wrote those scores (score.model, or models/chat_iter_<k> for the scores of iterate round k), "
+            f"{params_file()}: polish.model: it is not the model that scored these candidates (their score_model); "
+            "polish with the model that wrote the scores (score.model, or models/chat_iter_<k> for the scores of iterate round k), "
             "or set polish.same_model_as_scorer: false to polish with another model on purpose"
         )
 
@@ -75,8 +86,15 @@ def check_same_model(kept: pl.DataFrame, llm: LLM, scores: str) -> None:
 def polish(kept: pl.DataFrame, params: PolishParams, llm: LLM) -> tuple[pl.DataFrame, dict[str, Any]]:
     started = time.perf_counter()
     require_columns(kept, {**CANDIDATE_SCHEMA, **SCORE_COLUMNS}, "polish input")
-    conversations = [build_messages(s, i, params.language, params.template) for s, i in zip(kept.get_column("segment").to_list(), kept.get_column("instruction").to_list())]
-    sampling = SamplingParams(params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed)
+    if params.same_model_as_scorer:
+        check_same_model(kept, llm)
+    conversations = [
+        build_messages(s, i, params.language, params.template)
+        for s, i in zip(kept.get_column("segment").to_list(), kept.get_column("instruction").to_list())
+    ]
+    sampling = SamplingParams(
+        params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed
+    )
     results = llm.generate_full(conversations, sampling, desc="polish")
     answers = [result["text"] for result in results]
     version = prompts.prompt_version(f"polish_{params.template}", params.language)

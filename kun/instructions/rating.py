@@ -31,20 +31,28 @@ class Rater:
     sampling: SamplingParams = SamplingParams(max_new_tokens=128)
 
     def rate(self, instructions: list[str], answers: list[str]) -> list[float | None]:
-        conversations = [comprehensive_messages(instruction, answer, self.language) for instruction, answer in zip(instructions, answers)]
+        conversations = [
+            comprehensive_messages(instruction, answer, self.language)
+            for instruction, answer in zip(instructions, answers)
+        ]
         if not conversations:
             return []
         if self.verdict == "sampled":
             replies = self.llm.generate(conversations, self.sampling, desc="rate")
             return [None if rating is None else float(rating) for rating, _ in map(parse_rating, replies)]
-        values = self.llm.logprobs([(conversation, f"Score: {rating}") for conversation in conversations for rating in RATINGS], desc="rate")
+        values = self.llm.logprobs(
+            [(conversation, f"Score: {rating}") for conversation in conversations for rating in RATINGS],
+            desc="rate",
+        )
         return [expected_rating(values[index * 5 : index * 5 + 5]) for index in range(len(conversations))]
 
 
 def expected_rating(logprobs: list[float | None]) -> float | None:
     """Sum of k * P(k) over k = 1..5 with P normalised over the five; None when any is missing
     or not a finite log-probability (<= 0)."""
-    if len(logprobs) != len(RATINGS) or any(value is None or not math.isfinite(value) or value > 0 for value in logprobs):
+    if len(logprobs) != len(RATINGS) or any(
+        value is None or not math.isfinite(value) or value > 0 for value in logprobs
+    ):
         return None
     top = max(logprobs)
     weights = [math.exp(value - top) for value in logprobs]

@@ -29,20 +29,24 @@ import numpy as np
 import polars as pl
 
 from kun import prompts
-from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
+from kun.llm import LLM
+from kun.llm.base import Conversation, SamplingParams, validate_sampling
 from kun.rules import Rule
 from kun.rules.engine import reasons_of
 
-_SCORE_LINE = re.compile(r"^\s*\**\s*(?:score|分数|评分)\s*[:：]\s*\**\s*([1-5])\s*(?:/\s*5|分)?\s*\**\s*$", re.IGNORECASE)
+_SCORE_LINE = re.compile(
+    r"^\s*\**\s*(?:score|分数|评分)\s*[:：]\s*\**\s*([1-5])\s*(?:/\s*5|分)?\s*\**\s*$", re.IGNORECASE
+)
 
 
 @dataclass
 class ScoreParams:
     mode: Literal["focused", "comprehensive"] = "focused"
-    verdict: Literal["logprob", "sampled"] = "sampled"  # focused: P(好) from one pass, or the authors' sampled 【好】/【差】
+    verdict: Literal["logprob", "sampled"] = (
+        "sampled"  # focused: P(好) from one pass, or the authors' sampled 【好】/【差】
+    )
     model: str = "models/chat"  # the primary chat model
     good_answer: str = "好"  # focused: the verdict meaning good, shown as 【好】
     bad_answer: str = "差"  # focused: the verdict meaning bad
@@ -62,12 +66,28 @@ def verdict_text(answer: str) -> str:
     return f"【{answer}】"
 
 
-def focused_messages(instruction: str, language: str = "zh", good: str = "好", bad: str = "差") -> Conversation:
-    return [{"role": "user", "content": prompts.render("score_focused", "user", language, instruction=instruction, good=good, bad=bad)}]
+def focused_messages(
+    instruction: str, language: str = "zh", good: str = "好", bad: str = "差"
+) -> Conversation:
+    return [
+        {
+            "role": "user",
+            "content": prompts.render(
+                "score_focused", "user", language, instruction=instruction, good=good, bad=bad
+            ),
+        }
+    ]
 
 
 def comprehensive_messages(instruction: str, response: str, language: str = "zh") -> Conversation:
-    return [{"role": "user", "content": prompts.render("score_comprehensive", "user", language, instruction=instruction, response=response)}]
+    return [
+        {
+            "role": "user",
+            "content": prompts.render(
+                "score_comprehensive", "user", language, instruction=instruction, response=response
+            ),
+        }
+    ]
 
 
 def parse_verdict(reply: str | None, good: str = "好", bad: str = "差") -> tuple[float | None, str | None]:
@@ -94,7 +114,14 @@ def parse_rating(reply: str | None) -> tuple[int | None, str | None]:
     return int(match.group(1)), None
 
 
-def _with_skipped(everything: pl.DataFrame, scored: pl.DataFrame, skipped: list[str | None], mode: str, model: str, version: str) -> pl.DataFrame:
+def _with_skipped(
+    everything: pl.DataFrame,
+    scored: pl.DataFrame,
+    skipped: list[str | None],
+    mode: str,
+    model: str,
+    version: str,
+) -> pl.DataFrame:
     """All candidates in their input order: the scored ones, and the skipped ones with a null score."""
     if not any(skipped):
         return scored
@@ -111,33 +138,67 @@ def _with_skipped(everything: pl.DataFrame, scored: pl.DataFrame, skipped: list[
     kept_order = rows.filter(pl.col("_skip").is_null()).get_column("_order")
     scored = scored.with_columns(pl.Series("_order", kept_order, dtype=unscored.schema["_order"]))
     columns = [*CANDIDATE_SCHEMA, *SCORE_COLUMNS]
-    return pl.concat([scored.select("_order", *columns), unscored.select("_order", *columns)], how="vertical_relaxed").sort("_order").drop("_order")
+    return (
+        pl.concat(
+            [scored.select("_order", *columns), unscored.select("_order", *columns)], how="vertical_relaxed"
+        )
+        .sort("_order")
+        .drop("_order")
+    )
 
 
-def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM, rules: Sequence[Rule | None] = ()) -> tuple[pl.DataFrame, dict[str, Any]]:
+def score(
+    candidates: pl.DataFrame, params: ScoreParams, llm: LLM, rules: Sequence[Rule | None] = ()
+) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Return (scored candidates, metrics). A candidate that one of `rules` (the filter stage's
     instruction rules, which need no model) drops is not scored: its score stays null and its
     score_error is `rule:<reason>`; filter counts it under that rule."""
     started = time.perf_counter()
     require_columns(candidates, CANDIDATE_SCHEMA, "score input")
     skipped = reasons_of(candidates, rules)
-    everything, candidates = candidates, candidates.filter(pl.Series([reason is None for reason in skipped], dtype=pl.Boolean))
+    everything, candidates = (
+        candidates,
+        candidates.filter(pl.Series([reason is None for reason in skipped], dtype=pl.Boolean)),
+    )
     instructions = candidates.get_column("instruction").to_list()
-    version = prompts.prompt_version(f"score_{params.mode}", params.language, {"good": params.good_answer, "bad": params.bad_answer} if params.mode == "focused" else None)
+    version = prompts.prompt_version(
+        f"score_{params.mode}",
+        params.language,
+        {"good": params.good_answer, "bad": params.bad_answer} if params.mode == "focused" else None,
+    )
     mode = f"focused-{params.verdict}" if params.mode == "focused" else params.mode
-    sampling = SamplingParams(params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed)
+    sampling = SamplingParams(
+        params.temperature, params.top_p, params.max_new_tokens, params.repetition_penalty, params.seed
+    )
     if params.mode == "focused":
-        conversations = [focused_messages(i, params.language, params.good_answer, params.bad_answer) for i in instructions]
+        conversations = [
+            focused_messages(i, params.language, params.good_answer, params.bad_answer) for i in instructions
+        ]
         if params.verdict == "logprob":
-            values = llm.choice_probability(conversations, verdict_text(params.good_answer), verdict_text(params.bad_answer), desc="score")
+            values = llm.choice_probability(
+                conversations, verdict_text(params.good_answer), verdict_text(params.bad_answer), desc="score"
+            )
             errors = [None if value is not None else "unscorable" for value in values]
-            columns = {"score": values, "rating": [None] * len(values), "score_raw": [None] * len(values), "score_error": errors}
+            columns = {
+                "score": values,
+                "rating": [None] * len(values),
+                "score_raw": [None] * len(values),
+                "score_error": errors,
+            }
         else:
             replies = llm.generate(conversations, sampling, desc="score")
             parsed = [parse_verdict(reply, params.good_answer, params.bad_answer) for reply in replies]
-            columns = {"score": [value for value, _ in parsed], "rating": [None] * len(replies), "score_raw": replies, "score_error": [error for _, error in parsed]}
+            columns = {
+                "score": [value for value, _ in parsed],
+                "rating": [None] * len(replies),
+                "score_raw": replies,
+                "score_error": [error for _, error in parsed],
+            }
     else:
-        conversations = [comprehensive_messages(i, r, params.language) for i, r in zip(instructions, candidates.get_column("segment").to_list())]
+        conversations = [
+            comprehensive_messages(i, r, params.language)
+            for i, r in zip(instructions, candidates.get_column("segment").to_list())
+        ]
         replies = llm.generate(conversations, sampling, desc="score")
         parsed = [parse_rating(reply) for reply in replies]
         columns = {
@@ -166,7 +227,9 @@ def score(candidates: pl.DataFrame, params: ScoreParams, llm: LLM, rules: Sequen
         "errors": dict(sorted(Counter(error for error in columns["score_error"] if error).items())),
         "score_mean": round(float(valid.mean()), 4) if len(valid) else None,
         "score_median": round(float(np.median(valid)), 4) if len(valid) else None,
-        "histogram": [{"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "count": int(histogram[i])} for i in range(10)],
+        "histogram": [
+            {"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "count": int(histogram[i])} for i in range(10)
+        ],
         "prompt_version": version,
         "model": llm.fingerprint,
         **llm.stats,

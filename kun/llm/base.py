@@ -54,13 +54,27 @@ MAX_SEED = 2**63 - 1  # what torch, vLLM and OpenAI servers accept
 def validate_sampling(params: Any, section: str) -> None:
     """Range checks of a stage's sampling settings (temperature, top_p, repetition_penalty, seed,
     max_new_tokens), each failing with one line naming the key."""
-    require(params.temperature >= 0, f"{section}.temperature", f"{params.temperature} must be >= 0 (0 = greedy)")
+    require(
+        params.temperature >= 0, f"{section}.temperature", f"{params.temperature} must be >= 0 (0 = greedy)"
+    )
     require(0 < params.top_p <= 1, f"{section}.top_p", f"{params.top_p} must be in (0, 1]")
-    require(params.repetition_penalty > 0, f"{section}.repetition_penalty", f"{params.repetition_penalty} must be > 0 (1 = none)")
+    require(
+        params.repetition_penalty > 0,
+        f"{section}.repetition_penalty",
+        f"{params.repetition_penalty} must be > 0 (1 = none)",
+    )
     require(0 <= params.seed <= MAX_SEED, f"{section}.seed", f"{params.seed} must be between 0 and 2**63 - 1")
     require(params.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
-    require(getattr(params, "top_k", 0) >= 0, f"{section}.top_k", f"{getattr(params, 'top_k', 0)} must be >= 0 (0 = off)")
-    require(0 <= getattr(params, "min_p", 0.0) < 1, f"{section}.min_p", f"{getattr(params, 'min_p', 0.0)} must be in [0, 1) (0 = off)")
+    require(
+        getattr(params, "top_k", 0) >= 0,
+        f"{section}.top_k",
+        f"{getattr(params, 'top_k', 0)} must be >= 0 (0 = off)",
+    )
+    require(
+        0 <= getattr(params, "min_p", 0.0) < 1,
+        f"{section}.min_p",
+        f"{getattr(params, 'min_p', 0.0)} must be in [0, 1) (0 = off)",
+    )
 
 
 def generation(text: str, finish_reason: str | None = None, tokens: int | None = None) -> dict:
@@ -95,7 +109,9 @@ def prompt_key(prompt: Prompt) -> str:
     """Backend-independent text of a prompt for cache keys (messages as canonical JSON)."""
     if isinstance(prompt, str):
         return json.dumps({"text": prompt}, ensure_ascii=False)
-    return json.dumps({"messages": [{"role": m["role"], "content": m["content"]} for m in prompt]}, ensure_ascii=False)
+    return json.dumps(
+        {"messages": [{"role": m["role"], "content": m["content"]} for m in prompt]}, ensure_ascii=False
+    )
 
 
 def record_seed(seed: int, prompt: Prompt) -> int:

@@ -45,10 +45,14 @@ class RecordCache:
             self._connection = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
             columns = {row[1] for row in self._connection.execute("PRAGMA table_info(records)")}
             if not {"key", "value"} <= columns:
-                raise sqlite3.DatabaseError(f"its table `records` has columns {sorted(columns)}, not kun's key and value")
+                raise sqlite3.DatabaseError(
+                    f"its table `records` has columns {sorted(columns)}, not kun's key and value"
+                )
             if "kind" not in columns:  # a cache written before kinds and use times were kept
                 self._connection.execute("ALTER TABLE records ADD COLUMN kind TEXT")
             if "used" not in columns:
@@ -75,17 +79,25 @@ class RecordCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._connection.execute(f"SELECT key, value FROM records WHERE key IN ({marks})", chunk):
+                for key, value in self._connection.execute(
+                    f"SELECT key, value FROM records WHERE key IN ({marks})", chunk
+                ):
                     try:
                         found[key] = json.loads(value)
-                    except (TypeError, ValueError):  # a damaged record is a miss: recomputed and written again
+                    except (
+                        TypeError,
+                        ValueError,
+                    ):  # a damaged record is a miss: recomputed and written again
                         continue
             if found:  # mark them used, so prune keeps what runs still read
                 hits = list(found)
                 with self._connection:
                     for start in range(0, len(hits), 500):
                         chunk = hits[start : start + 500]
-                        self._connection.execute(f"UPDATE records SET used = ? WHERE key IN ({','.join('?' * len(chunk))})", [time.time(), *chunk])
+                        self._connection.execute(
+                            f"UPDATE records SET used = ? WHERE key IN ({','.join('?' * len(chunk))})",
+                            [time.time(), *chunk],
+                        )
         return found
 
     def put_many(self, items: Iterable[tuple[str, Any]], kind: str | None = None) -> None:
@@ -93,7 +105,9 @@ class RecordCache:
         rows = [(key, json.dumps(value, ensure_ascii=False), kind, now) for key, value in items]
         try:
             with self._lock, self._connection:  # one transaction: all or nothing
-                self._connection.executemany("INSERT OR REPLACE INTO records (key, value, kind, used) VALUES (?, ?, ?, ?)", rows)
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO records (key, value, kind, used) VALUES (?, ?, ?, ?)", rows
+                )
         except sqlite3.DatabaseError as error:
             raise self.broken(error) from None
 
@@ -106,10 +120,19 @@ class RecordCache:
         with self._lock:
             kinds = {
                 kind or "unknown": {"records": count, "oldest_use": oldest, "newest_use": newest}
-                for kind, count, oldest, newest in self._connection.execute("SELECT kind, COUNT(*), MIN(used), MAX(used) FROM records GROUP BY kind ORDER BY kind")
+                for kind, count, oldest, newest in self._connection.execute(
+                    "SELECT kind, COUNT(*), MIN(used), MAX(used) FROM records GROUP BY kind ORDER BY kind"
+                )
             }
-        size = sum(path.stat().st_size for path in self.path.parent.glob(self.path.name + "*") if path.is_file())
-        return {"path": str(self.path), "bytes": size, "records": sum(kind["records"] for kind in kinds.values()), "kinds": kinds}
+        size = sum(
+            path.stat().st_size for path in self.path.parent.glob(self.path.name + "*") if path.is_file()
+        )
+        return {
+            "path": str(self.path),
+            "bytes": size,
+            "records": sum(kind["records"] for kind in kinds.values()),
+            "kinds": kinds,
+        }
 
     def prune(self, unused_for_s: float | None = None, kind: str | None = None) -> int:
         """Delete the records not used for `unused_for_s` seconds (all, with None), of one kind or
@@ -125,7 +148,9 @@ class RecordCache:
                 args.append(kind)
         with self._lock:
             with self._connection:
-                deleted = self._connection.execute("DELETE FROM records" + (" WHERE " + " AND ".join(where) if where else ""), args).rowcount
+                deleted = self._connection.execute(
+                    "DELETE FROM records" + (" WHERE " + " AND ".join(where) if where else ""), args
+                ).rowcount
             self._connection.execute("VACUUM")
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return deleted

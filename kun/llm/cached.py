@@ -32,7 +32,6 @@ from kun.llm import tokens
 from kun.llm.base import Backend, Prompt, SamplingParams, as_generation, prompt_key
 from kun.llm.cache import RecordCache, cache_key
 
-
 Compute = Callable[[list[int], Callable[[int, Any], None]], Iterator[tuple[list[int], list[Any]]]]
 
 
@@ -57,12 +56,27 @@ def is_valid_result(kind: str, value: Any) -> bool:
 class LLM:
     """A backend behind the record cache."""
 
-    def __init__(self, backend: Backend, cache: RecordCache | None = None, chunk_size: int = 64, commit_every_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        cache: RecordCache | None = None,
+        chunk_size: int = 64,
+        commit_every_s: float = 10.0,
+    ) -> None:
         self.backend = backend
         self.cache = cache if cache is not None else RecordCache()
         self.chunk_size = chunk_size
         self.commit_every_s = commit_every_s
-        self.stats: dict[str, Any] = {"cache_hits": 0, "cache_misses": 0, "backend_calls": 0, "prompt_tokens": 0, "generated_tokens": 0, "uncounted_requests": 0, "invalid_results": 0, "backend_seconds": 0.0}
+        self.stats: dict[str, Any] = {
+            "cache_hits": 0,
+            "cache_misses": 0,
+            "backend_calls": 0,
+            "prompt_tokens": 0,
+            "generated_tokens": 0,
+            "uncounted_requests": 0,
+            "invalid_results": 0,
+            "backend_seconds": 0.0,
+        }
 
     @property
     def fingerprint(self) -> str:
@@ -70,7 +84,9 @@ class LLM:
 
     def count_tokens(self, text: str) -> int:
         counted = self._tokens(text)
-        return len(text) if counted is None else counted  # without a tokenizer: about one token per CJK character
+        return (
+            len(text) if counted is None else counted
+        )  # without a tokenizer: about one token per CJK character
 
     def _tokens(self, text: str) -> int | None:
         tokenizer = getattr(self.backend, "tokenizer", None)
@@ -102,7 +118,9 @@ class LLM:
         else:
             self.stats["prompt_tokens"] += counted
 
-    def _cached(self, keys: list[str], compute: Compute, desc: str, kind: str, requests: list[Any]) -> list[Any]:
+    def _cached(
+        self, keys: list[str], compute: Compute, desc: str, kind: str, requests: list[Any]
+    ) -> list[Any]:
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         results = [found.get(key) for key in keys]
         missing = [index for index, key in enumerate(keys) if key not in found]
@@ -157,7 +175,9 @@ class LLM:
             waiting = time.perf_counter()
             try:
                 for chunk, values in compute(todo, finish):
-                    self.stats["backend_seconds"] = round(self.stats["backend_seconds"] + time.perf_counter() - waiting, 3)
+                    self.stats["backend_seconds"] = round(
+                        self.stats["backend_seconds"] + time.perf_counter() - waiting, 3
+                    )
                     for index, value in zip(chunk, values):
                         finish(index, value)
                     commit()  # a chunk that ended is on disk
@@ -186,18 +206,26 @@ class LLM:
             chunks = [todo[start : start + self.chunk_size] for start in range(0, len(todo), self.chunk_size)]
             map_chunks = getattr(self.backend, "map_chunks", None)
             if map_chunks is not None:  # the ray engine: all chunks in one job, in completion order
-                for number, values in map_chunks(method, [[requests[index] for index in chunk] for chunk in chunks], args):
+                for number, values in map_chunks(
+                    method, [[requests[index] for index in chunk] for chunk in chunks], args
+                ):
                     yield chunks[number], values
                 return
             call = getattr(self.backend, method)
             streams = reports_results(call)
             for chunk in chunks:
-                kwargs = {"on_result": lambda position, value, chunk=chunk: finish(chunk[position], value)} if streams else {}
+                kwargs = (
+                    {"on_result": lambda position, value, chunk=chunk: finish(chunk[position], value)}
+                    if streams
+                    else {}
+                )
                 yield chunk, call([requests[index] for index in chunk], *args, **kwargs)
 
         return run
 
-    def generate_full(self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate") -> list[dict]:
+    def generate_full(
+        self, prompts: list[Prompt], sampling: SamplingParams, desc: str = "generate"
+    ) -> list[dict]:
         """Generations with metadata: {"text", "finish_reason" (stop | length | None), "tokens"}."""
         fingerprint, params = self.fingerprint, sampling.key()
         keys = [cache_key(fingerprint, "generation", prompt_key(prompt), params) for prompt in prompts]
@@ -210,7 +238,10 @@ class LLM:
     def logprobs(self, pairs: list[tuple[Prompt, str]], desc: str = "logprobs") -> list[float | None]:
         """Summed log-probability of each continuation after its prompt (None: the backend could not tell)."""
         fingerprint = self.fingerprint
-        keys = [cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation) for prompt, continuation in pairs]
+        keys = [
+            cache_key(fingerprint, "logprob2", prompt_key(prompt), continuation)
+            for prompt, continuation in pairs
+        ]
         return self._cached(keys, self._run("logprobs", pairs, ()), desc, "logprob", pairs)
 
     def perplexity(self, texts: list[str], desc: str = "perplexity") -> list[float]:
@@ -219,7 +250,9 @@ class LLM:
         keys = [cache_key(fingerprint, "perplexity", text, "") for text in texts]
         return self._cached(keys, self._run("perplexity", texts, ()), desc, "perplexity", texts)
 
-    def choice_probability(self, prompts: list[Prompt], good: str, bad: str, desc: str = "score") -> list[float | None]:
+    def choice_probability(
+        self, prompts: list[Prompt], good: str, bad: str, desc: str = "score"
+    ) -> list[float | None]:
         """P(good) / (P(good) + P(bad)) of the answers after each prompt, in [0, 1].
 
         None (unscorable) when the backend could not read either answer's log-probability (a
@@ -239,7 +272,14 @@ class LLM:
         return scores
 
 
-COST_KEYS = ("prompt_tokens", "generated_tokens", "backend_seconds", "backend_calls", "cache_hits", "uncounted_requests")
+COST_KEYS = (
+    "prompt_tokens",
+    "generated_tokens",
+    "backend_seconds",
+    "backend_calls",
+    "cache_hits",
+    "uncounted_requests",
+)
 
 
 def total_cost(ledgers: Iterable[dict[str, Any]]) -> dict[str, Any]:

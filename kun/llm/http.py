@@ -43,7 +43,17 @@ class _RetryableHTTPStatus(Exception):
 class JsonClient:
     """POSTs JSON to one server, with the key, timeout and retry policy of a backend."""
 
-    def __init__(self, api_key: str | None, api_key_env: str | None, model: str, timeout_s: float, max_retries: int, backoff_s: float, max_backoff_s: float, local: bool) -> None:
+    def __init__(
+        self,
+        api_key: str | None,
+        api_key_env: str | None,
+        model: str,
+        timeout_s: float,
+        max_retries: int,
+        backoff_s: float,
+        max_backoff_s: float,
+        local: bool,
+    ) -> None:
         self.api_key, self.api_key_env, self.model = api_key, api_key_env, model
         register_secret(api_key)
         self.timeout_s, self.max_retries = timeout_s, max_retries
@@ -81,7 +91,9 @@ class JsonClient:
                 last_error = _describe_network_error(error)
             if attempt + 1 < attempts:
                 time.sleep(self._delay(attempt, retry_after_s))
-        raise KunError(f"{'GET' if body is None else 'POST'} {url} failed after {attempts} attempts; last error: {last_error}")
+        raise KunError(
+            f"{'GET' if body is None else 'POST'} {url} failed after {attempts} attempts; last error: {last_error}"
+        )
 
     def _send_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         """One request: POST `body` as JSON, or GET when `body` is None."""
@@ -92,7 +104,9 @@ class JsonClient:
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         deadline = _Deadline(self.timeout_s)
-        opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if self._local else []), *deadline.handlers())
+        opener = urllib.request.build_opener(
+            *([urllib.request.ProxyHandler({})] if self._local else []), *deadline.handlers()
+        )
         try:
             with deadline, opener.open(request, timeout=self.timeout_s) as response:
                 raw = self._read_before_deadline(response, deadline.at)
@@ -106,11 +120,15 @@ class JsonClient:
             if status == 429 or status >= 500:
                 raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
             hint = _hint(status, self.api_key_env, self.model)
-            raise KunError(f"HTTP {status} from {method} {url}: {message}" + (f"; {hint}" if hint else "")) from None
+            raise KunError(
+                f"HTTP {status} from {method} {url}: {message}" + (f"; {hint}" if hint else "")
+            ) from None
         try:
             return json.loads(raw)
         except ValueError:
-            raise KunError(f"{method} {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}") from None
+            raise KunError(
+                f"{method} {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}"
+            ) from None
 
     @staticmethod
     def _read_before_deadline(response: Any, deadline: float) -> bytes:
@@ -186,7 +204,12 @@ class _Deadline:
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         self._timer.cancel()
-        if self._expired and kind is not None and issubclass(kind, RETRYABLE_ERRORS) and not issubclass(kind, urllib.error.HTTPError):
+        if (
+            self._expired
+            and kind is not None
+            and issubclass(kind, RETRYABLE_ERRORS)
+            and not issubclass(kind, urllib.error.HTTPError)
+        ):
             raise TimeoutError("the reply did not finish within timeout_s") from None
 
 
@@ -253,7 +276,9 @@ def clip(text: str) -> str:
     return one_line if len(one_line) <= MAX_MESSAGE_CHARS else one_line[: MAX_MESSAGE_CHARS - 3] + "..."
 
 
-def map_concurrently(function: Callable[[T], R], items: list[T], max_concurrency: int, desc: str, on_result: OnResult = None) -> list[R]:
+def map_concurrently(
+    function: Callable[[T], R], items: list[T], max_concurrency: int, desc: str, on_result: OnResult = None
+) -> list[R]:
     """`function` over `items` with at most `max_concurrency` in flight, results in input order;
     `on_result(position, result)` is called (on this thread) for each as it arrives, and on a
     failure for every request that succeeded, so the caller can keep them."""
@@ -262,7 +287,10 @@ def map_concurrently(function: Callable[[T], R], items: list[T], max_concurrency
     failure: BaseException | None = None
     results: list[Any] = [None] * len(items)
     reported: set[int] = set()
-    with ThreadPoolExecutor(max_workers=min(max_concurrency, len(items))) as pool, bar(len(items), desc) as progress:
+    with (
+        ThreadPoolExecutor(max_workers=min(max_concurrency, len(items))) as pool,
+        bar(len(items), desc) as progress,
+    ):
         futures = {pool.submit(function, item): position for position, item in enumerate(items)}
         try:
             for future in as_completed(futures):
@@ -276,9 +304,16 @@ def map_concurrently(function: Callable[[T], R], items: list[T], max_concurrency
             for future in futures:  # a failure fails the call: do not send what is still queued
                 future.cancel()
             failure = error
-    if isinstance(failure, KunError) and on_result is not None:  # requests in flight have finished now: hand over their answers too
+    if (
+        isinstance(failure, KunError) and on_result is not None
+    ):  # requests in flight have finished now: hand over their answers too
         for future, position in futures.items():
-            if position not in reported and future.done() and not future.cancelled() and future.exception() is None:
+            if (
+                position not in reported
+                and future.done()
+                and not future.cancelled()
+                and future.exception() is None
+            ):
                 on_result(position, future.result())
     if failure is not None:
         raise failure

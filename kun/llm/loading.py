@@ -1,7 +1,5 @@
-"""Which backend serves a model, and `load_llm`, the one way stages get a cached LLM.
-
-Local models (transformers, vllm) load lazily (LazyBackend): the fingerprint and the tokenizer
-need no weights, so a stage whose every request is a cache hit never loads the model.
+"""`load_llm`, the one way stages get a cached LLM: the model path checked, the engine (local or
+Ray) and the backend (kun.llm.backends) chosen.
 """
 
 from __future__ import annotations
@@ -10,90 +8,9 @@ from pathlib import Path
 
 from kun.core.errors import KunError
 from kun.core.params import params_file
-from kun.llm.base import Backend, Prompt, SamplingParams
+from kun.llm.backends import LazyBackend, make_backend
 from kun.llm.cached import LLM
 from kun.llm.params import LLMParams
-
-
-def make_backend(params: LLMParams, model_path: str | Path) -> Backend:
-    if params.backend == "transformers":
-        from kun.llm.transformers_backend import TransformersBackend
-
-        return TransformersBackend(model_path, params.device, params.dtype, params.batch_size, params.num_threads, params.trust_remote_code, params.max_input_tokens, params.max_batch_tokens)
-    if params.backend == "vllm":
-        from kun.llm.vllm_backend import VLLMBackend
-
-        return VLLMBackend(model_path, params.tensor_parallel_size, params.gpu_memory_utilization, params.dtype, params.trust_remote_code, params.max_input_tokens)
-    from kun.llm.openai_backend import OpenAIBackend
-
-    local = Path(str(model_path))
-    tokenizer = params.tokenizer or (str(local) if (local / "tokenizer_config.json").exists() else None)
-    return OpenAIBackend(
-        params.base_url,
-        params.served_model or local.name,
-        params.api_key_env,
-        params.max_concurrency,
-        params.timeout_s,
-        params.max_retries,
-        server=params.server,
-        max_backoff_s=params.max_backoff_s,
-        tokenizer=tokenizer,
-        max_input_tokens=params.max_input_tokens,
-    )
-
-
-def local_fingerprint(params: LLMParams, model_path: str | Path) -> str:
-    """The cache fingerprint of a local model with these settings, without loading it."""
-    if params.backend == "vllm":
-        from kun.llm.vllm_backend import VLLMBackend
-
-        return VLLMBackend.fingerprint_of(model_path, params.dtype, params.max_input_tokens, params.tensor_parallel_size)
-    from kun.llm.transformers_backend import TransformersBackend
-
-    return TransformersBackend.fingerprint_of(model_path, params.device, params.dtype, params.max_input_tokens)
-
-
-class LazyBackend:
-    """A local model (transformers or vllm) loaded on its first request.
-
-    The fingerprint and the tokenizer need no weights, so a stage whose every request is a
-    cache hit (a rerun after a threshold change) never loads the model.
-    """
-
-    def __init__(self, params: LLMParams, model_path: str | Path) -> None:
-        self.name = params.backend
-        self._params, self._path = params, model_path
-        self._fingerprint = local_fingerprint(params, model_path)
-        self._backend: Backend | None = None
-        self._tokenizer = None
-
-    def fingerprint(self) -> str:
-        return self._fingerprint
-
-    @property
-    def tokenizer(self):
-        if self._backend is not None:
-            return self._backend.tokenizer
-        if self._tokenizer is None:
-            from transformers import AutoTokenizer
-
-            self._tokenizer = AutoTokenizer.from_pretrained(self._path, trust_remote_code=self._params.trust_remote_code)
-        return self._tokenizer
-
-    @property
-    def loaded(self) -> Backend:
-        if self._backend is None:
-            self._backend = make_backend(self._params, self._path)
-        return self._backend
-
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams) -> list[dict]:
-        return self.loaded.generate(prompts, sampling)
-
-    def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float | None]:
-        return self.loaded.logprobs(pairs)
-
-    def perplexity(self, texts: list[str]) -> list[float]:
-        return self.loaded.perplexity(texts)
 
 
 def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat: bool = True) -> LLM:
@@ -104,14 +21,24 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
     if params.backend != "openai":
         path = Path(model_path)
         if not path.exists():
-            raise KunError(f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory")
+            raise KunError(
+                f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory"
+            )
         if not (path / "config.json").exists():
-            raise KunError(f"{params_file()}: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained")
+            raise KunError(
+                f"{params_file()}: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained"
+            )
     if params.engine == "ray":
         from kun.llm.ray_backend import RayBackend
 
-        return LLM(RayBackend(params, model_path), chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)
-    backend = make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
+        return LLM(
+            RayBackend(params, model_path), chunk_size=params.chunk_size, commit_every_s=params.commit_every_s
+        )
+    backend = (
+        make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
+    )
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
-        raise KunError(f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a model directory written by base_model or a training stage (they add one: model.chat_template), or a chat model")
+        raise KunError(
+            f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a model directory written by base_model or a training stage (they add one: model.chat_template), or a chat model"
+        )
     return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

@@ -49,7 +49,6 @@ from kun.llm.base import OnResult, Prompt, SamplingParams, finished, record_seed
 from kun.llm.http import JsonClient, clip, map_concurrently
 from kun.llm.sampling import PROMPT_LOGPROB_SERVERS, SERVERS, native_sglang_fields, request_fields
 
-
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # A log-probability request generates one token (SGLang refuses max_tokens 0); it is not read.
 LOGPROB_REQUEST = SamplingParams(temperature=0.0, max_new_tokens=1)
@@ -80,7 +79,9 @@ class OpenAIBackend:
             raise KunError(f"max_retries={max_retries} for the OpenAI backend must be 0 or more")
         host = urllib.parse.urlsplit(base_url).hostname
         if not host:
-            raise KunError(f"base_url {base_url!r} is not a URL: use e.g. http://host:8000/v1 (what `vllm serve` listens on)")
+            raise KunError(
+                f"base_url {base_url!r} is not a URL: use e.g. http://host:8000/v1 (what `vllm serve` listens on)"
+            )
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key_env = api_key_env
@@ -88,7 +89,9 @@ class OpenAIBackend:
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         if server not in SERVERS:
-            raise KunError(f"llm.server {server!r}: use one of {', '.join(SERVERS)} (how the server takes sampling settings the OpenAI API lacks)")
+            raise KunError(
+                f"llm.server {server!r}: use one of {', '.join(SERVERS)} (how the server takes sampling settings the OpenAI API lacks)"
+            )
         self.server = server
         self.tokenizer_path = tokenizer
         self.max_input_tokens = max_input_tokens
@@ -106,7 +109,16 @@ class OpenAIBackend:
                     f"environment variable {api_key_env} is not set: export it with the API key of the server at "
                     f"{self.base_url}, or set api_key_env to None if that server needs no key"
                 )
-        self._http = JsonClient(api_key, api_key_env, model, timeout_s, max_retries, backoff_s, max_backoff_s, local=host in LOCAL_HOSTS)
+        self._http = JsonClient(
+            api_key,
+            api_key_env,
+            model,
+            timeout_s,
+            max_retries,
+            backoff_s,
+            max_backoff_s,
+            local=host in LOCAL_HOSTS,
+        )
         self._post = self._http.post
 
     @property
@@ -119,7 +131,9 @@ class OpenAIBackend:
             try:
                 self._tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_path)
             except (OSError, ValueError) as error:
-                raise KunError(f"llm.tokenizer {self.tokenizer_path!r}: cannot load the served model's tokenizer ({clip(str(error))}); set llm.tokenizer to its local directory or hub id") from None
+                raise KunError(
+                    f"llm.tokenizer {self.tokenizer_path!r}: cannot load the served model's tokenizer ({clip(str(error))}); set llm.tokenizer to its local directory or hub id"
+                ) from None
         return self._tokenizer
 
     def _check_server(self) -> None:
@@ -166,13 +180,22 @@ class OpenAIBackend:
 
     # -- the Backend protocol -------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None) -> list[dict]:
-        fields = request_fields(self.server, sampling, 0)  # refuses a setting this server cannot take, before any request
+    def generate(
+        self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None
+    ) -> list[dict]:
+        fields = request_fields(
+            self.server, sampling, 0
+        )  # refuses a setting this server cannot take, before any request
         if prompts:
             self._check_server()
 
         def one(prompt: Prompt) -> dict:
-            body: dict[str, Any] = {"model": self.model, "messages": _messages(prompt), **fields, "seed": record_seed(sampling.seed, prompt)}
+            body: dict[str, Any] = {
+                "model": self.model,
+                "messages": _messages(prompt),
+                **fields,
+                "seed": record_seed(sampling.seed, prompt),
+            }
             if sampling.stop:
                 body["stop"] = list(sampling.stop)
             url = f"{self.base_url}/chat/completions"
@@ -182,17 +205,28 @@ class OpenAIBackend:
                     choice = reply["choices"][0]
                     content = choice["message"]["content"]
                 except (KeyError, IndexError, TypeError):
-                    raise KunError(f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}") from None
+                    raise KunError(
+                        f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}"
+                    ) from None
                 if content is not None and not isinstance(content, str):
-                    raise KunError(f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server")
+                    raise KunError(
+                        f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server"
+                    )
                 if content:
                     break
             else:  # `content: null` or "" is a failed request, never an answer (and never cached)
-                raise KunError(f"POST {url} returned empty content {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log")
+                raise KunError(
+                    f"POST {url} returned empty content {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log"
+                )
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             generated = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
-            result = finished(content or "", choice.get("finish_reason"), generated if isinstance(generated, int) else None, sampling.stop)
+            result = finished(
+                content or "",
+                choice.get("finish_reason"),
+                generated if isinstance(generated, int) else None,
+                sampling.stop,
+            )
             if isinstance(usage.get("prompt_tokens"), int):
                 result["prompt_tokens"] = usage["prompt_tokens"]  # the server's count, for the cost ledger
             return result
@@ -201,18 +235,27 @@ class OpenAIBackend:
 
     def logprobs(self, pairs: list[tuple[Prompt, str]], on_result: OnResult = None) -> list[float]:
         """Summed log-probability of each continuation's tokens after its prompt's tokens."""
-        tokenizer = self._logprob_tokenizer("a log-probability request (score.verdict: logprob, multiple choice, judge_mode: logprob)")
+        tokenizer = self._logprob_tokenizer(
+            "a log-probability request (score.verdict: logprob, multiple choice, judge_mode: logprob)"
+        )
         # Tokenized here, on the calling thread: a tokenizer is not safe to share between threads.
         targets = [tokens.continuation_ids(tokenizer, continuation) for _, continuation in pairs]
-        sequences = [self._prepared(tokens.context_ids(tokenizer, prompt, self.max_input_tokens, self.model) + target) for (prompt, _), target in zip(pairs, targets)]
+        sequences = [
+            self._prepared(tokens.context_ids(tokenizer, prompt, self.max_input_tokens, self.model) + target)
+            for (prompt, _), target in zip(pairs, targets)
+        ]
 
         def one(position: int) -> float:
             values = self._prompt_logprobs(*sequences[position])[-len(targets[position]) :]
             if None in values:
-                raise KunError(f"llm.server {self.server} gave no log-probability for a token of the continuation {pairs[position][1]!r}")
+                raise KunError(
+                    f"llm.server {self.server} gave no log-probability for a token of the continuation {pairs[position][1]!r}"
+                )
             return float(sum(values))
 
-        return map_concurrently(one, list(range(len(pairs))), self.max_concurrency, "openai logprobs", on_result)
+        return map_concurrently(
+            one, list(range(len(pairs))), self.max_concurrency, "openai logprobs", on_result
+        )
 
     def perplexity(self, texts: list[str], on_result: OnResult = None) -> list[float]:
         """exp(-mean log-prob) of each text's tokens after the first; nan under two tokens."""
@@ -224,10 +267,16 @@ class OpenAIBackend:
         def one(position: int) -> float:
             if prepared[position] is None:
                 return float("nan")
-            values = [value for value in self._prompt_logprobs(*prepared[position])[starts[position] :] if value is not None]
+            values = [
+                value
+                for value in self._prompt_logprobs(*prepared[position])[starts[position] :]
+                if value is not None
+            ]
             return math.exp(-sum(values) / len(values)) if values else float("nan")
 
-        return map_concurrently(one, list(range(len(texts))), self.max_concurrency, "openai perplexity", on_result)
+        return map_concurrently(
+            one, list(range(len(texts))), self.max_concurrency, "openai perplexity", on_result
+        )
 
     # -- log-probabilities ----------------------------------------------------------------------
 
@@ -249,9 +298,15 @@ class OpenAIBackend:
                 "starts with the BOS token, and this prompt (a plain text: perplexity or multiple choice, with a tokenizer that adds "
                 "no BOS) does not; run that stage on the local backend (llm.backend: transformers) or serve the model with vLLM or SGLang"
             )
-        return ids, self.tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False), bos
+        return (
+            ids,
+            self.tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False),
+            bos,
+        )
 
-    def _prompt_logprobs(self, ids: list[int], text: str | None = None, bos: int | None = None) -> list[float | None]:
+    def _prompt_logprobs(
+        self, ids: list[int], text: str | None = None, bos: int | None = None
+    ) -> list[float | None]:
         """log P(token i | tokens before it) for each of `ids`, echoed by the server; None for the
         first token and wherever the server gives none (llama.cpp skips BOS tokens)."""
         if self.server == "sglang":
@@ -261,35 +316,59 @@ class OpenAIBackend:
         else:
             url, values, reply = self._completions_echo(ids, ids)
             if len(values) < len(ids):
-                raise KunError(f"POST {url} echoed {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}")
+                raise KunError(
+                    f"POST {url} echoed {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}"
+                )
             values = values[len(values) - len(ids) :]  # a server may put a BOS before the prompt
         checked: list[float | None] = [None]
         for index, value in enumerate(values[1:], start=1):
             if value is None and self.server == "llamacpp":
                 checked.append(None)
                 continue
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value > 1e-6:
-                raise KunError(f"POST {url} returned {value!r} as the log-probability of prompt token {index}: {clip(json.dumps(reply))}; check the server")
+            if (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+                or value > 1e-6
+            ):
+                raise KunError(
+                    f"POST {url} returned {value!r} as the log-probability of prompt token {index}: {clip(json.dumps(reply))}; check the server"
+                )
             checked.append(float(value))
         return checked
 
     def _sglang_echo(self, ids: list[int]) -> tuple[str, list, dict]:
         """SGLang's native /generate: `input_token_logprobs` holds [logprob, token id, text] per prompt token."""
         url = f"{_root(self.base_url)}/generate"
-        body = {"input_ids": ids, "sampling_params": native_sglang_fields(LOGPROB_REQUEST), "return_logprob": True, "logprob_start_len": 0}
+        body = {
+            "input_ids": ids,
+            "sampling_params": native_sglang_fields(LOGPROB_REQUEST),
+            "return_logprob": True,
+            "logprob_start_len": 0,
+        }
         reply = self._post(url, body)
         try:
             values = [entry[0] for entry in reply["meta_info"]["input_token_logprobs"]]
         except (KeyError, IndexError, TypeError):
-            raise KunError(f"POST {url} returned no meta_info.input_token_logprobs: {clip(json.dumps(reply))}; check that the server is SGLang (llm.server: sglang)") from None
+            raise KunError(
+                f"POST {url} returned no meta_info.input_token_logprobs: {clip(json.dumps(reply))}; check that the server is SGLang (llm.server: sglang)"
+            ) from None
         if len(values) != len(ids):
-            raise KunError(f"POST {url} returned {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}")
+            raise KunError(
+                f"POST {url} returned {len(values)} prompt log-probabilities for {len(ids)} prompt tokens: {clip(json.dumps(reply))}"
+            )
         return url, values, reply
 
     def _completions_echo(self, ids: list[int], prompt: list[int] | str) -> tuple[str, list, dict]:
         """/v1/completions with `echo`: the prompt's tokens' log-probabilities, then the generated ones (dropped)."""
         url = f"{self.base_url}/completions"
-        body = {"model": self.model, "prompt": prompt, "echo": True, "logprobs": 1, **request_fields(self.server, LOGPROB_REQUEST, 0)}
+        body = {
+            "model": self.model,
+            "prompt": prompt,
+            "echo": True,
+            "logprobs": 1,
+            **request_fields(self.server, LOGPROB_REQUEST, 0),
+        }
         reply = self._post(url, body)
         try:
             values = list(reply["choices"][0]["logprobs"]["token_logprobs"])
@@ -300,7 +379,13 @@ class OpenAIBackend:
             ) from None
         usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
         generated = usage.get("completion_tokens")
-        return url, values[: len(values) - (generated if isinstance(generated, int) else max(0, len(values) - len(ids)))], reply
+        return (
+            url,
+            values[
+                : len(values) - (generated if isinstance(generated, int) else max(0, len(values) - len(ids)))
+            ],
+            reply,
+        )
 
     def _llamacpp_echo(self, ids: list[int], text: str, bos: int) -> tuple[str, list, dict]:
         """The llama.cpp echo of `text` (see `_prepared`) mapped back to `ids`: the server leaves

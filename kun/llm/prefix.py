@@ -35,7 +35,9 @@ def batches_by_length(lengths: list[int], batch_size: int, max_tokens: int = 0) 
     groups: dict[int, list[int]] = defaultdict(list)
     for index, length in enumerate(lengths):
         groups[length].append(index)
-    return [batch for _, group in sorted(groups.items()) for batch in _cut(group, lengths, batch_size, max_tokens)]
+    return [
+        batch for _, group in sorted(groups.items()) for batch in _cut(group, lengths, batch_size, max_tokens)
+    ]
 
 
 def sorted_batches(lengths: list[int], batch_size: int, max_tokens: int = 0) -> list[list[int]]:
@@ -50,7 +52,11 @@ def _cut(order: list[int], lengths: list[int], batch_size: int, max_tokens: int)
     forms a batch of its own."""
     batches: list[list[int]] = []
     for index in order:
-        if batches and len(batches[-1]) < batch_size and (not max_tokens or (len(batches[-1]) + 1) * lengths[index] <= max_tokens):
+        if (
+            batches
+            and len(batches[-1]) < batch_size
+            and (not max_tokens or (len(batches[-1]) + 1) * lengths[index] <= max_tokens)
+        ):
             batches[-1].append(index)
         else:
             batches.append([index])

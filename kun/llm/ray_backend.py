@@ -29,7 +29,7 @@ class _Replica:
     """One model copy inside a Ray actor; called with a batch of serialized chunks."""
 
     def __init__(self, params: dict[str, Any], model_path: str) -> None:
-        from kun.llm.loading import make_backend
+        from kun.llm.backends import make_backend
         from kun.llm.params import LLMParams
 
         self.backend = make_backend(LLMParams(**params), model_path)
@@ -40,9 +40,13 @@ class _Replica:
             request = json.loads(payload)
             if request["method"] == "generate":
                 sampling = request["sampling"]
-                values = self.backend.generate(request["requests"], SamplingParams(**{**sampling, "stop": tuple(sampling["stop"])}))
+                values = self.backend.generate(
+                    request["requests"], SamplingParams(**{**sampling, "stop": tuple(sampling["stop"])})
+                )
             elif request["method"] == "logprobs":
-                values = self.backend.logprobs([(prompt, continuation) for prompt, continuation in request["requests"]])
+                values = self.backend.logprobs(
+                    [(prompt, continuation) for prompt, continuation in request["requests"]]
+                )
             else:
                 values = getattr(self.backend, request["method"])(request["requests"])
             results.append(json.dumps(values, ensure_ascii=False))
@@ -64,23 +68,31 @@ class RayBackend:
         self.params = replace(params, engine="local")
         self.tokenizer = None
         if params.backend == "openai":
-            from kun.llm.loading import make_backend
+            from kun.llm.backends import make_backend
 
             self._fingerprint = make_backend(self.params, model_path).fingerprint()
         else:
             from transformers import AutoTokenizer
 
-            from kun.llm.loading import local_fingerprint
+            from kun.llm.backends import local_fingerprint
 
             # Replicas with a GPU resolve `auto` to cuda even when this driver has none.
-            on_replica = replace(self.params, device="cuda") if params.gpus_per_replica > 0 and params.device == "auto" else self.params
+            on_replica = (
+                replace(self.params, device="cuda")
+                if params.gpus_per_replica > 0 and params.device == "auto"
+                else self.params
+            )
             self._fingerprint = local_fingerprint(on_replica, self.model_path)
-            self.tokenizer = AutoTokenizer.from_pretrained(self.model_path, trust_remote_code=params.trust_remote_code)
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                self.model_path, trust_remote_code=params.trust_remote_code
+            )
 
     def fingerprint(self) -> str:
         return self._fingerprint
 
-    def map_chunks(self, method: str, chunks: list[list[Any]], args: tuple) -> Iterator[tuple[int, list[Any]]]:
+    def map_chunks(
+        self, method: str, chunks: list[list[Any]], args: tuple
+    ) -> Iterator[tuple[int, list[Any]]]:
         """(chunk number, results) for every chunk, in the order replicas finish them."""
         import ray.data
         from ray.data import ActorPoolStrategy
@@ -88,7 +100,13 @@ class RayBackend:
         if not chunks:
             return
         extra = {"sampling": asdict(args[0])} if method == "generate" else {}
-        rows = [{"chunk": number, "payload": json.dumps({"method": method, "requests": chunk, **extra}, ensure_ascii=False)} for number, chunk in enumerate(chunks)]
+        rows = [
+            {
+                "chunk": number,
+                "payload": json.dumps({"method": method, "requests": chunk, **extra}, ensure_ascii=False),
+            }
+            for number, chunk in enumerate(chunks)
+        ]
         dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
             _Replica,
             batch_size=1,

@@ -31,20 +31,44 @@ PROMPT_LOGPROB_SERVERS = ("vllm", "sglang", "llamacpp")
 
 def request_fields(server: str, sampling: SamplingParams, seed: int) -> dict[str, Any]:
     """The sampling fields of one OpenAI-style request body for `server`."""
-    fields: dict[str, Any] = {"temperature": sampling.temperature, "top_p": sampling.top_p, "max_tokens": sampling.max_new_tokens, "seed": seed}
+    fields: dict[str, Any] = {
+        "temperature": sampling.temperature,
+        "top_p": sampling.top_p,
+        "max_tokens": sampling.max_new_tokens,
+        "seed": seed,
+    }
     if server in ("vllm", "sglang"):
-        return {**fields, "top_k": sampling.top_k or -1, "min_p": sampling.min_p, "repetition_penalty": sampling.repetition_penalty}
+        return {
+            **fields,
+            "top_k": sampling.top_k or -1,
+            "min_p": sampling.min_p,
+            "repetition_penalty": sampling.repetition_penalty,
+        }
     if server == "llamacpp":
-        return {**fields, "top_k": sampling.top_k, "min_p": sampling.min_p, "repeat_penalty": sampling.repetition_penalty}
+        return {
+            **fields,
+            "top_k": sampling.top_k,
+            "min_p": sampling.min_p,
+            "repeat_penalty": sampling.repetition_penalty,
+        }
     if server == "transformers":
         # Fields outside the OpenAI API are rejected (HTTP 422); `generation_config` is the server's
         # own field for the rest (kun.llm.openai_backend checks the server is transformers >= 5).
-        config = {"do_sample": sampling.temperature > 0, "top_k": sampling.top_k, "min_p": sampling.min_p or None, "repetition_penalty": sampling.repetition_penalty}
+        config = {
+            "do_sample": sampling.temperature > 0,
+            "top_k": sampling.top_k,
+            "min_p": sampling.min_p or None,
+            "repetition_penalty": sampling.repetition_penalty,
+        }
         return {**fields, "generation_config": json.dumps(config, sort_keys=True)}
     if sampling.top_k or sampling.min_p:
-        raise KunError(f"llm.server {server} has no top_k/min_p setting (top_k={sampling.top_k}, min_p={sampling.min_p}): leave them off or serve the model with vLLM, SGLang or llama.cpp")
+        raise KunError(
+            f"llm.server {server} has no top_k/min_p setting (top_k={sampling.top_k}, min_p={sampling.min_p}): leave them off or serve the model with vLLM, SGLang or llama.cpp"
+        )
     if sampling.repetition_penalty != 1.0:
-        raise KunError(f"repetition_penalty {sampling.repetition_penalty} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM")
+        raise KunError(
+            f"repetition_penalty {sampling.repetition_penalty} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM"
+        )
     return fields
 
 

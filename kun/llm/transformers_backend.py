@@ -22,8 +22,24 @@ from typing import Any, Callable
 
 from kun.core.errors import KunError
 from kun.llm import tokens
-from kun.llm.base import OnResult, Prompt, SamplingParams, finished, generation, record_seed, reply_fingerprint
-from kun.llm.prefix import MIN_SHARED_PREFIX, batches_by_length, cache_argument, prefix_cache, repeated, shared_prefix_length, sorted_batches
+from kun.llm.base import (
+    OnResult,
+    Prompt,
+    SamplingParams,
+    finished,
+    generation,
+    record_seed,
+    reply_fingerprint,
+)
+from kun.llm.prefix import (
+    MIN_SHARED_PREFIX,
+    batches_by_length,
+    cache_argument,
+    prefix_cache,
+    repeated,
+    shared_prefix_length,
+    sorted_batches,
+)
 
 
 def column_major_linear_weights(model) -> int:
@@ -57,7 +73,9 @@ def left_padded(sequences: list[list[int]], pad_id: int) -> tuple[Any, Any]:
     return input_ids, attention
 
 
-def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, device: str, min_p: float = 0.0):
+def row_sampler(
+    seeds: list[int], temperature: float, top_k: int, top_p: float, device: str, min_p: float = 0.0
+):
     """A logits processor that samples each row's next token with that row's own generator and
     leaves only that token possible, so greedy decoding takes it.
 
@@ -86,7 +104,12 @@ def row_sampler(seeds: list[int], temperature: float, top_k: int, top_p: float, 
             if min_p > 0.0:  # tokens under min_p times the most likely one's probability
                 floor = min_p * probabilities.max(dim=-1, keepdim=True).values
                 probabilities = probabilities.masked_fill(probabilities < floor, 0.0)
-            chosen = torch.cat([torch.multinomial(probabilities[row], 1, generator=generator) for row, generator in enumerate(self.generators)])
+            chosen = torch.cat(
+                [
+                    torch.multinomial(probabilities[row], 1, generator=generator)
+                    for row, generator in enumerate(self.generators)
+                ]
+            )
             only = torch.full_like(scores, float("-inf"))
             return only.scatter_(1, chosen[:, None], 0.0)
 
@@ -121,13 +144,25 @@ def ended_rows(width: int, end_ids: set[int], report: Callable[[int, list[int]],
 class TransformersBackend:
     name = "transformers"
 
-    def __init__(self, model_path: str | Path, device: str = "auto", dtype: str = "auto", batch_size: int = 8, num_threads: int = 0, trust_remote_code: bool = False, max_input_tokens: int = 2048, max_batch_tokens: int = 0) -> None:
+    def __init__(
+        self,
+        model_path: str | Path,
+        device: str = "auto",
+        dtype: str = "auto",
+        batch_size: int = 8,
+        num_threads: int = 0,
+        trust_remote_code: bool = False,
+        max_input_tokens: int = 2048,
+        max_batch_tokens: int = 0,
+    ) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         path = Path(model_path)
         if not (path / "config.json").exists():
-            raise KunError(f"{path}: no model here (config.json missing); run `dvc repro base_model` or set llm.model to a model directory")
+            raise KunError(
+                f"{path}: no model here (config.json missing); run `dvc repro base_model` or set llm.model to a model directory"
+            )
         if num_threads:
             torch.set_num_threads(num_threads)
         device, dtype = self.resolve(device, dtype)
@@ -141,7 +176,9 @@ class TransformersBackend:
         self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype, trust_remote_code=trust_remote_code).to(device)
+        self.model = AutoModelForCausalLM.from_pretrained(
+            path, dtype=torch_dtype, trust_remote_code=trust_remote_code
+        ).to(device)
         self.model.eval()
         if device == "cpu":
             column_major_linear_weights(self.model)
@@ -166,10 +203,18 @@ class TransformersBackend:
         return device, dtype
 
     @classmethod
-    def fingerprint_of(cls, model_path: str | Path, device: str = "auto", dtype: str = "auto", max_input_tokens: int = 2048) -> str:
+    def fingerprint_of(
+        cls, model_path: str | Path, device: str = "auto", dtype: str = "auto", max_input_tokens: int = 2048
+    ) -> str:
         """The fingerprint without loading the model (lazy loading and the ray driver need it)."""
         device, dtype = cls.resolve(device, dtype)
-        return reply_fingerprint("transformers", model_path, device=device.split(":")[0], dtype=dtype, max_input_tokens=max_input_tokens)
+        return reply_fingerprint(
+            "transformers",
+            model_path,
+            device=device.split(":")[0],
+            dtype=dtype,
+            max_input_tokens=max_input_tokens,
+        )
 
     def fingerprint(self) -> str:
         return self._fingerprint
@@ -181,7 +226,9 @@ class TransformersBackend:
 
     # -- generation ----------------------------------------------------------------------------
 
-    def generate(self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None) -> list[dict]:
+    def generate(
+        self, prompts: list[Prompt], sampling: SamplingParams, on_result: OnResult = None
+    ) -> list[dict]:
         """Generations in length-sorted, left-padded batches; when every prompt starts with the
         same MIN_SHARED_PREFIX+ tokens, that prefix is computed once (kun.llm.prefix).
         `on_result(position, generation)` hears of each row as soon as it ends: a row that hits
@@ -191,31 +238,49 @@ class TransformersBackend:
         encoded = [self._encode(prompt) for prompt in prompts]
         outputs: list[dict] = [generation("")] * len(prompts)
         shared = shared_prefix_length(encoded) if self.share_prefix else 0
-        cache = prefix_cache(self.model, encoded[0][:shared], self.device) if shared >= MIN_SHARED_PREFIX else None
-        batches = (batches_by_length if cache is not None else sorted_batches)([len(ids) for ids in encoded], self.batch_size)
+        cache = (
+            prefix_cache(self.model, encoded[0][:shared], self.device)
+            if shared >= MIN_SHARED_PREFIX
+            else None
+        )
+        batches = (batches_by_length if cache is not None else sorted_batches)(
+            [len(ids) for ids in encoded], self.batch_size
+        )
         pad_id = self.tokenizer.pad_token_id
         for indices in batches:
             input_ids, attention = left_padded([encoded[index] for index in indices], pad_id)
             width = input_ids.shape[1]
             reported: set[int] = set()
 
-            def report(row: int, new_tokens: list[int], indices: list[int] = indices, reported: set[int] = reported) -> None:
+            def report(
+                row: int, new_tokens: list[int], indices: list[int] = indices, reported: set[int] = reported
+            ) -> None:
                 outputs[indices[row]] = self._finish(new_tokens, sampling)
                 reported.add(row)
                 if on_result is not None:
                     on_result(indices[row], outputs[indices[row]])
 
-            kwargs = dict(max_new_tokens=sampling.max_new_tokens, pad_token_id=pad_id, repetition_penalty=sampling.repetition_penalty)
+            kwargs = dict(
+                max_new_tokens=sampling.max_new_tokens,
+                pad_token_id=pad_id,
+                repetition_penalty=sampling.repetition_penalty,
+            )
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
             if on_result is not None and self._end_ids:
                 kwargs["stopping_criteria"] = ended_rows(width, self._end_ids, report)
             if sampling.temperature > 0:
                 seeds = [record_seed(sampling.seed, prompts[index]) for index in indices]
-                kwargs["logits_processor"] = row_sampler(seeds, sampling.temperature, sampling.top_k, sampling.top_p, self.device, sampling.min_p)
-            if cache is not None:  # rows of one length: no padding; only the tokens after the prefix are computed
+                kwargs["logits_processor"] = row_sampler(
+                    seeds, sampling.temperature, sampling.top_k, sampling.top_p, self.device, sampling.min_p
+                )
+            if (
+                cache is not None
+            ):  # rows of one length: no padding; only the tokens after the prefix are computed
                 kwargs[cache_argument(self.model)] = repeated(cache, len(indices))
             with torch.inference_mode():
-                generated = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs)
+                generated = self.model.generate(
+                    input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs
+                )
             for row in range(len(indices)):
                 if row not in reported:
                     report(row, generated[row, width:].tolist())
@@ -225,9 +290,15 @@ class TransformersBackend:
         """The generation dict of one row's new tokens: cut at the first end token; `length`
         when the model never ended within max_new_tokens; no U+FFFD from a cut character."""
         tokens = next((position for position, token in enumerate(new_tokens) if token in self._end_ids), None)
-        finish = "stop" if tokens is not None else ("length" if len(new_tokens) >= sampling.max_new_tokens else "stop")
+        finish = (
+            "stop"
+            if tokens is not None
+            else ("length" if len(new_tokens) >= sampling.max_new_tokens else "stop")
+        )
         kept = new_tokens[:tokens] if tokens is not None else new_tokens
-        return finished(self.tokenizer.decode(kept, skip_special_tokens=True), finish, len(kept), sampling.stop)
+        return finished(
+            self.tokenizer.decode(kept, skip_special_tokens=True), finish, len(kept), sampling.stop
+        )
 
     # -- log-probabilities ---------------------------------------------------------------------
 
@@ -257,10 +328,26 @@ class TransformersBackend:
         # A prefix every unit shares is computed once, as long as it ends before the first
         # position whose logits a unit needs.
         needs = [1 if shared else len(entries[0][1]) + 1 for _, entries, shared in units]
-        prefix = min(shared_prefix_length([tokens for tokens, _, _ in units]), min((len(tokens) - need for (tokens, _, _), need in zip(units, needs)), default=0)) if self.share_prefix else 0
-        cache = prefix_cache(self.model, units[0][0][:prefix], self.device) if prefix >= MIN_SHARED_PREFIX else None
+        prefix = (
+            min(
+                shared_prefix_length([tokens for tokens, _, _ in units]),
+                min((len(tokens) - need for (tokens, _, _), need in zip(units, needs)), default=0),
+            )
+            if self.share_prefix
+            else 0
+        )
+        cache = (
+            prefix_cache(self.model, units[0][0][:prefix], self.device)
+            if prefix >= MIN_SHARED_PREFIX
+            else None
+        )
         grouping = batches_by_length if cache is not None else sorted_batches
-        batches = [[units[index] for index in batch] for batch in grouping([len(tokens) for tokens, _, _ in units], self.batch_size, self.max_batch_tokens)]
+        batches = [
+            [units[index] for index in batch]
+            for batch in grouping(
+                [len(tokens) for tokens, _, _ in units], self.batch_size, self.max_batch_tokens
+            )
+        ]
         results = [0.0] * len(pairs)
         pad_id = self.tokenizer.pad_token_id
         for batch in batches:
@@ -268,13 +355,20 @@ class TransformersBackend:
             if cache is not None:  # rows of one length: no padding, only the tokens after the prefix
                 input_ids = torch.tensor([tokens[prefix:] for tokens, _, _ in batch], device=self.device)
                 with torch.inference_mode():
-                    logits = self.model(input_ids=input_ids, logits_to_keep=keep, **{cache_argument(self.model): repeated(cache, len(batch))}).logits.float()
+                    logits = self.model(
+                        input_ids=input_ids,
+                        logits_to_keep=keep,
+                        **{cache_argument(self.model): repeated(cache, len(batch))},
+                    ).logits.float()
             else:
                 input_ids, attention = left_padded([tokens for tokens, _, _ in batch], pad_id)
                 positions = (attention.cumsum(-1) - 1).clamp(min=0)
                 with torch.inference_mode():
                     logits = self.model(
-                        input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), position_ids=positions.to(self.device), logits_to_keep=keep
+                        input_ids=input_ids.to(self.device),
+                        attention_mask=attention.to(self.device),
+                        position_ids=positions.to(self.device),
+                        logits_to_keep=keep,
                     ).logits.float()
             log_probs = torch.log_softmax(logits, dim=-1)  # (batch, keep, vocab): the last `keep` positions
             for row, (_, entries, shared) in enumerate(batch):
@@ -317,18 +411,26 @@ class TransformersBackend:
             input_ids, attention = input_ids.to(self.device), attention.to(self.device)
             targets = input_ids[:, 1:].masked_fill(attention[:, 1:] == 0, -100)
             for row, index in enumerate(indices):
-                targets[row, : starts[index] - 1] = -100  # the text's first token is not counted, after a BOS either
+                targets[
+                    row, : starts[index] - 1
+                ] = -100  # the text's first token is not counted, after a BOS either
             with torch.inference_mode():
                 if decoder is not None and head is not None:
                     hidden = decoder(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]
                     losses = []
                     for begin in range(0, hidden.shape[1], 256):  # the head over slices: bounded memory
                         logits = head(hidden[:, begin : begin + 256]).float()
-                        losses.append(torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets[:, begin : begin + 256], reduction="none"))
+                        losses.append(
+                            torch.nn.functional.cross_entropy(
+                                logits.transpose(1, 2), targets[:, begin : begin + 256], reduction="none"
+                            )
+                        )
                     loss = torch.cat(losses, dim=1)
                 else:
                     logits = self.model(input_ids=input_ids, attention_mask=attention).logits[:, :-1].float()
-                    loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
+                    loss = torch.nn.functional.cross_entropy(
+                        logits.transpose(1, 2), targets, reduction="none"
+                    )
             counted = (targets != -100).sum(dim=1)
             for row, index in enumerate(indices):
                 results[index] = math.exp(float(loss[row].sum() / counted[row]))

@@ -21,11 +21,21 @@ from kun.llm.base import Prompt, SamplingParams, finished, record_seed, reply_fi
 class VLLMBackend:
     name = "vllm"
 
-    def __init__(self, model_path: str | Path, tensor_parallel_size: int = 1, gpu_memory_utilization: float = 0.9, dtype: str = "auto", trust_remote_code: bool = False, max_input_tokens: int = 2048) -> None:
+    def __init__(
+        self,
+        model_path: str | Path,
+        tensor_parallel_size: int = 1,
+        gpu_memory_utilization: float = 0.9,
+        dtype: str = "auto",
+        trust_remote_code: bool = False,
+        max_input_tokens: int = 2048,
+    ) -> None:
         try:
             import vllm
         except ImportError:
-            raise KunError("llm.backend is vllm but vllm is not installed: pip install -e '.[vllm]' on a CUDA machine, or use llm.backend: transformers") from None
+            raise KunError(
+                "llm.backend is vllm but vllm is not installed: pip install -e '.[vllm]' on a CUDA machine, or use llm.backend: transformers"
+            ) from None
         self._vllm = vllm
         self.path = str(model_path)
         # generation_config="vllm": vLLM's neutral defaults, not the model's generation_config.json
@@ -45,9 +55,20 @@ class VLLMBackend:
         self._fingerprint = self.fingerprint_of(model_path, dtype, max_input_tokens, tensor_parallel_size)
 
     @staticmethod
-    def fingerprint_of(model_path: str | Path, dtype: str = "auto", max_input_tokens: int = 2048, tensor_parallel_size: int = 1) -> str:
+    def fingerprint_of(
+        model_path: str | Path,
+        dtype: str = "auto",
+        max_input_tokens: int = 2048,
+        tensor_parallel_size: int = 1,
+    ) -> str:
         """The fingerprint without loading the model (lazy loading and the ray driver need it)."""
-        return reply_fingerprint("vllm", model_path, dtype=dtype, max_input_tokens=max_input_tokens, tensor_parallel_size=tensor_parallel_size)
+        return reply_fingerprint(
+            "vllm",
+            model_path,
+            dtype=dtype,
+            max_input_tokens=max_input_tokens,
+            tensor_parallel_size=tensor_parallel_size,
+        )
 
     def fingerprint(self) -> str:
         return self._fingerprint
@@ -74,13 +95,29 @@ class VLLMBackend:
         params = [self._sampling(sampling, record_seed(sampling.seed, prompt)) for prompt in prompts]
         requests = [{"prompt_token_ids": self._context(prompt)} for prompt in prompts]
         outputs = self.engine.generate(requests, params, use_tqdm=False)
-        return [finished(output.outputs[0].text, output.outputs[0].finish_reason, len(output.outputs[0].token_ids), sampling.stop) for output in outputs]
+        return [
+            finished(
+                output.outputs[0].text,
+                output.outputs[0].finish_reason,
+                len(output.outputs[0].token_ids),
+                sampling.stop,
+            )
+            for output in outputs
+        ]
 
     def _prompt_logprobs(self, sequences: list[list[int]]) -> list[list[float | None]]:
         """Each sequence's log-probability of every token given the ones before it (None first)."""
         params = self._sampling(SamplingParams(max_new_tokens=1), 0, prompt_logprobs=0, stop=None)
-        outputs = self.engine.generate([{"prompt_token_ids": ids} for ids in sequences], params, use_tqdm=False)
-        return [[None if entry is None else entry[token].logprob for entry, token in zip(output.prompt_logprobs, ids)] for output, ids in zip(outputs, sequences)]
+        outputs = self.engine.generate(
+            [{"prompt_token_ids": ids} for ids in sequences], params, use_tqdm=False
+        )
+        return [
+            [
+                None if entry is None else entry[token].logprob
+                for entry, token in zip(output.prompt_logprobs, ids)
+            ]
+            for output, ids in zip(outputs, sequences)
+        ]
 
     def logprobs(self, pairs: list[tuple[Prompt, str]]) -> list[float]:
         targets = [tokens.continuation_ids(self.tokenizer, continuation) for _, continuation in pairs]
@@ -91,7 +128,9 @@ class VLLMBackend:
     def perplexity(self, texts: list[str]) -> list[float]:
         encoded = [tokens.text_ids(self.tokenizer, text, self._max_input_tokens) for text in texts]
         starts = [tokens.perplexity_start(self.tokenizer, ids) for ids in encoded]
-        measured = [index for index, ids in enumerate(encoded) if len(ids) > starts[index]]  # nan for a text without a counted token
+        measured = [
+            index for index, ids in enumerate(encoded) if len(ids) > starts[index]
+        ]  # nan for a text without a counted token
         results = [float("nan")] * len(texts)
         for index, row in zip(measured, self._prompt_logprobs([encoded[index] for index in measured])):
             values = [value for value in row[starts[index] :] if value is not None]

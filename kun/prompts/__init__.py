@@ -28,7 +28,12 @@ TRUSTED = frozenset({"good", "bad", "subject"})  # settings from params, not dat
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(PROMPT_DIR), undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROMPT_DIR),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
 
 
 def template_name(task: str, role: str, language: str = "zh") -> str:
@@ -63,14 +68,22 @@ def render(task: str, role: str, language: str = "zh", **variables: Any) -> str:
     try:
         unused = sorted(set(variables) - placeholders(name))
         if unused:
-            raise KunError(f"{PROMPT_DIR / name}: the template has no placeholder {', '.join('{{ ' + v + ' }}' for v in unused)}; add it where the text belongs")
+            raise KunError(
+                f"{PROMPT_DIR / name}: the template has no placeholder {', '.join('{{ ' + v + ' }}' for v in unused)}; add it where the text belongs"
+            )
         guarded = delimiters(name, tuple(sorted((k, str(v)) for k, v in variables.items() if k in TRUSTED)))
-        safe = {key: value if key in TRUSTED else neutralise(value, guarded) for key, value in variables.items()}
+        safe = {
+            key: value if key in TRUSTED else neutralise(value, guarded) for key, value in variables.items()
+        }
         return _environment().get_template(name).render(**safe).strip()
     except jinja2.TemplateNotFound:
-        raise KunError(f"{PROMPT_DIR / name}: prompt template not found; add it or fix the task/language") from None
+        raise KunError(
+            f"{PROMPT_DIR / name}: prompt template not found; add it or fix the task/language"
+        ) from None
     except jinja2.UndefinedError as error:
-        raise KunError(f"{PROMPT_DIR / name}: {error.message}; pass that variable or remove it from the template") from None
+        raise KunError(
+            f"{PROMPT_DIR / name}: {error.message}; pass that variable or remove it from the template"
+        ) from None
 
 
 def prompt_version(task: str, language: str = "zh", extra: Any = None) -> str:

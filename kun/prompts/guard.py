@@ -25,7 +25,19 @@ import opencc
 
 # Punctuation -> a look-alike that no NFKC form maps back to the delimiter's character, and that
 # is in no bracket family below.
-LOOK_ALIKE = {"<": "‹", ">": "›", "[": "⁅", "]": "⁆", "【": "⁅", "】": "⁆", ":": "∶", ",": "‚", "(": "❨", ")": "❩", "/": "∕"}
+LOOK_ALIKE = {
+    "<": "‹",
+    ">": "›",
+    "[": "⁅",
+    "]": "⁆",
+    "【": "⁅",
+    "】": "⁆",
+    ":": "∶",
+    ",": "‚",
+    "(": "❨",
+    ")": "❩",
+    "/": "∕",
+}
 # Brackets a reader takes for one another: a text writing 【回答1结束】 forges [回答1结束].
 _BRACKETS = {"[": "[［【〔〖⟦", "]": "]］】〕〗⟧", "【": "[［【〔〖⟦", "】": "]］】〕〗⟧"}
 # Characters that render as nothing: format characters, combining and enclosing marks (variation
@@ -53,7 +65,11 @@ def _ranges(codes: list[int]) -> str:
 @lru_cache(maxsize=1)
 def _gap() -> str:
     """Whitespace and everything that renders as nothing, any number of them."""
-    codes = [code for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF and unicodedata.category(chr(code)) in _INVISIBLE_CATEGORIES]
+    codes = [
+        code
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and unicodedata.category(chr(code)) in _INVISIBLE_CATEGORIES
+    ]
     return "[\\s" + _ranges(codes) + _FILLERS + "]*"
 
 
@@ -74,7 +90,9 @@ def _variants() -> dict[str, str]:
         groups.setdefault(bracket, {bracket}).update(family)
         for member in family:
             groups[bracket].update(groups.get(member, ()))
-    return {target: "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" for target, chars in groups.items()}
+    return {
+        target: "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" for target, chars in groups.items()
+    }
 
 
 _CHINESE_SCRIPTS = ("s2t", "s2tw", "s2hk", "t2s", "tw2s", "hk2s")
@@ -123,14 +141,27 @@ def template_delimiters(source: str, untrusted: frozenset[str]) -> tuple[str, ..
             continue
         found.update(piece.strip() for piece in _PLACEHOLDER.split(line)[::2])
         for neighbour in (number - 1, number + 1):
-            if 0 <= neighbour < len(lines) and not _PLACEHOLDER.search(lines[neighbour]) and len(lines[neighbour].strip()) <= MAX_NEIGHBOUR:
+            if (
+                0 <= neighbour < len(lines)
+                and not _PLACEHOLDER.search(lines[neighbour])
+                and len(lines[neighbour].strip()) <= MAX_NEIGHBOUR
+            ):
                 found.add(lines[neighbour].strip())
     found.update(_MARKER.findall(source))
     # Only pieces with punctuation can be broken by a look-alike; bare words are not delimiters.
-    usable = {piece for piece in found if piece and any(unicodedata.normalize("NFKC", c) in LOOK_ALIKE for c in piece)}
+    usable = {
+        piece
+        for piece in found
+        if piece and any(unicodedata.normalize("NFKC", c) in LOOK_ALIKE for c in piece)
+    }
     # A delimiter opening with punctuation (`,请回答:`) is also a delimiter without it: any
     # separator before 请回答: reads the same to the model.
-    usable |= {core for piece in usable if (core := piece.lstrip(",，。.;；、 ")) != piece and any(unicodedata.normalize("NFKC", c) in LOOK_ALIKE for c in core)}
+    usable |= {
+        core
+        for piece in usable
+        if (core := piece.lstrip(",，。.;；、 ")) != piece
+        and any(unicodedata.normalize("NFKC", c) in LOOK_ALIKE for c in core)
+    }
     return tuple(sorted(usable, key=lambda piece: (-len(piece), piece)))
 
 

@@ -44,7 +44,9 @@ def reasons_of(frame: pl.DataFrame, rules: Sequence[Rule | None]) -> list[str | 
     columns = sorted({column for rule in active for column in rule.columns})
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise KeyError(f"rules read columns the frame lacks: {missing} (rules: {[rule.reason for rule in active]})")
+        raise KeyError(
+            f"rules read columns the frame lacks: {missing} (rules: {[rule.reason for rule in active]})"
+        )
     reasons: list[str | None] = []
     for row in frame.select(columns).iter_rows(named=True) if columns else ({} for _ in range(frame.height)):
         reasons.append(next((rule.reason for rule in active if rule.drops(row)), None))
@@ -55,8 +57,14 @@ def apply_rules(frame: pl.DataFrame, rules: Sequence[Rule | None]) -> RuleResult
     """Drop each row a rule drops; None rules are off and not counted."""
     reasons = reasons_of(frame, rules)
     marked = frame.with_columns(pl.Series("reason", reasons, dtype=pl.String))
-    counts = {rule.reason: 0 for rule in rules if rule is not None} | dict(Counter(reason for reason in reasons if reason))
-    return RuleResult(marked.filter(pl.col("reason").is_null()).drop("reason"), marked.filter(pl.col("reason").is_not_null()), dict(sorted(counts.items())))
+    counts = {rule.reason: 0 for rule in rules if rule is not None} | dict(
+        Counter(reason for reason in reasons if reason)
+    )
+    return RuleResult(
+        marked.filter(pl.col("reason").is_null()).drop("reason"),
+        marked.filter(pl.col("reason").is_not_null()),
+        dict(sorted(counts.items())),
+    )
 
 
 def merge_counts(*counts: Mapping[str, int]) -> dict[str, int]:

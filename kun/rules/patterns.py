@@ -22,39 +22,79 @@ _CANNOT = r"(?:帮不了|帮不上|做不了|办不到|无能为力|爱莫能助
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
-    re.compile(r"我(?:[^。！？，,\n]{0,5}?(?:也|都|并|还))?(?:目前|现在|暂时|并|还|真的|实在)?" + _CANNOT + r"[^。！？\n]{0,4}?" + _ACTION),
+    re.compile(
+        r"我(?:[^。！？，,\n]{0,5}?(?:也|都|并|还))?(?:目前|现在|暂时|并|还|真的|实在)?"
+        + _CANNOT
+        + r"[^。！？\n]{0,4}?"
+        + _ACTION
+    ),
     re.compile(r"我(?:这边|这里|目前|暂时|现在)?(?:查询|查|找|获取|看|搜索)不到"),
     re.compile(_CANNOT + r"(?:满足|完成|回应|处理)(?:你|您)的(?:请求|要求|需求|问题)"),
-    re.compile(r"(?:无法|不能|没办法|没有办法|没法|做不到)(?:为|替|帮|告诉|提供给|回答|透露给|预测给)(?:你|您)"),
+    re.compile(
+        r"(?:无法|不能|没办法|没有办法|没法|做不到)(?:为|替|帮|告诉|提供给|回答|透露给|预测给)(?:你|您)"
+    ),
     re.compile(r"(?:这个|该|此类?|这类|你的|您的)(?:问题|请求|要求)[^。！？\n]{0,6}?我" + _CANNOT),
-    re.compile(r"(?:抱歉|遗憾|对不起|不好意思)[^。！？\n]{0,8}?我(?:并|真的|实在)?(?:不知道|不清楚|不了解|不太清楚|不太了解|没有相关|没有这方面)"),
+    re.compile(
+        r"(?:抱歉|遗憾|对不起|不好意思)[^。！？\n]{0,8}?我(?:并|真的|实在)?(?:不知道|不清楚|不了解|不太清楚|不太了解|没有相关|没有这方面)"
+    ),
     re.compile(r"(?:请|您可以|你可以|建议)?(?:换一个|换个)(?:问题|话题)(?:再试|吧|试试)"),
-    re.compile(r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"),
-    re.compile(r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|恕难从命|恕不能|无可奉告"),
-    re.compile(r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to|I apologi[sz]e)\b", _I),
+    re.compile(
+        r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"
+    ),
+    re.compile(
+        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|恕难从命|恕不能|无可奉告"
+    ),
+    re.compile(
+        r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to|I apologi[sz]e)\b",
+        _I,
+    ),
 ]
 # A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
-_ASKS_FOR_APOLOGY = re.compile(r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾")
+_ASKS_FOR_APOLOGY = re.compile(
+    r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾"
+)
 
 _MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序)(?![\u4e00-\u9fff]*(?:专业|学生|工程师|研究员|老师|公司|行业|课程))"
 _SELF_TALK = [
-    re.compile(r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?" + _MODEL),
+    re.compile(
+        r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?"
+        + _MODEL
+    ),
     re.compile(r"我(?:是|乃)?(?:一个|一款)?由[^，。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"),
-    re.compile(r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|AI助手|智能助手|AI助理|聊天机器人|对话机器人|机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"),
-    re.compile(r"我(?:叫|是)[^。！？\n]{0,12}?[，,]\s*(?:是)?由[^。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"),
+    re.compile(
+        r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|AI助手|智能助手|AI助理|聊天机器人|对话机器人|机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"
+    ),
+    re.compile(
+        r"我(?:叫|是)[^。！？\n]{0,12}?[，,]\s*(?:是)?由[^。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"
+    ),
     re.compile(r"我的(?:知识|训练数据|数据|信息)[^，。\n]{0,6}?(?:截止|截至|更新|停留)"),
-    re.compile(r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体|心情|感受)"),
-    re.compile(r"\b(?:as an? (?:AI|language model|large language model|assistant)|I am an? (?:AI|language model)|I'm an? (?:AI|language model))\b", _I),
+    re.compile(
+        r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体|心情|感受)"
+    ),
+    re.compile(
+        r"\b(?:as an? (?:AI|language model|large language model|assistant)|I am an? (?:AI|language model)|I'm an? (?:AI|language model))\b",
+        _I,
+    ),
 ]
 
 # -- talk about material the reader cannot see (in an answer) ---------------------------------
 _SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
 _SOURCE_TALK = [
-    re.compile(r"(?:^|[。！？\n，,；;])\s*(?:材料|资料|原文|文章|文本|上文|题干)(?:中|里)?(?:显示|提到|指出|表明|说(?!服|明)|写道|记载|提及)"),
-    re.compile(r"(?:根据|依据|基于|参考|参照|结合|按照)" + _SOURCE + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"),
-    re.compile(r"(?:文中|原文|上文|(?:文章|材料|资料|段落|文本|题目|题干)(?:中|里|里面|当中)|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|说|讲到|讲|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"),
+    re.compile(
+        r"(?:^|[。！？\n，,；;])\s*(?:材料|资料|原文|文章|文本|上文|题干)(?:中|里)?(?:显示|提到|指出|表明|说(?!服|明)|写道|记载|提及)"
+    ),
+    re.compile(
+        r"(?:根据|依据|基于|参考|参照|结合|按照)"
+        + _SOURCE
+        + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"
+    ),
+    re.compile(
+        r"(?:文中|原文|上文|(?:文章|材料|资料|段落|文本|题目|题干)(?:中|里|里面|当中)|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|说|讲到|讲|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"
+    ),
     re.compile(r"(?:题目|题干|问题)(?:中)?(?:所给|给出|提供)的(?:信息|资料|材料|内容|文章|文字)"),
-    re.compile(r"从(?:(?:以上|上述|所给|提供的|给出的|给定的)(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"),
+    re.compile(
+        r"从(?:(?:以上|上述|所给|提供的|给出的|给定的)(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"
+    ),
     re.compile(r"<\s*/?\s*(?:资料|材料|context|document)\s*>", _I),
 ]
 
@@ -64,22 +104,44 @@ _TEMPLATE_LEAK = re.compile(
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
-_USER_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类|提问|问题|问)[】\]>])", re.MULTILINE)
-_ASSISTANT_TURN = re.compile(r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|答)[】\]>])", re.MULTILINE)
-_ASKS_FOR_DIALOGUE = re.compile(r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I)
+_USER_TURN = re.compile(
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|访客|客户|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类|提问|问题|问)[】\]>])",
+    re.MULTILINE,
+)
+_ASSISTANT_TURN = re.compile(
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|答)[】\]>])",
+    re.MULTILINE,
+)
+_ASKS_FOR_DIALOGUE = re.compile(
+    r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I
+)
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
 _INJECTION = [
-    re.compile(r"(?:忽略|忽视|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃|绕过)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求|准则|守则|政策)"),
-    re.compile(r"你(?:现在|从此)?(?:是|成为|变成|扮演)(?:一个|一款)?(?:不受|没有|无)(?:任何)?(?:限制|约束|规则)"),
-    re.compile(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system)?\s*(?:instructions?|prompts?|rules|directions|guidelines)\b", _I),
-    re.compile(r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)", _I),
-    re.compile(r"(?:从现在起|从现在开始|从这一刻起|从此刻起|此刻起|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"),
+    re.compile(
+        r"(?:忽略|忽视|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃|绕过)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求|准则|守则|政策)"
+    ),
+    re.compile(
+        r"你(?:现在|从此)?(?:是|成为|变成|扮演)(?:一个|一款)?(?:不受|没有|无)(?:任何)?(?:限制|约束|规则)"
+    ),
+    re.compile(
+        r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system)?\s*(?:instructions?|prompts?|rules|directions|guidelines)\b",
+        _I,
+    ),
+    re.compile(
+        r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)",
+        _I,
+    ),
+    re.compile(
+        r"(?:从现在起|从现在开始|从这一刻起|从此刻起|此刻起|接下来)[，,]?你(?:将|要|必须)?(?:扮演|成为|是一个|进入)[^。\n]{0,20}?(?:没有|不受|无视|无|模式)"
+    ),
     re.compile(r"^\s*(?:(?:SYSTEM|System|系统)\s*[:：]|\[(?:system|SYSTEM|系统)\]|<system>)", re.MULTILINE),
     re.compile(r"[（(【\[][^）)】\]\n]{0,6}?(?:系统|system)(?:指令|提示|消息)?\s*[:：]", _I),
     re.compile(r"你(?:现在|从现在起|从此)?(?:已经)?(?:没有|不受|不再受)(?:任何)?(?:限制|约束|规则)"),
     re.compile(r"新(?:的)?指令\s*[:：]"),
-    re.compile(r"(?:不再|不受|无视|忽略|绕过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范)"),
+    re.compile(
+        r"(?:不再|不受|无视|忽略|绕过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范)"
+    ),
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
 _PLACEHOLDER = re.compile(
@@ -90,7 +152,9 @@ _PLACEHOLDER = re.compile(
     _I,
 )
 # A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
-_SLOT = re.compile(r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>")
+_SLOT = re.compile(
+    r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>"
+)
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
@@ -103,12 +167,26 @@ _SPAM = re.compile(
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
 _MATERIAL_NOUN = r"(?:话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
 _UNSEEN_CONTEXT = [
-    re.compile(r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)" + _MATERIAL_NOUN),
-    re.compile(r"(?:这|该|此)" + r"(?:诗|文章|短文|段落|文本|材料|资料|新闻|报道|图片|照片|视频|对话|合同|邮件|代码|论文|歌词|作品)"),
-    re.compile(r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN),
-    re.compile(r"(?:上文|下文|前文|原文|文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"),
-    re.compile(r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"),
-    re.compile(r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"),
+    re.compile(
+        r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)" + _MATERIAL_NOUN
+    ),
+    re.compile(
+        r"(?:这|该|此)"
+        + r"(?:诗|文章|短文|段落|文本|材料|资料|新闻|报道|图片|照片|视频|对话|合同|邮件|代码|论文|歌词|作品)"
+    ),
+    re.compile(
+        r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+        + _MATERIAL_NOUN
+    ),
+    re.compile(
+        r"(?:上文|下文|前文|原文|文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"
+    ),
+    re.compile(
+        r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"
+    ),
+    re.compile(
+        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
+    ),
 ]
 # Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
 _NOT_TEXT = re.compile(
@@ -116,22 +194,34 @@ _NOT_TEXT = re.compile(
     r"|(?:对照|参照|参考|根据|结合|依据|观察|看看|看一下)(?:这张|这幅|该|此|上面的|下面的|附上的|所附的)?(?:图片|图表|照片|截图|表格|视频|录音|附件|图)"
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
 )
-_BACKWARD = re.compile(r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?" + _MATERIAL_NOUN + "|上文|前文")
+_BACKWARD = re.compile(
+    r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+    + _MATERIAL_NOUN
+    + "|上文|前文"
+)
 _NAMED_WORK = re.compile(r"《[^》]{1,30}》")
 _DANGLING_END = re.compile(
     r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画)\s*$"
 )
-_EMPTY_SLOT = re.compile(r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|(?:和|与|跟)(?:有什么|有何|有哪些)|(?:关于|对于|有关)\s*的|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)")
+_EMPTY_SLOT = re.compile(
+    r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|(?:和|与|跟)(?:有什么|有何|有哪些)|(?:关于|对于|有关)\s*的|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)"
+)
 # A request that ends on a count with no noun: 列举三个, 推荐两本, 写5条.
-_COUNT_WITHOUT_NOUN = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|为我)?(?:列举|列出|写出?|推荐|举出?|说出|介绍|给出|提供)(?:一下)?\s*[一二两三四五六七八九十几\d]+\s*(?:个|种|首|篇|条|本|部|项|位|款|家|样|则|句|段|点)[。？?！!]?$")
+_COUNT_WITHOUT_NOUN = re.compile(
+    r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|为我)?(?:列举|列出|写出?|推荐|举出?|说出|介绍|给出|提供)(?:一下)?\s*[一二两三四五六七八九十几\d]+\s*(?:个|种|首|篇|条|本|部|项|位|款|家|样|则|句|段|点)[。？?！!]?$"
+)
 _TERMINAL = "。！？!?.…；;~～"
 
 # -- truncation without metadata ---------------------------------------------------------------
 _ENDS_SENTENCE = set("。！？!?.…”’」』）)】》~～;；`*>|$_\"'")
 _CONTINUES = set("，、,：:（(“「《—-+=／/&")
-_LIST_LINE = re.compile(r"^\s*(?:[-*•·+]\s|\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[步点条章节部分]|[A-Za-z][.)]\s)")
+_LIST_LINE = re.compile(
+    r"^\s*(?:[-*•·+]\s|\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[步点条章节部分]|[A-Za-z][.)]\s)"
+)
 # A clause cannot end on a connective: 因为, 而且, 例如 as a line's last word mean the text was cut.
-_ENDS_ON_CONJUNCTION = re.compile(r"[\u4e00-\u9fff，,](?:因为|所以|但是|而且|并且|如果|虽然|尽管|以及|或者|例如|比如|包括|由于|然而|因此|从而|以便|为了|以免|不过|可是|甚至|即使|只要|只有|除了|其次|然后|接着)$")
+_ENDS_ON_CONJUNCTION = re.compile(
+    r"[\u4e00-\u9fff，,](?:因为|所以|但是|而且|并且|如果|虽然|尽管|以及|或者|例如|比如|包括|由于|然而|因此|从而|以便|为了|以免|不过|可是|甚至|即使|只要|只有|除了|其次|然后|接着)$"
+)
 _TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
 _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 
@@ -168,7 +258,9 @@ def next_turn(instruction: str, answer: str) -> bool:
         return False
     user = _USER_TURN.search(body)
     asked = user.group(0).strip().lstrip(">#【[< ") if user is not None else ""
-    return user is not None and (not asked.startswith(("Q", "问", "提问")) or _ASSISTANT_TURN.search(body[user.end() :]) is not None)
+    return user is not None and (
+        not asked.startswith(("Q", "问", "提问")) or _ASSISTANT_TURN.search(body[user.end() :]) is not None
+    )
 
 
 def prompt_injection(instruction: str, answer: str) -> bool:
@@ -205,7 +297,11 @@ def refers_to_unseen_context(instruction: str) -> bool:
     if material_of(instruction):
         return False
     named = _NAMED_WORK.search(instruction) is not None
-    return any(pattern.search(instruction) for index, pattern in enumerate(_UNSEEN_CONTEXT) if not (named and index < 2))
+    return any(
+        pattern.search(instruction)
+        for index, pattern in enumerate(_UNSEEN_CONTEXT)
+        if not (named and index < 2)
+    )
 
 
 _RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*[^\s:：]+){2,}\s*$")
@@ -261,7 +357,11 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if text.endswith("```"):
         return False
     last = _last_line(text)
-    if _ENDS_ON_CONJUNCTION.search(last) and not last.startswith("|") and (len(last) >= min_line_chars or re.search(r"[，,]", last)):
+    if (
+        _ENDS_ON_CONJUNCTION.search(last)
+        and not last.startswith("|")
+        and (len(last) >= min_line_chars or re.search(r"[，,]", last))
+    ):
         return True
     if last[-1] in _CONTINUES:
         return not (_LIST_LINE.match(last) or last.startswith("|"))
@@ -269,7 +369,12 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         return False
     if _LIST_LINE.match(last) and _list_breaks_off(text, last):
         return True
-    if _LIST_LINE.match(last) or last.startswith("|") or _TITLE_LINE.match(last) or _FORMULA_LINE.search(last):
+    if (
+        _LIST_LINE.match(last)
+        or last.startswith("|")
+        or _TITLE_LINE.match(last)
+        or _FORMULA_LINE.search(last)
+    ):
         return False
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) > 1 and len(last) < min_line_chars:

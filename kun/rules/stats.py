@@ -16,12 +16,41 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”�
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
 _URL = re.compile(r"https?://\S+")
 # A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、])\s*", re.MULTILINE)
+_LIST_MARKER = re.compile(
+    r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、])\s*",
+    re.MULTILINE,
+)
 _ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#|-]+")
 # A word of a script written with spaces (Latin, Greek, Cyrillic, ...): two or more letters that
 # are not CJK; single letters and function names are math (x, H₂O, sin x, log₂64).
-_NON_CJK_WORD = re.compile(f"[^\\W\\d_{CJK_RANGES}\u3040-\u30ff\uac00-\ud7af\u00b2\u00b3\u00b9\u2070-\u209f]{{2,}}")
-_MATH_NAMES = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "lg", "lim", "exp", "max", "min", "sqrt", "mod", "gcd", "lcm", "det", "dx", "dy", "dt"})
+_NON_CJK_WORD = re.compile(
+    f"[^\\W\\d_{CJK_RANGES}\u3040-\u30ff\uac00-\ud7af\u00b2\u00b3\u00b9\u2070-\u209f]{{2,}}"
+)
+_MATH_NAMES = frozenset(
+    {
+        "sin",
+        "cos",
+        "tan",
+        "cot",
+        "sec",
+        "csc",
+        "log",
+        "ln",
+        "lg",
+        "lim",
+        "exp",
+        "max",
+        "min",
+        "sqrt",
+        "mod",
+        "gcd",
+        "lcm",
+        "det",
+        "dx",
+        "dy",
+        "dt",
+    }
+)
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"]*\"")
 # A formula written inline: digits, short letter runs (variables, units) and operators, with at
 # least one operator: (a+b)² − (a−b)² = 4ab, 3x + 5 = 20, x² − 1.
@@ -56,7 +85,10 @@ def cjk_letter_ratio(text: str) -> float:
 
 def _drop_formula(match: re.Match) -> str:
     span = match.group(0)
-    is_formula = _OPERATOR.search(span) is not None and max((len(run) for run in _LETTER_RUN.findall(span)), default=0) <= 3
+    is_formula = (
+        _OPERATOR.search(span) is not None
+        and max((len(run) for run in _LETTER_RUN.findall(span)), default=0) <= 3
+    )
     return " " if is_formula else span
 
 
@@ -67,7 +99,9 @@ def cjk_word_share(text: str) -> float:
     (TeX math, and inline ones such as `(a+b)² = a² + 2ab + b²`) are not language."""
     text = _FORMULA.sub(_drop_formula, TEX_MATH.sub(" ", prose(text)))
     cjk = len(CJK_CHAR.findall(text))
-    words = sum(1 for word in _NON_CJK_WORD.findall(text) if word.lower() not in _MATH_NAMES) + sum(1 for char in text if "\u3040" <= char <= "\u30ff" or "\uac00" <= char <= "\ud7af")
+    words = sum(1 for word in _NON_CJK_WORD.findall(text) if word.lower() not in _MATH_NAMES) + sum(
+        1 for char in text if "\u3040" <= char <= "\u30ff" or "\uac00" <= char <= "\ud7af"
+    )
     return cjk / (cjk + words) if cjk + words else 1.0
 
 

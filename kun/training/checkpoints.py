@@ -61,12 +61,17 @@ def latest_checkpoint(checkpoint_dir: Path, fingerprint: str) -> Path | None:
         return None
     step, path, found = max(candidates)
     if found != fingerprint:
-        print(f"train: ignoring checkpoint {path} (made with other params, data or base model); starting from step 0", file=sys.stderr)
+        print(
+            f"train: ignoring checkpoint {path} (made with other params, data or base model); starting from step 0",
+            file=sys.stderr,
+        )
         return None
     return path
 
 
-def save_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any, checkpoint_dir: Path, state: dict[str, Any]) -> None:
+def save_checkpoint(
+    accelerator: Any, model: Any, optimizer: Any, scheduler: Any, checkpoint_dir: Path, state: dict[str, Any]
+) -> None:
     import torch
     from safetensors.torch import save_file
 
@@ -76,10 +81,15 @@ def save_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
     accelerator.wait_for_everyone()
-    torch.save(_rng_state(), staging / f"rng-{accelerator.process_index}.pt")  # dropout streams differ per process
+    torch.save(
+        _rng_state(), staging / f"rng-{accelerator.process_index}.pt"
+    )  # dropout streams differ per process
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
-        weights = {name: parameter.detach().cpu().contiguous() for name, parameter in trainable_parameters(accelerator.unwrap_model(model)).items()}
+        weights = {
+            name: parameter.detach().cpu().contiguous()
+            for name, parameter in trainable_parameters(accelerator.unwrap_model(model)).items()
+        }
         save_file(weights, staging / "trainable.safetensors")
         torch.save(optimizer.state_dict(), staging / "optimizer.pt")
         torch.save(scheduler.state_dict(), staging / "scheduler.pt")
@@ -92,7 +102,9 @@ def save_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any
     accelerator.wait_for_everyone()
 
 
-def load_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any, path: Path) -> dict[str, Any]:
+def load_checkpoint(
+    accelerator: Any, model: Any, optimizer: Any, scheduler: Any, path: Path
+) -> dict[str, Any]:
     import torch
     from safetensors.torch import load_file
 
@@ -107,17 +119,35 @@ def load_checkpoint(accelerator: Any, model: Any, optimizer: Any, scheduler: Any
     scheduler.load_state_dict(torch.load(path / "scheduler.pt", map_location="cpu", weights_only=True))
     rng_file = path / f"rng-{accelerator.process_index}.pt"
     if rng_file.exists():
-        _set_rng_state(torch.load(rng_file, weights_only=True))  # tensors, ints and tuples only: no code runs on load
+        _set_rng_state(
+            torch.load(rng_file, weights_only=True)
+        )  # tensors, ints and tuples only: no code runs on load
     return json.loads((path / "state.json").read_text(encoding="utf-8"))
 
 
-def run_fingerprint(model_path: Path, params: TrainParams, rows: list[dict[str, list[int]]], reverse: bool, num_processes: int) -> str:
+def run_fingerprint(
+    model_path: Path, params: TrainParams, rows: list[dict[str, list[int]]], reverse: bool, num_processes: int
+) -> str:
     """What a checkpoint must match to be resumed: base model, data, world size and every param
     that changes the trajectory (not the logging, saving or resume switches)."""
     import numpy as np
 
-    settings = {key: value for key, value in asdict(params).items() if key not in {"save_steps", "logging_steps", "resume", "merge", "mix_seed_ratio"}}
-    digest = hashlib.sha256(json.dumps({"params": settings, "reverse": reverse, "processes": num_processes, "model": model_fingerprint(model_path)}, sort_keys=True).encode())
+    settings = {
+        key: value
+        for key, value in asdict(params).items()
+        if key not in {"save_steps", "logging_steps", "resume", "merge", "mix_seed_ratio"}
+    }
+    digest = hashlib.sha256(
+        json.dumps(
+            {
+                "params": settings,
+                "reverse": reverse,
+                "processes": num_processes,
+                "model": model_fingerprint(model_path),
+            },
+            sort_keys=True,
+        ).encode()
+    )
     for row in rows:
         digest.update(np.asarray(row["input_ids"], dtype=np.int64).tobytes())
         digest.update(np.asarray(row["labels"], dtype=np.int64).tobytes())

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from kun.instructions.chat_format import backward_user_turn
 from kun.core.errors import KunError
+from kun.instructions.chat_format import backward_user_turn
 from kun.instructions.seed import read_seed
 
 KINDS = ("backward", "forward", "dataset")
@@ -25,7 +25,10 @@ KINDS = ("backward", "forward", "dataset")
 
 def backward_pairs(pairs: list[dict[str, str]], language: str = "zh") -> list[dict[str, str]]:
     """Seed pairs as the label model learns them: user turn = question + output, target = instruction."""
-    return [{"instruction": backward_user_turn(pair["output"], language), "output": pair["instruction"]} for pair in pairs]
+    return [
+        {"instruction": backward_user_turn(pair["output"], language), "output": pair["instruction"]}
+        for pair in pairs
+    ]
 
 
 def sample_pairs(pairs: list[dict[str, str]], max_examples: int, seed: int) -> list[dict[str, str]]:
@@ -36,7 +39,14 @@ def sample_pairs(pairs: list[dict[str, str]], max_examples: int, seed: int) -> l
     return [pairs[index] for index in order[:max_examples]]
 
 
-def training_pairs(kind: str, seed_path: str | Path, dataset_path: str | Path | None = None, mix_seed_ratio: float = 0.0, seed: int = 42, max_examples: int = 0) -> list[dict[str, str]]:
+def training_pairs(
+    kind: str,
+    seed_path: str | Path,
+    dataset_path: str | Path | None = None,
+    mix_seed_ratio: float = 0.0,
+    seed: int = 42,
+    max_examples: int = 0,
+) -> list[dict[str, str]]:
     """The pairs of one kind of training (see the module docstring)."""
     if kind not in KINDS:
         raise KunError(f"unknown training kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -48,11 +58,20 @@ def training_pairs(kind: str, seed_path: str | Path, dataset_path: str | Path | 
     if dataset_path is None:
         raise KunError("training kind `dataset` needs the Kun dataset (data/processed/kun.jsonl)")
     dataset = pl.read_ndjson(dataset_path) if Path(dataset_path).stat().st_size else pl.DataFrame()
-    pairs = [{"instruction": row["instruction"], "output": row["output"]} for row in dataset.iter_rows(named=True)] if dataset.height else []
+    pairs = (
+        [
+            {"instruction": row["instruction"], "output": row["output"]}
+            for row in dataset.iter_rows(named=True)
+        ]
+        if dataset.height
+        else []
+    )
     pairs = sample_pairs(pairs, max_examples, seed)
     mixed = round(mix_seed_ratio * len(seed_pairs))
     if mixed:
         pairs += random.Random(seed).sample(seed_pairs, min(mixed, len(seed_pairs)))
     if not pairs:
-        raise KunError(f"{dataset_path}: the Kun dataset has zero rows after filtering and finetune.mix_seed_ratio is 0; lower filter.min_score / assemble thresholds, label more segments, or mix in seed pairs")
+        raise KunError(
+            f"{dataset_path}: the Kun dataset has zero rows after filtering and finetune.mix_seed_ratio is 0; lower filter.min_score / assemble thresholds, label more segments, or mix in seed pairs"
+        )
     return pairs

@@ -13,13 +13,14 @@ from typing import Any, Iterable, Mapping
 
 from kun.core.errors import KunError
 
-
 IGNORE_INDEX = -100  # label of tokens that carry no loss (prompt and padding)
 
 
 @dataclass
 class Examples:
-    rows: list[dict[str, list[int]]]  # input_ids and labels of equal length; labels are IGNORE_INDEX on the prompt
+    rows: list[
+        dict[str, list[int]]
+    ]  # input_ids and labels of equal length; labels are IGNORE_INDEX on the prompt
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> pairs dropped
     truncated: int = 0  # rows cut to max_seq_len
 
@@ -38,7 +39,9 @@ def _truncate(prompt: list[int], target: list[int], max_seq_len: int) -> tuple[l
     return prompt, target[: max_seq_len - len(prompt)]
 
 
-def build_examples(pairs: Iterable[Mapping[str, Any]], tokenizer: Any, max_seq_len: int, reverse: bool = False) -> Examples:
+def build_examples(
+    pairs: Iterable[Mapping[str, Any]], tokenizer: Any, max_seq_len: int, reverse: bool = False
+) -> Examples:
     """Tokenize pairs as one-turn chats with the tokenizer's chat template.
 
     prompt = chat template of [user] with the generation prompt; full = prompt + target + eos,
@@ -49,10 +52,14 @@ def build_examples(pairs: Iterable[Mapping[str, Any]], tokenizer: Any, max_seq_l
     Pairs with a missing or blank side are dropped and counted per reason.
     """
     if not getattr(tokenizer, "chat_template", None):
-        raise KunError(f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; set model.chat_template (auto gives a base model ChatML)")
+        raise KunError(
+            f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; set model.chat_template (auto gives a base model ChatML)"
+        )
     eos = tokenizer.eos_token_id
     if eos is None:
-        raise KunError(f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no eos token; the model could not learn to stop")
+        raise KunError(
+            f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no eos token; the model could not learn to stop"
+        )
     dropped: Counter[str] = Counter()
     users, targets = [], []
     for pair in pairs:
@@ -67,7 +74,12 @@ def build_examples(pairs: Iterable[Mapping[str, Any]], tokenizer: Any, max_seq_l
         targets.append(instruction if reverse else output)
     if not users:
         return Examples([], dict(dropped))
-    prompts = [tokenizer.apply_chat_template([{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True) for text in users]
+    prompts = [
+        tokenizer.apply_chat_template(
+            [{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True
+        )
+        for text in users
+    ]
     prompt_ids = tokenizer(prompts, add_special_tokens=False)["input_ids"]
     target_ids = tokenizer(targets, add_special_tokens=False)["input_ids"]
     rows, truncated = [], 0
@@ -95,7 +107,9 @@ def epoch_order(num_rows: int, seed: int, epoch: int) -> list[int]:
     return _permutation(num_rows, seed, epoch + 1)
 
 
-def pack_examples(rows: list[dict[str, list[int]]], max_seq_len: int, seed: int) -> list[dict[str, list[int]]]:
+def pack_examples(
+    rows: list[dict[str, list[int]]], max_seq_len: int, seed: int
+) -> list[dict[str, list[int]]]:
     """Concatenate whole examples (in a seeded order) into blocks of at most max_seq_len tokens.
 
     Each example keeps its own labels, so the loss is still on responses only. Attention is not

@@ -26,6 +26,7 @@ The optimizer loop stays one function (`_run_steps`, about 70 lines): it threads
 accumulation state, the log window and the checkpoint clock through each micro-batch, and reads
 best in one piece.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,7 +41,14 @@ from kun.core import progress
 from kun.core.chat_templates import apply_chat_template
 from kun.core.errors import KunError
 from kun.core.params import params_file
-from kun.training.checkpoints import default_checkpoint_dir, latest_checkpoint, load_checkpoint, run_fingerprint, save_checkpoint, trainable_parameters
+from kun.training.checkpoints import (
+    default_checkpoint_dir,
+    latest_checkpoint,
+    load_checkpoint,
+    run_fingerprint,
+    save_checkpoint,
+    trainable_parameters,
+)
 from kun.training.examples import Examples, build_examples, collate, epoch_order, pack_examples
 from kun.training.model import check_model_dir, environment, load_model, save_model
 from kun.training.params import TrainParams
@@ -89,7 +97,9 @@ def _live_log(live: Any, record: dict[str, float]) -> None:
     live.make_summary()
 
 
-def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainParams, reverse: bool, chat_template: str) -> tuple[Any, Examples, list[dict[str, list[int]]], str]:
+def _examples(
+    model_path: Path, pairs: list[Mapping[str, Any]], params: TrainParams, reverse: bool, chat_template: str
+) -> tuple[Any, Examples, list[dict[str, list[int]]], str]:
     """(tokenizer with its chat template, examples, rows to train on: the examples, packed when
     params.packing, the chat template used)."""
     from transformers import AutoConfig, AutoTokenizer
@@ -97,7 +107,9 @@ def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainPar
     config = AutoConfig.from_pretrained(model_path).get_text_config()
     limit = getattr(config, "max_position_embeddings", None)
     if limit is not None and params.max_seq_len > limit:
-        raise KunError(f"{params_file()}: max_seq_len {params.max_seq_len} is more than {model_path}'s max_position_embeddings {limit}; set max_seq_len <= {limit}")
+        raise KunError(
+            f"{params_file()}: max_seq_len {params.max_seq_len} is more than {model_path}'s max_position_embeddings {limit}; set max_seq_len <= {limit}"
+        )
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -105,8 +117,13 @@ def _examples(model_path: Path, pairs: list[Mapping[str, Any]], params: TrainPar
     examples = build_examples(pairs, tokenizer, params.max_seq_len, reverse)
     if not examples.rows:
         dropped = sum(examples.dropped.values())
-        reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(examples.dropped.items())) or "no input"
-        raise KunError(f"train: dataset has zero rows after filtering ({len(pairs)} pairs in, {dropped} dropped: {reasons}); check the training file")
+        reasons = (
+            ", ".join(f"{reason}: {count}" for reason, count in sorted(examples.dropped.items()))
+            or "no input"
+        )
+        raise KunError(
+            f"train: dataset has zero rows after filtering ({len(pairs)} pairs in, {dropped} dropped: {reasons}); check the training file"
+        )
     rows = pack_examples(examples.rows, params.max_seq_len, params.seed) if params.packing else examples.rows
     return tokenizer, examples, rows, template
 
@@ -121,11 +138,17 @@ def _accelerator(params: TrainParams) -> Any:
     AcceleratorState._reset_state()
     GradientState._reset_state()
     # Explicit plugin and precision: params.yaml wins over any `accelerate config` defaults.
-    accumulation = GradientAccumulationPlugin(num_steps=params.gradient_accumulation_steps, sync_with_dataloader=True)
-    return Accelerator(gradient_accumulation_plugin=accumulation, mixed_precision=_mixed_precision(params.dtype))
+    accumulation = GradientAccumulationPlugin(
+        num_steps=params.gradient_accumulation_steps, sync_with_dataloader=True
+    )
+    return Accelerator(
+        gradient_accumulation_plugin=accumulation, mixed_precision=_mixed_precision(params.dtype)
+    )
 
 
-def _optimizer_and_schedule(trainable: list[Any], params: TrainParams, rows: int, processes: int) -> tuple[Any, Any, int, int]:
+def _optimizer_and_schedule(
+    trainable: list[Any], params: TrainParams, rows: int, processes: int
+) -> tuple[Any, Any, int, int]:
     """(AdamW without decay on biases and norms, the lr schedule, steps per epoch, total steps)."""
     import torch
     from transformers import get_scheduler
@@ -138,10 +161,17 @@ def _optimizer_and_schedule(trainable: list[Any], params: TrainParams, rows: int
     micro_batches_per_epoch = math.ceil(rows / (params.batch_size * processes))
     steps_per_epoch = math.ceil(micro_batches_per_epoch / params.gradient_accumulation_steps)
     total_steps = params.max_steps or max(1, math.ceil(params.epochs * steps_per_epoch))
-    scheduler_name = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}[params.lr_scheduler]
+    scheduler_name = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}[
+        params.lr_scheduler
+    ]
     # The scheduler is stepped by hand once per optimizer step (not prepared: accelerate would
     # step it once per process).
-    scheduler = get_scheduler(scheduler_name, optimizer, num_warmup_steps=math.ceil(params.warmup_ratio * total_steps), num_training_steps=total_steps)
+    scheduler = get_scheduler(
+        scheduler_name,
+        optimizer,
+        num_warmup_steps=math.ceil(params.warmup_ratio * total_steps),
+        num_training_steps=total_steps,
+    )
     return optimizer, scheduler, steps_per_epoch, total_steps
 
 
@@ -186,23 +216,42 @@ def _run_steps(run: _Run, params: TrainParams, on_log: Callable[[dict[str, float
     accelerator = run.accelerator
     device = accelerator.device
     accelerator.wait_for_everyone()  # start every process's throughput clock together
-    window_loss, window_tokens, window_micro_batches = torch.zeros((), device=device), torch.zeros((), device=device, dtype=torch.long), 0
+    window_loss, window_tokens, window_micro_batches = (
+        torch.zeros((), device=device),
+        torch.zeros((), device=device, dtype=torch.long),
+        0,
+    )
     grad_norm, learning_rate = torch.zeros((), device=device), 0.0
     window_start = time.perf_counter()
     epoch = run.step // run.steps_per_epoch
-    skip_rows = (run.step % run.steps_per_epoch) * params.gradient_accumulation_steps * params.batch_size * accelerator.num_processes
+    skip_rows = (
+        (run.step % run.steps_per_epoch)
+        * params.gradient_accumulation_steps
+        * params.batch_size
+        * accelerator.num_processes
+    )
     while run.step < run.total_steps:
         order = epoch_order(len(run.rows), params.seed, epoch)[skip_rows:]
         skip_rows = 0
         # An explicit generator keeps DataLoader from drawing on the global RNG, so dropout
         # draws are the same in a resumed run as in an uninterrupted one.
-        loader = accelerator.prepare(DataLoader(run.rows, batch_size=params.batch_size, sampler=order, collate_fn=lambda batch: collate(batch, run.pad_token_id), generator=torch.Generator().manual_seed(params.seed)))
+        loader = accelerator.prepare(
+            DataLoader(
+                run.rows,
+                batch_size=params.batch_size,
+                sampler=order,
+                collate_fn=lambda batch: collate(batch, run.pad_token_id),
+                generator=torch.Generator().manual_seed(params.seed),
+            )
+        )
         for batch in loader:
             with accelerator.accumulate(run.model):
                 loss = run.model(**batch, use_cache=False).loss
                 accelerator.backward(loss)
                 if accelerator.sync_gradients:
-                    grad_norm = accelerator.clip_grad_norm_(run.trainable, params.max_grad_norm or float("inf"))
+                    grad_norm = accelerator.clip_grad_norm_(
+                        run.trainable, params.max_grad_norm or float("inf")
+                    )
                     learning_rate = run.optimizer.param_groups[0]["lr"]  # the rate this step uses
                 run.optimizer.step()
                 if accelerator.sync_gradients:
@@ -221,7 +270,14 @@ def _run_steps(run: _Run, params: TrainParams, on_log: Callable[[dict[str, float
                 seconds, window_start = now - window_start, now
                 run.stepping_seconds += seconds
                 run.tokens += tokens
-                record = {"step": run.step, "epoch": run.step / run.steps_per_epoch, "loss": loss_value, "learning_rate": learning_rate, "tokens_per_second": tokens / max(seconds, 1e-9), "grad_norm": float(grad_norm)}
+                record = {
+                    "step": run.step,
+                    "epoch": run.step / run.steps_per_epoch,
+                    "loss": loss_value,
+                    "learning_rate": learning_rate,
+                    "tokens_per_second": tokens / max(seconds, 1e-9),
+                    "grad_norm": float(grad_norm),
+                }
                 run.history.append(record)
                 window_loss.zero_()
                 window_tokens.zero_()
@@ -232,7 +288,14 @@ def _run_steps(run: _Run, params: TrainParams, on_log: Callable[[dict[str, float
                 bar.update(1)
             if params.save_steps and run.step % params.save_steps == 0:
                 paused = time.perf_counter()
-                save_checkpoint(accelerator, run.model, run.optimizer, run.scheduler, run.checkpoint_dir, {"step": run.step, "fingerprint": run.fingerprint, "history": run.history})
+                save_checkpoint(
+                    accelerator,
+                    run.model,
+                    run.optimizer,
+                    run.scheduler,
+                    run.checkpoint_dir,
+                    {"step": run.step, "fingerprint": run.fingerprint, "history": run.history},
+                )
                 window_start += time.perf_counter() - paused  # checkpoint time is not training time
             if run.step >= run.total_steps:
                 break
@@ -240,7 +303,14 @@ def _run_steps(run: _Run, params: TrainParams, on_log: Callable[[dict[str, float
         epoch += 1
 
 
-def _summary(run: _Run, params: TrainParams, examples: Examples, resumed_from: int, total_parameters: int, started: float) -> dict[str, Any]:
+def _summary(
+    run: _Run,
+    params: TrainParams,
+    examples: Examples,
+    resumed_from: int,
+    total_parameters: int,
+    started: float,
+) -> dict[str, Any]:
     return {
         "method": params.method,
         "steps": run.step,
@@ -287,7 +357,9 @@ def train(
     started = time.perf_counter()
     model_path = check_model_dir(model_path)
     output_dir = Path(output_dir)
-    checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir is not None else default_checkpoint_dir(output_dir)
+    checkpoint_dir = (
+        Path(checkpoint_dir) if checkpoint_dir is not None else default_checkpoint_dir(output_dir)
+    )
     tokenizer, examples, rows, template = _examples(model_path, list(pairs), params, reverse, chat_template)
     accelerator = _accelerator(params)
     main = accelerator.is_main_process
@@ -300,10 +372,24 @@ def train(
     model.train()
     trainable = list(trainable_parameters(model).values())
     total_parameters = sum(parameter.numel() for parameter in model.parameters())
-    optimizer, scheduler, steps_per_epoch, total_steps = _optimizer_and_schedule(trainable, params, len(rows), accelerator.num_processes)
+    optimizer, scheduler, steps_per_epoch, total_steps = _optimizer_and_schedule(
+        trainable, params, len(rows), accelerator.num_processes
+    )
     model, optimizer = accelerator.prepare(model, optimizer)
     fingerprint = run_fingerprint(model_path, params, rows, reverse, accelerator.num_processes)
-    run = _Run(accelerator, model, optimizer, scheduler, trainable, rows, tokenizer.pad_token_id, steps_per_epoch, total_steps, fingerprint, checkpoint_dir)
+    run = _Run(
+        accelerator,
+        model,
+        optimizer,
+        scheduler,
+        trainable,
+        rows,
+        tokenizer.pad_token_id,
+        steps_per_epoch,
+        total_steps,
+        fingerprint,
+        checkpoint_dir,
+    )
     resumed_from = _resume(run, params)
 
     live = _open_live(metrics_dir, run.history) if metrics_dir is not None and main else None
@@ -324,15 +410,21 @@ def train(
             bar.close()
 
     accelerator.wait_for_everyone()
-    state_dict = accelerator.get_state_dict(model) if params.method == "full" else None  # a collective under sharding
+    state_dict = (
+        accelerator.get_state_dict(model) if params.method == "full" else None
+    )  # a collective under sharding
     if main:
-        save_model(accelerator.unwrap_model(model), tokenizer, output_dir, merge=params.merge, state_dict=state_dict)
+        save_model(
+            accelerator.unwrap_model(model), tokenizer, output_dir, merge=params.merge, state_dict=state_dict
+        )
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     accelerator.wait_for_everyone()
     summary = _summary(run, params, examples, resumed_from, total_parameters, started)
     summary["chat_template"] = template
     if live is not None:
-        live.summary.update({key: value for key, value in summary.items() if key not in ("dropped", "environment")})
+        live.summary.update(
+            {key: value for key, value in summary.items() if key not in ("dropped", "environment")}
+        )
         live.summary.update({f"dropped_{reason}": count for reason, count in examples.dropped.items()})
         live.end()
     accelerator.free_memory()

@@ -13,17 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from kun.core.errors import KunError
-from kun.core.params import params_file
 from kun.core.models import write_model_dir
+from kun.core.params import params_file
 from kun.training.params import TrainParams
 
 
 def check_model_dir(model_path: str | Path) -> Path:
     path = Path(model_path)
     if not path.is_dir():
-        raise KunError(f"{path}: model directory not found; run the stage that writes it (e.g. `dvc repro base_model`) or fix the path")
+        raise KunError(
+            f"{path}: model directory not found; run the stage that writes it (e.g. `dvc repro base_model`) or fix the path"
+        )
     if not (path / "config.json").exists():
-        raise KunError(f"{path}: not a transformers model directory (no config.json); give a directory written by save_pretrained")
+        raise KunError(
+            f"{path}: not a transformers model directory (no config.json); give a directory written by save_pretrained"
+        )
     return path
 
 
@@ -32,7 +36,13 @@ def linear_module_names(model: Any) -> list[str]:
     import torch
 
     head = model.get_output_embeddings()
-    return sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules() if isinstance(module, torch.nn.Linear) and module is not head})
+    return sorted(
+        {
+            name.rsplit(".", 1)[-1]
+            for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear) and module is not head
+        }
+    )
 
 
 def apply_lora(model: Any, params: TrainParams) -> Any:
@@ -43,8 +53,16 @@ def apply_lora(model: Any, params: TrainParams) -> Any:
     targets = list(params.target_modules) if params.target_modules else available
     unknown = [name for name in targets if name not in available]
     if unknown:
-        raise KunError(f"{params_file()}: target_modules: {', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}")
-    config = LoraConfig(r=params.lora_r, lora_alpha=params.lora_alpha, lora_dropout=params.lora_dropout, target_modules=targets, task_type="CAUSAL_LM")
+        raise KunError(
+            f"{params_file()}: target_modules: {', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}"
+        )
+    config = LoraConfig(
+        r=params.lora_r,
+        lora_alpha=params.lora_alpha,
+        lora_dropout=params.lora_dropout,
+        target_modules=targets,
+        task_type="CAUSAL_LM",
+    )
     return get_peft_model(model, config)
 
 
@@ -78,7 +96,9 @@ def _sort_target_modules(config_path: Path) -> None:
         config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def save_model(model: Any, tokenizer: Any, output_dir: str | Path, merge: bool = True, state_dict: dict | None = None) -> Path:
+def save_model(
+    model: Any, tokenizer: Any, output_dir: str | Path, merge: bool = True, state_dict: dict | None = None
+) -> Path:
     """Write the trained model to `output_dir` atomically (see the module docstring for the layout).
 
     `model` is unwrapped (no DDP). A peft model's adapter goes to `adapter/`; with `merge` the
@@ -109,7 +129,11 @@ def environment(device: Any) -> dict[str, Any]:
 
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return {

@@ -43,12 +43,21 @@ def ngram_jaccard(left: str, right: str, n: int = 5) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def planted_corpus(n_docs: int, n_chars: int = 1000, copy_share: float = 0.2, min_rate: float = 0.01, max_rate: float = 0.04, seed: int = 0):
+def planted_corpus(
+    n_docs: int,
+    n_chars: int = 1000,
+    copy_share: float = 0.2,
+    min_rate: float = 0.01,
+    max_rate: float = 0.04,
+    seed: int = 0,
+):
     """Return (texts, source_of) where source_of[i] is the original of copy i, or -1 for originals."""
     generator = np.random.Generator(np.random.PCG64(seed))
     n_copies = int(n_docs * copy_share)
     n_originals = n_docs - n_copies
-    texts = [random_document(generator, int(n_chars * generator.uniform(0.8, 1.2))) for _ in range(n_originals)]
+    texts = [
+        random_document(generator, int(n_chars * generator.uniform(0.8, 1.2))) for _ in range(n_originals)
+    ]
     source_of = [-1] * n_originals
     for _ in range(n_copies):
         original = int(generator.integers(0, n_originals))
