@@ -1,24 +1,7 @@
-"""DVC stage `filter`: SCORES -> data/interim/kept.parquet (threshold + rules).
+"""DVC stage `filter`: runs `kun filter` (kun/cli/filter.py) with the paths dvc.yaml writes after the script."""
 
-SCORES is dvc.yaml's `scores` variable: data/interim/scored.parquet, or the last iterate round's
-data/interim/scored_iter_<k>.parquet.
-"""
-
-import sys
-
-from kun.core.errors import KunError, exit_on_user_error
-from kun.core.io import read_input, write_table
-from kun.core.metrics import write_json
-from kun.core.params import load_params, section
-from kun.instructions.curate import FilterParams, curate
+from kun.cli.app import run_stage
+from kun.cli.filter import filter_command
 
 if __name__ == "__main__":
-    with exit_on_user_error():
-        if len(sys.argv) != 2:
-            raise KunError("usage: python stages/filter.py SCORES")
-        kept, rejected, metrics = curate(
-            read_input(sys.argv[1]), section(FilterParams, load_params(), "filter")
-        )
-        write_table(kept, "data/interim/kept.parquet")
-        write_table(rejected, "data/interim/filter_rejected.parquet")
-        write_json("metrics/filter.json", metrics)
+    run_stage(filter_command)

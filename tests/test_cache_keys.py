@@ -15,7 +15,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 from kun.llm import LLMParams, load_llm
 from kun.llm.base import SamplingParams
 from kun.llm.cache import RecordCache

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 
 
 def write_jsonl(path, records):

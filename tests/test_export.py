@@ -3,7 +3,7 @@ import json
 import polars as pl
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 
 
 def make_dataset(path, rows):

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 from kun.instructions.assemble import AssembleParams
 from kun.instructions.curate import FilterParams
 from kun.instructions.pairs import filter_pairs, read_pairs

@@ -16,7 +16,7 @@ from killing import kill_once_cached, records
 from test_openai_backend import _no_proxy_no_key, backend_for, error_body, server  # noqa: F401  (fixtures)
 
 from kun import prompts
-from kun.cli import main
+from kun.cli.commands import main
 from kun.cli.params_check import check_params
 from kun.core.errors import KunError
 from kun.corpus.ingest import IngestParams, SourceParams, ingest
@@ -712,7 +712,7 @@ def _ingest_params(tmp_path, source_path: str):
 def test_ingest_refuses_an_output_its_sources_read(tmp_path, source, output):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     params = _ingest_params(tmp_path, source)
     before = (tmp_path / "data" / "raw.jsonl").read_bytes()
@@ -729,7 +729,7 @@ def test_ingest_refuses_an_output_its_sources_read(tmp_path, source, output):
 def test_ingest_refuses_a_symlink_to_a_source_and_accepts_an_unrelated_output(tmp_path):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     params = _ingest_params(tmp_path, "data/raw.jsonl")
     (tmp_path / "link.jsonl").symlink_to(tmp_path / "data" / "raw.jsonl")
@@ -746,7 +746,7 @@ def test_ingest_refuses_a_symlink_to_a_source_and_accepts_an_unrelated_output(tm
 def test_label_refuses_to_write_over_its_seed_pairs_and_metrics_over_params(tmp_path):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     seed = tmp_path / "seed.jsonl"
     seed.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
@@ -800,7 +800,7 @@ def _pairs_file(tmp_path):
 def test_unwritable_outputs_are_refused_before_the_work(tmp_path, make_output, message):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     (tmp_path / "a_dir.jsonl").mkdir()
     (tmp_path / "a_file").write_text("x")
@@ -815,7 +815,7 @@ def test_unwritable_outputs_are_refused_before_the_work(tmp_path, make_output, m
 def test_a_later_output_that_cannot_be_written_leaves_no_earlier_output(tmp_path):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     (tmp_path / "a_file").write_text("x")
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
@@ -877,7 +877,7 @@ def test_standard_output_on_a_full_disk_is_one_error_line(tmp_path):
 def test_a_read_only_folder_is_refused_before_the_work(tmp_path):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     locked = tmp_path / "locked"
     locked.mkdir()

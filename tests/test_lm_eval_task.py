@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 from kun.evaluation.benchmarks import LETTERS, load_benchmark
 from kun.evaluation.choice import build_prompt
 from kun.evaluation.lm_eval_task import task_name, write_lm_eval_task

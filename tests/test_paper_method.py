@@ -331,7 +331,7 @@ def _segments_file(path):
 def test_missing_perplexity_model_is_one_error_line_and_no_output(tmp_path):
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     params = tmp_path / "params.yaml"
     params.write_text("perplexity:\n  model: models/nowhere\n", encoding="utf-8")
@@ -350,7 +350,7 @@ def test_a_tokenizer_without_chat_template_is_refused_before_any_work(tmp_path, 
 
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     model = tmp_path / "plain"
     shutil.copytree(tiny_model_dir, model)

@@ -212,7 +212,7 @@ def test_cli_dedup_engine_ray(ray_cluster, tmp_path):
 
     from click.testing import CliRunner
 
-    from kun.cli import main
+    from kun.cli.commands import main
 
     source = tmp_path / "in.jsonl"
     corpus_with_chains().head(300).write_ndjson(source)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kun.cli import main
+from kun.cli.commands import main
 from kun.evaluation.benchmarks import LETTERS, load_benchmark
 from kun.evaluation.choice import accuracy_report, build_prompt, predict_multiple_choice
 from kun.llm import LLM

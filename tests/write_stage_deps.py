@@ -22,9 +22,10 @@ def rewrite(text: str) -> str:
         line = lines[index]
         result.append(line)
         index += 1
-        if not line.strip().startswith("cmd: python stages/"):
-            continue
-        script = line.strip().split()[2]
+        words = line.split()
+        if "python" not in words[:2] or not words[words.index("python") + 1].startswith("stages/"):
+            continue  # not the line of a stage's command that names its script
+        script = words[words.index("python") + 1]
         while not lines[index].strip().startswith("- stages/"):
             result.append(lines[index])
             index += 1

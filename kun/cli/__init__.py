@@ -1,10 +1,8 @@
 """The `kun` command line: every library step on plain files.
 
-Commands live beside the phase they run (kun.cli.corpus, kun.cli.instructions, kun.cli.models)
-and register on the one group in kun.cli.app.
+Each pipeline step's command has its own module (kun.cli.label, score, filter, polish, assemble,
+perplexity), which its DVC stage runs too (stages/<step>.py with the paths dvc.yaml gives), so
+the two cannot drift; the other commands live beside their phase (kun.cli.corpus,
+kun.cli.instructions, kun.cli.models). All register on the one group in kun.cli.app;
+kun.cli.commands imports every one (the `kun` entry point).
 """
-
-from kun.cli import cache, corpus, instructions, models, params_check  # noqa: F401  (registers the commands)
-from kun.cli.app import main
-
-__all__ = ["main"]

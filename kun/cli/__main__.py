@@ -2,6 +2,6 @@
 
 import sys
 
-from kun.cli import main
+from kun.cli.commands import main
 
 sys.exit(main())

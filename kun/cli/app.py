@@ -15,6 +15,21 @@ import click
 from kun.core.errors import KunError, redact
 
 
+def run_stage(command: click.Command) -> None:
+    """Run one command as a DVC stage (stages/<step>.py): the arguments dvc.yaml wrote after the
+    script, the same one-line errors and exit status as `kun <step>`."""
+    import sys
+
+    try:
+        command.main(args=sys.argv[1:], prog_name=f"stages/{command.name}.py", standalone_mode=False)
+    except KunError as error:
+        click.echo(f"error: {redact(str(error))}", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+
+
 class KunGroup(click.Group):
     """Prints KunError as one line (`error: ...`) with exit status 1 instead of a traceback."""
 
@@ -50,6 +65,12 @@ METRICS_OPTION = click.option(
     "metrics_path",
     type=click.Path(path_type=Path),
     help="Write the step's metrics as JSON here.",
+)
+HISTOGRAM_OPTION = click.option(
+    "--histogram",
+    "histogram_path",
+    type=click.Path(path_type=Path),
+    help="Write the histogram of the step's figures here as JSON rows (DVC plot data).",
 )
 MODEL_OPTION = click.option(
     "--model", "model_path", help="Model directory (overrides the params section's `model`)."
@@ -92,21 +113,27 @@ def refuse_same_paths(*, outputs: tuple[str, ...] = (), **paths: Path | None) ->
             check_writable(path, directory=name == "output_dir")
 
 
-def write_outputs(tables: dict, metrics: dict, metrics_path: Path | None) -> None:
-    """Write a command's tables (path -> frame; None paths skipped) and its metrics, every one or
-    none: all are staged next to their targets, then moved in place."""
+def write_outputs(
+    tables: dict, metrics: dict, metrics_path: Path | None, files: dict[Path, bytes] | None = None
+) -> None:
+    """Write a command's tables (path -> frame; None paths skipped), its metrics and any other
+    `files` (path -> bytes), every one or none: all are staged next to their targets, then moved
+    in place."""
     from kun.core.io import table_bytes, write_all
     from kun.core.metrics import json_bytes
 
     staged = {path: table_bytes(frame, path) for path, frame in tables.items() if path is not None}
     if metrics_path:
         staged[metrics_path] = json_bytes(metrics)
+    staged.update({path: data for path, data in (files or {}).items() if path is not None})
     write_all(staged)
 
 
-def finish(outputs: dict, metrics: dict, metrics_path: Path | None) -> None:
+def finish(
+    outputs: dict, metrics: dict, metrics_path: Path | None, files: dict[Path, bytes] | None = None
+) -> None:
     """`write_outputs`, then the metrics' scalar figures as one JSON line on stderr."""
-    write_outputs(outputs, metrics, metrics_path)
+    write_outputs(outputs, metrics, metrics_path, files)
     click.echo(
         json.dumps(
             {k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, ensure_ascii=False
