@@ -291,3 +291,26 @@ def test_train_and_evaluate_commands_on_the_tiny_model(
         summary["judge.win_rate"] == evaluation["judge"]["win_rate"]
         and evaluation["cost"]["prompt_tokens"] > 0
     )
+
+
+def test_dedup_takes_its_settings_from_params_and_options_override_them(runner, tmp_path):
+    near = [
+        {"id": "a", "text": "床前明月光，疑是地上霜。举头望明月，低头思故乡。"},
+        {"id": "b", "text": "床前明月光，疑是地上霜。举头望明月，低头思故乡！"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in near), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("dedup:\n  threshold: 0.99\n  workers: 1\n", encoding="utf-8")
+
+    def survivors(*extra):
+        out = tmp_path / "out.jsonl"
+        result = runner.invoke(main, ["dedup", str(source), str(out), "--params", str(params), *extra])
+        assert result.exit_code == 0, result.output
+        return pl.read_ndjson(out).height
+
+    assert survivors() == 2  # the params' threshold: not similar enough
+    assert survivors("--threshold", "0.5") == 1  # the option wins
+    params.write_text("dedup:\n  threshold: 2\n", encoding="utf-8")
+    result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--params", str(params)])
+    assert result.exit_code == 1 and "dedup.threshold" in result.output

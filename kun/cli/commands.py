@@ -6,6 +6,7 @@ from kun.cli import (  # noqa: F401  (registers the commands)
     assemble,
     cache,
     corpus,
+    dedup,
     filter,
     instructions,
     label,
