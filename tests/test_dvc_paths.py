@@ -19,9 +19,6 @@ PATHS_IN_SCRIPT = {
     "check_params",
     "fetch_corpus",
     "base_model",
-    "train_label",
-    "train_chat",
-    "finetune",
     "evaluate",
     "report",
 }
@@ -48,7 +45,7 @@ def _stages():
         deps = [_interpolate(str(dep), variables) for dep in stage.get("deps", [])]
         outs = [
             _interpolate(str(next(iter(out))) if isinstance(out, dict) else out, variables)
-            for out in stage.get("outs", [])
+            for out in stage.get("outs", []) + stage.get("plots", [])
         ]
         yield name, _interpolate(stage["cmd"], variables).split(), deps, outs
 

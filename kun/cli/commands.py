@@ -15,6 +15,7 @@ from kun.cli import (  # noqa: F401  (registers the commands)
     perplexity,
     polish,
     score,
+    train,
 )
 from kun.cli.app import main
 

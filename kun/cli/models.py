@@ -1,4 +1,4 @@
-"""Commands of the training and evaluation phases: train, evaluate."""
+"""`kun evaluate` (the evaluate stage still names its paths in stages/evaluate.py)."""
 
 from __future__ import annotations
 
@@ -10,102 +10,6 @@ from pathlib import Path
 import click
 
 from kun.cli.app import METRICS_OPTION, PARAMS_OPTION, main, refuse_same_paths, write_outputs
-from kun.core.errors import KunError
-
-
-@main.command("train")
-@click.argument("base", metavar="BASE_MODEL", type=click.Path(path_type=Path))
-@click.argument("pairs_path", metavar="PAIRS", type=click.Path(path_type=Path))
-@click.argument("output_dir", metavar="OUTPUT_DIR", type=click.Path(path_type=Path))
-@click.option(
-    "--section",
-    "section_name",
-    default="train_chat",
-    show_default=True,
-    type=click.Choice(["train_label", "train_chat", "finetune"]),
-    help="Params section with the training settings.",
-)
-@click.option(
-    "--backward",
-    is_flag=True,
-    help="Train a label model: learn each pair's instruction from the backward question plus its output.",
-)
-@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), help="Overrides the section's epochs.")
-@click.option(
-    "--max-steps",
-    type=click.IntRange(min=0),
-    help="Overrides the section's max_steps (0: derive from epochs).",
-)
-@click.option("--method", type=click.Choice(["full", "lora"]), help="Overrides the section's method.")
-@click.option(
-    "--metrics-dir", type=click.Path(path_type=Path), help="Write dvclive plots and the run summary here."
-)
-@PARAMS_OPTION
-@METRICS_OPTION
-def train_command(
-    base,
-    pairs_path,
-    output_dir,
-    section_name,
-    backward,
-    epochs,
-    max_steps,
-    method,
-    metrics_dir,
-    params_path,
-    metrics_path,
-):
-    """Fine-tune BASE_MODEL on the instruction/output PAIRS and save it to OUTPUT_DIR.
-
-    PAIRS is .jsonl or .parquet with `instruction` and `output` (`-`: JSONL on stdin). The
-    settings come from a params section (train_chat by default; --section picks another), and
-    the flags override single values. Checkpoints beside OUTPUT_DIR let a killed run resume.
-    Runs under `accelerate launch -m kun.cli train ...` on several GPUs.
-
-    \b
-    Example:
-      kun train models/base data/seed/seed.jsonl models/label --section train_label --backward
-    """
-    from kun.core.io import read_input
-    from kun.core.metrics import write_json
-    from kun.core.params import load_params, section
-    from kun.training.data import backward_pairs
-    from kun.training.loop import train
-    from kun.training.params import SECTIONS
-
-    refuse_same_paths(
-        base_model=base,
-        pairs=pairs_path,
-        params=params_path,
-        output_dir=output_dir,
-        metrics=metrics_path,
-        outputs=("output_dir", "metrics"),
-    )
-    params = section(SECTIONS[section_name], load_params(params_path), section_name)
-    overrides = {
-        key: value
-        for key, value in (("epochs", epochs), ("max_steps", max_steps), ("method", method))
-        if value is not None
-    }
-    params = dataclasses.replace(params, **overrides)
-    params.validate(section_name)
-    frame = read_input(pairs_path)
-    missing = [column for column in ("instruction", "output") if column not in frame.columns]
-    if missing:
-        raise KunError(
-            f"{pairs_path}: missing columns {', '.join(missing)}; PAIRS needs instruction and output"
-        )
-    pairs = [
-        {"instruction": row["instruction"], "output": row["output"]} for row in frame.iter_rows(named=True)
-    ]
-    summary = train(
-        base, backward_pairs(pairs) if backward else pairs, output_dir, params, metrics_dir=metrics_dir
-    )
-    if metrics_path:
-        write_json(metrics_path, summary)
-    click.echo(
-        json.dumps({key: summary[key] for key in ("steps", "final_loss", "examples", "seconds")}), err=True
-    )
 
 
 @main.command("evaluate")

@@ -41,7 +41,7 @@ def sample_pairs(pairs: list[dict[str, str]], max_examples: int, seed: int) -> l
 
 def training_pairs(
     kind: str,
-    seed_path: str | Path,
+    seed_path: str | Path | None,
     dataset_path: str | Path | None = None,
     mix_seed_ratio: float = 0.0,
     seed: int = 42,
@@ -50,13 +50,19 @@ def training_pairs(
     """The pairs of one kind of training (see the module docstring)."""
     if kind not in KINDS:
         raise KunError(f"unknown training kind {kind!r}; use one of {', '.join(KINDS)}")
-    seed_pairs = read_seed(seed_path)
+    if seed_path is None and kind != "dataset":
+        raise KunError(f"training kind `{kind}` learns from seed pairs: give their file")
+    seed_pairs = read_seed(seed_path) if seed_path is not None else []
     if kind == "backward":
         return backward_pairs(seed_pairs)
     if kind == "forward":
         return seed_pairs
     if dataset_path is None:
         raise KunError("training kind `dataset` needs the Kun dataset (data/processed/kun.jsonl)")
+    if not Path(dataset_path).is_file():
+        raise KunError(
+            f"{dataset_path}: not found; run the assemble stage (dvc repro assemble) or check the path"
+        )
     dataset = pl.read_ndjson(dataset_path) if Path(dataset_path).stat().st_size else pl.DataFrame()
     pairs = (
         [
