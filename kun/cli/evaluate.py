@@ -1,4 +1,4 @@
-"""`kun evaluate` (the evaluate stage still names its paths in stages/evaluate.py)."""
+"""`kun evaluate`, and the DVC stage `evaluate` (stages/evaluate.py runs this command with the paths dvc.yaml gives)."""
 
 from __future__ import annotations
 
