@@ -1,5 +1,6 @@
 """params.yaml and configs/paper.yaml validate against the stage dataclasses; docs/stages.md documents every key."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,35 @@ def test_an_experiment_override_changes_exactly_one_line(tmp_path, path):
     assert len(before) == len(after)
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert [new.split("#")[0].strip() for _, new in changed] == ["threshold: 0.9", "min_score: 0.8"]
+
+
+def test_the_committed_schema_is_current_and_checks_both_profiles(tmp_path):
+    import jsonschema
+    from click.testing import CliRunner
+
+    from kun.cli.commands import main
+
+    written = tmp_path / "schema.json"
+    result = CliRunner().invoke(
+        main, ["check-params", "--params", str(ROOT / "params.yaml"), "--schema", str(written)]
+    )
+    assert result.exit_code == 0, result.output
+    assert written.read_text(encoding="utf-8") == (ROOT / "params.schema.json").read_text(encoding="utf-8"), (
+        "params.schema.json is stale: run `kun check-params --schema params.schema.json`"
+    )
+    schema = json.loads(written.read_text(encoding="utf-8"))
+    for path in ("params.yaml", "configs/paper.yaml"):
+        jsonschema.validate(yaml.safe_load((ROOT / path).read_text(encoding="utf-8")), schema)
+    assert schema["properties"]["dedup"]["properties"]["threshold"]["description"]  # the params.yaml comment
+    base = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    for bad in (
+        {**base, "dedup": {**base["dedup"], "treshold": 0.5}},  # a typo in a key
+        {**base, "dedup": {**base["dedup"], "threshold": "high"}},  # a string for a number
+        {**base, "polishing": {}},  # an unknown section
+        {
+            **base,
+            "ingest": {**base["ingest"], "sources": [{"name": "x", "path": "y", "colour": "red"}]},
+        },  # nested
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

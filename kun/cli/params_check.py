@@ -69,12 +69,27 @@ def check_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     type=click.Path(path_type=Path),
     help="Params file to check.",
 )
-def check_params_command(params_path):
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path),
+    help="Also write the JSON Schema of params files here (key descriptions from the --params file's comments), "
+    "for editors (e.g. `# yaml-language-server: $schema=params.schema.json`).",
+)
+def check_params_command(params_path, schema_path):
     """Validate every section of a params file at once (types, ranges, unknown keys and sections).
 
     \b
-    Example:
+    Examples:
       kun check-params --params configs/paper.yaml
+      kun check-params --schema params.schema.json
     """
+    from kun.core.metrics import json_bytes
+    from kun.core.params_schema import params_schema
+
     checked = check_params(params_path)
+    if schema_path is not None:
+        from kun.cli.app import write_outputs
+
+        write_outputs({}, {}, None, {schema_path: json_bytes(params_schema(SECTIONS, params_path))})
     click.echo(f"{params_path}: {len(checked)} sections valid", err=True)
