@@ -855,3 +855,17 @@ def test_llamacpp_gets_text_led_by_bos_and_its_echo_is_mapped_back_past_skipped_
         if index >= 2 and token != tokenizer.bos_token_id
     ]  # after the text's first token; BOS tokens have no echo
     assert perplexity == pytest.approx(math.exp(-sum(counted) / len(counted)))
+
+
+def test_one_retry_layer_bounds_the_requests_for_one_prompt(server):
+    """Busy answers and empty answers share one budget: max_retries + 1 requests in all (a retry
+    loop for empty content around the client's own would send (max_retries + 1) squared)."""
+    empty = {"choices": [{"index": 0, "message": {"role": "assistant", "content": ""}}]}
+    server.script = [
+        ("status", 503, error_body("busy"), {}),
+        ("status", 200, empty, {}),
+        ("status", 503, error_body("busy"), {}),
+    ]
+    with pytest.raises(KunError, match="failed after 3 attempts"):
+        backend_for(server, max_retries=2).generate(["hi"], SamplingParams())
+    assert server.attempts == 3

@@ -65,11 +65,18 @@ class JsonClient:
         self._random = random.Random(0)
         self._random_lock = threading.Lock()
 
-    def post(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        """POST `body` as JSON (GET when it is None) and return the JSON reply, retrying 429, 5xx
-        and network errors. Every message that leaves this class has the API key blanked out."""
+    def post(
+        self,
+        url: str,
+        body: dict[str, Any] | None,
+        retry_if: Callable[[dict[str, Any]], str | None] | None = None,
+    ) -> dict[str, Any]:
+        """POST `body` as JSON (GET when it is None) and return the JSON reply, retrying 429, 5xx,
+        network errors and replies for which `retry_if` names a reason (an empty answer): one
+        retry layer, at most max_retries + 1 requests in all. Every message that leaves this
+        class has the API key blanked out."""
         try:
-            return self._send_with_retries(url, body)
+            return self._send_with_retries(url, body, retry_if)
         except KunError as error:
             raise KunError(redact(str(error))) from None  # a server may echo the Authorization header
 
@@ -77,13 +84,18 @@ class JsonClient:
         """GET `url` (a server's health or version probe)."""
         return self.post(url, None)
 
-    def _send_with_retries(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _send_with_retries(
+        self, url: str, body: dict[str, Any] | None, retry_if: Callable[[dict[str, Any]], str | None] | None
+    ) -> dict[str, Any]:
         attempts = self.max_retries + 1
         last_error = ""
         for attempt in range(attempts):
             retry_after_s: float | None = None
             try:
-                return self._send_once(url, body)
+                reply = self._send_once(url, body)
+                last_error = retry_if(reply) if retry_if is not None else None
+                if not last_error:
+                    return reply
             except _RetryableHTTPStatus as error:
                 last_error = str(error)
                 retry_after_s = error.retry_after_s

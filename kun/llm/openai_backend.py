@@ -199,30 +199,25 @@ class OpenAIBackend:
             if sampling.stop:
                 body["stop"] = list(sampling.stop)
             url = f"{self.base_url}/chat/completions"
-            for attempt in range(self.max_retries + 1):
-                reply = self._post(url, body)
-                try:
-                    choice = reply["choices"][0]
-                    content = choice["message"]["content"]
-                except (KeyError, IndexError, TypeError):
-                    raise KunError(
-                        f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}"
-                    ) from None
-                if content is not None and not isinstance(content, str):
-                    raise KunError(
-                        f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server"
-                    )
-                if content:
-                    break
-            else:  # `content: null` or "" is a failed request, never an answer (and never cached)
+            # `content: null` or "" is a failed request, never an answer (and never cached): it is
+            # retried in the client's one retry loop, with the 429/5xx and network failures.
+            reply = self._post(url, body, retry_if=_empty_content)
+            try:
+                choice = reply["choices"][0]
+                content = choice["message"]["content"]
+            except (KeyError, IndexError, TypeError):
                 raise KunError(
-                    f"POST {url} returned empty content {self.max_retries + 1} times: {clip(json.dumps(reply))}; check the server's log"
+                    f"POST {url} returned no choices[0].message.content: {clip(json.dumps(reply))}"
+                ) from None
+            if not isinstance(content, str):
+                raise KunError(
+                    f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server"
                 )
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             generated = usage.get("completion_tokens")
             # Servers already stop server-side; cutting again covers those that include the marker.
             result = finished(
-                content or "",
+                content,
                 choice.get("finish_reason"),
                 generated if isinstance(generated, int) else None,
                 sampling.stop,
@@ -412,3 +407,12 @@ def _messages(prompt: Prompt) -> list[dict[str, str]]:
     if isinstance(prompt, str):
         return [{"role": "user", "content": prompt}]
     return [{"role": message["role"], "content": message["content"]} for message in prompt]
+
+
+def _empty_content(reply: dict[str, Any]) -> str | None:
+    """Why a chat reply must be asked again: its content is null or empty (None: it is an answer)."""
+    try:
+        content = reply["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        return None  # malformed: refused by the caller, not retried
+    return f"empty content: {clip(json.dumps(reply))}" if content is None or content == "" else None
