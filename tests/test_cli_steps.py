@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 from click.testing import CliRunner
+from lenient import LENIENT_RULES
 
 from kun.cli.commands import main
 
@@ -36,47 +37,6 @@ LENIENT = {
     "label": {"max_new_tokens": 12, "truncated": "keep", "num_candidates": 2},
     "score": {"max_new_tokens": 4},
     "polish": {"max_new_tokens": 12, "temperature": 0.8},
-    "filter": {
-        "min_score": 0.0,
-        "instruction_min_chars": 1,
-        "instruction_min_cjk_ratio": 0.0,
-        "unseen_context_keywords": [],
-        "unseen_context_patterns": False,
-        "fragments": False,
-        "min_word_coverage": 0.0,
-        "best_per_segment": False,
-        "request_markers": [],
-        "unexpected_scripts": [],
-    },
-    "assemble": {
-        "length_floor": "fixed",
-        "min_answer_chars": 1,
-        "answer_meta_keywords": [],
-        "truncated": "keep",
-        "answer_min_cjk_ratio": 0.0,
-        "max_repeated_ngram_ratio": 1.0,
-        "opening_repeat_min": 0,
-        "max_repeated_item_ratio": 1.0,
-        "max_repeated_sentence_ratio": 1.0,
-        "unexpected_scripts": [],
-        "boilerplate_phrases": [],
-        **{
-            gate: False
-            for gate in (
-                "refusal",
-                "self_talk",
-                "source_talk",
-                "template_leak",
-                "next_turn",
-                "prompt_injection",
-                "placeholder",
-                "spam",
-                "unfinished",
-                "mojibake",
-                "wrong_language",
-            )
-        },
-    },
     "perplexity": {"max": 0},
     "llm": {"batch_size": 4},
 }
@@ -86,6 +46,9 @@ def _params(tmp_path: Path) -> Path:
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     for section, values in LENIENT.items():
         params[section].update(values)
+    for dotted, value in LENIENT_RULES.items():
+        section, key = dotted.split(".")
+        params[section][key] = value
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     return path

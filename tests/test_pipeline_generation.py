@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, params_coverage, ran_stages, update_params
 from eval_checks import check_eval_metrics
+from lenient import LENIENT_RULES
 
 from kun.evaluation.report import flatten
 
@@ -68,43 +69,7 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir, mo
             "label.num_candidates": 2,
             "polish.max_new_tokens": 12,
             "polish.temperature": 0.8,
-            "filter.min_score": 0.0,
-            "filter.instruction_min_chars": 1,
-            "filter.instruction_min_cjk_ratio": 0.0,
-            "filter.unseen_context_keywords": [],
-            "filter.unseen_context_patterns": False,
-            "filter.fragments": False,
-            "filter.min_word_coverage": 0.0,
-            "filter.best_per_segment": False,
-            "filter.request_markers": [],
-            "filter.unexpected_scripts": [],
-            "assemble.length_floor": "fixed",
-            "assemble.min_answer_chars": 1,
-            "assemble.answer_meta_keywords": [],
-            **{
-                f"assemble.{gate}": False
-                for gate in (
-                    "refusal",
-                    "self_talk",
-                    "source_talk",
-                    "template_leak",
-                    "next_turn",
-                    "prompt_injection",
-                    "placeholder",
-                    "spam",
-                    "unfinished",
-                    "mojibake",
-                    "wrong_language",
-                )
-            },
-            "assemble.max_repeated_ngram_ratio": 1.0,
-            "assemble.opening_repeat_min": 0,
-            "assemble.truncated": "keep",
-            "assemble.answer_min_cjk_ratio": 0.0,
-            "assemble.max_repeated_item_ratio": 1.0,
-            "assemble.max_repeated_sentence_ratio": 1.0,
-            "assemble.unexpected_scripts": [],
-            "assemble.boilerplate_phrases": [],
+            **LENIENT_RULES,
             "assemble.rate": True,  # the chat model rates the final pairs (and the stage reads `llm`)
             "finetune.mix_seed_ratio": 1.0,
             # One Humpback round: retrain the chat model on seed + curated pairs, re-score, filter those scores.
