@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import click
 import polars as pl
@@ -314,3 +315,28 @@ def test_dedup_takes_its_settings_from_params_and_options_override_them(runner, 
     params.write_text("dedup:\n  threshold: 2\n", encoding="utf-8")
     result = runner.invoke(main, ["dedup", str(source), str(tmp_path / "o.jsonl"), "--params", str(params)])
     assert result.exit_code == 1 and "dedup.threshold" in result.output
+
+
+def test_report_collects_the_steps_metrics_into_one_nested_file(runner, tmp_path):
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "dedup.json").write_text(json.dumps({"docs_in": 10, "docs_out": 7, "dedup_rate": 0.3}))
+    result = runner.invoke(main, ["report", str(metrics), str(tmp_path / "summary.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "summary.json").read_text())["dedup"]["rate"] == 0.3
+    missing = runner.invoke(main, ["report", str(tmp_path / "nowhere"), str(tmp_path / "s.json")])
+    assert missing.exit_code == 1 and "not a folder" in missing.output and not (tmp_path / "s.json").exists()
+
+
+def test_check_params_stamps_a_valid_file_and_nothing_else(runner, tmp_path):
+    stamp = tmp_path / "checked.json"
+    assert runner.invoke(main, ["check-params", "--stamp", str(stamp)]).exit_code == 0
+    assert json.loads(stamp.read_text()) == {"params.yaml": "valid"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        Path("params.yaml").read_text(encoding="utf-8").replace("  threshold:", "  treshold:", 1),
+        encoding="utf-8",
+    )
+    stamp.unlink()
+    result = runner.invoke(main, ["check-params", "--params", str(bad), "--stamp", str(stamp)])
+    assert result.exit_code == 1 and "treshold" in result.output and not stamp.exists()

@@ -14,6 +14,7 @@ from kun.cli import (  # noqa: F401  (registers the commands)
     params_check,
     perplexity,
     polish,
+    report,
     score,
     train,
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kun.cli.app import main
+from kun.cli.app import main, write_outputs
 from kun.core.errors import KunError
 from kun.core.models import ModelParams
 from kun.core.params import load_params, section
@@ -70,13 +70,19 @@ def check_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     help="Params file to check.",
 )
 @click.option(
+    "--stamp",
+    "stamp_path",
+    type=click.Path(path_type=Path),
+    help="Once the file is valid, write {PARAMS: valid} here (the DVC stage check_params: every stage waits for it).",
+)
+@click.option(
     "--schema",
     "schema_path",
     type=click.Path(path_type=Path),
     help="Also write the JSON Schema of params files here (key descriptions from the --params file's comments), "
     "for editors (e.g. `# yaml-language-server: $schema=params.schema.json`).",
 )
-def check_params_command(params_path, schema_path):
+def check_params_command(params_path, stamp_path, schema_path):
     """Validate every section of a params file at once (types, ranges, unknown keys and sections).
 
     \b
@@ -88,8 +94,8 @@ def check_params_command(params_path, schema_path):
     from kun.core.params_schema import params_schema
 
     checked = check_params(params_path)
+    files = {stamp_path: json_bytes({str(params_path): "valid"})}
     if schema_path is not None:
-        from kun.cli.app import write_outputs
-
-        write_outputs({}, {}, None, {schema_path: json_bytes(params_schema(SECTIONS, params_path))})
+        files[schema_path] = json_bytes(params_schema(SECTIONS, params_path))
+    write_outputs({}, {}, None, files)
     click.echo(f"{params_path}: {len(checked)} sections valid", err=True)
