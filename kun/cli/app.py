@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from kun.core.errors import KunError, redact
+from kun.core.errors import KunError, exit_on_user_error, redact
 
 
 def run_stage(command: click.Command) -> None:
@@ -21,10 +21,8 @@ def run_stage(command: click.Command) -> None:
     import sys
 
     try:
-        command.main(args=sys.argv[1:], prog_name=f"stages/{command.name}.py", standalone_mode=False)
-    except KunError as error:
-        click.echo(f"error: {redact(str(error))}", err=True)
-        sys.exit(1)
+        with exit_on_user_error():
+            command.main(args=sys.argv[1:], prog_name=f"stages/{command.name}.py", standalone_mode=False)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
