@@ -35,7 +35,9 @@ class FakeOpenAIServer:
         self.script: list[
             tuple
         ] = []  # ("status", code, json, headers) | ("raw", code, bytes) | ("sleep", s) | ("drop",)
+        # | ("after", n, fault): held until n replies have been sent, then that fault
         self.requests: list[dict] = []  # path, headers, body of every request received
+        self.replies_sent = 0
         self.in_flight = 0
         self.max_in_flight = 0
         self.reply_delay_s = 0.0
@@ -188,6 +190,12 @@ class _Handler(BaseHTTPRequestHandler):
             fake.in_flight += 1
             fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
         fault = fake.next_fault()
+        if fault is not None and fault[0] == "after":
+            deadline = time.monotonic() + 10.0  # bounded: a client that never sends n requests
+            while fake.replies_sent < fault[1] and time.monotonic() < deadline:
+                if fake.stopping.wait(0.01):
+                    break
+            fault = fault[2]
         try:
             if fault is not None and fault[0] == "sleep":
                 fake.stopping.wait(fault[1])  # bounded, and cut short when the fixture stops
@@ -243,8 +251,11 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.flush()
             else:
                 self.wfile.write(data)
+                self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
             pass
+        with self.fake.lock:
+            self.fake.replies_sent += 1
         self.close_connection = True
 
 
