@@ -230,8 +230,11 @@ def test_every_step_through_the_command_line(tmp_path, tiny_model_dir):
     assert data["funnel"]["segments"] == segments.height and data["funnel"]["candidates"] == candidates.height
     card = Path(file("README.md")).read_text(encoding="utf-8")
     assert card.startswith("# kun") and f"| candidates | {candidates.height} |" in card
+    assert "## Personal data" in card and data["pii"]["mode"] == "redact"
     funnel_plot = json.loads(Path(file("funnel.json")).read_text())
     assert [row["step"] for row in funnel_plot] == [
+        "documents",
+        "documents_after_pii",
         "segments",
         "unique_segments",
         "after_perplexity",

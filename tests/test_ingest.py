@@ -155,3 +155,50 @@ def test_the_papers_profile_keeps_whole_texts_and_drops_those_over_max_tokens_wh
             {"sources": [{"name": "d", "path": "x"}], "segment": False, "max_tokens": 0},
             "ingest",
         )
+
+
+PII_DOCS = [
+    {"text": "报名请联系王老师，电话13812345678，邮箱wang.laoshi@school.edu.cn，名额有限先到先得。"},
+    {"text": "学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？"},
+    {"text": "服务器192.168.10.20的管理员身份证号11010519491231002X已登记，请勿外传此信息。"},
+]
+
+
+def pii_params(tmp_path: Path, mode: str) -> IngestParams:
+    (tmp_path / "pii.jsonl").write_text(
+        "".join(json.dumps(doc, ensure_ascii=False) + "\n" for doc in PII_DOCS), encoding="utf-8"
+    )
+    return from_mapping(
+        IngestParams,
+        {"sources": [{"name": "web", "path": "pii.jsonl"}], "min_chars": 10, "max_chars": 200, "pii": mode},
+        "ingest",
+    )
+
+
+def test_pii_is_redacted_with_typed_placeholders_and_counted(tmp_path):
+    segments, _, metrics = ingest(pii_params(tmp_path, "redact"), tmp_path)
+    texts = segments.get_column("text").to_list()
+    assert texts[0] == "报名请联系王老师，电话<PHONE>，邮箱<EMAIL>，名额有限先到先得。"
+    assert texts[2] == "服务器<IP>的管理员身份证号<ID>已登记，请勿外传此信息。"
+    assert metrics["pii"] == {
+        "mode": "redact",
+        "found": {"EMAIL": 1, "PHONE": 1, "ID": 1, "CARD": 0, "IP": 1},
+        "docs_with_pii": 2,
+        "docs_dropped": 0,
+    }
+
+
+def test_pii_drop_leaves_out_the_documents_and_off_keeps_them(tmp_path):
+    segments, _, metrics = ingest(pii_params(tmp_path, "drop"), tmp_path)
+    assert segments.get_column("text").to_list() == [PII_DOCS[1]["text"]]
+    assert metrics["pii"]["docs_dropped"] == 2 and metrics["pii"]["found"]["PHONE"] == 1
+    segments, rejected, metrics = ingest(pii_params(tmp_path, "off"), tmp_path)
+    assert any("13812345678" in text for text in pl.concat([segments, rejected], how="diagonal")["text"])
+    assert metrics["pii"]["docs_with_pii"] == 0
+
+
+def test_an_unknown_pii_mode_is_one_error_line(tmp_path):
+    with pytest.raises(
+        KunError, match=r"ingest\.pii: 'mask' is not allowed; use one of 'redact', 'drop', 'off'"
+    ):
+        pii_params(tmp_path, "mask")

@@ -70,7 +70,7 @@ def assemble_command(
     from kun.core.params import load_params, section
     from kun.core.records import DATASET_COLUMNS
     from kun.instructions.assemble import ASSEMBLE_INPUT, AssembleParams, assemble
-    from kun.instructions.card import STEPS, card_params, dataset_card, funnel
+    from kun.instructions.card import STEPS, card_params, dataset_card, funnel, pii_summary
     from kun.instructions.rating import Rater
     from kun.llm import LLMParams, load_llm
 
@@ -114,7 +114,10 @@ def assemble_command(
     if step_metrics is not None:
         rows, metrics["dropped"] = funnel(step_metrics, final.height, drops)
         metrics["funnel"] = rows
-        card = dataset_card(final, rows, metrics["dropped"], card_params(raw), params.dataset_name)
+        metrics["pii"] = pii_summary(step_metrics["ingest"])
+        card = dataset_card(
+            final, rows, metrics["dropped"], card_params(raw), params.dataset_name, metrics["pii"]
+        )
         files = {
             card_path: card.encode("utf-8"),
             funnel_plot_path: json_bytes([{"step": step, "rows": count} for step, count in rows.items()]),

@@ -93,7 +93,8 @@ def ingest(params_path, output_path, metrics_path, rejected_path, tokenizer_dir)
     write_outputs({output_path: segments, rejected_path: rejected}, metrics, metrics_path)
     click.echo(
         json.dumps(
-            {key: metrics[key] for key in ("docs_in", "segments_out", "segments_dropped")}, ensure_ascii=False
+            {key: metrics[key] for key in ("docs_in", "pii", "segments_out", "segments_dropped")},
+            ensure_ascii=False,
         ),
         err=True,
     )

@@ -28,6 +28,7 @@ from kun.core.io import ReadReport, iter_records, value_kind
 from kun.core.params import params_file, require
 from kun.core.records import SEGMENT_SCHEMA
 from kun.corpus import filters
+from kun.corpus.pii import KINDS, PiiMode, count_kinds, find_pii, redact
 from kun.corpus.text import normalize_text, segment_text
 from kun.rules import Rule, apply_rules
 
@@ -65,6 +66,9 @@ class IngestParams:
     # Source paths must stay inside the repository (base_dir), where DVC tracks them: a file
     # outside changes without `dvc repro` noticing. true allows absolute and ../ paths anyway.
     allow_outside_repo: bool = False
+    # Personal data (e-mail, phone, resident ID, bank card, IP; kun.corpus.pii): redact replaces each
+    # with <EMAIL>, <PHONE>, <ID>, <CARD>, <IP>; drop leaves out every document holding any; off keeps it.
+    pii: PiiMode = "redact"
 
     def validate(self, section: str) -> None:
         require(
@@ -271,6 +275,7 @@ def ingest(
     rows: list[dict[str, Any]] = []
     docs_in = docs_empty = long_sentences = 0
     per_source: dict[str, int] = {}
+    pii = {"mode": params.pii, "found": dict.fromkeys(KINDS, 0), "docs_with_pii": 0, "docs_dropped": 0}
     for source in params.sources:
         documents = read_documents(source, base_dir, report, params.skip_bad_lines, params.allow_outside_repo)
         docs_in += len(documents)
@@ -280,6 +285,16 @@ def ingest(
             if not text:
                 docs_empty += 1
                 continue
+            if params.pii != "off":
+                found = find_pii(text)
+                if found:
+                    pii["docs_with_pii"] += 1
+                    for kind, count in count_kinds(found).items():
+                        pii["found"][kind] += count
+                    if params.pii == "drop":
+                        pii["docs_dropped"] += 1
+                        continue
+                    text = redact(text, found)
             if params.segment:
                 pieces, dropped = segment_text(text, params.max_chars, params.paragraph_per_line)
                 long_sentences += dropped
@@ -312,6 +327,7 @@ def ingest(
         "docs_in": docs_in,
         "docs_per_source": per_source,
         "docs_empty_after_normalisation": docs_empty,
+        "pii": pii,
         "segmented": params.segment,
         "sentences_over_max_chars_dropped": long_sentences,
         "bad_lines_skipped": report.skipped,

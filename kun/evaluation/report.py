@@ -13,10 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from kun.core.metrics import read_json
+from kun.corpus.pii import KINDS as PII_KINDS
 
 # file -> list of (dotted path in that file, key in metrics.json)
 KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
-    "ingest.json": [("docs_in", "ingest.docs"), ("segments_out", "ingest.segments")],
+    "ingest.json": [
+        ("docs_in", "ingest.docs"),
+        ("segments_out", "ingest.segments"),
+        ("pii.docs_with_pii", "ingest.pii.documents"),
+        ("pii.docs_dropped", "ingest.pii.dropped"),
+        *[(f"pii.found.{kind}", f"ingest.pii.{kind.lower()}") for kind in PII_KINDS],
+    ],
     "dedup.json": [
         ("docs_out", "dedup.unique"),
         ("dedup_rate", "dedup.rate"),
@@ -38,6 +45,8 @@ KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
     "data.json": [
         (f"funnel.{step}", f"data.{step}")
         for step in (
+            "documents",
+            "documents_after_pii",
             "segments",
             "unique_segments",
             "after_perplexity",

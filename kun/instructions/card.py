@@ -30,7 +30,10 @@ def funnel(
 ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """(rows after each step, drops per step and reason) from the steps' metrics."""
     ingest, dedup, perplexity, label, filtered, polished = (step_metrics[name] for name in STEPS)
+    pii = pii_summary(ingest)
     rows = {
+        "documents": ingest["docs_in"],
+        "documents_after_pii": ingest["docs_in"] - pii["docs_dropped"],
         "segments": ingest["segments_out"],
         "unique_segments": dedup["docs_out"],
         "after_perplexity": perplexity["kept"],
@@ -49,6 +52,38 @@ def funnel(
         "assemble": dict(assemble_drops),
     }
     return rows, drops
+
+
+def pii_summary(ingest: Mapping[str, Any]) -> dict[str, Any]:
+    """Ingest's personal-data counts (kun.corpus.pii): mode, finds per kind, documents touched."""
+    pii = ingest.get("pii") or {}
+    return {
+        "mode": pii.get("mode", "off"),
+        "found": dict(pii.get("found", {})),
+        "docs_with_pii": pii.get("docs_with_pii", 0),
+        "docs_dropped": pii.get("docs_dropped", 0),
+    }
+
+
+def pii_lines(pii: Mapping[str, Any]) -> list[str]:
+    """The card's personal-data section: what was found and done, or that nothing was found."""
+    found = sum(pii["found"].values())
+    if pii["mode"] == "off":
+        return ["Not checked (`ingest.pii: off`): the texts may hold personal data as the sources did."]
+    done = "replaced by typed placeholders" if pii["mode"] == "redact" else "their documents dropped"
+    if not found:
+        return [
+            f"Checked (`ingest.pii: {pii['mode']}`): no e-mail address, phone number, resident ID, bank card",
+            "or IP address was found in the sources. `benchmarks/bench_pii.py` shows the finder at work.",
+        ]
+    return [
+        f"Checked (`ingest.pii: {pii['mode']}`): {found} finds in {pii['docs_with_pii']} documents, {done}"
+        f" ({pii['docs_dropped']} documents dropped).",
+        "",
+        "| kind | found |",
+        "|---|---|",
+        *[f"| {kind} | {count} |" for kind, count in pii["found"].items()],
+    ]
 
 
 def card_params(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,6 +113,7 @@ def dataset_card(
     drops: dict[str, dict[str, int]],
     params_used: dict[str, Any],
     name: str,
+    pii: Mapping[str, Any] | None = None,
 ) -> str:
     """A Markdown dataset card: sizes, sources, params, length statistics."""
     sources = dict(sorted(final.get_column("source").value_counts().rows())) if final.height else {}
@@ -114,6 +150,7 @@ def dataset_card(
             for reason, count in reasons.items()
         ],
         "",
+        *(["## Personal data", "", *pii_lines(pii), ""] if pii is not None else []),
         "## Length (characters)",
         "",
         "| field | min | median | mean | max |",
