@@ -83,7 +83,11 @@ COMMANDS = [
         "perplexity", SEGMENT, lambda i, o, w: ["perplexity", str(i), str(o), "--model", str(w / "no-model")]
     ),
     Command(
-        "export", POLISHED, lambda i, o, w: ["export", str(i), str(o)], output_name="export", stdout=False
+        "export",
+        POLISHED,
+        lambda i, o, w: ["export", str(i), str(o), "--format", "alpaca", "--format", "parquet"],
+        output_name="export",
+        stdout=False,
     ),
     Command(
         "ingest",

@@ -1,9 +1,34 @@
 import json
+from pathlib import Path
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
 from kun.cli.commands import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = """\
+ingest:
+  sources:
+  - name: web
+    path: raw.jsonl
+export:
+  license: {license}
+  source_licenses:
+    web: CC-BY-4.0
+    SomeModel-7B: Apache-2.0
+"""
+
+
+def write_params(folder, license="cc-by-4.0"):
+    path = folder / "params.yaml"
+    path.write_text(PARAMS.format(license=license), encoding="utf-8")
+    return path
+
+
+def export_args(dataset, out, *extra, params=None):
+    return ["export", str(dataset), str(out), "--params", str(params or write_params(dataset.parent)), *extra]
 
 
 def make_dataset(path, rows):
@@ -15,6 +40,8 @@ def make_dataset(path, rows):
                 "id": f"c{i}",
                 "source": "s",
                 "score": 0.9,
+                "segment_id": f"s{i}",
+                "raw_segment": f"长城，古代军事防御工程，总长{i}千米。",
             }
             for i in range(rows)
         ]
@@ -27,7 +54,7 @@ def make_dataset(path, rows):
 def test_export_all_formats_with_bounded_shards_and_card(tmp_path):
     frame = make_dataset(tmp_path / "kun.parquet", 25)
     result = CliRunner().invoke(
-        main, ["export", str(tmp_path / "kun.parquet"), str(tmp_path / "out"), "--max-shard-rows", "10"]
+        main, export_args(tmp_path / "kun.parquet", tmp_path / "out", "--max-shard-rows", "10")
     )
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
@@ -51,20 +78,42 @@ def test_export_all_formats_with_bounded_shards_and_card(tmp_path):
     ]
     shards = sorted((out / "data").glob("train-*.parquet"))
     assert [shard.name for shard in shards] == [f"train-0000{i}-of-00003.parquet" for i in range(3)]
-    assert pl.concat([pl.read_parquet(shard) for shard in shards]).equals(frame)
+    shard_rows = pl.concat([pl.read_parquet(shard) for shard in shards])
+    assert shard_rows.columns[:3] == ["instruction", "input", "output"] and set(shard_rows["input"]) == {""}
+    assert shard_rows.drop("input").equals(frame)
     card = (out / "README.md").read_text(encoding="utf-8")
-    assert card.startswith("---\nlicense: mit") and "path: data/train-*.parquet" in card and "卡片" in card
+    assert (
+        card.startswith("---\nlicense: cc-by-4.0") and "path: data/train-*.parquet" in card and "卡片" in card
+    )
+    assert "| web | CC-BY-4.0 |" in card and "| SomeModel-7B | Apache-2.0 |" in card
+    assert (
+        "## Reproduce" in card and "license: cc-by-4.0" in card.split("params.yaml:")[1]
+    )  # params.yaml itself
+    preference = [
+        json.loads(line) for line in (out / "kun.preference.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert preference[2] == {
+        "prompt": "问题2：长城有多长？",
+        "instruction": "问题2：长城有多长？",
+        "input": "",
+        "chosen": "回答2：约两万千米。",
+        "rejected": "长城，古代军事防御工程，总长2千米。",
+        "id": "c2",
+        "segment_id": "s2",
+        "source": "s",
+        "score": 0.9,
+    }
 
 
 def test_export_errors_are_one_line(tmp_path):
     pl.DataFrame({"text": ["x"]}).write_parquet(tmp_path / "bad.parquet")
-    result = CliRunner().invoke(main, ["export", str(tmp_path / "bad.parquet"), str(tmp_path / "out")])
+    result = CliRunner().invoke(main, export_args(tmp_path / "bad.parquet", tmp_path / "out"))
     assert (
         result.exit_code == 1
         and "missing columns instruction, output" in result.output
         and "Traceback" not in result.output
     )
-    result = CliRunner().invoke(main, ["export", str(tmp_path / "nope.parquet"), str(tmp_path / "out")])
+    result = CliRunner().invoke(main, export_args(tmp_path / "nope.parquet", tmp_path / "out"))
     assert result.exit_code == 1 and "nope.parquet: not found" in result.output
 
 
@@ -74,10 +123,19 @@ def test_export_reads_in_llama_factory_and_hugging_face_datasets(tmp_path, monke
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     make_dataset(tmp_path / "kun.parquet", 12)
     out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["export", str(tmp_path / "kun.parquet"), str(out)]).exit_code == 0
+    assert CliRunner().invoke(main, export_args(tmp_path / "kun.parquet", out)).exit_code == 0
     # LLaMA-Factory: every entry names a file that exists, and the columns and tags it maps are there.
     info = json.loads((out / "dataset_info.json").read_text(encoding="utf-8"))
-    assert set(info) == {"kun_alpaca", "kun_sharegpt"}
+    assert set(info) == {"kun_alpaca", "kun_sharegpt", "kun_parquet", "kun_preference"}
+    for entry in info.values():
+        assert (out / entry["file_name"]).exists()
+    parquet_row = pl.read_parquet(next((out / "data").glob("*.parquet"))).row(0, named=True)
+    assert all(column in parquet_row for column in info["kun_parquet"]["columns"].values())
+    ranking = info["kun_preference"]
+    assert ranking["ranking"] is True and ranking["formatting"] == "alpaca"
+    pair = json.loads((out / ranking["file_name"]).read_text(encoding="utf-8").splitlines()[0])
+    assert set(ranking["columns"]) == {"prompt", "query", "chosen", "rejected"}
+    assert all(column in pair for column in ranking["columns"].values())
     alpaca_row = json.loads(
         (out / info["kun_alpaca"]["file_name"]).read_text(encoding="utf-8").splitlines()[0]
     )
@@ -106,26 +164,85 @@ def test_export_reads_in_llama_factory_and_hugging_face_datasets(tmp_path, monke
         ][1]["from"]
         == "gpt"
     )
+    # TRL's preference layout: prompt, chosen and rejected strings.
+    pairs = datasets.load_dataset("json", data_files=str(out / "kun.preference.jsonl"), split="train")
+    assert pairs.num_rows == 12 and {"prompt", "chosen", "rejected"} <= set(pairs.column_names)
+    assert pairs[5]["chosen"] == "回答5：约两万千米。" and pairs[5]["rejected"].startswith("长城")
     jsonl_only = tmp_path / "jsonl"
-    assert (
-        CliRunner()
-        .invoke(
-            main,
-            [
-                "export",
-                str(tmp_path / "kun.parquet"),
-                str(jsonl_only),
-                "--format",
-                "alpaca",
-                "--format",
-                "sharegpt",
-            ],
-        )
-        .exit_code
-        == 0
-    )
+    args = export_args(tmp_path / "kun.parquet", jsonl_only, "--format", "alpaca", "--format", "sharegpt")
+    assert CliRunner().invoke(main, args).exit_code == 0
     assert datasets.load_dataset(str(jsonl_only), "alpaca", split="train").num_rows == 12
     assert (
         datasets.load_dataset(str(jsonl_only), "sharegpt", split="train")[0]["conversations"][0]["from"]
         == "human"
     )
+
+
+def test_the_card_records_the_commit_the_locked_md5_and_the_commands(tmp_path):
+    """From the repository itself: its params.yaml, its git commit, dvc.lock's md5 of the dataset."""
+    import yaml
+
+    lock = yaml.safe_load((ROOT / "dvc.lock").read_text(encoding="utf-8"))
+    locked = next(
+        out["md5"]
+        for out in lock["stages"]["assemble"]["outs"]
+        if out["path"] == "data/processed/kun.parquet"
+    )
+    dataset = ROOT / "data" / "processed" / "kun.parquet"
+    if not dataset.exists():
+        pytest.skip("data/processed/kun.parquet is not here (run make demo)")
+    result = CliRunner().invoke(
+        main, ["export", str(dataset), str(tmp_path / "out"), "--params", str(ROOT / "params.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlicense: mit\n")
+    assert "| lunyu | MIT |" in card and "| SmolLM2-135M-Instruct | Apache-2.0 |" in card
+    commit = (
+        __import__("subprocess")
+        .run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        .stdout.strip()
+    )
+    assert f"git checkout {commit}" in card and "make setup" in card
+    assert f"dvc.lock (stage `assemble`): md5 `{locked}`" in card
+    assert "dvc pull data/processed/kun.parquet" in card and "kun export " in card
+    assert (ROOT / "params.yaml").read_text(encoding="utf-8").strip() in card
+
+
+@pytest.mark.parametrize(
+    "license, message",
+    [("''", "export.license is empty"), ("'  '", "export.license is empty")],
+)
+def test_an_empty_license_is_one_error_line_and_nothing_written(tmp_path, license, message):
+    make_dataset(tmp_path / "kun.parquet", 3)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, export_args(tmp_path / "kun.parquet", out, params=write_params(tmp_path, license))
+    )
+    assert result.exit_code == 1 and message in result.output and not out.exists(), result.output
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("error: ")
+
+
+def test_source_licenses_must_cover_every_ingest_source(tmp_path):
+    make_dataset(tmp_path / "kun.parquet", 3)
+    params = write_params(tmp_path)
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("    web: CC-BY-4.0\n", ""), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, export_args(tmp_path / "kun.parquet", tmp_path / "out", params=params))
+    assert result.exit_code == 1 and "no entry for ingest source 'web'" in result.output
+    params.write_text(PARAMS.split("export:")[0] + "export:\n  license: mit\n", encoding="utf-8")
+    result = CliRunner().invoke(main, export_args(tmp_path / "kun.parquet", tmp_path / "out", params=params))
+    assert result.exit_code == 1 and "export.source_licenses is empty" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_preference_without_raw_segments_is_one_error_line_and_nothing_written(tmp_path):
+    dataset = tmp_path / "kun.jsonl"
+    dataset.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, export_args(dataset, out, "--format", "preference"))
+    assert result.exit_code == 1 and "no raw_segment column" in result.output and not out.exists()
+    assert len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(main, export_args(dataset, out, "--format", "alpaca"))
+    assert result.exit_code == 0 and (out / "kun.alpaca.jsonl").exists()

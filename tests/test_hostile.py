@@ -980,7 +980,7 @@ def test_export_refuses_null_or_non_string_pairs(tmp_path, rows, message):
     dataset.parent.mkdir()
     dataset.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     out = tmp_path / "export"
-    result = CliRunner().invoke(main, ["export", str(dataset), str(out)])
+    result = CliRunner().invoke(main, ["export", str(dataset), str(out), "--format", "alpaca"])
     assert result.exit_code == 1 and re.search(message, result.output) and not out.exists(), result.output
 
 
@@ -990,7 +990,9 @@ def test_export_refuses_a_name_that_leaves_the_folder_or_injects_the_card(tmp_pa
     dataset.parent.mkdir()
     dataset.write_text('{"instruction": "问", "output": "答"}\n', encoding="utf-8")
     out = tmp_path / "export"
-    result = CliRunner().invoke(main, ["export", str(dataset), str(out), "--name", name])
+    result = CliRunner().invoke(
+        main, ["export", str(dataset), str(out), "--name", name, "--format", "alpaca"]
+    )
     assert (
         result.exit_code == 1
         and "--name" in result.output
@@ -1009,7 +1011,9 @@ def test_export_with_a_bad_card_is_one_error_line(tmp_path, card_kind, message):
         card.mkdir()
     else:
         card.write_bytes("数据卡".encode("gbk"))
-    result = CliRunner().invoke(main, ["export", str(dataset), str(tmp_path / "export"), "--card", str(card)])
+    result = CliRunner().invoke(
+        main, ["export", str(dataset), str(tmp_path / "export"), "--card", str(card), "--format", "alpaca"]
+    )
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, (
         result.output
     )

@@ -94,8 +94,8 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["alpaca", "sharegpt", "parquet"]),
-    default=("alpaca", "sharegpt", "parquet"),
+    type=click.Choice(["alpaca", "sharegpt", "parquet", "preference"]),
+    default=("alpaca", "sharegpt", "parquet", "preference"),
     show_default=True,
     help="Layouts to write (repeat the option).",
 )
@@ -113,20 +113,43 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     help="Dataset card to include (default: README.md beside DATASET).",
 )
 @click.option("--name", default="kun", show_default=True, help="Base name of the JSONL files.")
-def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name):
-    """Export the final dataset as alpaca JSONL, ShareGPT JSONL and Parquet shards, with a hub-ready card.
+@click.option(
+    "--params",
+    "params_path",
+    default="params.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Params file: export.license and export.source_licenses go into the card, with this file itself.",
+)
+def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name, params_path):
+    """Export the final dataset as alpaca JSONL, ShareGPT JSONL, Parquet shards and preference pairs
+    (polished answer over raw segment), with a hub-ready card that names the licenses and how to
+    reproduce the data.
 
     \b
     Example:
       kun export data/processed/kun.parquet data/export --format sharegpt --format parquet
       huggingface-cli upload ORG/kun-zh data/export --repo-type dataset
     """
+    from kun.core.params import load_params, section
+    from kun.corpus.ingest import IngestParams
     from kun.instructions.export import export
+    from kun.instructions.export_card import ExportParams, Provenance
 
     if Path(dataset).resolve().parent == Path(output_dir).resolve():
         raise KunError(
             f"{dataset}: DATASET lies in OUTPUT_DIR, whose files the export rewrites; export to another folder"
         )
 
-    written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name)
+    raw = load_params(params_path)
+    params = section(ExportParams, raw, "export")
+    params.require_licenses(
+        params_path, [source.name for source in section(IngestParams, raw, "ingest").sources]
+    )
+    command = ["kun", "export", str(dataset), str(output_dir)]
+    command += [part for fmt in formats for part in ("--format", fmt)]
+    command += ["--max-shard-rows", str(max_shard_rows), "--name", name, "--params", str(params_path)]
+    command += ["--card", str(card_path)] if card_path else []
+    provenance = Provenance(Path(params_path).resolve().parent, Path(params_path), Path(dataset), command)
+    written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name, params, provenance)
     click.echo(f"wrote {len(written)} files to {output_dir}: {', '.join(written)}", err=True)

@@ -24,6 +24,7 @@ from kun.dedup import DedupParams
 from kun.evaluation.run import EvaluateParams
 from kun.instructions.assemble import AssembleParams
 from kun.instructions.curate import FilterParams
+from kun.instructions.export_card import ExportParams
 from kun.instructions.iterate import IterateParams
 from kun.instructions.label import LabelParams
 from kun.instructions.polish import PolishParams
@@ -46,6 +47,7 @@ SECTIONS: dict[str, type] = {
     "assemble": AssembleParams,
     **TRAINING_SECTIONS,
     "evaluate": EvaluateParams,
+    "export": ExportParams,
 }
 
 

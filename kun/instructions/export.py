@@ -3,11 +3,17 @@
 - `alpaca`: JSONL, one {"instruction", "input": "", "output"} per line (+ id, source, score);
 - `sharegpt`: JSONL, one {"id", "conversations": [{"from": "human"}, {"from": "gpt"}]} per line;
 - `parquet`: shards `data/train-00000-of-0000N.parquet` of at most `max_shard_rows` rows each,
-  the layout the Hugging Face hub reads without a loading script.
-A README.md with hub front matter (license, language, task, configs) is written beside them, so
-the folder can be pushed to a dataset hub as it is (`huggingface-cli upload ORG/NAME DIR
---repo-type dataset`), and a `dataset_info.json` that LLaMA-Factory reads (alpaca and sharegpt
-columns), so the folder can be its `dataset_dir` as it is. Every file is written atomically.
+  the layout the Hugging Face hub reads without a loading script (with an empty `input` column,
+  which LLaMA-Factory's alpaca converter reads);
+- `preference`: JSONL pairs, the polished answer `chosen` over the raw segment `rejected` for the
+  same instruction, in TRL's `prompt`/`chosen`/`rejected` fields and LLaMA-Factory's alpaca
+  ranking fields (`instruction`, `input`, `chosen`, `rejected`), plus ids and scores: the
+  contrast answer polishment makes is itself DPO data. Needs the raw segments (the .parquet dataset).
+A README.md with hub front matter (license, language, task, configs), the licenses and how to
+reproduce the data (kun.instructions.export_card) is written beside them, so the folder can be
+pushed to a dataset hub as it is (`huggingface-cli upload ORG/NAME DIR --repo-type dataset`), and a
+`dataset_info.json` that LLaMA-Factory reads (an entry per layout, `ranking: true` for the
+preference pairs), so the folder can be its `dataset_dir` as it is. Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ import polars as pl
 from kun.core.errors import KunError
 from kun.core.io import read_input
 from kun.core.metrics import write_all
+from kun.instructions.export_card import ExportParams, Provenance, license_lines, reproduce_lines
 
-FORMATS = ("alpaca", "sharegpt", "parquet")
+FORMATS = ("alpaca", "sharegpt", "parquet", "preference")
+PREFERENCE_IDS = ("id", "segment_id", "source", "score", "rating")  # kept beside each pair when present
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -61,7 +69,26 @@ def sharegpt_records(frame: pl.DataFrame) -> list[dict]:
     ]
 
 
+def preference_records(frame: pl.DataFrame) -> list[dict]:
+    extra = [column for column in PREFERENCE_IDS if column in frame.columns]
+    return [
+        {
+            "prompt": row["instruction"],
+            "instruction": row["instruction"],
+            "input": "",
+            "chosen": row["output"],
+            "rejected": row["raw_segment"],
+            **{k: row[k] for k in extra},
+        }
+        for row in frame.iter_rows(named=True)
+    ]
+
+
 def parquet_shards(frame: pl.DataFrame, max_shard_rows: int) -> dict[str, bytes]:
+    if "input" not in frame.columns:  # LLaMA-Factory's alpaca converter reads example["input"]
+        frame = frame.with_columns(pl.lit("", dtype=pl.String).alias("input")).select(
+            "instruction", "input", *[c for c in frame.columns if c != "instruction"]
+        )
     shards = max(1, math.ceil(frame.height / max_shard_rows))
     out = {}
     for index in range(shards):
@@ -71,7 +98,7 @@ def parquet_shards(frame: pl.DataFrame, max_shard_rows: int) -> dict[str, bytes]
     return out
 
 
-def hub_card(card: str, formats: list[str], name: str) -> str:
+def hub_card(card: str, formats: list[str], name: str, license: str, extra_lines: list[str]) -> str:
     configs = []
     if "parquet" in formats:
         configs.append(
@@ -90,7 +117,7 @@ def hub_card(card: str, formats: list[str], name: str) -> str:
     front = "\n".join(
         [
             "---",
-            "license: mit",
+            f"license: {license}",
             "language:",
             "  - zh",
             "task_categories:",
@@ -104,7 +131,7 @@ def hub_card(card: str, formats: list[str], name: str) -> str:
             "",
         ]
     )
-    return front + card
+    return front + card.rstrip("\n") + "\n\n" + "\n".join(extra_lines)
 
 
 def llama_factory_info(formats: list[str], name: str) -> dict[str, dict]:
@@ -124,6 +151,24 @@ def llama_factory_info(formats: list[str], name: str) -> dict[str, dict]:
             "columns": {"messages": "conversations"},
             "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt"},
         }
+    if "parquet" in formats:  # a folder: LLaMA-Factory loads every file in it
+        info[f"{name}_parquet"] = {
+            "file_name": "data",
+            "formatting": "alpaca",
+            "columns": {"prompt": "instruction", "query": "input", "response": "output"},
+        }
+    if "preference" in formats:
+        info[f"{name}_preference"] = {
+            "file_name": f"{name}.preference.jsonl",
+            "formatting": "alpaca",
+            "ranking": True,
+            "columns": {
+                "prompt": "instruction",
+                "query": "input",
+                "chosen": "chosen",
+                "rejected": "rejected",
+            },
+        }
     return info
 
 
@@ -134,8 +179,15 @@ def export(
     max_shard_rows: int = 100_000,
     card_path: str | Path | None = None,
     name: str = "kun",
+    params: ExportParams | None = None,
+    provenance: Provenance | None = None,
 ) -> list[str]:
-    """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files written."""
+    """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files
+    written. `params` gives the licenses (required); `provenance` adds how to reproduce the data."""
+    if params is None:
+        raise KunError(
+            "export needs export.license and export.source_licenses (params.yaml's export section)"
+        )
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise KunError(f"unknown export format {unknown or formats}; use any of {', '.join(FORMATS)}")
@@ -151,6 +203,11 @@ def export(
         raise KunError(
             f"{dataset}: missing columns {', '.join(missing)}; export reads the assembled dataset (data/processed/kun.parquet)"
         )
+    if "preference" in formats and frame.height and "raw_segment" not in frame.columns:
+        raise KunError(
+            f"{dataset}: no raw_segment column, which the preference layout pairs with each answer; export the .parquet "
+            "dataset (data/processed/kun.parquet), or leave out preference (e.g. --format alpaca --format parquet)"
+        )
     card = _read_card(
         Path(card_path) if card_path else Path(dataset).with_name("README.md"),
         name,
@@ -165,7 +222,12 @@ def export(
         files[f"{name}.sharegpt.jsonl"] = _jsonl(sharegpt_records(frame))
     if "parquet" in formats:
         files.update(parquet_shards(frame, max_shard_rows))
-    files["README.md"] = hub_card(card, formats, name).encode("utf-8")
+    if "preference" in formats:
+        files[f"{name}.preference.jsonl"] = _jsonl(preference_records(frame))
+    extra = license_lines(params)
+    if provenance is not None:
+        extra += reproduce_lines(provenance.collect(), provenance.command)
+    files["README.md"] = hub_card(card, formats, name, params.license, extra).encode("utf-8")
     info = llama_factory_info(formats, name)
     if info:
         files["dataset_info.json"] = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
