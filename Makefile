@@ -20,7 +20,7 @@ BIN := $(VENV)/bin
 # Stages run `python ...`: make sure that is the venv's python.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup lock llamacpp demo test test-fast test-integration test-slow lint format sizes deps bench clean-venv
+.PHONY: setup lock llamacpp chromium demo test test-fast test-integration test-slow lint format sizes deps bench clean-venv
 
 setup: $(VENV)/.installed
 
@@ -54,6 +54,12 @@ $(VENV)/.llamacpp: $(VENV)/.installed
 	tar -xzf $(VENV)/llamacpp-src/llama_cpp_python-$(LLAMACPP_VERSION).tar.gz -C $(VENV)/llamacpp-src
 	touch $@
 
+# Debian's Chromium, for the slow test that opens the `dvc plots show` page (needs root and apt).
+chromium:
+	test -x /usr/bin/chromium || (export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends chromium || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium))
+
 demo: setup
 	$(BIN)/dvc repro
 
@@ -63,7 +69,7 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -m "not slow and not integration" -q
 	$(BIN)/python -m pytest -m integration -q
-	$(MAKE) llamacpp
+	$(MAKE) llamacpp chromium
 	$(BIN)/python -m pytest -m slow -q
 
 test-fast: setup
@@ -88,7 +94,7 @@ deps: setup
 sizes: setup
 	$(BIN)/python benchmarks/module_sizes.py
 
-test-slow: setup llamacpp
+test-slow: setup llamacpp chromium
 	$(BIN)/python -m pytest -m slow -q
 
 bench: setup

@@ -3,7 +3,8 @@
 Round K polishes the curated candidates of iterate.rounds.K.previous with
 iterate.rounds.K.previous_model, trains models/chat_iter_K from model.chat_base on seed +
 those polished pairs, and re-scores data/interim/candidates.parquet into
-data/interim/scored_iter_K.parquet (see kun/instructions/iterate.py).
+data/interim/scored_iter_K.parquet (see kun/instructions/iterate.py); its figures go to
+metrics/iterate/round_K.json, which the report stage puts in metrics/metrics.json as iterate.round_K.
 """
 
 import sys
@@ -55,7 +56,7 @@ if __name__ == "__main__":
         )
         write_table(scored, f"data/interim/scored_iter_{plan.name}.parquet")
         write_json(
-            f"metrics/iterate_{plan.name}.json",
+            f"metrics/iterate/round_{plan.name}.json",
             {
                 "round": plan.name,
                 "previous": plan.previous,

@@ -45,6 +45,8 @@ def make_repo_copy(target: Path) -> Path:
         (target / folder).mkdir(parents=True, exist_ok=True)
     run(["git", "init", "-q"], target)
     run([sys.executable, "-m", "dvc", "init", "-q"], target)
+    if (REPO_ROOT / ".dvc" / "plots").is_dir():  # the project's plot templates
+        shutil.copytree(REPO_ROOT / ".dvc" / "plots", target / ".dvc" / "plots")
     run([sys.executable, "-m", "dvc", "config", "core.analytics", "false"], target)
     return target
 

@@ -153,6 +153,8 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir, mo
         "eval.demo.0-shot.final",
         "eval.demo.0-shot.base",
         "eval.judge.win_rate",
+        "iterate.round_1.final_loss",
+        "iterate.round_1.curated_pairs",
     ):
         assert key in summary, key
     check_eval_metrics(json.loads((repo / "metrics/eval.json").read_text()), summary)
@@ -184,7 +186,7 @@ def test_generation_stages_and_threshold_experiment(tmp_path, tiny_model_dir, mo
         "score",
         "iterate@1",
     }
-    iteration = json.loads((repo / "metrics/iterate_1.json").read_text())
+    iteration = json.loads((repo / "metrics/iterate/round_1.json").read_text())
     assert (
         iteration["curated_pairs"] == iteration["polished"] - sum(iteration["assemble_dropped"].values())
         and iteration["train"]["steps"] == 2

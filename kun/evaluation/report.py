@@ -4,7 +4,8 @@ It is the pipeline's only DVC `metrics` file, so `dvc metrics show`, `dvc metric
 `dvc exp show` compare revisions and experiments at a glance, in columns grouped by stage
 (`ingest.docs`, `eval.demo.0-shot.final`, ...). Reads the per-stage metrics files (those that
 exist; they are plain tracked outputs) and keeps the numbers worth comparing: the data funnel,
-the dedup rate, scores, training loss, accuracy per benchmark and the judge's win rate.
+the dedup rate, scores, training loss, each iterate round (`iterate.round_<k>.*`), accuracy per
+benchmark and the judge's win rate.
 """
 
 from __future__ import annotations
@@ -58,6 +59,17 @@ KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
         )
     ],
 }
+# metrics/iterate/round_<k>.json (stages/iterate.py) -> iterate.round_<k>.<key>
+ITERATE_FIGURES = [
+    ("kept_after_score", "kept_after_score"),
+    ("polished", "polished"),
+    ("curated_pairs", "curated_pairs"),
+    ("train.final_loss", "final_loss"),
+    ("train.steps", "steps"),
+    ("score.score_mean", "score_mean"),
+    ("score.score_median", "score_median"),
+    ("score.unparsable", "score_unparsable"),
+]
 TRAIN_FIGURES = [("final_loss", "final_loss"), ("steps", "steps"), ("tokens_per_second", "tokens_per_second")]
 # The cost ledger of every LLM stage (kun.llm.cached): file -> where its ledger is in that file.
 COST_STAGES = {
@@ -145,6 +157,12 @@ def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
                 value = _get(data, dotted)
                 if value is not None:
                     flat[f"{stage}.{key}"] = value
+    for path in sorted((metrics_dir / "iterate").glob("round_*.json")):
+        data = read_json(path)
+        for dotted, key in ITERATE_FIGURES:
+            value = _get(data, dotted)
+            if value is not None:
+                flat[f"iterate.{path.stem}.{key}"] = value
     _cost(metrics_dir, flat)
     eval_path = metrics_dir / "eval.json"
     if eval_path.exists():
