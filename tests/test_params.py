@@ -15,6 +15,7 @@ from kun.dedup import DedupParams
 from kun.evaluation.run import EvaluateParams
 from kun.instructions.assemble import AssembleParams
 from kun.instructions.curate import FilterParams
+from kun.instructions.export_card import ExportParams
 from kun.instructions.iterate import IterateParams
 from kun.instructions.label import LabelParams
 from kun.instructions.polish import PolishParams
@@ -40,6 +41,7 @@ SECTIONS = {
     "train_chat": ChatTrainParams,
     "finetune": FinetuneParams,
     "evaluate": EvaluateParams,
+    "export": ExportParams,
 }
 
 
