@@ -202,3 +202,22 @@ def test_an_unknown_pii_mode_is_one_error_line(tmp_path):
         KunError, match=r"ingest\.pii: 'mask' is not allowed; use one of 'redact', 'drop', 'off'"
     ):
         pii_params(tmp_path, "mask")
+
+
+def test_kun_ingest_with_an_unknown_pii_mode_writes_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from kun.cli.commands import main
+
+    pii_params(tmp_path, "redact")  # writes the source file
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        "ingest:\n  sources:\n  - name: web\n    path: pii.jsonl\n  min_chars: 10\n  pii: mask\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "segments.parquet"
+    result = CliRunner().invoke(main, ["ingest", "--params", str(params), "--output", str(out)])
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert result.output.strip().splitlines() == [
+        f"error: {params}: ingest.pii: 'mask' is not allowed; use one of 'redact', 'drop', 'off'"
+    ]
