@@ -50,14 +50,22 @@ def main() -> None:
     """
 
 
-PARAMS_OPTION = click.option(
-    "--params",
-    "params_path",
-    default="params.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Params file; the command reads its own section and `llm`.",
-)
+def params_option(
+    help: str = "Params file; the command reads its own section and `llm`.",
+    default: str | None = "params.yaml",
+):
+    """The --params option every command takes (no default where leaving it out means built-in settings)."""
+    return click.option(
+        "--params",
+        "params_path",
+        default=default,
+        show_default=default is not None,
+        type=click.Path(path_type=Path),
+        help=help,
+    )
+
+
+PARAMS_OPTION = params_option()
 METRICS_OPTION = click.option(
     "--metrics",
     "metrics_path",

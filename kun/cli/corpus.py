@@ -9,20 +9,14 @@ import click
 
 from kun.cli.app import (
     main,
+    params_option,
     refuse_same_paths,
     write_outputs,
 )
 
 
 @main.command()
-@click.option(
-    "--params",
-    "params_path",
-    default="params.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Params file with an `ingest` section.",
-)
+@params_option("Params file with an `ingest` section.")
 @click.option(
     "--output",
     "output_path",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from kun.cli.app import main, refuse_same_paths, write_outputs
+from kun.cli.app import main, params_option, refuse_same_paths, write_outputs
 from kun.core.errors import KunError
 
 
@@ -106,11 +106,9 @@ from kun.core.errors import KunError
     is_flag=True,
     help="Skip malformed or non-UTF-8 JSONL lines and records whose text is not a string (counted in --metrics) instead of failing.",
 )
-@click.option(
-    "--params",
-    "params_path",
-    type=click.Path(path_type=Path),
-    help="Take the settings from this params file's `dedup` section; options given here override them.",
+@params_option(
+    "Take the settings from this params file's `dedup` section; options given here override them.",
+    default=None,
 )
 @click.option(
     "--metrics",

@@ -9,6 +9,7 @@ import click
 from kun.cli.app import (
     METRICS_OPTION,
     main,
+    params_option,
     refuse_same_paths,
     write_outputs,
 )
@@ -24,11 +25,9 @@ from kun.core.errors import KunError
     type=click.Path(path_type=Path),
     help="Write rejected rows with their `reason` here (.jsonl or .parquet).",
 )
-@click.option(
-    "--params",
-    "params_path",
-    type=click.Path(path_type=Path),
-    help="Params file whose `filter` and `assemble` sections set the gates (default: kun's default profile; configs/paper.yaml for the authors' rules).",
+@params_option(
+    "Params file whose `filter` and `assemble` sections set the gates (default: kun's default profile; configs/paper.yaml for the authors' rules).",
+    default=None,
 )
 @click.option(
     "--skip-bad-lines",
@@ -113,13 +112,8 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     help="Dataset card to include (default: README.md beside DATASET).",
 )
 @click.option("--name", default="kun", show_default=True, help="Base name of the JSONL files.")
-@click.option(
-    "--params",
-    "params_path",
-    default="params.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Params file: export.license and export.source_licenses go into the card, with this file itself.",
+@params_option(
+    "Params file: export.license and export.source_licenses go into the card, with this file itself."
 )
 def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name, params_path):
     """Export the final dataset as alpaca JSONL, ShareGPT JSONL, Parquet shards and preference pairs

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kun.cli.app import main, write_outputs
+from kun.cli.app import main, params_option, write_outputs
 from kun.core.errors import KunError
 from kun.core.models import ModelParams
 from kun.core.params import load_params, section
@@ -63,14 +63,7 @@ def check_params(path: str | Path = "params.yaml") -> dict[str, Any]:
 
 
 @main.command("check-params")
-@click.option(
-    "--params",
-    "params_path",
-    default="params.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Params file to check.",
-)
+@params_option("Params file to check.")
 @click.option(
     "--stamp",
     "stamp_path",
