@@ -38,6 +38,8 @@ class FakeOpenAIServer:
         # | ("after", n, fault): held until n replies have been sent, then that fault
         self.requests: list[dict] = []  # path, headers, body of every request received
         self.replies_sent = 0
+        self.keep_alive = False  # HTTP/1.1 keep-alive instead of one connection per reply
+        self.client_ports: set[int] = set()  # one per TCP connection the client opened
         self.in_flight = 0
         self.max_in_flight = 0
         self.reply_delay_s = 0.0
@@ -184,9 +186,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         fake = self.fake
+        self.protocol_version = "HTTP/1.1" if fake.keep_alive else "HTTP/1.0"
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         with fake.lock:
             fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            fake.client_ports.add(self.client_address[1])
             fake.in_flight += 1
             fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
         fault = fake.next_fault()
@@ -239,7 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Connection", "close")
+            if not self.fake.keep_alive:
+                self.send_header("Connection", "close")
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -256,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         with self.fake.lock:
             self.fake.replies_sent += 1
-        self.close_connection = True
+        self.close_connection = not self.fake.keep_alive
 
 
 @pytest.fixture
@@ -880,3 +885,13 @@ def test_one_retry_layer_bounds_the_requests_for_one_prompt(server):
     with pytest.raises(KunError, match="failed after 3 attempts"):
         backend_for(server, max_retries=2).generate(["hi"], SamplingParams())
     assert server.attempts == 3
+
+
+def test_connections_are_pooled_and_reused(server):
+    server.keep_alive = True
+    backend = backend_for(server, max_concurrency=2)
+    for batch in range(3):
+        assert texts(backend.generate([f"q{batch}-{index}" for index in range(6)], SamplingParams())) == [
+            f"echo:q{batch}-{index}" for index in range(6)
+        ]
+    assert server.attempts == 18 and len(server.client_ports) <= 2  # 18 requests over at most 2 connections

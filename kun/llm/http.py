@@ -1,25 +1,31 @@
 """JSON over HTTP for served models: one POST with retries, and error messages a user can act on.
 
-HTTP 429, 5xx, timeouts and dropped connections are retried with exponential backoff and
-jitter (honouring Retry-After, capped by max_backoff_s); any other 4xx fails at once with one
-line naming the status, the URL, the server's message and what to check.
+Requests go through one pooled httpx client per backend (httpx2, the HTTP client huggingface_hub
+and openai use): connections are kept alive and reused, at most `max_connections` at a time, with
+httpx's phase timeouts (connect, read, write, pool). On top of it kun keeps three things:
+- one retry layer: HTTP 429, 5xx, timeouts and dropped connections are retried with exponential
+  backoff and jitter (honouring Retry-After, capped by max_backoff_s); httpx itself retries nothing;
+- a deadline for the whole exchange: connect, status line, headers and body end within
+  `timeout_s`, so a server that drips its reply one byte at a time cannot hold a request (httpx's
+  read timeout bounds each wait for a byte). The client runs on its own event loop thread, where
+  `asyncio.timeout` cancels the exchange at the deadline;
+- messages: any other 4xx fails at once with one line naming the status, the URL, the server's
+  message and what to check, and no message carries the API key.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import email.utils
-import http.client
 import json
 import math
 import random
-import socket
 import threading
-import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, TypeVar
+
+import httpx2 as httpx
 
 from kun.core.errors import KunError, redact, register_secret
 from kun.core.progress import bar
@@ -28,15 +34,16 @@ from kun.llm.base import OnResult
 T = TypeVar("T")
 R = TypeVar("R")
 
-RETRYABLE_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets, IncompleteRead
 MAX_MESSAGE_CHARS = 300
+CONNECT_TIMEOUT_S = 10.0  # a server that does not accept within this is down, however long replies may take
 
 
-class _RetryableHTTPStatus(Exception):
-    """A 429 or 5xx answer; carries the Retry-After delay the server asked for, if any."""
+class _Retryable(Exception):
+    """A failed attempt worth repeating: a 429 or 5xx (with the Retry-After the server asked for,
+    if any), a timeout or a network error."""
 
-    def __init__(self, status: int, message: str, retry_after_s: float | None) -> None:
-        super().__init__(f"HTTP {status}: {message}")
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
         self.retry_after_s = retry_after_s
 
 
@@ -53,6 +60,7 @@ class JsonClient:
         backoff_s: float,
         max_backoff_s: float,
         local: bool,
+        max_connections: int = 8,
     ) -> None:
         self.api_key, self.api_key_env, self.model = api_key, api_key_env, model
         register_secret(api_key)
@@ -61,9 +69,41 @@ class JsonClient:
         self.backoff_s, self.max_backoff_s = backoff_s, min(max_backoff_s, timeout_s)
         # A proxy from the environment can never reach this machine's loopback server.
         self._local = local
+        self.max_connections = max_connections
         # Jitter spreads out retries of concurrent requests; seeded so test runs are reproducible.
         self._random = random.Random(0)
         self._random_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        """The client's event loop, started on first use in a daemon thread, with the pooled client."""
+        with self._start_lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="kun-http", daemon=True).start()
+                self._client = httpx.AsyncClient(
+                    timeout=httpx.Timeout(self.timeout_s, connect=min(CONNECT_TIMEOUT_S, self.timeout_s)),
+                    limits=httpx.Limits(
+                        max_connections=self.max_connections, max_keepalive_connections=self.max_connections
+                    ),
+                    trust_env=not self._local,
+                )
+                self._loop = loop
+            return self._loop
+
+    def close(self) -> None:
+        """Close the pooled connections and stop the event loop (a later request starts them again)."""
+        with self._start_lock:
+            loop, client, self._loop, self._client = self._loop, self._client, None, None
+        if loop is not None and client is not None:
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+
+    def __del__(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
 
     def post(
         self,
@@ -75,8 +115,11 @@ class JsonClient:
         network errors and replies for which `retry_if` names a reason (an empty answer): one
         retry layer, at most max_retries + 1 requests in all. Every message that leaves this
         class has the API key blanked out."""
+        loop = self._event_loop()
         try:
-            return self._send_with_retries(url, body, retry_if)
+            return asyncio.run_coroutine_threadsafe(
+                self._send_with_retries(url, body, retry_if), loop
+            ).result()
         except KunError as error:
             raise KunError(redact(str(error))) from None  # a server may echo the Authorization header
 
@@ -84,7 +127,7 @@ class JsonClient:
         """GET `url` (a server's health or version probe)."""
         return self.post(url, None)
 
-    def _send_with_retries(
+    async def _send_with_retries(
         self, url: str, body: dict[str, Any] | None, retry_if: Callable[[dict[str, Any]], str | None] | None
     ) -> dict[str, Any]:
         attempts = self.max_retries + 1
@@ -92,49 +135,42 @@ class JsonClient:
         for attempt in range(attempts):
             retry_after_s: float | None = None
             try:
-                reply = self._send_once(url, body)
+                reply = await self._send_once(url, body)
                 last_error = retry_if(reply) if retry_if is not None else None
                 if not last_error:
                     return reply
-            except _RetryableHTTPStatus as error:
+            except _Retryable as error:
                 last_error = str(error)
                 retry_after_s = error.retry_after_s
-            except RETRYABLE_ERRORS as error:
-                last_error = _describe_network_error(error)
             if attempt + 1 < attempts:
-                time.sleep(self._delay(attempt, retry_after_s))
+                await asyncio.sleep(self._delay(attempt, retry_after_s))
         raise KunError(
             f"{'GET' if body is None else 'POST'} {url} failed after {attempts} attempts; last error: {last_error}"
         )
 
-    def _send_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        """One request: POST `body` as JSON, or GET when `body` is None."""
+    async def _send_once(self, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        """One request: POST `body` as JSON, or GET when `body` is None, within timeout_s in all."""
         method = "GET" if body is None else "POST"
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        deadline = _Deadline(self.timeout_s)
-        opener = urllib.request.build_opener(
-            *([urllib.request.ProxyHandler({})] if self._local else []), *deadline.handlers()
-        )
+        content = None if body is None else json.dumps(body).encode("utf-8")
+        assert self._client is not None
         try:
-            with deadline, opener.open(request, timeout=self.timeout_s) as response:
-                raw = self._read_before_deadline(response, deadline.at)
-        except urllib.error.HTTPError as error:
-            status = error.code
-            try:
-                error_body = error.read()
-            except RETRYABLE_ERRORS:
-                error_body = b""
-            message = _server_message(error_body) or error.reason or ""
+            async with asyncio.timeout(self.timeout_s):
+                response = await self._client.request(method, url, content=content, headers=headers)
+        except (TimeoutError, httpx.TimeoutException):
+            raise _Retryable("timed out (raise timeout_s if the server is just slow)") from None
+        except httpx.TransportError as error:
+            raise _Retryable(clip(f"{type(error).__name__}: {error}")) from None
+        raw = response.content
+        status = response.status_code
+        if status >= 400:
+            message = _server_message(raw) or response.reason_phrase or ""
             if status == 429 or status >= 500:
-                raise _RetryableHTTPStatus(status, message, _retry_after_s(error.headers)) from None
+                raise _Retryable(f"HTTP {status}: {message}", _retry_after_s(response.headers))
             hint = _hint(status, self.api_key_env, self.model)
-            raise KunError(
-                f"HTTP {status} from {method} {url}: {message}" + (f"; {hint}" if hint else "")
-            ) from None
+            raise KunError(f"HTTP {status} from {method} {url}: {message}" + (f"; {hint}" if hint else ""))
         try:
             return json.loads(raw)
         except ValueError:
@@ -142,87 +178,12 @@ class JsonClient:
                 f"{method} {url} returned a body that is not JSON: {clip(raw.decode('utf-8', 'replace'))}"
             ) from None
 
-    @staticmethod
-    def _read_before_deadline(response: Any, deadline: float) -> bytes:
-        """The body, in pieces, failing (retryably) once `deadline` passes: `timeout_s` bounds the
-        whole reply, not only the wait for each byte (a server dripping one byte a second would
-        otherwise hold the request forever)."""
-        parts = []
-        while True:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the reply did not finish within timeout_s")
-            part = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
-            if not part:
-                return b"".join(parts)
-            parts.append(part)
-
     def _delay(self, attempt: int, retry_after_s: float | None) -> float:
         if retry_after_s is not None:
             return min(retry_after_s, self.max_backoff_s)
         delay = min(self.backoff_s * 2**attempt, self.max_backoff_s)
         with self._random_lock:
             return delay * (1.0 + 0.1 * self._random.random())
-
-
-class _Deadline:
-    """The whole exchange (connect, status line, headers, body) ends by `seconds` from now: a
-    timer shuts down the connection's socket at the deadline, so a server that drips its status
-    line one byte at a time cannot hold a request past timeout_s (a socket timeout only bounds
-    each wait for a byte)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.at = time.monotonic() + seconds
-        self._connections: list[http.client.HTTPConnection] = []
-        self._lock = threading.Lock()
-        self._expired = False
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def handlers(self) -> list[urllib.request.BaseHandler]:
-        deadline = self
-
-        def connection(cls):
-            def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
-                made = cls(*args, **kwargs)
-                with deadline._lock:
-                    deadline._connections.append(made)
-                return made
-
-            return make
-
-        class Plain(urllib.request.HTTPHandler):
-            def http_open(self, req):  # noqa: ANN001
-                return self.do_open(connection(http.client.HTTPConnection), req)
-
-        class Secure(urllib.request.HTTPSHandler):
-            def https_open(self, req):  # noqa: ANN001
-                return self.do_open(connection(http.client.HTTPSConnection), req, context=self._context)
-
-        return [Plain(), Secure()]
-
-    def _expire(self) -> None:
-        with self._lock:
-            self._expired = True
-            for made in self._connections:
-                if made.sock is not None:
-                    try:
-                        made.sock.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-
-    def __enter__(self) -> "_Deadline":
-        self._timer.start()
-        return self
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        self._timer.cancel()
-        if (
-            self._expired
-            and kind is not None
-            and issubclass(kind, RETRYABLE_ERRORS)
-            and not issubclass(kind, urllib.error.HTTPError)
-        ):
-            raise TimeoutError("the reply did not finish within timeout_s") from None
 
 
 def _retry_after_s(headers: Any) -> float | None:
@@ -272,14 +233,6 @@ def _hint(status: int, api_key_env: str | None, model: str) -> str:
     if status in (400, 422):
         return "the server rejected the request: check the sampling params and that the prompt fits the model's context"
     return ""
-
-
-def _describe_network_error(error: BaseException) -> str:
-    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    if isinstance(error, (TimeoutError, socket.timeout)):
-        return "timed out (raise timeout_s if the server is just slow)"
-    return clip(f"{type(error).__name__}: {error}")
 
 
 def clip(text: str) -> str:

@@ -118,6 +118,7 @@ class OpenAIBackend:
             backoff_s,
             max_backoff_s,
             local=host in LOCAL_HOSTS,
+            max_connections=max_concurrency,
         )
         self._post = self._http.post
 
