@@ -11,15 +11,14 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import json
-import math
 import os
 import sys
-import types
 import typing
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from kun.core.errors import KunError
 
@@ -85,67 +84,76 @@ def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
     return _traced(data, trace) if trace else data
 
 
+# pydantic checks each value's type, strictly: YAML's 1 is not true, "3" is not 3, 1e-3 written
+# without a dot is a string (YAML 1.1), inf and nan are not numbers a threshold can take.
+_STRICT = ConfigDict(strict=True, allow_inf_nan=False)
+_adapters: dict[str, TypeAdapter] = {}
+
+
+def _adapter(annotation: Any) -> TypeAdapter:
+    name = repr(annotation)
+    if name not in _adapters:
+        _adapters[name] = TypeAdapter(annotation, config=_STRICT)
+    return _adapters[name]
+
+
+_EXPECTED = {
+    "int_type": "expected an integer",
+    "int_from_float": "expected an integer",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "string_type": "expected a string",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+}
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+
+
+def _literal_options(annotation: Any) -> tuple:
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    return tuple(option for arg in get_args(annotation) for option in _literal_options(arg))
+
+
+def _message(error: dict, annotation: Any, key: str) -> str:
+    """One params error from pydantic's first error: the file, the key, the value, what is allowed."""
+    where = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+    value, kind = error.get("input"), error["type"]
+    if kind == "literal_error":
+        allowed = ", ".join(map(repr, _literal_options(annotation)))
+        return f"{params_file()}: {where}: {value!r} is not allowed; use one of {allowed}"
+    if kind == "finite_number":
+        return f"{params_file()}: {where}: {value!r} is not a finite number; use a number such as 0.5"
+    if kind in _BOUNDS:
+        symbol, name = _BOUNDS[kind]
+        return f"{params_file()}: {where}: {value!r} must be {symbol} {error['ctx'][name]}"
+    if kind in _EXPECTED:
+        return f"{params_file()}: {where}: {_EXPECTED[kind]}, got {value!r}{_read_as_string(value)}"
+    return f"{params_file()}: {where}: {value!r}: {error['msg']}"
+
+
 def _check(value: Any, annotation: Any, key: str) -> Any:
-    """Validate (and lightly coerce) one value against a type annotation."""
-    origin = get_origin(annotation)
-    if annotation is Any:
-        return value
-    if origin is Literal:
-        allowed = get_args(annotation)
-        if value not in allowed:
-            raise KunError(
-                f"{params_file()}: {key}: {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}"
-            )
-        return value
-    if origin in (typing.Union, types.UnionType):
-        options = get_args(annotation)
-        if value is None and type(None) in options:
-            return None
-        errors = []
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return _check(value, option, key)
-            except KunError as error:
-                errors.append(str(error))
-        raise KunError(errors[0] if errors else f"{params_file()}: {key}: bad value {value!r}")
-    if origin is list:
-        (item_type,) = get_args(annotation) or (Any,)
-        if not isinstance(value, list):
-            raise KunError(f"{params_file()}: {key}: expected a list, got {value!r}")
-        return [_check(item, item_type, f"{key}[{index}]") for index, item in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise KunError(f"{params_file()}: {key}: expected a mapping, got {value!r}")
-        return value if isinstance(value, _TracedDict) else dict(value)
+    """Validate one value against its type annotation (pydantic, strict); a params dataclass, or a
+    list of them, is read key by key (unknown keys refused, its own `validate` run)."""
     if dataclasses.is_dataclass(annotation):
         return from_mapping(annotation, value, key)
-    if annotation is bool:
-        if not isinstance(value, bool):
-            raise KunError(f"{params_file()}: {key}: expected true or false, got {value!r}")
-        return value
-    if annotation is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise KunError(
-                f"{params_file()}: {key}: expected an integer, got {value!r}{_read_as_string(value)}"
-            )
-        return value
-    if annotation is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KunError(
-                f"{params_file()}: {key}: expected a number, got {value!r}{_read_as_string(value)}"
-            )
-        if not math.isfinite(value):
-            raise KunError(
-                f"{params_file()}: {key}: {value!r} is not a finite number; use a number such as 0.5"
-            )
-        return float(value)
-    if annotation is str:
-        if not isinstance(value, str):
-            raise KunError(f"{params_file()}: {key}: expected a string, got {value!r}")
-        return value
-    return value
+    if get_origin(annotation) is list and any(dataclasses.is_dataclass(arg) for arg in get_args(annotation)):
+        if not isinstance(value, list):
+            raise KunError(f"{params_file()}: {key}: expected a list, got {value!r}")
+        (item_type,) = get_args(annotation)
+        return [from_mapping(item_type, item, f"{key}[{index}]") for index, item in enumerate(value)]
+    try:
+        checked = _adapter(annotation).validate_python(value)
+    except ValidationError as error:
+        raise KunError(_message(error.errors()[0], annotation, key)) from None
+    if isinstance(value, dict):  # the mapping itself, so a traced read of its keys still counts
+        return value if isinstance(value, _TracedDict) else dict(value)
+    return checked
 
 
 def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
