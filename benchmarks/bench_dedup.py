@@ -197,7 +197,8 @@ def main() -> None:
     similarities = [ngram_jaccard(texts[i], texts[s], args.ngram) for i, s in enumerate(source_of) if s >= 0]
     print(
         f"corpus: {len(texts)} real-text docs (全唐诗/全宋诗), {sum(map(len, texts)) / len(texts):.0f} chars mean, "
-        f"{len(similarities)} planted copies ({sum(s >= 0.75 for s in similarities)} with 5-gram Jaccard >= 0.75), built in {time.perf_counter() - started:.1f}s"
+        f"{len(similarities)} planted copies ({sum(s >= 0.75 for s in similarities)} with 5-gram Jaccard >= "
+        f"0.75), built in {time.perf_counter() - started:.1f}s"
     )
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
@@ -233,7 +234,8 @@ def main() -> None:
         rensa_precision, rensa_recall = quality(rensa_cluster, texts, source_of, args.threshold, args.ngram)
         kun_best, rensa_best = min(kun_times), min(rensa_times)
         print(
-            f"kun dedup:  {kun_best:6.2f} s  {len(texts) / kun_best:8.0f} docs/s  peak RSS {kun_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(kun_cluster))}  "
+            f"kun dedup:  {kun_best:6.2f} s  {len(texts) / kun_best:8.0f} docs/s  peak RSS {kun_rss:6.0f} MiB "
+            f" removed {sum(c != i for i, c in enumerate(kun_cluster))}  "
             f"precision={kun_precision:.4f} recall@J>=0.75={kun_recall:.4f}"
         )
         print(
@@ -241,11 +243,13 @@ def main() -> None:
             f"candidate pairs {metrics['candidate_pairs']}, workers {metrics['workers']}"
         )
         print(
-            f"rensa:      {rensa_best:6.2f} s  {len(texts) / rensa_best:8.0f} docs/s  peak RSS {rensa_rss:6.0f} MiB  removed {sum(c != i for i, c in enumerate(rensa_cluster))}  "
+            f"rensa:      {rensa_best:6.2f} s  {len(texts) / rensa_best:8.0f} docs/s  peak RSS {rensa_rss:6.0f} "
+            f"MiB  removed {sum(c != i for i, c in enumerate(rensa_cluster))}  "
             f"precision={rensa_precision:.4f} recall@J>=0.75={rensa_recall:.4f}"
         )
         print(
-            f"kun vs rensa: {rensa_best / kun_best:.2f}x faster (best of {args.repeat}; all runs kun {[round(t, 2) for t in kun_times]}, rensa {[round(t, 2) for t in rensa_times]})"
+            f"kun vs rensa: {rensa_best / kun_best:.2f}x faster (best of {args.repeat}; all runs kun {[round(t, 2) for t in kun_times]}, "
+            f"rensa {[round(t, 2) for t in rensa_times]})"
         )
         print(
             f"memory: kun peak RSS {half_rss:.0f} MiB at {len(texts) // 2} docs, {kun_rss:.0f} MiB at {len(texts)} docs "
@@ -257,7 +261,8 @@ def main() -> None:
         datasketch_loop(texts[:n], args.threshold, args.num_perm, args.ngram)
         seconds = time.perf_counter() - started
         print(
-            f"datasketch: {n / seconds:8.0f} docs/s in-process on the first {n} docs ({seconds:.1f} s); kun is {len(texts) / kun_best / (n / seconds):.0f}x faster"
+            f"datasketch: {n / seconds:8.0f} docs/s in-process on the first {n} docs ({seconds:.1f} s); kun is "
+            f"{len(texts) / kun_best / (n / seconds):.0f}x faster"
         )
 
 

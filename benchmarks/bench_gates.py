@@ -80,7 +80,8 @@ def per_gate(frame: pl.DataFrame, rejected: pl.DataFrame, reasons: list[str]) ->
         recall = f"{dropped_family[family] / size:.0%}" if size else "-"
         precision = f"{labels['bad'] / drops:.0%}" if drops else "-"
         print(
-            f"| {reason} | {drops} | {labels['bad']} | {labels['good']} | {precision} | {family if size else '-'} | {size or '-'} | {dropped_family[family] if size else '-'} | {recall} |"
+            f"| {reason} | {drops} | {labels['bad']} | {labels['good']} | {precision} | {family if size else '-'} "
+            f"| {size or '-'} | {dropped_family[family] if size else '-'} | {recall} |"
         )
 
 

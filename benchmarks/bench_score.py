@@ -110,16 +110,20 @@ def main() -> None:
 
     n = len(full)
     print(
-        f"model: {model_dir}  candidates: {n}  prompt: {sum(encoded) / n:.0f} tokens on average, of which {sum(own_tokens) / n:.0f} the candidate's own part"
+        f"model: {model_dir}  candidates: {n}  prompt: {sum(encoded) / n:.0f} tokens on average, of which "
+        f"{sum(own_tokens) / n:.0f} the candidate's own part"
     )
     print(
-        f"logprob verdict: prefix shared {n / shared_seconds:6.1f} candidates/s ({shared_seconds:.2f} s), recomputed {n / plain_seconds:6.1f} candidates/s ({plain_seconds:.2f} s): {plain_seconds / shared_seconds:.1f}x"
+        f"logprob verdict: prefix shared {n / shared_seconds:6.1f} candidates/s ({shared_seconds:.2f} s), "
+        f"recomputed {n / plain_seconds:6.1f} candidates/s ({plain_seconds:.2f} s): {plain_seconds / shared_seconds:.1f}x"
     )
     print(
-        f"  cost per candidate against its own tokens alone ({own_seconds:.2f} s): {shared_seconds / own_seconds:.2f}x with the prefix shared, {plain_seconds / own_seconds:.2f}x without (goal <= 2x)"
+        f"  cost per candidate against its own tokens alone ({own_seconds:.2f} s): {shared_seconds / own_seconds:.2f}x "
+        f"with the prefix shared, {plain_seconds / own_seconds:.2f}x without (goal <= 2x)"
     )
     print(
-        f"sampled verdict: prefix shared {n / shared_sampled:6.1f} candidates/s ({shared_sampled:.2f} s), recomputed {n / plain_sampled:6.1f} candidates/s ({plain_sampled:.2f} s): {plain_sampled / shared_sampled:.1f}x"
+        f"sampled verdict: prefix shared {n / shared_sampled:6.1f} candidates/s ({shared_sampled:.2f} s), "
+        f"recomputed {n / plain_sampled:6.1f} candidates/s ({plain_sampled:.2f} s): {plain_sampled / shared_sampled:.1f}x"
     )
     if scratch:
         scratch.cleanup()

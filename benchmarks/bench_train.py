@@ -118,23 +118,28 @@ def main() -> None:
         started = time.perf_counter()
         model_dir = args.model_dir or materialize(args.model, scratch / "base")
         print(
-            f"model {model_dir if args.model_dir else args.model} ready in {time.perf_counter() - started:.1f}s; device {device}; batch {args.batch_size} x {args.seq_len} tokens; lora r={TrainParams.lora_r} dropout={args.lora_dropout}"
+            f"model {model_dir if args.model_dir else args.model} ready in {time.perf_counter() - started:.1f}s; "
+            f"device {device}; batch {args.batch_size} x {args.seq_len} tokens; lora r={TrainParams.lora_r} dropout={args.lora_dropout}"
         )
         data = pairs(args.batch_size * (args.warmup + args.steps), args.seq_len)
         results = {method: time_method(model_dir, data, method, args, scratch) for method in ("full", "lora")}
 
     print(
-        f"{'method':<6} {'trainable':>12} {'s/step':>8} {'min s':>8} {'tokens/s':>9} {'final loss':>10}  (median over {args.steps} steps; each step's seconds)"
+        f"{'method':<6} {'trainable':>12} {'s/step':>8} {'min s':>8} {'tokens/s':>9} {'final loss':>10}  (median "
+        f"over {args.steps} steps; each step's seconds)"
     )
     for method, result in results.items():
         share = result["trainable"] / result["total"]
         steps = " ".join(f"{seconds:.2f}" for seconds in result["all_step_seconds"])
         print(
-            f"{method:<6} {result['trainable']:>12,} {result['step_seconds']:>8.3f} {result['min_step_seconds']:>8.3f} {result['tokens_per_second']:>9.0f} {result['final_loss']:>10.4f}  [{steps}] trains {share:.2%} of {result['total']:,} parameters"
+            f"{method:<6} {result['trainable']:>12,} {result['step_seconds']:>8.3f} {result['min_step_seconds']:>8.3f} "
+            f"{result['tokens_per_second']:>9.0f} {result['final_loss']:>10.4f}  [{steps}] trains {share:.2%} "
+            f"of {result['total']:,} parameters"
         )
     ratio = results["full"]["step_seconds"] / results["lora"]["step_seconds"]
     print(
-        f"full / lora step time: {ratio:.2f}x (median), {results['full']['min_step_seconds'] / results['lora']['min_step_seconds']:.2f}x (fastest step)"
+        f"full / lora step time: {ratio:.2f}x (median), {results['full']['min_step_seconds'] / results['lora']['min_step_seconds']:.2f}x "
+        "(fastest step)"
     )
 
 

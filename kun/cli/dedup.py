@@ -177,7 +177,8 @@ def dedup(
         raise KunError(f"{input_path}: {error}") from None
     if result.metrics["duplicate_ids"]:
         click.echo(
-            f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the clusters table's `row` and `cluster_row` tell them apart",
+            f"warning: {input_path}: {result.metrics['duplicate_ids']} rows repeat an earlier {id_field!r}; the "
+            "clusters table's `row` and `cluster_row` tell them apart",
             err=True,
         )
     metrics = {**result.metrics, "bad_lines_skipped": report.skipped}

@@ -63,7 +63,8 @@ def init_ray() -> Any:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
         except ConnectionError as error:
             raise KunError(
-                f"cannot reach the Ray cluster at RAY_ADDRESS={address}: {error}; start it with `ray start --head` or unset RAY_ADDRESS for a local Ray"
+                f"cannot reach the Ray cluster at RAY_ADDRESS={address}: {error}; start it with `ray start --head` "
+                "or unset RAY_ADDRESS for a local Ray"
             ) from None
     from ray.data import DataContext
     from ray.data.context import ShuffleStrategy

@@ -236,7 +236,8 @@ def check_one_kind_per_field(located: Iterable[tuple[str, dict[str, Any]]]) -> N
             seen = first.setdefault(name, (kind, where))
             if seen[0] != kind:
                 raise KunError(
-                    f"{where}: field {name!r} is {kind} here but {seen[0]} at {seen[1]}; kun keeps extra fields exactly, so make the field one kind (e.g. all strings)"
+                    f"{where}: field {name!r} is {kind} here but {seen[0]} at {seen[1]}; kun keeps extra fields exactly, "
+                    "so make the field one kind (e.g. all strings)"
                 )
 
 

@@ -88,7 +88,8 @@ class ModelParams:
                 require(
                     name == "base" or name in self.other_bases or Path(value).exists(),
                     f"{section}.{role}",
-                    f"{value} is not written by any stage; use models/base or models/<name> for a name in {section}.other_bases ({', '.join(self.other_bases) or 'none'})",
+                    f"{value} is not written by any stage; use models/base or models/<name> for a name in {section}.other_bases "
+                    f"({', '.join(self.other_bases) or 'none'})",
                 )
 
         for role, setting in self.chat_template.items():

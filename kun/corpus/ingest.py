@@ -127,7 +127,8 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
         )
         if outside is not None:
             raise KunError(
-                f"{params_file()}: ingest.sources[].path {pattern!r}: {outside} is a link to {outside.resolve()}, outside the repository ({base_dir}); "
+                f"{params_file()}: ingest.sources[].path {pattern!r}: {outside} is a link to {outside.resolve()}, "
+                f"outside the repository ({base_dir}); "
                 "DVC does not track it: copy the file under data/raw/, or set ingest.allow_outside_repo: true"
             )
     return paths
@@ -150,7 +151,8 @@ def refuse_source_outputs(params: "IngestParams", base_dir: Path, **outputs: Pat
             target = Path(path).resolve()
             if target in existing or glob_matches(full, target):
                 raise KunError(
-                    f"{path}: {name.upper()} is read by ingest.sources {source.name!r} ({source.path}); write it outside the sources, or it would be overwritten or read back on the next run"
+                    f"{path}: {name.upper()} is read by ingest.sources {source.name!r} ({source.path}); write it outside "
+                    "the sources, or it would be overwritten or read back on the next run"
                 )
 
 
@@ -253,7 +255,8 @@ def token_counter(
         tokenizer = AutoTokenizer.from_pretrained(path)
     except (OSError, ValueError) as error:
         raise KunError(
-            f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained"
+            f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); "
+            "save one there with save_pretrained"
         ) from None
     return lambda texts: (
         [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []

@@ -155,7 +155,8 @@ def dataset_card(
         "",
         "| field | min | median | mean | max |",
         "|---|---|---|---|---|",
-        f"| instruction | {instruction_lengths['min']} | {instruction_lengths['median']} | {instruction_lengths['mean']} | {instruction_lengths['max']} |",
+        f"| instruction | {instruction_lengths['min']} | {instruction_lengths['median']} | {instruction_lengths['mean']} "
+        f"| {instruction_lengths['max']} |",
         f"| output | {output_lengths['min']} | {output_lengths['median']} | {output_lengths['mean']} | {output_lengths['max']} |",
         "",
         "## Params",

@@ -22,7 +22,8 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
         path = Path(model_path)
         if not path.exists():
             raise KunError(
-                f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes it, or set {key} to a model directory"
+                f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes "
+                f"it, or set {key} to a model directory"
             )
         if not (path / "config.json").exists():
             raise KunError(
@@ -39,6 +40,8 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
     )
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
         raise KunError(
-            f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or tokenizer_config.json); use a model directory written by base_model or a training stage (they add one: model.chat_template), or a chat model"
+            f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or "
+            "tokenizer_config.json); use a model directory written by base_model or a training stage (they add "
+            "one: model.chat_template), or a chat model"
         )
     return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

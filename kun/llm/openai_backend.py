@@ -133,7 +133,8 @@ class OpenAIBackend:
                 self._tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_path)
             except (OSError, ValueError) as error:
                 raise KunError(
-                    f"llm.tokenizer {self.tokenizer_path!r}: cannot load the served model's tokenizer ({clip(str(error))}); set llm.tokenizer to its local directory or hub id"
+                    f"llm.tokenizer {self.tokenizer_path!r}: cannot load the served model's tokenizer ({clip(str(error))}); "
+                    "set llm.tokenizer to its local directory or hub id"
                 ) from None
         return self._tokenizer
 
@@ -212,7 +213,8 @@ class OpenAIBackend:
                 ) from None
             if not isinstance(content, str):
                 raise KunError(
-                    f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; check the server"
+                    f"POST {url} returned a {type(content).__name__} as choices[0].message.content, not text: {clip(json.dumps(reply))}; "
+                    "check the server"
                 )
             usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
             generated = usage.get("completion_tokens")
@@ -347,7 +349,8 @@ class OpenAIBackend:
             values = [entry[0] for entry in reply["meta_info"]["input_token_logprobs"]]
         except (KeyError, IndexError, TypeError):
             raise KunError(
-                f"POST {url} returned no meta_info.input_token_logprobs: {clip(json.dumps(reply))}; check that the server is SGLang (llm.server: sglang)"
+                f"POST {url} returned no meta_info.input_token_logprobs: {clip(json.dumps(reply))}; check that the "
+                "server is SGLang (llm.server: sglang)"
             ) from None
         if len(values) != len(ids):
             raise KunError(

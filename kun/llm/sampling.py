@@ -63,11 +63,13 @@ def request_fields(server: str, sampling: SamplingParams, seed: int) -> dict[str
         return {**fields, "generation_config": json.dumps(config, sort_keys=True)}
     if sampling.top_k or sampling.min_p:
         raise KunError(
-            f"llm.server {server} has no top_k/min_p setting (top_k={sampling.top_k}, min_p={sampling.min_p}): leave them off or serve the model with vLLM, SGLang or llama.cpp"
+            f"llm.server {server} has no top_k/min_p setting (top_k={sampling.top_k}, min_p={sampling.min_p}): "
+            "leave them off or serve the model with vLLM, SGLang or llama.cpp"
         )
     if sampling.repetition_penalty != 1.0:
         raise KunError(
-            f"repetition_penalty {sampling.repetition_penalty} cannot be sent to an OpenAI-API server (llm.server: openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM"
+            f"repetition_penalty {sampling.repetition_penalty} cannot be sent to an OpenAI-API server (llm.server: "
+            "openai has no such setting); set the stage's repetition_penalty to 1.0 or serve the model with vLLM"
         )
     return fields
 

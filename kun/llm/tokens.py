@@ -27,7 +27,8 @@ def render(tokenizer: Any, prompt: Prompt, where: str = "the model") -> str:
         return prompt
     if not getattr(tokenizer, "chat_template", None):
         raise KunError(
-            f"{where}: the tokenizer has no chat template; use a model directory written by base_model or a training stage (they add one: model.chat_template), or a chat model"
+            f"{where}: the tokenizer has no chat template; use a model directory written by base_model or a training "
+            "stage (they add one: model.chat_template), or a chat model"
         )
     return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
 

@@ -45,7 +45,8 @@ _REFUSAL = [
         r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|恕难从命|恕不能|无可奉告"
     ),
     re.compile(
-        r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to|I apologi[sz]e)\b",
+        r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm "
+        r"(?:unable|not able) to|I apologi[sz]e)\b",
         _I,
     ),
 ]

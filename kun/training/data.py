@@ -78,6 +78,7 @@ def training_pairs(
         pairs += random.Random(seed).sample(seed_pairs, min(mixed, len(seed_pairs)))
     if not pairs:
         raise KunError(
-            f"{dataset_path}: the Kun dataset has zero rows after filtering and finetune.mix_seed_ratio is 0; lower filter.min_score / assemble thresholds, label more segments, or mix in seed pairs"
+            f"{dataset_path}: the Kun dataset has zero rows after filtering and finetune.mix_seed_ratio is 0; "
+            "lower filter.min_score / assemble thresholds, label more segments, or mix in seed pairs"
         )
     return pairs

@@ -53,7 +53,8 @@ def build_examples(
     """
     if not getattr(tokenizer, "chat_template", None):
         raise KunError(
-            f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; set model.chat_template (auto gives a base model ChatML)"
+            f"{getattr(tokenizer, 'name_or_path', 'tokenizer')}: the tokenizer has no chat template; set model.chat_template "
+            "(auto gives a base model ChatML)"
         )
     eos = tokenizer.eos_token_id
     if eos is None:

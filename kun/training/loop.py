@@ -108,7 +108,8 @@ def _examples(
     limit = getattr(config, "max_position_embeddings", None)
     if limit is not None and params.max_seq_len > limit:
         raise KunError(
-            f"{params_file()}: max_seq_len {params.max_seq_len} is more than {model_path}'s max_position_embeddings {limit}; set max_seq_len <= {limit}"
+            f"{params_file()}: max_seq_len {params.max_seq_len} is more than {model_path}'s max_position_embeddings "
+            f"{limit}; set max_seq_len <= {limit}"
         )
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     if tokenizer.pad_token_id is None:
