@@ -65,6 +65,8 @@ def test_a_bank_card_needs_luhn_and_a_network_prefix():
         "版本 1.2.3.4.5",
         "Python 3.11.4",
         "v1.2.3.4",
+        "版本号 1.0.0.1 已发布",
+        "Version: 2.4.1.0",
         "MAC 00:1A:2B:3C:4D:5E",
         "比例 a:b::c:d",
         "256.1.1.1",

@@ -76,6 +76,8 @@ _CARD = re.compile(
 _NOT_A_CARD_BEFORE = re.compile(
     r"(订单|单号|编号|流水|序列|运单|快递|发票|代码|学号|工号|条码|ISBN|No\.?)\s*[:：]?\s*$"
 )
+# Four dotted numbers right after one of these words are a version, not an address.
+_VERSION_BEFORE = re.compile(r"(版本号?|[Vv]ersion|(?<![A-Za-z])[Vv](?:er\.?)?|[Bb]uild)\s*[:：]?\s*$")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"(?<![0-9A-Za-z.]){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9A-Za-z]|\.\d)")
 _IPV6 = re.compile(r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
@@ -138,6 +140,12 @@ def find_pii(text: str) -> list[Find]:
             if kind == "CARD" and not _valid_card(folded, start, end):
                 continue
             if kind == "IP" and ":" in match.group() and not _valid_ipv6(match.group()):
+                continue
+            if (
+                kind == "IP"
+                and ":" not in match.group()
+                and _VERSION_BEFORE.search(folded[max(0, start - 12) : start])
+            ):
                 continue
             found.append(Find(kind, start, end))
     found.sort(key=lambda item: (item.start, -(item.end - item.start), _PRIORITY[item.kind]))
