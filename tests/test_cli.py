@@ -340,3 +340,11 @@ def test_check_params_stamps_a_valid_file_and_nothing_else(runner, tmp_path):
     stamp.unlink()
     result = runner.invoke(main, ["check-params", "--params", str(bad), "--stamp", str(stamp)])
     assert result.exit_code == 1 and "treshold" in result.output and not stamp.exists()
+
+
+def test_base_model_takes_its_model_from_params_and_refuses_an_unknown_name(tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("model:\n  other_bases:\n    small: embedded:smollm2\n", encoding="utf-8")
+    out = tmp_path / "models" / "x"
+    result = CliRunner().invoke(main, ["base-model", str(out), "--params", str(params), "--name", "x"])
+    assert result.exit_code == 1 and "model.other_bases.x: not defined" in result.output and not out.exists()

@@ -15,10 +15,7 @@ GATE = "data/interim/params_checked.json"  # every stage waits for check_params;
 # Inputs a command finds through its params rather than its arguments: the corpus files ingest.sources lists.
 READ_THROUGH_PARAMS = {"ingest": {"data/raw"}, "evaluate": {"data/eval"}}
 # Stages whose scripts still hold their paths (not yet run through their `kun` command).
-PATHS_IN_SCRIPT = {
-    "fetch_corpus",
-    "base_model",
-}
+PATHS_IN_SCRIPT: set[str] = set()
 
 
 def _interpolate(value: str, variables: dict) -> str:

@@ -28,7 +28,7 @@ def test_each_training_stage_depends_on_exactly_its_base(tmp_path):
     other = stages["base_model_other@small"]
     assert {str(out.def_path) for out in other.outs} == {
         "models/small"
-    } and other.cmd == "python stages/base_model.py small"
+    } and other.cmd == "python stages/base_model.py models/small --params params.yaml --name small"
     assert "models/small" in _deps(stages["finetune"]) and "models/base" not in _deps(stages["finetune"])
     assert "models/base" in _deps(stages["train_label"]) and "models/small" not in _deps(
         stages["train_label"]
