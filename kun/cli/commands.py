@@ -10,6 +10,7 @@ from kun.cli import (  # noqa: F401  (registers the commands)
     evaluate,
     filter,
     instructions,
+    iterate,
     label,
     params_check,
     perplexity,
