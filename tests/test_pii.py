@@ -98,6 +98,8 @@ def test_dates_order_numbers_and_versions_are_not_pii(text):
         ("IP：2001:db8::1。", "IP：<IP>。"),
         ("访问 http://10.0.0.254:8080/", "访问 http://<IP>:8080/"),
         ("电话：13800138000/13900139000", "电话：<PHONE>/<PHONE>"),
+        ("手机138.0013.8000，座机0755 8888 6666", "手机<PHONE>，座机<PHONE>"),
+        ("映射地址 ::ffff:192.168.1.1 。", "映射地址 <IP> 。"),
     ],
 )
 def test_each_kind_in_ascii_and_full_width(text, expected):

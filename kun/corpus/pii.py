@@ -52,7 +52,9 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
 )
 _MOBILE = re.compile(
-    _NUMBER_START + r"(?:(?:\(\+?86\)|(?:\+|00)86)[ \-]?|86[ \-])?1[3-9]\d(?:[ \-]?\d{4}){2}" + _NUMBER_END
+    _NUMBER_START
+    + r"(?:(?:\(\+?86\)|(?:\+|00)86)[ \-]?|86[ \-])?1[3-9]\d(?:(?:[ \-]?\d{4}){2}|\.\d{4}\.\d{4})"  # 3-4-4
+    + _NUMBER_END
 )
 _AREA = r"(?:10|2\d|[3-9]\d{2})"  # area codes without their leading 0: 10 Beijing, 2x, then 3 digits
 _LOCAL = r"[2-8]\d{2,3}[ \-]?\d{4}"  # 7 or 8 digits; local numbers never start with 0 or 1
@@ -80,7 +82,10 @@ _NOT_A_CARD_BEFORE = re.compile(
 _VERSION_BEFORE = re.compile(r"(版本号?|[Vv]ersion|(?<![A-Za-z])[Vv](?:er\.?)?|[Bb]uild)\s*[:：]?\s*$")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"(?<![0-9A-Za-z.]){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9A-Za-z]|\.\d)")
-_IPV6 = re.compile(r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
+# hex groups, or an IPv4 address as the last part (::ffff:192.0.2.1)
+_IPV6 = re.compile(
+    r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![0-9A-Za-z:]|\.\d)"
+)
 
 
 @dataclass(frozen=True)
