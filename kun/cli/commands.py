@@ -4,10 +4,12 @@ imports that command alone (its dvc.yaml deps stay exact)."""
 
 from kun.cli import (  # noqa: F401  (registers the commands)
     assemble,
+    base_model,
     cache,
     corpus,
     dedup,
     evaluate,
+    fetch,
     filter,
     instructions,
     iterate,
