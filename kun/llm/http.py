@@ -102,8 +102,12 @@ class JsonClient:
             loop.call_soon_threadsafe(loop.stop)
 
     def __del__(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        loop = getattr(self, "_loop", None)
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(loop.stop)
+            except RuntimeError:  # the loop is already closed (interpreter shutdown)
+                pass
 
     def post(
         self,
