@@ -246,3 +246,40 @@ def test_preference_without_raw_segments_is_one_error_line_and_nothing_written(t
     assert len(result.output.strip().splitlines()) == 1
     result = CliRunner().invoke(main, export_args(dataset, out, "--format", "alpaca"))
     assert result.exit_code == 0 and (out / "kun.alpaca.jsonl").exists()
+
+
+def test_the_card_tells_a_locked_dataset_from_a_changed_one(tmp_path):
+    """A repository of its own: git, a dvc.lock naming the dataset's md5, then the dataset changed."""
+    import hashlib
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    dataset = repo / "data" / "kun.parquet"
+    make_dataset(dataset, 3)
+    md5 = hashlib.md5(dataset.read_bytes()).hexdigest()
+    (repo / "dvc.lock").write_text(
+        f"schema: '2.0'\nstages:\n  assemble:\n    outs:\n    - path: data/kun.parquet\n      md5: {md5}\n",
+        encoding="utf-8",
+    )
+    params = write_params(repo)
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "data"]):
+        subprocess.run(command, cwd=repo, check=True, env={**__import__("os").environ, **env})
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    assert CliRunner().invoke(main, export_args(dataset, tmp_path / "a", params=params)).exit_code == 0
+    card = (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
+    assert f"git checkout {commit}" in card and "(with uncommitted changes)" not in card
+    assert f"dvc.lock (stage `assemble`): md5 `{md5}`, the same file" in card
+    assert "dvc pull data/kun.parquet" in card and "dvc repro assemble" in card
+    make_dataset(dataset, 4)  # the dataset changed after the lock was written
+    assert CliRunner().invoke(main, export_args(dataset, tmp_path / "b", params=params)).exit_code == 0
+    card = (tmp_path / "b" / "README.md").read_text(encoding="utf-8")
+    assert "NOT this file" in card and "(with uncommitted changes)" in card
