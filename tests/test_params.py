@@ -138,3 +138,19 @@ def test_the_committed_schema_is_current_and_checks_both_profiles(tmp_path):
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_checking_a_mapping_param_is_not_reading_it(tmp_path, monkeypatch):
+    """Validation reads every value of a mapping (model.chat_template); the trace must not count it."""
+    import kun.core.params as params_module
+    from kun.core.models import ModelParams
+
+    monkeypatch.setenv(params_module.TRACE_ENV, str(tmp_path / "trace"))
+    monkeypatch.setattr(params_module, "_reads", set())
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "model:\n  base: embedded:smollm2\n  chat_template: {label: auto, chat: auto, final: auto}\n"
+    )
+    model = section(ModelParams, load_params(path), "model")
+    assert not any(read.startswith("model.chat_template") for read in params_module._reads)
+    assert model.base == "embedded:smollm2" and "model.base" in params_module._reads
