@@ -145,5 +145,5 @@ def export_command(dataset, output_dir, formats, max_shard_rows, card_path, name
     command += ["--max-shard-rows", str(max_shard_rows), "--name", name, "--params", str(params_path)]
     command += ["--card", str(card_path)] if card_path else []
     provenance = Provenance(Path(params_path).resolve().parent, Path(params_path), Path(dataset), command)
-    written = export(dataset, output_dir, list(formats), max_shard_rows, card_path, name, params, provenance)
+    written = export(dataset, output_dir, list(formats), params, max_shard_rows, card_path, name, provenance)
     click.echo(f"wrote {len(written)} files to {output_dir}: {', '.join(written)}", err=True)

@@ -137,14 +137,6 @@ def _message(error: dict, annotation: Any, key: str) -> str:
     return f"{params_file()}: {where}: {value!r}: {error['msg']}"
 
 
-def _untraced(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _untraced(item) for key, item in dict.items(value)}
-    if isinstance(value, list):
-        return [_untraced(item) for item in value]
-    return value
-
-
 def _check(value: Any, annotation: Any, key: str) -> Any:
     """Validate one value against its type annotation (pydantic, strict); a params dataclass, or a
     list of them, is read key by key (unknown keys refused, its own `validate` run)."""
@@ -155,10 +147,13 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
             raise KunError(f"{params_file()}: {key}: expected a list, got {value!r}")
         (item_type,) = get_args(annotation)
         return [from_mapping(item_type, item, f"{key}[{index}]") for index, item in enumerate(value)]
-    try:  # a plain copy: checking a traced mapping's values is not the stage reading them
-        checked = _adapter(annotation).validate_python(_untraced(value))
+    _paused.append(key)  # checking a traced mapping's values is not the stage reading them
+    try:
+        checked = _adapter(annotation).validate_python(value)
     except ValidationError as error:
         raise KunError(_message(error.errors()[0], annotation, key)) from None
+    finally:
+        _paused.pop()
     if isinstance(value, dict):  # the mapping itself, so a traced read of its keys still counts
         return value if isinstance(value, _TracedDict) else dict(value)
     return checked

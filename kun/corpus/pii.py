@@ -108,11 +108,16 @@ def _valid_id(text: str) -> bool:
     return ric.calc_check_digit(number) == number[17]  # computed from the first 17
 
 
+def _after(pattern: re.Pattern, folded: str, start: int) -> bool:
+    """Whether the dozen characters before `start` end with `pattern` (a word that says what a number is)."""
+    return pattern.search(folded[max(0, start - 12) : start]) is not None
+
+
 def _valid_card(folded: str, start: int, end: int) -> bool:
     number = _digits(folded[start:end])
     if not 13 <= len(number) <= 19 or not luhn.is_valid(number):
         return False
-    return _NOT_A_CARD_BEFORE.search(folded[max(0, start - 12) : start]) is None
+    return not _after(_NOT_A_CARD_BEFORE, folded, start)
 
 
 def _valid_ipv6(text: str) -> bool:
@@ -146,11 +151,7 @@ def find_pii(text: str) -> list[Find]:
                 continue
             if kind == "IP" and ":" in match.group() and not _valid_ipv6(match.group()):
                 continue
-            if (
-                kind == "IP"
-                and ":" not in match.group()
-                and _VERSION_BEFORE.search(folded[max(0, start - 12) : start])
-            ):
+            if kind == "IP" and ":" not in match.group() and _after(_VERSION_BEFORE, folded, start):
                 continue
             found.append(Find(kind, start, end))
     found.sort(key=lambda item: (item.start, -(item.end - item.start), _PRIORITY[item.kind]))

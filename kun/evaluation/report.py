@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from kun.core.metrics import read_json
-from kun.corpus.pii import KINDS as PII_KINDS
 
 # file -> list of (dotted path in that file, key in metrics.json)
 KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
@@ -23,7 +22,6 @@ KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
         ("segments_out", "ingest.segments"),
         ("pii.docs_with_pii", "ingest.pii.documents"),
         ("pii.docs_dropped", "ingest.pii.dropped"),
-        *[(f"pii.found.{kind}", f"ingest.pii.{kind.lower()}") for kind in PII_KINDS],
     ],
     "dedup.json": [
         ("docs_out", "dedup.unique"),
@@ -43,21 +41,12 @@ KEY_FIGURES: dict[str, list[tuple[str, str]]] = {
     ],
     "filter.json": [("kept", "filter.kept"), ("min_score", "filter.min_score")],
     "polish.json": [("polished", "polish.polished"), ("mean_answer_chars", "polish.mean_answer_chars")],
-    "data.json": [
-        (f"funnel.{step}", f"data.{step}")
-        for step in (
-            "documents",
-            "documents_after_pii",
-            "segments",
-            "unique_segments",
-            "after_perplexity",
-            "labelled_segments",
-            "candidates",
-            "kept_after_score",
-            "polished",
-            "final",
-        )
-    ],
+}
+# file -> list of (dotted path of a mapping in that file, prefix in metrics.json): every number in
+# the mapping, under its own (lower-case) name, so the figures follow what the step wrote.
+KEY_MAPPINGS: dict[str, list[tuple[str, str]]] = {
+    "ingest.json": [("pii.found", "ingest.pii")],  # finds per kind: ingest.pii.email, ...
+    "data.json": [("funnel", "data")],  # rows after each step: data.segments, ..., data.final
 }
 # metrics/iterate/round_<k>.json (stages/iterate.py) -> iterate.round_<k>.<key>
 ITERATE_FIGURES = [
@@ -141,14 +130,18 @@ def collect(metrics_dir: str | Path = "metrics") -> dict[str, Any]:
     `nest(collect(...))` is what metrics/metrics.json holds."""
     metrics_dir = Path(metrics_dir)
     flat: dict[str, Any] = {}
-    for name, figures in KEY_FIGURES.items():
+    for name in dict.fromkeys([*KEY_FIGURES, *KEY_MAPPINGS]):
         path = metrics_dir / name
         if path.exists():
             data = read_json(path)
-            for dotted, key in figures:
+            for dotted, key in KEY_FIGURES.get(name, []):
                 value = _get(data, dotted)
                 if value is not None:
                     flat[key] = value
+            for dotted, prefix in KEY_MAPPINGS.get(name, []):
+                mapping = _get(data, dotted)
+                if isinstance(mapping, dict):
+                    _flatten(prefix, {str(item).lower(): value for item, value in mapping.items()}, flat)
     for stage in ("train_label", "train_chat", "finetune"):
         path = metrics_dir / f"{stage}.json"
         if path.exists():

@@ -176,18 +176,14 @@ def export(
     dataset: str | Path,
     output_dir: str | Path,
     formats: list[str],
+    params: ExportParams,
     max_shard_rows: int = 100_000,
     card_path: str | Path | None = None,
     name: str = "kun",
-    params: ExportParams | None = None,
     provenance: Provenance | None = None,
 ) -> list[str]:
     """Write `dataset` (.jsonl or .parquet with instruction/output) to `output_dir`; return the files
-    written. `params` gives the licenses (required); `provenance` adds how to reproduce the data."""
-    if params is None:
-        raise KunError(
-            "export needs export.license and export.source_licenses (params.yaml's export section)"
-        )
+    written. `params` gives the licenses; `provenance` adds how to reproduce the data."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise KunError(f"unknown export format {unknown or formats}; use any of {', '.join(FORMATS)}")

@@ -92,14 +92,13 @@ class Provenance:
     params_path: Path
     dataset: Path
     command: list[str]
-    facts: dict[str, Any] = field(default_factory=dict)
 
     def collect(self) -> dict[str, Any]:
         root = self.root.resolve()
         dataset = self.dataset.resolve()
         relative = str(dataset.relative_to(root)) if dataset.is_relative_to(root) else str(self.dataset)
         locked = locked_md5(root / "dvc.lock", relative)
-        self.facts = {
+        return {
             "commit": _git(root, "rev-parse", "HEAD"),
             "uncommitted_changes": bool(_git(root, "status", "--porcelain", "--untracked-files=no")),
             "remote": _git(root, "remote", "get-url", "origin"),
@@ -109,7 +108,6 @@ class Provenance:
             "dvc_lock_md5": locked[1] if locked else None,
             "params": self.params_path.read_text(encoding="utf-8"),
         }
-        return self.facts
 
 
 def license_lines(params: ExportParams) -> list[str]:

@@ -93,15 +93,7 @@ class JsonClient:
                 self._loop = loop
             return self._loop
 
-    def close(self) -> None:
-        """Close the pooled connections and stop the event loop (a later request starts them again)."""
-        with self._start_lock:
-            loop, client, self._loop, self._client = self._loop, self._client, None, None
-        if loop is not None and client is not None:
-            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-
-    def __del__(self) -> None:
+    def __del__(self) -> None:  # the loop thread ends with its client; sockets close with it
         loop = getattr(self, "_loop", None)
         if loop is not None:
             try:
