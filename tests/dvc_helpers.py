@@ -142,3 +142,22 @@ def params_coverage(repo: Path, trace_dir: Path) -> dict[str, dict[str, list[str
         if missing or unused:
             problems[name] = {"read but not listed": missing, "listed but not read": unused}
     return problems
+
+
+CORPUS_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "corpus"
+DOCS_SOURCE = {
+    "name": "docs",
+    "path": "data/raw/fixture/docs.jsonl",
+    "format": "jsonl",
+    "text_field": "content",
+    "id_field": "id",
+}
+
+
+def use_fixture_corpus(repo: Path, sources: list[dict] | None = None, **params) -> None:
+    """The fixture corpus (tests/fixtures/corpus) as data/raw/fixture instead of the demo corpus,
+    whose fetch stage is dropped; ingest reads `sources` (default: its docs.jsonl), with min_chars
+    20 and any further `params` (dotted keys)."""
+    drop_stage(repo, "fetch_corpus")
+    shutil.copytree(CORPUS_FIXTURES, repo / "data" / "raw" / "fixture")
+    update_params(repo, {"ingest.sources": sources or [DOCS_SOURCE], "ingest.min_chars": 20, **params})

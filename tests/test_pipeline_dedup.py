@@ -2,46 +2,32 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
-from dvc_helpers import drop_stage, dvc, make_repo_copy, ran_stages, update_params
+from dvc_helpers import DOCS_SOURCE, dvc, make_repo_copy, ran_stages, update_params, use_fixture_corpus
 
 # a real DVC run, Ray cluster or S3 server: the integration tier (`make test` runs it after the fast one)
 pytestmark = pytest.mark.integration
 
-FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-
 
 def test_repro_caches_and_threshold_change_reruns_only_dedup(tmp_path, tiny_model_dir):
     repo = make_repo_copy(tmp_path / "repo")
-    drop_stage(repo, "fetch_corpus")  # own data instead of the demo corpus
-    shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
     # The raw-text gate counts tokens with the label base's tokenizer: an own model directory here.
     shutil.copytree(tiny_model_dir, repo / "models" / "tiny")
-    update_params(
+    use_fixture_corpus(  # own data instead of the demo corpus
         repo,
-        {
-            "ingest.sources": [
-                {
-                    "name": "docs",
-                    "path": "data/raw/fixture/docs.jsonl",
-                    "format": "jsonl",
-                    "text_field": "content",
-                    "id_field": "id",
-                },
-                {
-                    "name": "poems",
-                    "path": "data/raw/fixture/*.json",
-                    "format": "json",
-                    "text_field": "paragraphs",
-                    "title_field": "title",
-                },
-            ],
-            "ingest.min_chars": 20,
-            "model.label_base": "models/tiny",
-        },
+        [
+            DOCS_SOURCE,
+            {
+                "name": "poems",
+                "path": "data/raw/fixture/*.json",
+                "format": "json",
+                "text_field": "paragraphs",
+                "title_field": "title",
+            },
+        ],
+        **{"model.label_base": "models/tiny"},
     )
 
     first = dvc(repo, "repro", "dedup")

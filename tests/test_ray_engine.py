@@ -174,29 +174,11 @@ def test_missing_ray_is_a_clear_error(monkeypatch):
 def test_dvc_stage_joins_the_cluster_and_matches_local(ray_cluster, tmp_path):
     """`dedup.engine: ray` under `dvc repro`: the stage process joins the cluster via RAY_ADDRESS."""
     import json
-    import shutil
 
-    from dvc_helpers import drop_stage, dvc, make_repo_copy, ran_stages, update_params
-    from test_pipeline_dedup import FIXTURES
+    from dvc_helpers import dvc, make_repo_copy, ran_stages, update_params, use_fixture_corpus
 
     repo = make_repo_copy(tmp_path / "repo")
-    drop_stage(repo, "fetch_corpus")
-    shutil.copytree(FIXTURES, repo / "data" / "raw" / "fixture")
-    update_params(
-        repo,
-        {
-            "ingest.sources": [
-                {
-                    "name": "docs",
-                    "path": "data/raw/fixture/docs.jsonl",
-                    "format": "jsonl",
-                    "text_field": "content",
-                    "id_field": "id",
-                }
-            ],
-            "ingest.min_chars": 20,
-        },
-    )
+    use_fixture_corpus(repo)
     dvc(repo, "repro", "dedup")
     local = pl.read_parquet(repo / "data/interim/dedup_clusters.parquet")
 

@@ -12,12 +12,21 @@ import time
 from pathlib import Path
 
 import pytest
-from dvc_helpers import commit, drop_stage, dvc, make_repo_copy, ran_stages, run, update_params
+from dvc_helpers import (
+    CORPUS_FIXTURES,
+    commit,
+    drop_stage,
+    dvc,
+    make_repo_copy,
+    ran_stages,
+    run,
+    update_params,
+    use_fixture_corpus,
+)
 
 # a real DVC run, Ray cluster or S3 server: the integration tier (`make test` runs it after the fast one)
 pytestmark = pytest.mark.integration
 
-FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 OUTPUTS = [
     "data/interim/segments.parquet",
     "data/interim/unique.parquet",
@@ -32,23 +41,7 @@ def md5(path: Path) -> str:
 def data_repo(tmp_path: Path) -> Path:
     """A repo copy that has run ingest + dedup on the fixture corpus, committed."""
     repo = make_repo_copy(tmp_path / "origin")
-    drop_stage(repo, "fetch_corpus")
-    shutil.copytree(FIXTURES, repo / "data/raw/fixture")
-    update_params(
-        repo,
-        {
-            "ingest.sources": [
-                {
-                    "name": "docs",
-                    "path": "data/raw/fixture/docs.jsonl",
-                    "format": "jsonl",
-                    "text_field": "content",
-                    "id_field": "id",
-                }
-            ],
-            "ingest.min_chars": 20,
-        },
-    )
+    use_fixture_corpus(repo)
     # Raw data is tracked by DVC too, so a clone can rebuild or pull everything.
     dvc(repo, "add", "data/raw/fixture")
     dvc(repo, "repro", "dedup")
@@ -173,7 +166,7 @@ def test_import_dataset_from_a_registry_repository(tmp_path, tiny_model_dir):
     run(["git", "init", "-q"], registry)
     dvc(registry, "init", "-q")
     (registry / "corpora").mkdir()
-    shutil.copy(FIXTURES / "docs.jsonl", registry / "corpora" / "web.jsonl")
+    shutil.copy(CORPUS_FIXTURES / "docs.jsonl", registry / "corpora" / "web.jsonl")
     dvc(registry, "add", "corpora/web.jsonl")
     dvc(registry, "remote", "add", "-d", "storage", str(tmp_path / "registry-remote"))
     commit(registry, "register corpus")
