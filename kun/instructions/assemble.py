@@ -5,8 +5,8 @@ truncated (finish reason `length`), empty_answer, answer_too_short (relative to 
 instruction asks, or the authors' fixed 20 characters), answer_too_long, broken_encoding,
 mojibake, template_leak, next_turn, unexpected_script, wrong_language (fastText), answer_low_cjk,
 answer_refusal_or_meta (plain keywords: the authors' 作为 / 根据 / 知识库 / 2023 / 抱歉 in
-configs/paper.yaml, none by default), refusal, self_talk, source_talk, prompt_injection, placeholder, spam,
-web_boilerplate, opens_with_repetition (the authors' rule), repeated_list_items,
+configs/paper.yaml, none by default), refusal, self_talk, source_talk, asks_for_input,
+prompt_injection, placeholder, spam, web_boilerplate (phrases, then patterns), opens_with_repetition (the authors' rule), repeated_list_items,
 repeated_sentences, catastrophic_repetition, unfinished (cut mid-sentence without a finish
 reason); then duplicate_pair; then, with `rate`, unrated and low_rating (kun.instructions.rating).
 The stage writes the dataset as JSONL (instruction, output, id, source, score) and Parquet (plus
@@ -54,6 +54,9 @@ class AssembleParams:
     refusal: bool = True  # 很遗憾…无法, 我不能…, 对不起…, I'm sorry (a requested apology is spared)
     self_talk: bool = True  # 作为一个AI, 我只是一个语言模型, 由…训练的, 我没有情感
     source_talk: bool = True  # 根据以上资料, 文中提到 when the instruction carries no material
+    asks_for_input: bool = (
+        True  # a short answer asking for what the instruction left out (请告诉我您想形容的对象)
+    )
     template_leak: bool = True  # <|im_end|>, </s>, [INST], ### Response: (in instruction or answer)
     next_turn: bool = True  # 用户：/User:/Human: lines after the answer (unless a dialogue was asked for)
     prompt_injection: bool = True  # 忽略之前的所有指令, ignore previous instructions, 系统提示词
@@ -82,6 +85,7 @@ class AssembleParams:
     boilerplate_phrases: list[str] = field(
         default_factory=lambda: list(gates.BOILERPLATE_PHRASES)
     )  # web boilerplate that drops an answer
+    boilerplate_patterns: bool = True  # web furniture as patterns: 更多…请下载XX APP, 关注…公众号, 本文转载自
     truncated: Literal["drop", "keep"] = (
         "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
     )
@@ -173,6 +177,7 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
         on("refusal", patterns.refusal, "assemble.refusal", params.refusal),
         on("self_talk", patterns.self_talk, "assemble.self_talk", params.self_talk),
         on("source_talk", patterns.source_talk, "assemble.source_talk", params.source_talk),
+        on("asks_for_input", patterns.asks_for_input, "assemble.asks_for_input", params.asks_for_input),
         on(
             "prompt_injection",
             patterns.prompt_injection,
@@ -183,6 +188,12 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
         on("spam", patterns.spam, "assemble.spam", params.spam),
         gates.on_answer(
             "web_boilerplate", gates.phrase_check(params.boilerplate_phrases), "assemble.boilerplate_phrases"
+        ),
+        on(
+            "web_boilerplate",
+            patterns.boilerplate,
+            "assemble.boilerplate_patterns",
+            params.boilerplate_patterns,
         ),
         *gates.repetition_rules(
             params.max_repeated_item_ratio,

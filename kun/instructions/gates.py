@@ -22,9 +22,12 @@ from typing import Callable, Sequence
 from kun.core.params import require
 from kun.rules import Rule
 from kun.rules.stats import (
+    CJK_RANGES,
     cjk_word_share,
     list_items,
+    looks_like_code,
     material_of,
+    near_repeated_share,
     opening_repeated_unit,
     repeated_ngram_ratio,
     repeated_share,
@@ -60,7 +63,14 @@ SCRIPT_RANGES = {
     "CANADIAN_SYLLABICS": "\u1400-\u167f",
     "RUNIC_OGHAM": "\u1680-\u16ff",
     "GREEK_WORDS": "",  # three or more Greek letters in a row (α, β, π alone are math)
+    "OTHER_LETTERS": "",  # letters of any script not named here and not Han, Latin, Greek, kana, Bopomofo
 }
+# What a Chinese pair may be written in: Latin (and IPA), Greek, CJK (with its symbols, enclosed
+# forms and compatibility blocks), kana, Bopomofo, letterlike symbols, full-width forms.
+_EXPECTED_LETTERS = (
+    "\u0000-\u02ff\u0370-\u03ff\u1d00-\u1dbf\u1e00-\u1fff\u2070-\u218f\u2460-\u24ff\u2c60-\u2c7f"
+    "\u2e80-\u2fdf\u3000-\u33ff\ua720-\ua7ff\uff00-\uffef" + CJK_RANGES
+)
 UNEXPECTED_SCRIPTS = list(SCRIPT_RANGES)
 REQUEST_MARKERS = [
     "?",
@@ -190,6 +200,10 @@ REQUEST_MARKERS = [
     "约分",
     "通分",
     "简化",
+    "背诵",
+    "默写",
+    "朗读",
+    "复述",
     "推导",
     "求导",
     "积分",
@@ -297,11 +311,16 @@ def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
     ranges = "".join(SCRIPT_RANGES[name] for name in names)
     pattern = re.compile(f"[{ranges}]") if ranges else None
     greek = "GREEK_WORDS" in names
-    if pattern is None and not greek:
+    # OTHER_LETTERS: a letter outside the expected scripts and outside every named range (so a
+    # script taken off the list is not caught again here).
+    named = "".join(SCRIPT_RANGES.values())
+    other = re.compile(f"[^{_EXPECTED_LETTERS}{named}]") if "OTHER_LETTERS" in names else None
+    if pattern is None and not greek and other is None:
         return None
     return lambda text: (
         (pattern is not None and pattern.search(text) is not None)
         or (greek and _GREEK_WORD.search(text) is not None)
+        or (other is not None and any(match.group(0).isalpha() for match in other.finditer(text)))
     )
 
 
@@ -354,9 +373,23 @@ def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequen
     def check(instruction: str, answer: str) -> bool:
         if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
             return False
-        return cjk_word_share(answer) < min_share
+        answer = without_names(answer, instruction)
+        return not looks_like_code(answer) and cjk_word_share(answer) < min_share
 
     return on_pair("answer_low_cjk", check, "assemble.answer_min_cjk_ratio")
+
+
+_TITLE_WITHOUT_CJK = re.compile(r"《[^》\u3400-\u9fff]*》|「[^」\u3400-\u9fff]*」|“[^”\u3400-\u9fff]*”")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
+
+
+def without_names(answer: str, instruction: str) -> str:
+    """The answer without the foreign names it has no choice but to use: titles in 《》 or quotes
+    written without Chinese characters (《Love Story》), and the words of other letters the
+    instruction itself used (Taylor Swift有哪些代表作？ -> Taylor, Swift)."""
+    names = {word.lower() for word in _LATIN_WORD.findall(instruction)}
+    text = _TITLE_WITHOUT_CJK.sub(" ", answer)
+    return _LATIN_WORD.sub(lambda match: " " if match.group(0).lower() in names else match.group(0), text)
 
 
 def wrong_language(
@@ -375,7 +408,8 @@ def wrong_language(
     def check(instruction: str, answer: str) -> bool:
         if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
             return False
-        if sum(1 for char in answer if char.isalpha()) < min_letters:
+        answer = without_names(answer, instruction)
+        if sum(1 for char in answer if char.isalpha()) < min_letters or looks_like_code(answer):
             return False
         language, probability = detector.identify(answer)
         return language is not None and language not in CHINESE and probability >= min_probability
@@ -448,7 +482,7 @@ def repetition_rules(
         ),
         on_answer(
             "repeated_sentences",
-            lambda text: repeated_share(sentences(text)) > sentence_ratio,
+            lambda text: near_repeated_share(sentences(text)) > sentence_ratio,
             "assemble.max_repeated_sentence_ratio",
         ),
         on_answer(

@@ -65,6 +65,21 @@ def split_sentences(paragraph: str) -> list[str]:
     return [piece for piece in _SENTENCE_END.split(paragraph) if piece.strip()]
 
 
+# A line of code written without a fence: SQL, a statement ending in ; or a brace, a definition.
+_CODE_LINE = re.compile(
+    r"^\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|FROM|WHERE|GROUP BY|ORDER BY|JOIN)\b"
+    r"|(?:def|class|import|return|for|while|if|elif|else|function|const|let|var|public|private|static|void|int)\b[^\u4e00-\u9fff]*$"
+    r"|#include|console\.|print\(|System\.out)"
+    r"|[;{}]\s*$",
+)
+
+
+def looks_like_code(text: str) -> bool:
+    """Most non-empty lines of the text are code written without a fence (SELECT * FROM t;)."""
+    lines = [line for line in prose(text).splitlines() if line.strip()]
+    return bool(lines) and sum(1 for line in lines if _CODE_LINE.search(line)) * 2 > len(lines)
+
+
 def cjk_ratio(text: str) -> float:
     """Share of CJK ideographs among the non-space characters."""
     visible = sum(1 for char in text if not char.isspace())
@@ -108,6 +123,29 @@ def cjk_word_share(text: str) -> float:
 def repeated_share(values: Sequence[str]) -> float:
     """Share of values repeating an earlier one (0 for fewer than two)."""
     return 1.0 - len(set(values)) / len(values) if len(values) > 1 else 0.0
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 8) -> float:
+    """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more,
+    at least `overlap` of the smaller one's character bigrams are in the other (看书时保持正确姿势，
+    眼睛与书本保持一尺距离 ~ 看书时要保持正确的姿势，眼睛和书本保持一尺的距离)."""
+    seen: list[set[str]] = []
+    repeats = 0
+    for value in values:
+        grams = _bigrams(value)
+        exact = grams in seen
+        near = len(value) >= min_chars and any(
+            len(grams & earlier) >= overlap * min(len(grams), len(earlier))
+            for earlier in seen
+            if len(earlier) >= min_chars - 1
+        )
+        repeats += exact or near
+        seen.append(grams)
+    return repeats / len(values) if len(values) > 1 else 0.0
 
 
 def repeated_line_ratio(text: str) -> float:
