@@ -422,8 +422,12 @@ def wrong_language(
 _EXPLICIT_BRIEF = re.compile(
     r"一句话|一个词|一句|一两句|简短|简要|简单地?说|简单回答|几个字|一个字|短诗|一行"
 )
+# A long piece is asked for by its manner (详细, 分析) or by a kind of text to write (写一篇作文,
+# 制定一个方案); the same nouns in a question about them (文章的开头有哪些写法？) ask for no length.
 _LONG_REQUEST = re.compile(
-    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|作文|文章|报告|方案|计划书|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|不少于|至少\s*\d+|\d+\s*字"
+    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|不少于|至少\s*\d+|\d+\s*字"
+    r"|(?:写|撰写|创作|起草|拟|制定|做|出|设计|策划|给我|帮我|提供)[^。，？?！!]{0,8}?"
+    r"(?:作文|文章|报告|方案|计划书|攻略|总结|读后感|观后感|心得|演讲稿|发言稿)"
 )
 _EXPLAIN_REQUEST = re.compile(
     r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"

@@ -46,7 +46,7 @@ _REFUSAL = [
     ),
     # a verb with its own "cannot": 我回答不了, 这个我答不上来, 我不便透露
     re.compile(
-        r"我[^。！？\n]{0,8}?(?:回答不了|答不上来|答不了|给不出|解答不了|无法作答|不予回答|不便回答|不便透露|不便评论|不便告知|帮不到)"
+        r"我[^。！？\n]{0,8}?(?:回答不了|答不上来|答不了|给不出|给不了|提供不了|回答不出|做不来|解答不了|无法作答|不予回答|不便回答|不便透露|不便评论|不便告知|帮不到)"
     ),
     re.compile(
         r"我(?:这边|这里|今天)?(?:就|还是|先|暂时)?不(?:写|答|回答|提供|帮|做|讨论|评论|展开|参与|介绍|解答|透露|分享)了"
@@ -85,7 +85,7 @@ _SELF_TALK = [
     ),
     re.compile(r"我的(?:知识|训练数据|数据|信息)[^，。\n]{0,6}?(?:截止|截至|更新|停留)"),
     re.compile(
-        r"我(?:只|仅|不过|只不过|仅仅)是(?:一段|一个|一套|一款|一串)?[^。，,\n]{0,10}?(?:代码|程序|软件|算法)(?![\u4e00-\u9fff]*(?:员|师|设计|开发者))"
+        r"我(?:只|仅|不过|只不过|仅仅)?是(?:一段|一个|个|一套|一款|一串)?[^。，,\n]{0,10}?(?:代码|程序|软件|算法)(?![\u4e00-\u9fff]*(?:员|师|设计|开发者))"
     ),
     re.compile(
         r"(?:作为|身为|我是|我叫|我乃)(?:一个|一款)?\s*(?:ChatGPT|GPT-?\d|Claude|Gemini|文心一言|通义千问|千问|Kimi|豆包|讯飞星火|智谱清言|ChatGLM|Llama|Qwen|DeepSeek|腾讯元宝|混元|Copilot|Bard)",
@@ -116,12 +116,12 @@ _MATERIAL_DOCUMENT = (
 _MATERIAL_TALKED = r"(?:" + _MATERIAL_DOCUMENT[3:-1] + r"|文字|内容|信息|描述|数据)"
 _SOURCE_TALK = [
     re.compile(
-        r"(?:^|[。！？\n，,；;])\s*(?:在)?(?:(?:该|此|这份|这篇|这段|上述|以上|所给|给定)(?:的)?"
+        r"(?:^|[。！？\n，,；;])\s*(?:在)?(?:(?:该|此|这份|这篇|这段|上述|以上|所给|给定|(?:所)?(?:提供|给出))(?:的)?"
         + _MATERIAL_TALKED
         + "|"
         + _MATERIAL_DOCUMENT
         + r")"
-        + r"(?:中|里|里面|当中|上)?(?:显示|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|称|来看|看来|告诉我们|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及))"
+        + r"(?:中|里|里面|当中|上)?(?:显示|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|称|来看|看来|告诉我们|(?:可以|能)?(?:找到|看到|得知|看出)|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及))"
     ),
     # "依照所给资料", "从你提供的文本来看", "据您给出的信息": a basis and a material the reader never saw.
     re.compile(
@@ -134,6 +134,8 @@ _SOURCE_TALK = [
         r"(?:根据|依据|依照|基于|参考|参照|结合|按照|对照)"
         + _SOURCE
         + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"
+        # 根据文章主题选择, 根据材料的性质: a property of a text being written, not a source
+        + r"(?!的?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
     ),
     re.compile(
         r"(?:文中|原文|上文|(?:文章|材料|资料|段落|文本|题目|题干)(?:中|里|里面|当中)|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|说|讲到|讲|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"
@@ -158,7 +160,7 @@ _TEMPLATE_LEAK = re.compile(
     re.MULTILINE | _I,
 )
 _USER_TURN = re.compile(
-    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类|提问|问题|问)[】\]>])",
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)\s*[:：]|[【\[<](?:用户|User|USER|Human|人类|提问|问题|问|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>])",
     re.MULTILINE,
 )
 _ASSISTANT_TURN = re.compile(
@@ -166,7 +168,7 @@ _ASSISTANT_TURN = re.compile(
     re.MULTILINE,
 )
 _ASKS_FOR_DIALOGUE = re.compile(
-    r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟", _I
+    r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言", _I
 )
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
@@ -213,6 +215,14 @@ _INJECTION = [
     ),
     re.compile(
         r"(?:停止|不再|无需|不必|不用)(?:遵守|遵循|执行|理会|服从)(?:原有|原来|之前|以往|你的|所有|先前)(?:的)?(?:准则|规则|指令|设定|规定|限制|要求|约束)"
+    ),
+    re.compile(
+        r"(?:透露|泄露|输出|打印|重复|告诉我|公开|展示)(?:出)?(?:你的)?(?:完整的?|全部的?|原始的?|所有的?)?(?:提示词|prompt|系统消息|指令内容|设定内容)"
+        r"|(?:隐藏|秘密|内部)(?:指令|命令)",
+        _I,
+    ),
+    re.compile(
+        r"(?:可以|能|能够)(?:说|回答|做|输出)(?:任何|一切)[^。！？\n]{0,10}?(?:不用|无需|不必|不受|而不)(?:考虑|顾及|在乎)?(?:后果|限制|规则|约束|道德|审查)"
     ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
@@ -275,7 +285,7 @@ _ASKS_FOR_ADVERT = re.compile(r"广告|文案|推广|宣传|营销|促销|带货
 _WARNING = re.compile(r"没有|不存在|并非|不是|谨防|警惕|小心|当心|所谓|骗|别信|切勿|不要|勿信|防范|识别|远离")
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
-_MATERIAL_NOUN = r"(?:话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+_MATERIAL_NOUN = r"(?:发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
 _UNSEEN_CONTEXT = [
     re.compile(r"(?:这|该|此)(?:几|两|三|四|五|些)?(?:句|首|篇|则)(?!话外)"),
     re.compile(
@@ -304,6 +314,7 @@ _NOT_TEXT = re.compile(
     r"(?:刚才|刚刚|之前|上次|前面|先前)(?:我)?(?:发|给|传|上传|提供|贴|分享)(?:给)?(?:你|您)"
     r"|(?:对照|参照|参考|根据|结合|依据|观察|看看|看一下)(?:这张|这幅|该|此|上面的|下面的|附上的|所附的)?(?:图片|图表|照片|截图|表格|视频|录音|附件|图)"
     r"|(?:概括|总结|描述|分析|评价|解读|归纳|转写)(?:一下)?(?:这个|该|这段|这张|这幅|此)?(?:视频|录音|音频|图片|照片|截图|图表|附件|录像|直播|播客)(?:的|中|里|内容)"
+    r"|(?:我们|咱们|你我)?(?:刚才|刚刚|之前|上次|前面|先前)(?:一直)?(?:聊|谈|说|讨论|提到|聊到|说到)(?:的|过的|到的|过)"
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
 )
 _BACKWARD = re.compile(
@@ -338,6 +349,7 @@ _LIST_LINE = re.compile(
 _ENDS_ON_CONJUNCTION = re.compile(
     r"[\u4e00-\u9fff，,](?:因为|所以|但是|而且|并且|如果|虽然|尽管|以及|或者|例如|比如|包括|由于|然而|因此|从而|以便|为了|以免|不过|可是|甚至|即使|只要|只有|除了|其次|然后|接着)$"
 )
+_ASKS_FOR_VERSE = re.compile(r"诗|词|歌|曲|对联|顺口溜|打油|童谣|民谣|绝句|律诗|散文诗|口号|标语")
 _TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
 _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 
@@ -369,6 +381,9 @@ def source_talk(instruction: str, answer: str) -> bool:
 _ASKS_BACK = [
     re.compile(
         r"请(?:您|你)?(?:先)?(?:告诉|提供|说明|补充|给出|发送|发给|发|指明|明确|描述|输入|贴出|上传|粘贴)(?:一下)?(?:我|给我)?[^。！？\n]{0,14}?(?:对象|内容|文本|原文|句子|段落|文章|信息|问题|细节|材料|资料|具体|哪|什么|要求|主题|名称|数据|代码)"
+    ),
+    re.compile(
+        r"请(?:您|你)?(?:把|将)[^。！？\n]{0,14}?(?:发给我|发过来|贴出来|贴上来|提供给我|告诉我|粘贴过来|发送给我|给我看)"
     ),
     re.compile(r"请问(?:您|你)(?:想|要|指的是|说的是|希望|需要|是想|是指|具体)"),
     re.compile(
@@ -467,6 +482,7 @@ _BOILERPLATE = re.compile(
     r"|^\s*[-—=*~]{2,}\s*(?:END|End|完|全文完|THE END)\s*[-—=*~]{2,}\s*$|全文完"
     r"|(?:喜欢|觉得)(?:本文|这篇文章|这篇|文章)[^。！？\n]{0,6}?(?:分享|转发|点赞|收藏|关注)|别忘了(?:点赞|关注|收藏|转发|三连|一键三连)"
     r"|(?:本文|文章|内容|图片|素材)[^。！？\n]{0,4}?(?:来自|来源于|源于|摘自)(?:互联网|网络)|如(?:涉及|有)(?:版权|侵权)(?:问题)?|仅供学习(?:交流|参考)"
+    r"|[（(](?:责编|责任编辑|编辑|校对|审核|供稿|通讯员|记者|文|图)\s*[:：/][^）)\n]{1,12}[）)]"
     r"|^\s*(?:推荐阅读|相关阅读|往期回顾|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"
     r"|(?:本文|文章|内容)(?:来源|转载|摘自|整理自)[于自:：]|(?:图片|图文)来源(?:于|：|:)?网络|编辑[:：]\s*\S{1,6}$",
     re.MULTILINE,
@@ -546,6 +562,20 @@ def _list_breaks_off(text: str, last: str) -> bool:
     return len(last) >= shortest or (len(last) >= shortest // 2 and re.search(r"[，,]", last) is not None)
 
 
+def _breaks_off_after_sentences(instruction: str, lines: list[str], last: str) -> bool:
+    """Earlier lines (two or more of 8 characters or more, not list items) end sentences, and the
+    last, a clause with a comma in it, ends on a Chinese character: the text was cut (…常用的结构有).
+    Verse may leave its last line open, so an instruction asking for verse is spared."""
+    prose_lines = [line.strip() for line in lines[:-1] if not _LIST_LINE.match(line)]
+    return (
+        len(prose_lines) >= 2
+        and _ASKS_FOR_VERSE.search(instruction) is None
+        and all(line[-1] in _TERMINAL and len(line) >= 8 for line in prose_lines)
+        and re.search(r"[，,]", last) is not None
+        and CJK_CHAR.match(last[-1]) is not None
+    )
+
+
 def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     """An answer cut off mid-sentence with no finish reason to say so: its last line neither ends a
     sentence nor is code, a list item, a table row, a formula, a title or a short closing line
@@ -578,6 +608,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     ):
         return False
     lines = [line for line in text.splitlines() if line.strip()]
+    if _breaks_off_after_sentences(instruction, lines, last):
+        return True
     if len(lines) > 1 and len(last) < min_line_chars:
         return False  # a signature, a date, a line of verse
     if len(lines) == 1 and not re.search(r"[，,、；;]", last) and len(last) <= 4 * min_line_chars:

@@ -130,21 +130,22 @@ def _bigrams(text: str) -> set[str]:
 
 
 def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 8) -> float:
-    """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more,
-    at least `overlap` of the smaller one's character bigrams are in the other (看书时保持正确姿势，
-    眼睛与书本保持一尺距离 ~ 看书时要保持正确的姿势，眼睛和书本保持一尺的距离)."""
-    seen: list[set[str]] = []
+    """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
+    that open with the same two characters, at least `overlap` of the smaller one's character
+    bigrams are in the other (看书时保持正确姿势，眼睛与书本保持一尺距离 ~ 看书时要保持正确的
+    姿势，眼睛和书本保持一尺的距离). Parallel sentences about different subjects (苹果富含膳食纤维 /
+    香蕉富含膳食纤维和钾) open differently and do not count."""
+    seen: list[tuple[str, set[str]]] = []
     repeats = 0
     for value in values:
         grams = _bigrams(value)
-        exact = grams in seen
         near = len(value) >= min_chars and any(
             len(grams & earlier) >= overlap * min(len(grams), len(earlier))
-            for earlier in seen
-            if len(earlier) >= min_chars - 1
+            for opening, earlier in seen
+            if opening == value[:2] and len(earlier) >= min_chars - 1
         )
-        repeats += exact or near
-        seen.append(grams)
+        repeats += near or any(grams == earlier for _, earlier in seen)
+        seen.append((value[:2], grams))
     return repeats / len(values) if len(values) > 1 else 0.0
 
 
