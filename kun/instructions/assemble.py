@@ -186,8 +186,11 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
         ),
         on("placeholder", patterns.placeholder, "assemble.placeholder", params.placeholder),
         on("spam", patterns.spam, "assemble.spam", params.spam),
-        gates.on_answer(
-            "web_boilerplate", gates.phrase_check(params.boilerplate_phrases), "assemble.boilerplate_phrases"
+        on(
+            "web_boilerplate",
+            gates.boilerplate_phrases(params.boilerplate_phrases),
+            "assemble.boilerplate_phrases",
+            bool(params.boilerplate_phrases),
         ),
         on(
             "web_boilerplate",

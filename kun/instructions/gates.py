@@ -20,7 +20,7 @@ import re
 from typing import Callable, Sequence
 
 from kun.core.params import require
-from kun.rules import Rule
+from kun.rules import Rule, patterns
 from kun.rules.stats import (
     CJK_RANGES,
     cjk_word_share,
@@ -321,6 +321,17 @@ def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
         (pattern is not None and pattern.search(text) is not None)
         or (greek and _GREEK_WORD.search(text) is not None)
         or (other is not None and any(match.group(0).isalpha() for match in other.finditer(text)))
+    )
+
+
+def boilerplate_phrases(phrases: Sequence[str]) -> Callable[[str, str], bool] | None:
+    """A pair check for web boilerplate `phrases` in the answer, sparing a question about what a
+    quoted term means (什么是“三连”？ may be answered with 点赞、投币和收藏)."""
+    check = phrase_check(phrases)
+    if check is None:
+        return None
+    return lambda instruction, answer: (
+        check(answer) and patterns.ASKS_FOR_DEFINITION.search(instruction) is None
     )
 
 
