@@ -141,7 +141,10 @@ _SOURCE_TALK = [
         + _MATERIAL_TALKED[3:-1]
         + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接)"
     ),
-    # 如原文第三段所说, 从对话记录看, 正如你给我的文章里写的
+    # 如原文第三段所说, 从对话记录看, 正如你给我的文章里写的; 通过阅读上面的材料
+    re.compile(
+        r"(?:通过|经过)?(?:阅读|分析|对照|研读)(?:上面|上述|以上|前面|所给|给定|你给|您给|提供)的?(?:材料|资料|文章|文本|文字|内容|段落|短文)"
+    ),
     re.compile(
         r"(?:如|正如|按)(?:原文|上文|材料|资料|文中|文档)[^。！？\n，,]{0,8}?(?:所说|所述|所言|所写|写的|说的)"
         r"|从(?:对话|聊天|历史)记录(?:中|里)?(?:看|来看|可以看出|可知)"
@@ -176,7 +179,7 @@ _TEMPLATE_LEAK = re.compile(
     re.MULTILINE | _I,
 )
 _USER_TURN = re.compile(
-    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)(?:追问|又问|问|说|提问|回复)?\s*[:：]"
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:\*\*|__)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)(?:追问|又问|问|说|提问|回复)?(?:\*\*|__)?\s*[:：]"
     r"|(?:下一个问题|下个问题|问题\s*\d+|Question\s*\d*)\s*[:：]"
     r"|[【\[<（(](?:用户|(?i:user|human)|人类|提问|问题|问|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>）)])",
     re.MULTILINE,
@@ -245,7 +248,9 @@ _INJECTION = [
     # the reader addressed as a model: 如果你是AI，请…; 给机器人看的
     re.compile(
         r"(?:如果|若|假如|倘若|要是)(?:你|您)是(?:一个|一款)?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|AI助手|聊天机器人|ChatGPT|GPT)(?:的话)?[，,]\s*(?:请|就|务必|必须|一定)"
-        r"|[（(【\[](?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的?[）)】\]]",
+        r"|[（(【\[](?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的?[）)】\]]"
+        r"|(?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的(?:说明|提示|指令|话|留言|消息|备注)"
+        r"|<!--[^>]{0,200}?(?:AI|ＡＩ|模型|助手|assistant|指令|忽略|ignore|system|系统)[^>]{0,200}?-->",
         _I,
     ),
     re.compile(
@@ -312,6 +317,8 @@ _COMMERCE = re.compile(
     r"|立即购买|点击购买|马上抢购|秒杀价|抢购价|欢迎来电|详情咨询|咨询热线|招商加盟|诚招代理|兼职日结|转发抽奖|关注抽奖"
     r"|(?:扫码|关注|点击|进群|评论|私信)[^。！？\n]{0,4}?领(?:取)?红包|主页(?:有|见)链接|评论区(?:留言|扣1|回复)[^。！？\n]{0,4}?(?:领取|获取|免费)"
     r"|私我|私聊我|滴滴我|戳我主页|网址[:：]\s*(?:www\.|https?://)"
+    r"|本店(?:全场|新品|特价|优惠|现推出|推出)|全场\s*\d+(?:\.\d)?\s*折|(?:热线|电话|预约|咨询|联系方式|订购)\s*[:：]?\s*(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)"
+    r"|注册即送|新用户(?:注册)?(?:即|就)?(?:送|领|享)|邀请好友(?:再|即|可|还)?(?:返现|得|领|送)|返现"
     r"|私信小编|评论区扣\s*\d|扣1|先到先得|数量有限|限时特惠|今日特惠|特惠价|日入\s*\d+|有意者(?:请)?(?:联系|私聊|加)|厂家直销|量大从优|招商加盟|加盟热线"
     r"|立即领取|免费领(?:取)?(?:体验课|试用|礼品|资料|会员)|还送[^。！？\n]{0,6}?礼|赚钱小项目|副业项目|我发你链接"
     r"|全国包邮|买[一二两三]送[一二两三]|无效(?:全额)?退款|(?:添加|加|联系)(?:我们的?)?(?:小助手|小助理|客服小姐姐)|领取试用|试用装|推荐我们家的?"
@@ -387,6 +394,7 @@ _HOW_WITHOUT_OBJECT = re.compile(
 )
 _ENDS_ON_COUNT = re.compile(
     r"[\u4e00-\u9fff][一二两三四五六七八九十几\d]\s*(?:个|首|篇|段|封|份|条|本|部|种|句|位|些|张|幅|款|道)$"
+    r"|(?:取|起|写|来|做|编|想|推荐|讲|画|设计)(?:个|首|篇|段|句)$"
 )
 
 # -- truncation without metadata ---------------------------------------------------------------
@@ -475,11 +483,30 @@ def next_turn(instruction: str, answer: str) -> bool:
     if not body or _ASKS_FOR_DIALOGUE.search(instruction):
         return False
     user = _USER_TURN.search(body)
-    asked = user.group(0).strip().lstrip(">#【[< ") if user is not None else ""
-    return user is not None and (
+    asked = user.group(0).strip().lstrip(">#【[<*_ ") if user is not None else ""
+    if user is not None and (
         not asked.startswith(("Q", "问", "提问", "追问"))
         or _ASSISTANT_TURN.search(body[user.end() :]) is not None
-    )
+    ):
+        return True
+    return _dialogue_tail(body)
+
+
+# A line spoken by someone: `>> 小明：…`, `**张三**：…`
+_SPEAKER_LINE = re.compile(
+    r"^\s*(?:>+\s*)?(?:\*\*|__)?([\u4e00-\u9fffA-Za-z]{1,4})(?:\*\*|__)?\s*[:：]\s*\S", re.MULTILINE
+)
+_REPLIER = frozenset(
+    {"回复", "回答", "答", "助手", "AI", "我", "博主", "楼主", "作者", "客服", "小编", "机器人", "Bot", "A"}
+)
+
+
+def _dialogue_tail(body: str) -> bool:
+    """Two or more lines after the answer spoken by different speakers, one of them a replier
+    (回复, 博主, 客服, 我): a conversation the model went on to write (`>> 小明：…` / `>> 回复：…`).
+    优点：…/缺点：… has no replier."""
+    speakers = [match.group(1) for match in _SPEAKER_LINE.finditer(body)]
+    return len(set(speakers)) >= 2 and any(speaker in _REPLIER for speaker in speakers)
 
 
 def prompt_injection(instruction: str, answer: str) -> bool:
@@ -534,6 +561,7 @@ _BOILERPLATE = re.compile(
     r"|(?:本文|文章|内容|图片|素材)[^。！？\n]{0,4}?(?:来自|来源于|源于|摘自)(?:互联网|网络)|如(?:涉及|有)(?:版权|侵权)(?:问题)?|仅供学习(?:交流|参考)"
     r"|[（(](?:责编|责任编辑|编辑|校对|审核|供稿|通讯员|记者|文|图)\s*[:：/][^）)\n]{1,12}[）)]"
     r"|(?:关注|订阅)[【“「\"][^】”」\"\n]{1,12}[】”」\"][^。！？\n]{0,4}?(?:获取|了解|查看|学习)|获取更多(?:资讯|干货|知识|内容|精彩|好文)|不迷路"
+    r"|以上就是(?:今天|本期|本次|这期|本篇|这次)(?:的)?(?:分享|内容|全部内容)|我是[^，。！？\n]{1,8}(?:小编|达人|博主|UP主|主播)[，,。！!]"
     r"|(?:给个|来个|一键|求)三连|本期(?:的)?(?:全部)?内容|欢迎(?:转发|转载)(?:分享)?给?|首发于|原创[，,]?未经|禁止转载"
     r"|^\s*(?:图|文|作者|编辑|来源|责编|摄影|排版|校对|审核)\s*[|｜/]\s*\S"
     r"|^\s*(?:推荐阅读|相关阅读|往期回顾|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"

@@ -70,7 +70,9 @@ _CODE_LINE = re.compile(
     r"^\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|FROM|WHERE|GROUP BY|ORDER BY|JOIN)\b"
     r"|(?:def|class|import|return|for|while|if|elif|else|function|const|let|var|public|private|static|void|int)\b[^\u4e00-\u9fff]*$"
     r"|#include|console\.|print\(|System\.out)"
-    r"|[;{}]\s*$",
+    r"|[;{}]\s*$"
+    r"|^[^\u4e00-\u9fff]*[(,]\s*$|^\s*\)"
+    r"|^\s*\w+\s+(?:INT|INTEGER|VARCHAR|CHAR|TEXT|DATE|DATETIME|BOOLEAN|FLOAT|DOUBLE|DECIMAL|BIGINT|SERIAL)\b",
 )
 
 
