@@ -175,7 +175,7 @@ def test_filter_pairs_cli_keeps_extra_fields_and_writes_reasons(tmp_path):
     assert (
         "48 pairs in, 24 kept; dropped:" in result.output
         and "unfinished 2" in result.output
-        and "spam 0" in result.output
+        and "spam 1" in result.output
     )
     assert json.loads((tmp_path / "m.json").read_text())["dropped"]["broken_encoding"] == 2
 

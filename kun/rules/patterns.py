@@ -18,7 +18,7 @@ from kun.rules.stats import CJK_CHAR, material_of, prose
 _I = re.IGNORECASE
 
 # -- refusals and self-talk ---------------------------------------------------------------------
-_CANNOT = r"(?:帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无从|难以|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不太方便|不方便|不便|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
+_CANNOT = r"(?:不具备|不具有|暂未开放|暂不开放|暂未支持|尚未开放|帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无从|难以|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不太方便|不方便|不便|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
@@ -54,6 +54,7 @@ _REFUSAL = [
     re.compile(
         r"(?:你|您)(?:还是|最好|可以)?(?:去)?问问(?:别人|其他人|别的人)|暂不支持(?:回答|提供|查询|讨论)"
         r"|(?:此|这个|该|这类|此类)(?:问题|请求|话题)(?:我)?(?:无法|不能|不便|暂不|不予)(?:回答|作答|回复|讨论|提供)"
+        r"|(?:涉及|包含|属于)(?:敏感|违规|不当|违法)[^。！？\n]{0,6}?(?:无法|不能|不便|不予)(?:回答|讨论|提供|回复|展示)"
         r"|不予置评|不做评论|不便置评|超出(?:了)?我的(?:知识|认知)(?:范围|储备)"
     ),
     re.compile(r"(?:恕我|请原谅我|原谅我)[^。！？\n]{0,6}?(?:不能|无法|不便|没法|不可)"),
@@ -103,6 +104,7 @@ _SELF_TALK = [
     re.compile(
         r"我的(?:开发者|创造者|制造者|设计者|开发团队|研发团队)(?:是|为)|我被(?:设计|训练|编程|开发)(?:成|为|来|用来)"
         r"|我(?:并)?(?:没有|不具备)(?:实时)?(?:的)?(?:联网|上网|浏览网页|访问互联网|搜索)(?:的)?(?:能力|功能)?"
+        r"|我是(?:一个|一款)?基于[^。，,\n]{0,20}?的?(?:模型|系统|程序)|(?:作为|身为|我是)[^，。\n]{0,12}?(?:开发|训练|研发|打造)的(?:模型|程序|系统|助手)"
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
@@ -174,12 +176,12 @@ _ASKS_FOR_LETTER = re.compile(r"信|邮件|短信|回复|回信|留言|通知|�
 
 # -- chat-template leaks and further turns -----------------------------------------------------
 _TEMPLATE_LEAK = re.compile(
-    r"<\|[A-Za-z_]{2,30}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot)>|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
-    r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|指令|回答|回复|输入|输出|问题|答案)\s*[:：]?\s*$",
+    r"<\|[A-Za-z_]{2,30}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot)>|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
+    r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|回答|回复|输入|输出|问题|答案|用户|助手|系统|机器人)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
 _USER_TURN = re.compile(
-    r"^\s*(?:>\s*)*(?:#+\s*)?(?:\*\*|__)?(?:(?:用户|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)(?:追问|又问|问|说|提问|回复)?(?:\*\*|__)?\s*[:：]"
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:\*\*|__)?(?:(?:用户|(?i:user|human)|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)(?:追问|又问|问|说|提问|回复)?(?:[（(][^）)\n]{1,4}[）)])?(?:\*\*|__)?\s*[:：]"
     r"|(?:下一个问题|下个问题|问题\s*\d+|Question\s*\d*)\s*[:：]"
     r"|[【\[<（(](?:用户|(?i:user|human)|人类|提问|问题|问|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>）)])",
     re.MULTILINE,
@@ -239,7 +241,7 @@ _INJECTION = [
     ),
     re.compile(
         r"(?:透露|泄露|输出|打印|重复|告诉我|公开|展示)(?:出)?(?:你的)?(?:完整的?|全部的?|原始的?|所有的?)?(?:提示词|prompt|系统消息|指令内容|设定内容)"
-        r"|(?:隐藏|秘密|内部)(?:指令|命令)",
+        r"|(?:隐藏|秘密|内部)(?:指令|命令|提示|规则)",
         _I,
     ),
     re.compile(
@@ -262,6 +264,13 @@ _INJECTION = [
         r"(?:转发|发送|发|抄送)(?:至|到|给)\s*[\w.+-]+@[\w-]+\.[\w.]+|#{2,}\s*(?:系统|System)(?:指令|提示|消息)\s*#{2,}",
         _I,
     ),
+    re.compile(
+        r"优先于(?:之前|以上|此前|所有|其他|先前)|(?:如果|若)有人问(?:你|起)[^。！？\n]{0,10}?(?:你就|就)说"
+        r"|(?:无视|忽略|忽视)(?:并|然后)?(?:重新)?(?:按照|按|根据)(?:以下|下面|新的)(?:要求|指令|规则)"
+        r"|(?:输出|复述|重复|告诉我|打印)(?:一下)?你(?:收到|看到|接收到)的第一条(?:消息|指令|内容)"
+        r"|\byou are no longer\b|\bsystem override\b",
+        _I,
+    ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
         r"[【\[（(<](?:系统|管理员|开发者|官方|平台|后台)(?:通知|公告|消息|指令|提示|警告|更新|命令)[】\]）)>]"
@@ -279,7 +288,8 @@ _INJECTION = [
         r"(?:将|把)(?:用户|对话|聊天|所有|全部|你的|系统)[^。！？\n]{0,10}?(?:记录|数据|信息|密码|隐私|历史|内容|提示词|设定)[^。！？\n]{0,8}?(?:发送|发给|发到|转发|上传|泄露|透露|提交|公开)"
     ),
     re.compile(
-        r"(?:不再|不受|无视|忽略|绕过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范)"
+        r"(?:不再|不受|无视|忽略|绕过|绕开|规避|跳过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范|检查|限制|过滤|策略|机制)"
+        r"|满足(?:用户|我)的?(?:任何|一切|所有)(?:请求|要求)|(?:不要|不得|切勿)(?:向用户)?透露(?:这条|此|本)(?:规则|指令|提示|设定)|(?:对|向|给)所有后续(?:的)?用户"
     ),
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
@@ -288,7 +298,7 @@ _PLACEHOLDER = re.compile(
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
     r"|[\[【<＜{｛]\s*[^\]】>＞}｝\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接|学校)\s*[\]】>＞}｝]"
     r"|[\[【（(](?:图片|插图|配图|表格|视频|图表|图)\s*\d*[\]】）)]"
-    r"|[×✕]{2}|\[(?:Your|Insert|Company|Name|Date|Recipient|Sender)[^\]\n]{0,20}\]|待完善|待确认|具体内容略|内容略"
+    r"|(?<![A-Za-z])[Xx]{2}(?=元|年|月|日|号|人|个|岁|公司|路|市|省|区|县|街|大学|学校)|【\s*】|[×✕]{2}|\[(?:Your|Insert|Company|Name|Date|Recipient|Sender)[^\]\n]{0,20}\]|待完善|待确认|具体内容略|内容略"
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
@@ -317,13 +327,17 @@ _COMMERCE = re.compile(
     r"|立即购买|点击购买|马上抢购|秒杀价|抢购价|欢迎来电|详情咨询|咨询热线|招商加盟|诚招代理|兼职日结|转发抽奖|关注抽奖"
     r"|(?:扫码|关注|点击|进群|评论|私信)[^。！？\n]{0,4}?领(?:取)?红包|主页(?:有|见)链接|评论区(?:留言|扣1|回复)[^。！？\n]{0,4}?(?:领取|获取|免费)"
     r"|私我|私聊我|滴滴我|戳我主页|网址[:：]\s*(?:www\.|https?://)"
-    r"|本店(?:全场|新品|特价|优惠|现推出|推出)|全场\s*\d+(?:\.\d)?\s*折|(?:热线|电话|预约|咨询|联系方式|订购)\s*[:：]?\s*(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)"
+    r"|(?:本店|本品牌|本公司|本平台|我们店|小店)(?:全场|全线|新品|特价|优惠|现推出|推出|所有)|全[场线]\s*\d+(?:\.\d)?\s*折|关注店铺|无门槛(?:优惠)?券|领(?:取)?(?:优惠)?券|(?:热线|电话|预约|咨询|联系方式|订购)\s*[:：]?\s*(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)"
     r"|注册即送|新用户(?:注册)?(?:即|就)?(?:送|领|享)|邀请好友(?:再|即|可|还)?(?:返现|得|领|送)|返现"
+    r"|欢迎(?:到店|莅临|光临本店)|满\s*\d+\s*减\s*\d+|官方旗舰店|价格好商量|有需要的朋友(?:可以)?(?:联系|私|找)我|代考|包过|包通过|保过|代做作业|代刷"
+    r"|假一赔[十三]|正品保障|小黄车"
     r"|私信小编|评论区扣\s*\d|扣1|先到先得|数量有限|限时特惠|今日特惠|特惠价|日入\s*\d+|有意者(?:请)?(?:联系|私聊|加)|厂家直销|量大从优|招商加盟|加盟热线"
     r"|立即领取|免费领(?:取)?(?:体验课|试用|礼品|资料|会员)|还送[^。！？\n]{0,6}?礼|赚钱小项目|副业项目|我发你链接"
     r"|全国包邮|买[一二两三]送[一二两三]|无效(?:全额)?退款|(?:添加|加|联系)(?:我们的?)?(?:小助手|小助理|客服小姐姐)|领取试用|试用装|推荐我们家的?"
     r"|(?:仅需|只需|只要|特价|原价|现价|仅售)\s*\d+(?:\.\d+)?\s*元|报名(?:请|电话|热线)|(?<!\d)[48]00[-\s]?\d{3}[-\s]?\d{4}(?!\d)"
 )
+# A question about shopping itself (满减怎么算, 网购要注意什么) may name offers in their plain sense.
+_ASKS_ABOUT_SHOPPING = re.compile(r"满减|优惠券|折扣|打折|促销|网购|购物|双十一|双11|618|团购|电商|砍价|比价")
 _ASKS_FOR_ADVERT = re.compile(
     r"广告|文案|推广|宣传|营销|促销|带货|种草|海报|推销|标语|口号|提醒|倡议|通知|公告"
 )
@@ -398,7 +412,7 @@ _ENDS_ON_COUNT = re.compile(
 )
 
 # -- truncation without metadata ---------------------------------------------------------------
-_ENDS_SENTENCE = set("。！？!?.…”’」』）)】》~～;；`*>|$_\"'")
+_ENDS_SENTENCE = set("。！？!?.…”’」』）)】]》~～;；`*>|$_\"'")
 _CONTINUES = set("，、,：:（(“「《—-+=／/&")
 _LIST_LINE = re.compile(
     r"^\s*(?:[-*•·+]\s|\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[步点条章节部分]|[A-Za-z][.)]\s)"
@@ -494,19 +508,40 @@ def next_turn(instruction: str, answer: str) -> bool:
 
 # A line spoken by someone: `>> 小明：…`, `**张三**：…`
 _SPEAKER_LINE = re.compile(
-    r"^\s*(?:>+\s*)?(?:\*\*|__)?([\u4e00-\u9fffA-Za-z]{1,4})(?:\*\*|__)?\s*[:：]\s*\S", re.MULTILINE
+    r"^\s*(?:>+\s*)?(?:\*\*|__)?([\u4e00-\u9fffA-Za-z]{1,4})(?:[（(][^）)\n]{1,4}[）)])?(?:\*\*|__)?\s*[:：]\s*\S",
+    re.MULTILINE,
 )
 _REPLIER = frozenset(
-    {"回复", "回答", "答", "助手", "AI", "我", "博主", "楼主", "作者", "客服", "小编", "机器人", "Bot", "A"}
+    {
+        "回复",
+        "回答",
+        "答",
+        "助手",
+        "AI",
+        "我",
+        "博主",
+        "楼主",
+        "作者",
+        "客服",
+        "小编",
+        "机器人",
+        "Bot",
+        "A",
+        "Me",
+    }
 )
 
 
 def _dialogue_tail(body: str) -> bool:
     """Two or more lines after the answer spoken by different speakers, one of them a replier
-    (回复, 博主, 客服, 我): a conversation the model went on to write (`>> 小明：…` / `>> 回复：…`).
-    优点：…/缺点：… has no replier."""
-    speakers = [match.group(1) for match in _SPEAKER_LINE.finditer(body)]
-    return len(set(speakers)) >= 2 and any(speaker in _REPLIER for speaker in speakers)
+    (回复, 博主, 客服, 我) or the first asking a question: a conversation the model went on to
+    write (`>> 小明：…` / `>> 回复：…`, `顾客：那素食者怎么办？` / `店员：…`). 优点：…/缺点：… is neither."""
+    lines = list(_SPEAKER_LINE.finditer(body))
+    speakers = [match.group(1) for match in lines]
+    if len(set(speakers)) < 2:
+        return False
+    first = body[lines[0].start() :].lstrip().split("\n", 1)[0].rstrip()
+    return any(speaker in _REPLIER for speaker in speakers) or first.endswith(("？", "?"))
 
 
 def prompt_injection(instruction: str, answer: str) -> bool:
@@ -516,9 +551,15 @@ def prompt_injection(instruction: str, answer: str) -> bool:
     return any(pattern.search(text) for pattern in _INJECTION)
 
 
+_ASKS_FOR_TEMPLATE = re.compile(r"模板|模版|范本|样板|填空|样表|空白表|格式样例|占位")
+
+
 def placeholder(instruction: str, answer: str) -> bool:
     """Unfilled slots: TODO/FIXME, [插入…], 【此处填写…】, XXX, ____, {{name}}, or two or more short
-    bracketed slots inside sentences (采用【材质】制成，适用于【使用场景】); 【做法】 opening a line is a heading."""
+    bracketed slots inside sentences (采用【材质】制成，适用于【使用场景】); 【做法】 opening a line is a
+    heading. A template or a fill-in-the-blank exercise that was asked for has its slots."""
+    if _ASKS_FOR_TEMPLATE.search(instruction):
+        return False
     match = _PLACEHOLDER.search(answer)
     if match is not None and match.group(0).lower() not in instruction.lower():
         return True
@@ -534,7 +575,7 @@ def spam(instruction: str, answer: str) -> bool:
     match = _SPAM.search(text)
     if match is not None and match.group(0) not in instruction and not _warned(text, match.start()):
         return True
-    if _ASKS_FOR_ADVERT.search(instruction):
+    if _ASKS_FOR_ADVERT.search(instruction) or _ASKS_ABOUT_SHOPPING.search(instruction):
         return False
     return any(
         match.group(0) not in instruction and not _warned(text, match.start())
@@ -562,6 +603,8 @@ _BOILERPLATE = re.compile(
     r"|[（(](?:责编|责任编辑|编辑|校对|审核|供稿|通讯员|记者|文|图)\s*[:：/][^）)\n]{1,12}[）)]"
     r"|(?:关注|订阅)[【“「\"][^】”」\"\n]{1,12}[】”」\"][^。！？\n]{0,4}?(?:获取|了解|查看|学习)|获取更多(?:资讯|干货|知识|内容|精彩|好文)|不迷路"
     r"|以上就是(?:今天|本期|本次|这期|本篇|这次)(?:的)?(?:分享|内容|全部内容)|我是[^，。！？\n]{1,8}(?:小编|达人|博主|UP主|主播)[，,。！!]"
+    r"|由\s*AI[^。！？\n]{0,4}?生成|(?:阅读量|浏览量|阅读数|播放量)\s*[:：]?\s*\d|(?:发布时间|发布于|更新时间)\s*[:：]?\s*\d{4}[-/年.]"
+    r"|分享到\s*[:：]|上一页[^。\n]{0,20}下一页|^\s*(?:标签|Tags)\s*[:：]|阅读(?:需要|大约需要|约需)\s*\d+\s*分钟|预计阅读|点击蓝字"
     r"|(?:给个|来个|一键|求)三连|本期(?:的)?(?:全部)?内容|欢迎(?:转发|转载)(?:分享)?给?|首发于|原创[，,]?未经|禁止转载"
     r"|^\s*(?:图|文|作者|编辑|来源|责编|摄影|排版|校对|审核)\s*[|｜/]\s*\S"
     r"|^\s*(?:推荐阅读|相关阅读|往期回顾|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"

@@ -188,7 +188,8 @@ def list_items(text: str) -> list[str]:
     """Lines and list items with their markers, numbers and punctuation stripped (empty ones dropped)."""
     items = []
     for line in prose(text).splitlines():
-        for piece in _LIST_MARKER.split(line):
+        # a table row is one item: `| A | A、AB |` holds no list markers
+        for piece in [line] if line.lstrip().startswith("|") else _LIST_MARKER.split(line):
             item = _ITEM_NOISE.sub("", piece)
             if item:
                 items.append(item)
