@@ -97,14 +97,23 @@ class FilterParams:
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
 
 
+# jieba's dictionary count above which a single character is a word of its own (的, 是, 哪, 最).
+_FREQUENT_SINGLE = 10000
+
+
 def _gibberish(min_coverage: float):
     if min_coverage <= 0:
         return None
     from kun.rules.words import word_coverage
 
     def check(text: str) -> bool:
+        """Few characters in words, even counting frequent single-character words (的, 是, 哪):
+        a short question of one-character words (最有名的画是哪幅？) is still Chinese."""
         coverage = word_coverage(text)
-        return coverage is not None and coverage < min_coverage
+        if coverage is None or coverage >= min_coverage:
+            return False
+        with_singles = word_coverage(text, single_min_frequency=_FREQUENT_SINGLE)
+        return with_singles is not None and with_singles < min(1.0, min_coverage * 1.5)
 
     return check
 

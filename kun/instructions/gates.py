@@ -489,14 +489,25 @@ def too_short_relative(brief: int, explain: int, long: int) -> Rule:
     )
 
 
+def _opens_with_repetition(instruction: str, answer: str, opening_min: int) -> bool:
+    """The answer opens with a unit said `opening_min` times (好的好的好的); in verse a word
+    repeated with a pause each time (鹅，鹅，鹅，) is the poem's own, not a stutter."""
+    unit = opening_repeated_unit(answer, opening_min)
+    if unit is None:
+        return False
+    paused = not unit.rstrip()[-1:].isalnum()
+    return not (paused and patterns.ASKS_FOR_VERSE.search(instruction))
+
+
 def repetition_rules(
     item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float
 ) -> list[Rule | None]:
     return [
-        on_answer(
+        on_pair(
             "opens_with_repetition",
-            (lambda text: opening_repeated_unit(text, opening_min) is not None) if opening_min >= 2 else None,
+            lambda instruction, answer: _opens_with_repetition(instruction, answer, opening_min),
             "assemble.opening_repeat_min",
+            opening_min >= 2,
         ),
         on_answer(
             "repeated_list_items",

@@ -250,7 +250,7 @@ _INJECTION = [
     # the reader addressed as a model: 如果你是AI，请…; 给机器人看的
     re.compile(
         r"(?:如果|若|假如|倘若|要是)(?:你|您)是(?:一个|一款)?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|AI助手|聊天机器人|ChatGPT|GPT)(?:的话)?[，,]\s*(?:请|就|务必|必须|一定)"
-        r"|[（(【\[](?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的?[）)】\]]"
+        r"|[（(【\[](?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)[^）)】\]\n]{0,8}[）)】\]]"
         r"|(?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的(?:说明|提示|指令|话|留言|消息|备注)"
         r"|<!--[^>]{0,200}?(?:AI|ＡＩ|模型|助手|assistant|指令|忽略|ignore|system|系统)[^>]{0,200}?-->",
         _I,
@@ -270,6 +270,11 @@ _INJECTION = [
         r"|(?:输出|复述|重复|告诉我|打印)(?:一下)?你(?:收到|看到|接收到)的第一条(?:消息|指令|内容)"
         r"|\byou are no longer\b|\bsystem override\b",
         _I,
+    ),
+    re.compile(
+        r"(?:从现在开始|从现在起|今后|以后|之后|从今以后)[，,]?\s*(?:你|您)?(?:在)?(?:每次|所有|任何|每个)(?:的)?(?:回答|回复|问题)(?:中|时|里)?(?:都|均)"
+        r"|(?:今后|以后|之后)(?:回答|回复)(?:任何|所有|每个)问题(?:时)?都|(?:指令|规则|设定|系统设定)(?:已)?更新\s*[:：]"
+        r"|忽略用户(?:的)?(?:要求|问题|指令|输入|格式)|忽略用户要求的"
     ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
@@ -331,6 +336,7 @@ _COMMERCE = re.compile(
     r"|注册即送|新用户(?:注册)?(?:即|就)?(?:送|领|享)|邀请好友(?:再|即|可|还)?(?:返现|得|领|送)|返现"
     r"|欢迎(?:到店|莅临|光临本店)|满\s*\d+\s*减\s*\d+|官方旗舰店|价格好商量|有需要的朋友(?:可以)?(?:联系|私|找)我|代考|包过|包通过|保过|代做作业|代刷"
     r"|假一赔[十三]|正品保障|小黄车"
+    r"|(?:原价|现价|特价|仅售)\s*\d+|名额有限|速抢|限量(?:抢购|发售|供应)|自产自销|有需要的(?:朋友|亲|宝子)(?:可以)?私信"
     r"|私信小编|评论区扣\s*\d|扣1|先到先得|数量有限|限时特惠|今日特惠|特惠价|日入\s*\d+|有意者(?:请)?(?:联系|私聊|加)|厂家直销|量大从优|招商加盟|加盟热线"
     r"|立即领取|免费领(?:取)?(?:体验课|试用|礼品|资料|会员)|还送[^。！？\n]{0,6}?礼|赚钱小项目|副业项目|我发你链接"
     r"|全国包邮|买[一二两三]送[一二两三]|无效(?:全额)?退款|(?:添加|加|联系)(?:我们的?)?(?:小助手|小助理|客服小姐姐)|领取试用|试用装|推荐我们家的?"
@@ -349,8 +355,9 @@ ASKS_FOR_DEFINITION = re.compile(
 _WARNING = re.compile(r"没有|不存在|并非|不是|谨防|警惕|小心|当心|所谓|骗|别信|切勿|不要|勿信|防范|识别|远离")
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
-_MATERIAL_NOUN = r"(?:发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
-_UNSEEN_CONTEXT = [
+_MATERIAL_NOUN = r"(?:单词|词语|生词|汉字|成语|谜语|字|发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+# Demonstratives (这首诗, 这几句, 这篇文章): a named work or a quoted span gives them their material.
+_DEMONSTRATIVES = [
     re.compile(r"(?:这|该|此)(?:几|两|三|四|五|些)?(?:句|首|篇|则)(?!话外)"),
     re.compile(
         r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)" + _MATERIAL_NOUN
@@ -359,6 +366,9 @@ _UNSEEN_CONTEXT = [
         r"(?:这|该|此)"
         + r"(?:诗|文章|短文|段落|文本|材料|资料|新闻|报道|图片|照片|视频|对话|合同|邮件|代码|论文|歌词|作品)"
     ),
+]
+# Pointers at material elsewhere (上文, 以下内容, 附件, 图中): no name makes them visible.
+_UNSEEN_CONTEXT = [
     re.compile(
         r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
         + _MATERIAL_NOUN
@@ -378,6 +388,7 @@ _NOT_TEXT = re.compile(
     r"(?:刚才|刚刚|之前|上次|前面|先前)(?:我)?(?:发|给|传|上传|提供|贴|分享)(?:给)?(?:你|您)"
     r"|(?:对照|参照|参考|根据|结合|依据|观察|看看|看一下)(?:这张|这幅|该|此|上面的|下面的|附上的|所附的)?(?:图片|图表|照片|截图|表格|视频|录音|附件|图)"
     r"|(?:概括|总结|描述|分析|评价|解读|归纳|转写)(?:一下)?(?:这个|该|这段|这张|这幅|此)?(?:视频|录音|音频|图片|照片|截图|图表|附件|录像|直播|播客)(?:的|中|里|内容)"
+    r"|(?:我|你)(?:刚才|刚刚|之前|上次|前面)(?:的|写的|说的|给的|做的)(?:回答|答案|问题|消息|话|作业|答题|翻译|句子)"
     r"|(?:刚才|刚刚|之前|上次|前面|先前)(?:那个|那道|那条|的)(?:问题|题|话题|消息)|上一条(?:消息|回复|信息)|(?:我|我刚)(?:发|传|上传|给你)的(?:文件|图片|照片|截图|文档|附件|链接|表格|代码)"
     r"|^(?:请问)?第[一二三四五六七八九十\d]+(?:题|道题|小题|问)|第[一二三四五六七八九十\d]+(?:题|道题|小题)(?:怎么|的答案|答案|选什么|选哪)"
     r"|(?:看看|检查|评价|打分|修改|润色|点评|评估|批改)(?:一下)?我(?:写)?的(?:作文|文章|论文|简历|代码|作业|方案|报告|稿子)|我的(?:作文|文章|论文|简历|代码|作业)(?:能打|写得|怎么样|有什么问题|哪里)"
@@ -390,6 +401,7 @@ _BACKWARD = re.compile(
     + "|上文|前文"
 )
 _NAMED_WORK = re.compile(r"《[^》]{1,30}》")
+_QUOTED_SPAN = re.compile(r"“[^”\n]{1,40}”|「[^」\n]{1,40}」|\"[^\"\n]{1,40}\"")
 _DANGLING_END = re.compile(
     r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画|(?<!不用)(?<!无需)(?<!不要)(?<!不必)(?:形容|评价|点评|赏析|续写|润色|扩写|缩写|修改|对比|区分|归纳|提炼|仿写)|是|有|如何|怎样|到|去|往|至)\s*$"
 )
@@ -421,7 +433,10 @@ _LIST_LINE = re.compile(
 _ENDS_ON_CONJUNCTION = re.compile(
     r"[\u4e00-\u9fff，,](?:因为|所以|但是|而且|并且|如果|虽然|尽管|以及|或者|例如|比如|包括|由于|然而|因此|从而|以便|为了|以免|不过|可是|甚至|即使|只要|只有|除了|其次|然后|接着)$"
 )
-_ASKS_FOR_VERSE = re.compile(r"诗|词|歌|曲|对联|顺口溜|打油|童谣|民谣|绝句|律诗|散文诗|口号|标语")
+# Verse and recitation: lines may repeat a word (鹅，鹅，鹅) or end without punctuation.
+ASKS_FOR_VERSE = re.compile(
+    r"诗|词|歌|曲|对联|顺口溜|打油|童谣|民谣|绝句|律诗|散文诗|口号|标语|默写|背诵|朗读|原文|全文"
+)
 _TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
 _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 
@@ -626,7 +641,7 @@ def boilerplate(instruction: str, answer: str) -> bool:
 
 def refers_to_unseen_context(instruction: str) -> bool:
     """An instruction pointing at material (这首诗, 上文, 以下内容, 附件, 图中) it does not carry.
-    A named work (《静夜思》这首诗) is something the reader can know. A backward reference (上文,
+    A named work or a quoted span (《静夜思》这首诗, “苹果”这个单词) is something the reader can know. A backward reference (上文,
     上述文章) needs its material on a line before it; material after a colon does not count."""
     if _NOT_TEXT.search(instruction):
         return True
@@ -635,12 +650,9 @@ def refers_to_unseen_context(instruction: str) -> bool:
         return True
     if material_of(instruction):
         return False
-    named = _NAMED_WORK.search(instruction) is not None
-    return any(
-        pattern.search(instruction)
-        for index, pattern in enumerate(_UNSEEN_CONTEXT)
-        if not (named and index < 2)
-    )
+    named = _NAMED_WORK.search(instruction) is not None or _QUOTED_SPAN.search(instruction) is not None
+    patterns = _UNSEEN_CONTEXT if named else _DEMONSTRATIVES + _UNSEEN_CONTEXT
+    return any(pattern.search(instruction) for pattern in patterns)
 
 
 _RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*[^\s:：]+){2,}\s*$")
@@ -693,7 +705,7 @@ def _breaks_off_after_sentences(instruction: str, lines: list[str], last: str) -
     prose_lines = [line.strip() for line in lines[:-1] if not _LIST_LINE.match(line)]
     return (
         len(prose_lines) >= 2
-        and _ASKS_FOR_VERSE.search(instruction) is None
+        and ASKS_FOR_VERSE.search(instruction) is None
         and all(line[-1] in _TERMINAL and len(line) >= 8 for line in prose_lines)
         and re.search(r"[，,]", last) is not None
         and CJK_CHAR.match(last[-1]) is not None

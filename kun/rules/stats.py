@@ -13,11 +13,12 @@ from typing import Sequence
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”’』」）)])|(?<=[。！？!?][”’』」）)])")
+_FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
 _URL = re.compile(r"https?://\S+")
 # A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
 _LIST_MARKER = re.compile(
-    r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、])\s*",
+    r"(?:^|(?<=\s))(?:\d{1,3}\s*[.、)）:：]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]|[-*•·]|[①-⑳⑴-⒇❶-❿]|[A-Za-z]\s*[.)、]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[^\s：:，,。]{0,2}[：:、，,])\s*",
     re.MULTILINE,
 )
 _ITEM_NOISE = re.compile(r"[\s\d.,;:!?，。、；：！？\"'“”‘’()（）\[\]【】*#|-]+")
@@ -131,7 +132,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 8) -> float:
+def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
     """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
     that open with the same two characters, at least `overlap` of the smaller one's character
     bigrams are in the other (看书时保持正确姿势，眼睛与书本保持一尺距离 ~ 看书时要保持正确的
@@ -197,9 +198,10 @@ def list_items(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of at least four characters, normalised for comparison."""
+    """Sentences of at least four characters, normalised for comparison. Inline code stays (it is
+    what tells `git add` 后改动暂存 from `git commit` 后改动保存); code blocks and URLs go."""
     found = []
-    for line in prose(text).splitlines():
+    for line in _URL.sub(" ", _FENCED.sub(" ", text)).replace("`", "").splitlines():
         for sentence in split_sentences(line):
             normal = _ITEM_NOISE.sub("", sentence)
             if len(normal) >= 4:

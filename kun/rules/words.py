@@ -24,7 +24,7 @@ def _tokenizer():
     return tokenizer
 
 
-def word_coverage(text: str, min_cjk: int = 8) -> float | None:
+def word_coverage(text: str, min_cjk: int = 8, single_min_frequency: int = 0) -> float | None:
     """Share of CJK characters inside multi-character words; None below `min_cjk` CJK characters.
     Quoted spans (“…”, 「…」, 《…》) are material, often classical, and are left out."""
     text = QUOTED.sub("，", text)
@@ -34,6 +34,8 @@ def word_coverage(text: str, min_cjk: int = 8) -> float | None:
     in_words = 0
     for word in _tokenizer().lcut(text, HMM=False):
         count = len(CJK_CHAR.findall(word))
-        if count >= 2:
+        if count >= 2 or (
+            count == 1 and single_min_frequency and _tokenizer().FREQ.get(word, 0) >= single_min_frequency
+        ):
             in_words += count
     return in_words / total
