@@ -46,7 +46,9 @@ class AssembleParams:
         1  # relative floor for a question of fact, a one-liner or a rewrite of given material
     )
     explain_answer_min_chars: int = 10  # relative floor for 介绍 / 解释 / 为什么 / 如何 ...
-    long_answer_min_chars: int = 40  # relative floor for 详细 / 分析 / 作文 (or half of a stated N字)
+    long_answer_min_chars: int = (
+        40  # relative floor for 详细 / 分析 / 作文 (or half a stated minimum, a third of an approximate N字)
+    )
     max_answer_chars: int = 4000
     answer_meta_keywords: list[str] = field(
         default_factory=list

@@ -334,12 +334,17 @@ def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:
 
 def boilerplate_phrases(phrases: Sequence[str]) -> Callable[[str, str], bool] | None:
     """A pair check for web boilerplate `phrases` in the answer, sparing a question about what a
-    quoted term means (什么是“三连”？ may be answered with 点赞、投币和收藏)."""
+    quoted term means (什么是“三连”？ may be answered with 点赞、投币和收藏) and requested ad copy or
+    live-stream scripts (点击下方小黄车)."""
     check = phrase_check(phrases)
     if check is None:
         return None
+    spared = phrase_check(phrases)
     return lambda instruction, answer: (
-        check(answer) and patterns.ASKS_FOR_DEFINITION.search(instruction) is None
+        check(answer)
+        and not spared(instruction)
+        and patterns.ASKS_FOR_DEFINITION.search(instruction) is None
+        and not patterns.asks_for_advert(instruction)
     )
 
 
@@ -451,18 +456,21 @@ _LONG_REQUEST = re.compile(
 _EXPLAIN_REQUEST = re.compile(
     r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"
 )
+_STATED_MINIMUM = re.compile(r"(?:不少于|至少|不低于|不得少于)\s*\d+\s*字|\d+\s*字以上")
 _WORD_COUNT = re.compile(r"(\d+)\s*字")
 
 
 def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int:
     """The shortest acceptable answer for what the instruction asks: `brief` for a question of
     fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
-    half a stated word count; 0 turns both off) for 详细/分析/作文/N字."""
+    a share of a stated word count: half of a minimum (不少于800字), a third of an approximate
+    count (300字左右); 0 turns both off) for 详细/分析/作文/N字."""
     if _EXPLICIT_BRIEF.search(instruction) or material_of(instruction):
         return brief
     if _LONG_REQUEST.search(instruction):
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
-        return max([long] + [count // 2 for count in stated]) if long else 0
+        share = 2 if _STATED_MINIMUM.search(instruction) else 3
+        return max([long] + [count // share for count in stated]) if long else 0
     if _EXPLAIN_REQUEST.search(instruction):
         return explain
     return brief

@@ -261,7 +261,8 @@ _INJECTION = [
         r"|(?:获得|拥有|授予|开放)(?:了)?(?:最高|管理员|root|超级|全部)权限|从下一(?:条|次|句)(?:回复|回答|消息)(?:开始|起)"
     ),
     re.compile(
-        r"(?:转发|发送|发|抄送)(?:至|到|给)\s*[\w.+-]+@[\w-]+\.[\w.]+|#{2,}\s*(?:系统|System)(?:指令|提示|消息)\s*#{2,}",
+        r"(?:对话|聊天|记录|内容|数据|提示词|设定|隐私)[^。！？\n]{0,8}?(?:转发|发送|发|抄送)(?:至|到|给)\s*[\w.+-]+@[\w-]+\.[\w.]+"
+        r"|#{2,}\s*(?:系统|System)(?:指令|提示|消息)\s*#{2,}",
         _I,
     ),
     re.compile(
@@ -319,13 +320,14 @@ _SPAM = re.compile(
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
     r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加|报名|购买|下单|咨询|立减)|二维码(?:进群|关注|领取|报名|咨询)"
     r"|(?<![A-Za-z])[Vv]\s*[:：]\s*[A-Za-z0-9_]{4,}|(?:电话|手机|热线|咨询|联系|详询|微信|同号|拨打)[^。\n]{0,6}?(?<!\d)1[3-9]\d{9}(?!\d)"
-    r"|招代理|一手货源|戳链接|点链接|戳这里|下单立减|立减\d+元|手慢无|全网最低价|限时抢购"
-    r"|进群|加群|群号|代购|躺赚|日赚|月入[过上]?[万千百\d]|刷单|点击链接领取|私信我",
+    r"|戳链接|点链接|戳这里"
+    r"|进群|加群|群号|躺赚|日赚|月入[过上]?[万千百\d]|刷单|点击链接领取|私信我",
 )
 
 _COMMERCE = re.compile(
     r"(?:淘宝|天猫|京东|拼多多|抖音|快手|小红书|闲鱼|微店|某宝|某东)(?:上)?(?:搜索?|搜一下|店铺|旗舰店|下单|直播间|橱窗|小店)"
     r"|搜索?[“\"「『][^”\"」』]{1,16}[”\"」』](?:店铺|下单|购买|关注|即可|进店)"
+    r"|招代理|一手货源|下单立减|立减\d+元|手慢无|全网最低价|限时抢购|代购"
     r"|下单(?:立享|立减|即送|即享|有礼|更优惠|享)|立享[^。！？\n]{0,4}?(?:优惠|折扣|福利)|低至\s*\d+(?:\.\d)?\s*折"
     r"|(?:老师|大师|导师|专家)带单|带单|稳赚不赔|稳赚|保本(?:保息|高收益)|高额回报|荐股|内幕消息|优惠码|邀请码"
     r"|(?:加入|进入|来|进)(?:我们的?)?[^。！？\n]{0,8}?(?:交流群|粉丝群|福利群|投资群|社群|学习群|会员群)"
@@ -345,13 +347,21 @@ _COMMERCE = re.compile(
 # A question about shopping itself (满减怎么算, 网购要注意什么) may name offers in their plain sense.
 _ASKS_ABOUT_SHOPPING = re.compile(r"满减|优惠券|折扣|打折|促销|网购|购物|双十一|双11|618|团购|电商|砍价|比价")
 _ASKS_FOR_ADVERT = re.compile(
-    r"广告|文案|推广|宣传|营销|促销|带货|种草|海报|推销|标语|口号|提醒|倡议|通知|公告"
+    r"广告|文案|推广|宣传|营销|促销|带货|直播|种草|海报|推销|标语|口号|提醒|倡议|通知|公告|开业|招聘|启事|脚本|短视频|口播"
 )
+
+
 # A question about what a quoted term means (什么是“三连”？, “点赞”是什么意思) may use web words
 # in their plain sense.
+def asks_for_advert(instruction: str) -> bool:
+    """The instruction asks for ad copy, a notice or a live-stream script, which may call to buy."""
+    return _ASKS_FOR_ADVERT.search(instruction) is not None
+
+
 ASKS_FOR_DEFINITION = re.compile(
     r"(?:什么是|怎么理解)\s*[“「\"‘'][^”」\"’'\n]{1,12}[”」\"’']|[“「\"‘'][^”」\"’'\n]{1,12}[”」\"’']\s*(?:是什么|什么意思|啥意思|的含义|指什么)|网络用语"
 )
+_FRAUD = re.compile(r"诈骗|骗局|骗子|陷阱|违法|谨防|警惕|当心|别信|勿信|切勿|远离|防范")
 _WARNING = re.compile(r"没有|不存在|并非|不是|谨防|警惕|小心|当心|所谓|骗|别信|切勿|不要|勿信|防范|识别|远离")
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
@@ -599,9 +609,13 @@ def spam(instruction: str, answer: str) -> bool:
 
 
 def _warned(text: str, start: int) -> bool:
-    """The words before `start` (in its sentence) warn against what follows: 警惕, 没有, 谨防."""
+    """The sentence around `start` warns against the offer: 警惕, 没有, 谨防 just before it, or a
+    word of fraud anywhere in it (“刷单返利”“老师带单”的，一律是诈骗)."""
     before = re.split(r"[。！？!?\n]", text[max(0, start - 12) : start])[-1]
-    return _WARNING.search(before) is not None
+    head = max(text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
+    ends = [index for index in (text.find(mark, start) for mark in "。！？!?\n") if index >= 0]
+    sentence = text[head : min(ends) if ends else len(text)]
+    return _WARNING.search(before) is not None or _FRAUD.search(sentence) is not None
 
 
 _BOILERPLATE = re.compile(
