@@ -46,7 +46,11 @@ OFF = {
 }
 # Dev pairs the rules are known to miss: a repetition in other words (读书可以增长知识 / 读书能够增长
 # 我们的知识) is beyond the bigram overlap that spares parallel sentences.
-KNOWN_DEV_MISSES = {"round12-repeated_sentences-2", "round13-repeated_sentences-3"}
+KNOWN_DEV_MISSES = {
+    "round12-repeated_sentences-2",
+    "round13-repeated_sentences-3",
+    "round16-repeated_sentences-2",
+}
 FAMILY = {
     "unfinished": "truncated",
     "prompt_injection": "injection",

@@ -456,6 +456,21 @@ _LONG_REQUEST = re.compile(
 _EXPLAIN_REQUEST = re.compile(
     r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"
 )
+# A rewrite or a reading of quoted words (“我迷路了”用英语怎么说？) is as short as the words.
+_ASKS_ABOUT_QUOTED = re.compile(
+    r"[“「\"][^”」\"\n]{1,30}[”」\"][^。？?]{0,8}?(?:翻译|译成|怎么说|用英语|用英文|怎么读|读音|拼音|造句|近义词|反义词)"
+    r"|(?:翻译|译成|怎么说)[^。？?]{0,4}?[“「\"][^”」\"\n]{1,30}[”」\"]"
+)
+
+
+def _asks_to_explain(instruction: str) -> bool:
+    """An explain-type request (介绍, 为什么, 作用…) opening a word of the instruction, not inside one:
+    光合作用产生什么气体？ asks for a fact (光合作用 is one word)."""
+    from kun.rules.words import words
+
+    return any(_EXPLAIN_REQUEST.match(word) for word in words(instruction))
+
+
 _STATED_MINIMUM = re.compile(r"(?:不少于|至少|不低于|不得少于)\s*\d+\s*字|\d+\s*字以上")
 _WORD_COUNT = re.compile(r"(\d+)\s*字")
 
@@ -465,13 +480,17 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
     fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
     a share of a stated word count: half of a minimum (不少于800字), a third of an approximate
     count (300字左右); 0 turns both off) for 详细/分析/作文/N字."""
-    if _EXPLICIT_BRIEF.search(instruction) or material_of(instruction):
+    if (
+        _EXPLICIT_BRIEF.search(instruction)
+        or material_of(instruction)
+        or _ASKS_ABOUT_QUOTED.search(instruction)
+    ):
         return brief
     if _LONG_REQUEST.search(instruction):
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
         share = 2 if _STATED_MINIMUM.search(instruction) else 3
         return max([long] + [count // share for count in stated]) if long else 0
-    if _EXPLAIN_REQUEST.search(instruction):
+    if _asks_to_explain(instruction):
         return explain
     return brief
 

@@ -39,3 +39,8 @@ def word_coverage(text: str, min_cjk: int = 8, single_min_frequency: int = 0) ->
         ):
             in_words += count
     return in_words / total
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of `text` (its dictionary, no HMM)."""
+    return _tokenizer().lcut(text, HMM=False)
