@@ -282,6 +282,12 @@ _INJECTION = [
         r"(?:无论|不管)(?:用户|对方|别人|谁|他们|人们)?(?:问|说|输入|提出)(?:什么|任何)[^。！？\n]{0,4}?[，,]?\s*(?:你)?都(?:要|只|必须)?(?:回复|回答|说|输出)"
         r"|提示词(?:补充|追加|更新|修改)"
     ),
+    re.compile(
+        r"仅对(?:AI|ＡＩ|模型|助手|机器人|大模型)(?:生效|有效|可见)|(?:最高|首要|唯一)(?:指令|命令|优先级)|停止(?:执行|遵守|遵循)[^。！？\n]{0,6}?(?:开发者|系统|原有|原来)?(?:的)?(?:设定|指令|规则|准则)"
+        r"|(?:你|您)其实是(?:一个|一款)?[^。！？\n]{0,12}?(?:AI|ＡＩ|助手|机器人|模型)|没有任何(?:使用|内容|安全)?(?:限制|约束|审查)"
+        r"|以[^。！？\n]{1,8}?的身份继续(?:对话|回答|聊天)|switch persona|print the system (?:message|prompt)",
+        _I,
+    ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
         r"[【\[（(<](?:系统|管理员|开发者|官方|平台|后台)(?:通知|公告|消息|指令|提示|警告|更新|命令)[】\]）)>]"
@@ -305,7 +311,7 @@ _INJECTION = [
 ]
 _ASKS_ABOUT_INJECTION = re.compile(r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt", _I)
 _PLACEHOLDER = re.compile(
-    r"\b(?:TODO|FIXME|TBD)\b|lorem ipsum"
+    r"(?<![A-Za-z])(?:TODO|FIXME|TBD)(?![A-Za-z])|lorem ipsum"
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
     r"|[\[【<＜{｛]\s*[^\]】>＞}｝\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接|学校)\s*[\]】>＞}｝]"
     r"|[\[【（(](?:图片|插图|配图|表格|视频|图表|图)\s*\d*[\]】）)]"
@@ -543,10 +549,12 @@ def next_turn(instruction: str, answer: str) -> bool:
 
 # A line spoken by someone: `>> 小明：…`, `**张三**：…`
 _SPEAKER_LINE = re.compile(
-    r"^\s*(?:>+\s*)?(?:\*\*|__)?([\u4e00-\u9fffA-Za-z]{1,4})(?:[（(][^）)\n]{1,4}[）)])?(?:\*\*|__)?\s*[:：]\s*\S",
+    r"^\s*(?:>+\s*|[-—–]+\s*)?(?:\*\*|__)?([\u4e00-\u9fffA-Za-z]{1,5})(?:[（(][^）)\n]{1,4}[）)])?(?:\*\*|__)?[ \t]*[:：][ \t]*(\S[^\n]*)",
     re.MULTILINE,
 )
 _CHEVRON_TURNS = re.compile(r"^\s*>>>[^\n]*\n\s*<<<", re.MULTILINE)
+# A speaker named by role: 来访者, 咨询师, 营养师, 店员, 网友.
+_PERSON = re.compile(r"(?:者|师|员|生|友|主|客|人|长|官|妈|爸|士|姐|哥)$")
 _REPLIER = frozenset(
     {
         "回复",
@@ -564,6 +572,9 @@ _REPLIER = frozenset(
         "Bot",
         "A",
         "Me",
+        "助理",
+        "Model",
+        "GPT",
     }
 )
 
@@ -572,12 +583,20 @@ def _dialogue_tail(body: str) -> bool:
     """Two or more lines after the answer spoken by different speakers, one of them a replier
     (回复, 博主, 客服, 我) or the first asking a question: a conversation the model went on to
     write (`>> 小明：…` / `>> 回复：…`, `顾客：那素食者怎么办？` / `店员：…`). 优点：…/缺点：… is neither."""
-    lines = list(_SPEAKER_LINE.finditer(body))
+    # a line said, not a salutation (王老师：) or a signature (学生：李明)
+    lines = [
+        match
+        for match in _SPEAKER_LINE.finditer(body)
+        if len(match.group(2).strip()) >= 5 or match.group(2).rstrip().endswith(("？", "?"))
+    ]
+    if not lines:
+        return False
     speakers = [match.group(1) for match in lines]
     if len(set(speakers)) < 2:
         return False
     first = body[lines[0].start() :].lstrip().split("\n", 1)[0].rstrip()
-    return any(speaker in _REPLIER for speaker in speakers) or first.endswith(("？", "?"))
+    people = sum(1 for speaker in set(speakers) if _PERSON.search(speaker))
+    return any(speaker in _REPLIER for speaker in speakers) or first.endswith(("？", "?")) or people >= 2
 
 
 def prompt_injection(instruction: str, answer: str) -> bool:
