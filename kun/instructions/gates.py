@@ -252,35 +252,21 @@ FOREIGN_LANGUAGE_HINTS = [
 ]
 # Web boilerplate, as phrases precise enough to spare plain uses (点击注册按钮, 版权法).
 BOILERPLATE_PHRASES = [
-    "本站",
     "关注公众号",
-    "公众号",
     "扫一扫",
-    "版权所有",
-    "版权归",
-    "侵权",
     "转载请注明",
-    "免责声明",
-    "下载APP",
     "下载我们的APP",
     "原文链接",
     "责任编辑",
     "本文来源于网络",
     "来源于网络",
     "请联系删除",
-    "点赞",
     "收藏、转发",
     "一键三连",
-    "关注我",
     "阅读原文",
-    "点击下方",
-    "点击上方",
-    "点击这里",
-    "点击链接",
     "欢迎关注",
     "订阅我们",
     "更多精彩",
-    "未经授权",
     "点个赞",
     "点个关注",
     "求关注",
@@ -290,16 +276,11 @@ BOILERPLATE_PHRASES = [
     "由AI生成",
     "不代表本平台观点",
     "不代表本站观点",
-    "本平台",
-    "版权声明",
     "博主原创",
     "转载请附上",
     "原文出处链接",
     "上一篇：",
     "下一篇：",
-    "返回首页",
-    "返回顶部",
-    "返回列表",
 ]
 _GREEK_WORD = re.compile("[\u0370-\u03ff]{3,}")
 
@@ -404,16 +385,20 @@ def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequen
 
 
 _TITLE_WITHOUT_CJK = re.compile(r"《[^》\u3400-\u9fff]*》|「[^」\u3400-\u9fff]*」|“[^”\u3400-\u9fff]*”")
+# Names written in Latin letters: runs of capitalised words (Steve Jobs, Ronald Wayne, Fe).
+_CAPITALISED_RUN = re.compile(r"(?<![A-Za-z])[A-Z][a-z'’.\-]*(?:\s+[A-Z][a-z'’.\-]*)*(?![A-Za-z])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
 
 
 def without_names(answer: str, instruction: str) -> str:
     """The answer without the foreign names it has no choice but to use: titles in 《》 or quotes
-    written without Chinese characters (《Love Story》), and the words of other letters the
-    instruction itself used (Taylor Swift有哪些代表作？ -> Taylor, Swift)."""
+    written without Chinese characters (《Love Story》), the words of other letters the instruction
+    itself used (Taylor Swift有哪些代表作？ -> Taylor, Swift) and capitalised names (Steve Jobs,
+    Fe). An English sentence keeps its lowercase words, so it still reads as English."""
     names = {word.lower() for word in _LATIN_WORD.findall(instruction)}
     text = _TITLE_WITHOUT_CJK.sub(" ", answer)
-    return _LATIN_WORD.sub(lambda match: " " if match.group(0).lower() in names else match.group(0), text)
+    text = _LATIN_WORD.sub(lambda match: " " if match.group(0).lower() in names else match.group(0), text)
+    return _CAPITALISED_RUN.sub(" ", text)
 
 
 def wrong_language(
@@ -471,6 +456,8 @@ def _asks_to_explain(instruction: str) -> bool:
     return any(_EXPLAIN_REQUEST.match(word) for word in words(instruction))
 
 
+# An outline, a framework or a list of titles is short by nature (班会方案的框架).
+_OUTLINE = re.compile(r"框架|提纲|大纲|目录|结构图|标题|清单|要点")
 _STATED_MINIMUM = re.compile(r"(?:不少于|至少|不低于|不得少于)\s*\d+\s*字|\d+\s*字以上")
 _WORD_COUNT = re.compile(r"(\d+)\s*字")
 
@@ -486,6 +473,8 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
         or _ASKS_ABOUT_QUOTED.search(instruction)
     ):
         return brief
+    if _OUTLINE.search(instruction):
+        return explain
     if _LONG_REQUEST.search(instruction):
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
         share = 2 if _STATED_MINIMUM.search(instruction) else 3
