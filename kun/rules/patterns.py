@@ -178,17 +178,17 @@ _ASKS_FOR_LETTER = re.compile(r"信|邮件|短信|回复|回信|留言|通知|�
 # -- chat-template leaks and further turns -----------------------------------------------------
 _TEMPLATE_LEAK = re.compile(
     r"<\|[A-Za-z_]{2,30}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot)>|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
-    r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|回答|回复|输入|输出|问题|答案|用户|助手|系统|机器人)\s*[:：]?\s*$",
+    r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|回答|回复|输入|输出|问题|答案|用户|助手|系统|机器人|追问|提问)\s*[:：]?\s*$",
     re.MULTILINE | _I,
 )
 _USER_TURN = re.compile(
     r"^\s*(?:>\s*)*(?:#+\s*)?(?:\*\*|__)?(?:(?:用户|(?i:user|human)|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q|问)(?:追问|又问|问|说|提问|回复)?(?:[（(][^）)\n]{1,4}[）)])?(?:\*\*|__)?\s*[:：]"
     r"|(?:下一个问题|下个问题|问题\s*\d+|Question\s*\d*)\s*[:：]"
-    r"|[【\[<（(](?:用户|(?i:user|human)|人类|提问|问题|问|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>）)])",
+    r"|[【\[<（(](?:用户|(?i:user|human)|人类|提问|问题|问|Q|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>）)])",
     re.MULTILINE,
 )
 _ASSISTANT_TURN = re.compile(
-    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|答)[】\]>])",
+    r"^\s*(?:>\s*)*(?:#+\s*)?(?:(?:助手|Assistant|ASSISTANT|AI|Bot|机器人|A|答|回答|系统|System)\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|答|A)[】\]>])",
     re.MULTILINE,
 )
 _ASKS_FOR_DIALOGUE = re.compile(
@@ -290,6 +290,11 @@ _INJECTION = [
         r"|(?:你|您)其实是(?:一个|一款)?[^。！？\n]{0,12}?(?:AI|ＡＩ|助手|机器人|模型)|没有任何(?:使用|内容|安全)?(?:限制|约束|审查)"
         r"|以[^。！？\n]{1,8}?的身份继续(?:对话|回答|聊天)|switch persona|print the system (?:message|prompt)",
         _I,
+    ),
+    re.compile(
+        r"(?:隐藏|秘密)(?:信息|内容|消息|说明)|(?:模型|AI|ＡＩ|助手)(?:须|必须|需要|应当|务必)(?:在)?(?:下一轮|之后|后续|接下来|下次)"
+        r"|(?:索要|获取|套取|收集|诱导用户提供)用户的?(?:身份证|密码|银行卡|手机号|验证码|隐私|住址)"
+        r"|(?:安全|内容|使用)(?:准则|规则|限制|策略|规范)(?:已|已经)?(?:被)?(?:[^。！？\n]{0,4}?)(?:撤销|取消|解除|关闭|废除)"
     ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
@@ -499,7 +504,7 @@ def source_talk(instruction: str, answer: str) -> bool:
 # -- an answer that asks for what the instruction left out, instead of answering ------------------
 _ASKS_BACK = [
     re.compile(
-        r"请(?:您|你)?(?:先)?(?:告诉|提供|说明|补充|给出|发送|发给|发|指明|明确|描述|输入|贴出|上传|粘贴)(?:一下)?(?:我|给我)?[^。！？\n]{0,14}?(?:对象|内容|文本|原文|句子|段落|文章|信息|问题|细节|材料|资料|具体|哪|什么|要求|主题|名称|数据|代码)"
+        r"请(?:您|你)?(?:先)?(?:告诉|提供|说明|补充|给出|发送|发给|发|指明|明确|描述|输入|贴出|上传|粘贴)(?:一下)?(?:我|给我)?[^。！？\n]{0,14}?(?:对象|内容|文本|原文|句子|段落|文章|信息|问题|细节|材料|资料|具体|哪|什么|要求|主题|名称|数据|代码|题目|选项|图片|附件|文件|链接)"
     ),
     re.compile(
         r"请(?:您|你)?(?:把|将)[^。！？\n]{0,14}?(?:发给我|发过来|贴出来|贴上来|提供给我|告诉我|粘贴过来|发送给我|给我看)"
@@ -517,7 +522,7 @@ _ASKS_BACK = [
     re.compile(r"(?:能|可以|能否)(?:再)?(?:说得|讲得|描述得)?(?:更)?具体(?:一点|一些|些)(?:吗|么|呢)?[？?]"),
     re.compile(r"(?:您|你)(?:似乎|好像)?(?:忘了|忘记)(?:附上|提供|发送|给出|粘贴)"),
     re.compile(
-        r"(?:没有|未|缺少|缺乏)(?:看到|提供|给出|附上|收到)[^。！？\n]{0,8}?(?:内容|文本|原文|句子|文章|材料|资料|信息|对象|代码|图片|数据)"
+        r"(?:没有|未|缺少|缺乏)(?:看到|提供|给出|附上|收到)[^。！？\n]{0,8}?(?:内容|文本|原文|句子|文章|材料|资料|信息|对象|代码|图片|数据|选项|题目|附件|文件|链接)"
     ),
 ]
 _ASKS_FOR_QUESTIONS = re.compile(r"提问|问题清单|问卷|采访|反问|追问|澄清|客服|对话|话术")

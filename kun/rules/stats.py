@@ -190,8 +190,10 @@ def list_items(text: str) -> list[str]:
     items = []
     for line in prose(text).splitlines():
         # a table row is one item: `| A | A、AB |` holds no list markers
-        for piece in [line] if line.lstrip().startswith("|") else _LIST_MARKER.split(line):
-            item = _ITEM_NOISE.sub("", piece)
+        table_row = line.lstrip().startswith("|")
+        for piece in [line] if table_row else _LIST_MARKER.split(line):
+            # a table row keeps its numbers: | 8:00 | 300ml | and | 10:30 | 250ml | differ
+            item = re.sub(r"[\s|]+", "", piece) if table_row else _ITEM_NOISE.sub("", piece)
             if item:
                 items.append(item)
     return items
