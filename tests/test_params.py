@@ -154,3 +154,20 @@ def test_checking_a_mapping_param_is_not_reading_it(tmp_path, monkeypatch):
     model = section(ModelParams, load_params(path), "model")
     assert not any(read.startswith("model.chat_template") for read in params_module._reads)
     assert model.base == "embedded:smollm2" and "model.base" in params_module._reads
+
+
+def test_field_ranges_are_checked_by_pydantic_and_shown_in_the_schema(tmp_path):
+    """Ranges declared on fields (Share, NonNegativeInt, Field(ge=…)) fail with the whole range
+    and appear in the JSON Schema as minimum/maximum, so an editor flags them before kun runs."""
+    from kun.core.errors import KunError
+    from kun.core.params import section
+    from kun.instructions.assemble import AssembleParams
+
+    with pytest.raises(KunError, match=r"assemble\.answer_min_cjk_ratio: 1\.5 must be between 0 and 1"):
+        section(AssembleParams, {"assemble": {"answer_min_cjk_ratio": 1.5}}, "assemble")
+    with pytest.raises(KunError, match=r"assemble\.max_repeated_ngram_ratio: 0\.0 must be in \(0, 1\]"):
+        section(AssembleParams, {"assemble": {"max_repeated_ngram_ratio": 0.0}}, "assemble")
+    schema = json.loads((ROOT / "params.schema.json").read_text(encoding="utf-8"))
+    ratio = schema["properties"]["assemble"]["properties"]["answer_min_cjk_ratio"]
+    assert ratio["minimum"] == 0 and ratio["maximum"] == 1
+    assert schema["properties"]["dedup"]["properties"]["num_perm"]["maximum"] == 8192

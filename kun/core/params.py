@@ -15,14 +15,22 @@ import os
 import sys
 import typing
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from kun.core.errors import KunError
 
 T = TypeVar("T")
+
+# Ranges a key must lie in, declared on the field (pydantic checks them and the JSON Schema of
+# `kun check-params --schema` shows them, so an editor flags 1.5 for a share before kun runs).
+Share = Annotated[float, Field(ge=0.0, le=1.0)]  # a share or a probability, 0 to 1
+OpenShare = Annotated[float, Field(gt=0.0, le=1.0)]  # a share above 0, at most 1
+NonNegativeInt = Annotated[int, Field(ge=0)]  # a count or a limit (often 0 = off, or all)
+PositiveInt = Annotated[int, Field(ge=1)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
 _source = ["params.yaml"]  # the params file this process read last: what messages name
 
 
@@ -114,6 +122,34 @@ _BOUNDS = {
 }
 
 
+def _range(annotation: Any, kind: str, error: dict) -> str:
+    """`between 0 and 1`, `in (0, 1]` or `>= 0`: the whole range the field declares."""
+    constraints = [
+        constraint
+        for item in getattr(annotation, "__metadata__", ())
+        for constraint in [item, *getattr(item, "metadata", ())]  # pydantic's FieldInfo holds Ge, Le…
+    ]
+    limits = {
+        name: getattr(constraint, name)
+        for constraint in constraints
+        for name in ("ge", "gt", "le", "lt")
+        if getattr(constraint, name, None) is not None
+    }
+    lower = [(name, limits[name]) for name in ("ge", "gt") if name in limits]
+    upper = [(name, limits[name]) for name in ("le", "lt") if name in limits]
+    if lower and upper:
+        (low_kind, low), (high_kind, high) = lower[0], upper[0]
+        if low_kind == "ge" and high_kind == "le":
+            return f"between {_number(low)} and {_number(high)}"
+        return f"in {'[' if low_kind == 'ge' else '('}{_number(low)}, {_number(high)}{']' if high_kind == 'le' else ')'}"
+    symbol, name = _BOUNDS[kind]
+    return f"{symbol} {_number(error['ctx'][name])}"
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _literal_options(annotation: Any) -> tuple:
     if get_origin(annotation) is Literal:
         return get_args(annotation)
@@ -130,8 +166,7 @@ def _message(error: dict, annotation: Any, key: str) -> str:
     if kind == "finite_number":
         return f"{params_file()}: {where}: {value!r} is not a finite number; use a number such as 0.5"
     if kind in _BOUNDS:
-        symbol, name = _BOUNDS[kind]
-        return f"{params_file()}: {where}: {value!r} must be {symbol} {error['ctx'][name]}"
+        return f"{params_file()}: {where}: {value!r} must be {_range(annotation, kind, error)}"
     if kind in _EXPECTED:
         return f"{params_file()}: {where}: {_EXPECTED[kind]}, got {value!r}{_read_as_string(value)}"
     return f"{params_file()}: {where}: {value!r}: {error['msg']}"
@@ -165,7 +200,7 @@ def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
         mapping = {}
     if not isinstance(mapping, dict):
         raise KunError(f"{params_file()}: {section}: expected a mapping, got {mapping!r}")
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, include_extras=True)
     fields = {field.name: field for field in dataclasses.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
     if unknown:

