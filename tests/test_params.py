@@ -171,3 +171,27 @@ def test_field_ranges_are_checked_by_pydantic_and_shown_in_the_schema(tmp_path):
     ratio = schema["properties"]["assemble"]["properties"]["answer_min_cjk_ratio"]
     assert ratio["minimum"] == 0 and ratio["maximum"] == 1
     assert schema["properties"]["dedup"]["properties"]["num_perm"]["maximum"] == 8192
+
+
+def test_a_params_error_names_the_file_the_front_door_read(tmp_path):
+    """The library names keys only; `section` adds the file `load_params` read, and a step run as
+    `kun <step> --params FILE` adds FILE to an error raised later (a model path, a tokenizer)."""
+    from click.testing import CliRunner
+
+    from kun.cli.commands import main
+    from kun.core.errors import KunError, ParamsError
+    from kun.core.params import load_params, require, section
+    from kun.dedup import DedupParams
+
+    with pytest.raises(ParamsError) as raised:
+        require(False, "dedup.threshold", "must be in (0, 1]")
+    assert str(raised.value) == "dedup.threshold: must be in (0, 1]"
+    custom = tmp_path / "mine.yaml"
+    custom.write_text("dedup:\n  threshold: 0\n", encoding="utf-8")
+    with pytest.raises(KunError, match=r"^.*mine\.yaml: dedup\.threshold: 0 must be in \(0, 1\]$"):
+        section(DedupParams, load_params(custom), "dedup")
+    (tmp_path / "seg.jsonl").write_text('{"text": "一段文字"}\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["dedup", str(tmp_path / "seg.jsonl"), str(tmp_path / "out.parquet"), "--params", str(custom)]
+    )
+    assert result.exit_code == 1 and "mine.yaml: dedup.threshold: 0 must be in (0, 1]" in result.output

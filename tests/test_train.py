@@ -349,7 +349,7 @@ def test_unknown_target_module_lists_the_linear_layers(tiny_model_dir, tmp_path)
 
 
 def test_max_seq_len_beyond_the_model_is_a_clear_error(tiny_model_dir, tmp_path):
-    with pytest.raises(KunError, match="max_seq_len 5000 is more than .* max_position_embeddings 4096"):
+    with pytest.raises(KunError, match="max_seq_len: 5000 is more than .* max_position_embeddings 4096"):
         train(tiny_model_dir, PAIRS, tmp_path / "out", TrainParams(max_seq_len=5000))
 
 

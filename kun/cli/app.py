@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from kun.core.errors import KunError, exit_on_user_error, redact
+from kun.core.errors import KunError, ParamsError, exit_on_user_error, redact
 
 
 def run_stage(command: click.Command) -> None:
@@ -28,8 +28,21 @@ def run_stage(command: click.Command) -> None:
         sys.exit(error.exit_code)
 
 
+class KunCommand(click.Command):
+    """A step: a params error it raises names the params file the step read (its --params)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ParamsError as error:
+            path = ctx.params.get("params_path")
+            raise error.naming(str(path) if path is not None else "built-in defaults") from None
+
+
 class KunGroup(click.Group):
     """Prints KunError as one line (`error: ...`) with exit status 1 instead of a traceback."""
+
+    command_class = KunCommand
 
     def invoke(self, ctx: click.Context):
         try:

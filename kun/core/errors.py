@@ -16,6 +16,23 @@ class KunError(Exception):
     """An error the user can fix; its message is printed as one line."""
 
 
+class ParamsError(KunError):
+    """A params value the user can fix, named by its key (`dedup.threshold: 0 must be in (0, 1]`).
+    The library does not know which file the value came from; the front door that read it (the
+    params mapping `load_params` returned, `kun --params`, a stage's --params) adds the file's name."""
+
+    def __init__(self, key: str, message: str, source: str | None = None) -> None:
+        self.key, self.message, self.source = key, message, source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key}: {self.message}" if self.source else f"{self.key}: {self.message}"
+
+    def naming(self, source: str | None) -> "ParamsError":
+        """The same error naming `source` (unless it names a file already)."""
+        return self if self.source or not source else ParamsError(self.key, self.message, source)
+
+
 # Secrets (API keys) this process holds: every message kun prints passes through `redact`.
 _SECRETS: set[str] = set()
 

@@ -1,9 +1,11 @@
 """Typed, validated views of `params.yaml` sections.
 
 Each stage reads its own section into a dataclass. Unknown keys, wrong types, non-finite numbers
-and values outside the allowed set fail with one line naming the params file actually read
-(`params.yaml`, or the file given with --params), the key, the bad value and what is allowed, so a
-typo never silently falls back to a default.
+and values outside the allowed set (field ranges such as `Share` are declared on the fields and
+checked by pydantic) fail with one line naming the key, the bad value and what is allowed, so a
+typo never silently falls back to a default. Errors are `ParamsError`s that name keys only; the
+params file is named by whoever read it: `load_params` returns the sections with their `source`,
+`section` adds it, and a `kun` step adds its --params to an error raised later.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 import yaml
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, ParamsError
 
 T = TypeVar("T")
 
@@ -31,12 +33,6 @@ OpenShare = Annotated[float, Field(gt=0.0, le=1.0)]  # a share above 0, at most 
 NonNegativeInt = Annotated[int, Field(ge=0)]  # a count or a limit (often 0 = off, or all)
 PositiveInt = Annotated[int, Field(ge=1)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0)]
-_source = ["params.yaml"]  # the params file this process read last: what messages name
-
-
-def params_file() -> str:
-    """The params file messages should name: the one `load_params` read (default params.yaml)."""
-    return _source[0]
 
 
 class _DuplicateKey(Exception):
@@ -69,9 +65,21 @@ def _read_as_string(value: Any) -> str:
     return ""
 
 
-def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
+class ParamsFile(dict):
+    """The sections of a params file, and the file they came from (what errors name)."""
+
+    source = "params.yaml"
+
+
+def _from_file(data: dict, path: Path) -> "ParamsFile":
+    params = _traced(data, os.environ[TRACE_ENV]) if os.environ.get(TRACE_ENV) else ParamsFile(data)
+    params.source = str(path)
+    return params
+
+
+def load_params(path: str | Path = "params.yaml") -> "ParamsFile":
+    """The sections of a params file; a value a section rejects later names this file."""
     path = Path(path)
-    _source[0] = str(path)
     if not path.exists():
         raise KunError(f"{path}: not found; run from the repository root or pass --params")
     try:
@@ -88,8 +96,7 @@ def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise KunError(f"{path}: expected a mapping of stage sections at the top level")
-    trace = os.environ.get(TRACE_ENV)
-    return _traced(data, trace) if trace else data
+    return _from_file(data, path)
 
 
 # pydantic checks each value's type, strictly: YAML's 1 is not true, "3" is not 3, 1e-3 written
@@ -156,20 +163,20 @@ def _literal_options(annotation: Any) -> tuple:
     return tuple(option for arg in get_args(annotation) for option in _literal_options(arg))
 
 
-def _message(error: dict, annotation: Any, key: str) -> str:
-    """One params error from pydantic's first error: the file, the key, the value, what is allowed."""
+def _error(error: dict, annotation: Any, key: str) -> ParamsError:
+    """One params error from pydantic's first error: the key, the value, what is allowed."""
     where = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
     value, kind = error.get("input"), error["type"]
     if kind == "literal_error":
         allowed = ", ".join(map(repr, _literal_options(annotation)))
-        return f"{params_file()}: {where}: {value!r} is not allowed; use one of {allowed}"
+        return ParamsError(where, f"{value!r} is not allowed; use one of {allowed}")
     if kind == "finite_number":
-        return f"{params_file()}: {where}: {value!r} is not a finite number; use a number such as 0.5"
+        return ParamsError(where, f"{value!r} is not a finite number; use a number such as 0.5")
     if kind in _BOUNDS:
-        return f"{params_file()}: {where}: {value!r} must be {_range(annotation, kind, error)}"
+        return ParamsError(where, f"{value!r} must be {_range(annotation, kind, error)}")
     if kind in _EXPECTED:
-        return f"{params_file()}: {where}: {_EXPECTED[kind]}, got {value!r}{_read_as_string(value)}"
-    return f"{params_file()}: {where}: {value!r}: {error['msg']}"
+        return ParamsError(where, f"{_EXPECTED[kind]}, got {value!r}{_read_as_string(value)}")
+    return ParamsError(where, f"{value!r}: {error['msg']}")
 
 
 def _check(value: Any, annotation: Any, key: str) -> Any:
@@ -179,14 +186,14 @@ def _check(value: Any, annotation: Any, key: str) -> Any:
         return from_mapping(annotation, value, key)
     if get_origin(annotation) is list and any(dataclasses.is_dataclass(arg) for arg in get_args(annotation)):
         if not isinstance(value, list):
-            raise KunError(f"{params_file()}: {key}: expected a list, got {value!r}")
+            raise ParamsError(key, f"expected a list, got {value!r}")
         (item_type,) = get_args(annotation)
         return [from_mapping(item_type, item, f"{key}[{index}]") for index, item in enumerate(value)]
     _paused.append(key)  # checking a traced mapping's values is not the stage reading them
     try:
         checked = _adapter(annotation).validate_python(value)
     except ValidationError as error:
-        raise KunError(_message(error.errors()[0], annotation, key)) from None
+        raise _error(error.errors()[0], annotation, key) from None
     finally:
         _paused.pop()
     if isinstance(value, dict):  # the mapping itself, so a traced read of its keys still counts
@@ -199,20 +206,20 @@ def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
     if mapping is None:
         mapping = {}
     if not isinstance(mapping, dict):
-        raise KunError(f"{params_file()}: {section}: expected a mapping, got {mapping!r}")
+        raise ParamsError(section, f"expected a mapping, got {mapping!r}")
     hints = typing.get_type_hints(cls, include_extras=True)
     fields = {field.name: field for field in dataclasses.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
     if unknown:
-        raise KunError(
-            f"{params_file()}: {section}.{unknown[0]}: unknown key; allowed keys are {', '.join(sorted(fields))}"
+        raise ParamsError(
+            f"{section}.{unknown[0]}", f"unknown key; allowed keys are {', '.join(sorted(fields))}"
         )
     values = {}
     for name, field in fields.items():
         if name in mapping:
             values[name] = _check(dict.__getitem__(mapping, name), hints[name], f"{section}.{name}")
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise KunError(f"{params_file()}: {section}.{name}: required key is missing")
+            raise ParamsError(f"{section}.{name}", "required key is missing")
     instance = cls(**values)
     validate = getattr(instance, "validate", None)
     if validate is not None:
@@ -225,13 +232,17 @@ def from_mapping(cls: type[T], mapping: Any, section: str) -> T:
 
 
 def section(cls: type[T], params: dict[str, Any], name: str) -> T:
-    return from_mapping(cls, params.get(name), name)
+    """Section `name` of `params` as dataclass `cls`; an error names the file `params` came from."""
+    try:
+        return from_mapping(cls, params.get(name), name)
+    except ParamsError as error:
+        raise error.naming(getattr(params, "source", None)) from None
 
 
 def require(condition: bool, key: str, message: str) -> None:
     """Raise a params error for `key` unless `condition` holds."""
     if not condition:
-        raise KunError(f"{params_file()}: {key}: {message}")
+        raise ParamsError(key, message)
 
 
 # Which params a process reads, for the test that each dvc.yaml stage's `params:` list is exactly
@@ -242,7 +253,7 @@ _reads: set[str] = set()
 _paused: list[str] = []
 
 
-class _TracedDict(dict):
+class _TracedDict(ParamsFile):
     """A params mapping that records the dotted path of every value read out of it."""
 
     def __init__(self, data: dict, prefix: str) -> None:

@@ -22,10 +22,10 @@ from typing import Any, Callable, Literal
 
 import polars as pl
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, ParamsError
 from kun.core.hashing import content_id
 from kun.core.io import ReadReport, iter_records, value_kind
-from kun.core.params import NonNegativeInt, Share, params_file, require
+from kun.core.params import NonNegativeInt, Share, require
 from kun.core.records import SEGMENT_SCHEMA
 from kun.corpus import filters
 from kun.corpus.pii import KINDS, PiiMode, count_kinds, find_pii, redact
@@ -89,9 +89,10 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
     leaves `base_dir` (absolute, or through ..) is refused unless `allow_outside`."""
     full = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
     if not allow_outside and not Path(os.path.normpath(full)).is_relative_to(base_dir):
-        raise KunError(
-            f"{params_file()}: ingest.sources[].path {pattern!r} is outside the repository ({base_dir}); DVC does not track files there, "
-            "so a change would not rerun ingest: copy or `dvc import` them under data/raw/, or set ingest.allow_outside_repo: true"
+        raise ParamsError(
+            "ingest.sources[].path",
+            f"{pattern!r} is outside the repository ({base_dir}); DVC does not track files there, "
+            "so a change would not rerun ingest: copy or `dvc import` them under data/raw/, or set ingest.allow_outside_repo: true",
         )
     if glob.has_magic(full):
         # Each file once, by its real path: a symlinked folder that loops back (or two links to one
@@ -107,16 +108,16 @@ def resolve_paths(pattern: str, base_dir: Path, allow_outside: bool = False) -> 
     else:
         paths = [Path(full)]
         if not paths[0].exists():
-            raise KunError(f"{pattern}: no such file; check ingest.sources[].path in {params_file()}")
+            raise ParamsError("ingest.sources[].path", f"{pattern}: no such file")
     if not allow_outside:
         outside = next(
             (path for path in paths if not path.resolve().is_relative_to(Path(base_dir).resolve())), None
         )
         if outside is not None:
-            raise KunError(
-                f"{params_file()}: ingest.sources[].path {pattern!r}: {outside} is a link to {outside.resolve()}, "
-                f"outside the repository ({base_dir}); "
-                "DVC does not track it: copy the file under data/raw/, or set ingest.allow_outside_repo: true"
+            raise ParamsError(
+                "ingest.sources[].path",
+                f"{pattern!r}: {outside} is a link to {outside.resolve()}, outside the repository ({base_dir}); "
+                "DVC does not track it: copy the file under data/raw/, or set ingest.allow_outside_repo: true",
             )
     return paths
 
@@ -235,15 +236,16 @@ def token_counter(
 
     path = Path(tokenizer_dir)
     if not path.is_dir():
-        raise KunError(
-            f"{params_file()}: {key}: {tokenizer_dir}: no such model directory; run `dvc repro base_model` or point {key} at a model directory"
+        raise ParamsError(
+            key,
+            f"{tokenizer_dir}: no such model directory; build it first (the base_model step) or point {key} at a model directory",
         )
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
     except (OSError, ValueError) as error:
-        raise KunError(
-            f"{params_file()}: {key}: {tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); "
-            "save one there with save_pretrained"
+        raise ParamsError(
+            key,
+            f"{tokenizer_dir}: no tokenizer could be loaded ({str(error).splitlines()[0]}); save one there with save_pretrained",
         ) from None
     return lambda texts: (
         [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []

@@ -19,9 +19,9 @@ from typing import Any
 
 import polars as pl
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, ParamsError
 from kun.core.models import ModelParams
-from kun.core.params import from_mapping, params_file, require, section
+from kun.core.params import from_mapping, require, section
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate
 from kun.instructions.polish import PolishParams, polish
@@ -79,8 +79,8 @@ def plan_round(raw: dict[str, Any], name: str) -> RoundPlan:
     """Resolve round `name` of iterate.rounds (a KunError if it is not defined)."""
     params = section(IterateParams, raw, "iterate")
     if name not in params.rounds:
-        raise KunError(
-            f"{params_file()}: iterate.rounds.{name}: not defined; rounds are {', '.join(params.rounds) or 'none'}"
+        raise ParamsError(
+            f"iterate.rounds.{name}", f"not defined; rounds are {', '.join(params.rounds) or 'none'}"
         )
     this_round = from_mapping(RoundParams, params.rounds[name], f"iterate.rounds.{name}")
     return RoundPlan(

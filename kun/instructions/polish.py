@@ -25,8 +25,7 @@ from typing import Any, Literal
 import polars as pl
 
 from kun import prompts
-from kun.core.errors import KunError
-from kun.core.params import params_file
+from kun.core.errors import ParamsError
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.llm import LLM
 from kun.llm.base import Conversation, SamplingParams, validate_sampling
@@ -76,10 +75,11 @@ def check_same_model(kept: pl.DataFrame, llm: LLM) -> None:
     backend = llm.fingerprint.split(":", 1)[0]
     comparable = {fingerprint for fingerprint in scorers if fingerprint.split(":", 1)[0] == backend}
     if comparable and llm.fingerprint not in comparable:
-        raise KunError(
-            f"{params_file()}: polish.model: it is not the model that scored these candidates (their score_model); "
+        raise ParamsError(
+            "polish.model",
+            "it is not the model that scored these candidates (their score_model); "
             "polish with the model that wrote the scores (score.model, or models/chat_iter_<k> for the scores of iterate round k), "
-            "or set polish.same_model_as_scorer: false to polish with another model on purpose"
+            "or set polish.same_model_as_scorer: false to polish with another model on purpose",
         )
 
 

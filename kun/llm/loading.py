@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kun.core.errors import KunError
-from kun.core.params import params_file
+from kun.core.errors import ParamsError
 from kun.llm.backends import LazyBackend, make_backend
 from kun.llm.cached import LLM
 from kun.llm.params import LLMParams
@@ -21,13 +20,14 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
     if params.backend != "openai":
         path = Path(model_path)
         if not path.exists():
-            raise KunError(
-                f"{params_file()}: {key}: {model_path}: model not found; run `dvc repro` for the stage that writes "
-                f"it, or set {key} to a model directory"
+            raise ParamsError(
+                key,
+                f"{model_path}: model not found; build it first (the step that writes it), or set {key} to a model directory",
             )
         if not (path / "config.json").exists():
-            raise KunError(
-                f"{params_file()}: {key}: {model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained"
+            raise ParamsError(
+                key,
+                f"{model_path}: not a model directory (no config.json); set {key} to a directory written by save_pretrained",
             )
     if params.engine == "ray":
         from kun.llm.ray_backend import RayBackend
@@ -39,9 +39,10 @@ def load_llm(params: LLMParams, model_path: str | Path, key: str = "model", chat
         make_backend(params, model_path) if params.backend == "openai" else LazyBackend(params, model_path)
     )
     if chat and params.backend != "openai" and not getattr(backend.tokenizer, "chat_template", None):
-        raise KunError(
-            f"{params_file()}: {key}: {model_path}: the tokenizer has no chat template (chat_template.jinja or "
+        raise ParamsError(
+            key,
+            f"{model_path}: the tokenizer has no chat template (chat_template.jinja or "
             "tokenizer_config.json); use a model directory written by base_model or a training stage (they add "
-            "one: model.chat_template), or a chat model"
+            "one: model.chat_template), or a chat model",
         )
     return LLM(backend, chunk_size=params.chunk_size, commit_every_s=params.commit_every_s)

@@ -39,8 +39,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from kun.core import progress
 from kun.core.chat_templates import apply_chat_template
-from kun.core.errors import KunError
-from kun.core.params import params_file
+from kun.core.errors import KunError, ParamsError
 from kun.training.checkpoints import (
     default_checkpoint_dir,
     latest_checkpoint,
@@ -59,7 +58,7 @@ def _mixed_precision(dtype: str) -> str:
 
     cuda = torch.cuda.is_available()
     if dtype == "float16" and not cuda:
-        raise KunError(f"{params_file()}: dtype: float16 needs a CUDA GPU; use bfloat16 or float32 on CPU")
+        raise ParamsError("dtype", "float16 needs a CUDA GPU; use bfloat16 or float32 on CPU")
     if dtype == "auto":
         return ("bf16" if torch.cuda.is_bf16_supported() else "fp16") if cuda else "no"
     return {"float32": "no", "bfloat16": "bf16", "float16": "fp16"}[dtype]
@@ -107,9 +106,9 @@ def _examples(
     config = AutoConfig.from_pretrained(model_path).get_text_config()
     limit = getattr(config, "max_position_embeddings", None)
     if limit is not None and params.max_seq_len > limit:
-        raise KunError(
-            f"{params_file()}: max_seq_len {params.max_seq_len} is more than {model_path}'s max_position_embeddings "
-            f"{limit}; set max_seq_len <= {limit}"
+        raise ParamsError(
+            "max_seq_len",
+            f"{params.max_seq_len} is more than {model_path}'s max_position_embeddings {limit}; set max_seq_len <= {limit}",
         )
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     if tokenizer.pad_token_id is None:

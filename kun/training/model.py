@@ -12,9 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kun.core.errors import KunError
+from kun.core.errors import KunError, ParamsError
 from kun.core.models import write_model_dir
-from kun.core.params import params_file
 from kun.training.params import TrainParams
 
 
@@ -53,8 +52,9 @@ def apply_lora(model: Any, params: TrainParams) -> Any:
     targets = list(params.target_modules) if params.target_modules else available
     unknown = [name for name in targets if name not in available]
     if unknown:
-        raise KunError(
-            f"{params_file()}: target_modules: {', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}"
+        raise ParamsError(
+            "target_modules",
+            f"{', '.join(unknown)} not in the model; its linear layers are {', '.join(available)}",
         )
     config = LoraConfig(
         r=params.lora_r,
