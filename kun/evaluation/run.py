@@ -8,9 +8,11 @@ evaluate stage writes the metrics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Annotated, Any, Callable, Iterable, Literal, Mapping
 
-from kun.core.params import require
+from pydantic import Field
+
+from kun.core.params import NonNegativeFloat, NonNegativeInt, OpenShare, PositiveInt, require
 from kun.evaluation.benchmarks import Benchmark, load_benchmark
 from kun.evaluation.choice import evaluate_multiple_choice
 from kun.evaluation.decontaminate import (
@@ -30,7 +32,7 @@ class EvaluateParams:
     model: str = "models/final"  # the fine-tuned model
     baseline: str = "models/base"  # scored in the same run, so the metrics show the delta
     judge: str = "models/base"  # judge model for the pairwise comparison
-    judge_limit: int = 0  # judge only the first N prompts (0 = all)
+    judge_limit: NonNegativeInt = 0  # judge only the first N prompts (0 = all)
     judge_mode: Literal["generate", "logprob"] = (
         "generate"  # generate: reasons + verdict line; logprob: most likely verdict line
     )
@@ -43,15 +45,15 @@ class EvaluateParams:
     drop_contaminated: bool = (
         True  # drop benchmark questions sharing a character n-gram with the training data (always measured)
     )
-    ngram: int = 13  # character n-gram size of the contamination check
+    ngram: PositiveInt = 13  # character n-gram size of the contamination check
     judge_prompts: str = "data/eval/judge_prompts.jsonl"  # {"id", "category", "prompt"} per line
-    answer_max_new_tokens: int = 512  # answers of the compared models
-    answer_temperature: float = 0.0  # 0 = greedy
-    answer_top_p: float = 1.0
-    answer_repetition_penalty: float = (
+    answer_max_new_tokens: PositiveInt = 512  # answers of the compared models
+    answer_temperature: NonNegativeFloat = 0.0  # 0 = greedy
+    answer_top_p: OpenShare = 1.0
+    answer_repetition_penalty: Annotated[float, Field(gt=0)] = (
         1.1  # keeps small models from looping; 1.0 for servers without the setting (llm.server: openai)
     )
-    judge_max_new_tokens: int = 512  # room for the judge's reasons and its verdict line
+    judge_max_new_tokens: PositiveInt = 512  # room for the judge's reasons and its verdict line
     seed: int = 0
     language: str = "zh"
 
@@ -67,27 +69,6 @@ class EvaluateParams:
             len(set(self.num_shots)) == len(self.num_shots),
             f"{section}.num_shots",
             f"{self.num_shots} repeats a count",
-        )
-        require(self.ngram >= 1, f"{section}.ngram", "must be >= 1")
-        require(self.answer_max_new_tokens >= 1, f"{section}.answer_max_new_tokens", "must be >= 1")
-        require(
-            self.answer_temperature >= 0,
-            f"{section}.answer_temperature",
-            f"{self.answer_temperature} must be >= 0 (0 = greedy)",
-        )
-        require(
-            0 < self.answer_top_p <= 1, f"{section}.answer_top_p", f"{self.answer_top_p} must be in (0, 1]"
-        )
-        require(
-            self.answer_repetition_penalty > 0,
-            f"{section}.answer_repetition_penalty",
-            f"{self.answer_repetition_penalty} must be > 0 (1 = none)",
-        )
-        require(self.judge_max_new_tokens >= 1, f"{section}.judge_max_new_tokens", "must be >= 1")
-        require(
-            self.judge_limit >= 0,
-            f"{section}.judge_limit",
-            f"{self.judge_limit} must be >= 0 (0 = all prompts)",
         )
 
 

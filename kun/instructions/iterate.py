@@ -21,7 +21,7 @@ import polars as pl
 
 from kun.core.errors import KunError, ParamsError
 from kun.core.models import ModelParams
-from kun.core.params import from_mapping, require, section
+from kun.core.params import NonNegativeInt, Share, from_mapping, require, section
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate
 from kun.instructions.polish import PolishParams, polish
@@ -40,12 +40,10 @@ class IterateParams:
     rounds: dict[str, Any] = field(
         default_factory=dict
     )  # "k": {previous, previous_model}; {} = no iteration (the authors' script)
-    min_score: float = 0.5  # curated pairs: best candidate per segment with at least this score
-    max_curated: int = 0  # keep at most N curated pairs, highest scores first (0 = all)
+    min_score: Share = 0.5  # curated pairs: best candidate per segment with at least this score
+    max_curated: NonNegativeInt = 0  # keep at most N curated pairs, highest scores first (0 = all)
 
     def validate(self, section: str) -> None:
-        require(0.0 <= self.min_score <= 1.0, f"{section}.min_score", "must be between 0 and 1")
-        require(self.max_curated >= 0, f"{section}.max_curated", "must be >= 0 (0 = all)")
         for name, round_params in self.rounds.items():
             require(
                 isinstance(round_params, dict)
