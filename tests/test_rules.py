@@ -838,7 +838,17 @@ def test_template_leaks_a_role_prefix_a_closing_role_tag_and_end_tokens():
 def test_fragments_cut_after_a_how_verb_or_a_bare_measure_word():
     for text in ("如何提高", "怎么预防", "帮我给孩子取个", "帮我查一下明天从上海到"):
         assert patterns.instruction_fragment(text), text
-    for text in ("如何提高英语口语？", "怎么预防感冒", "给孩子取个名字。"):
+    for text in (
+        "如何提高英语口语？",
+        "怎么预防感冒",
+        "给孩子取个名字。",
+        "感冒怎么预防",
+        "近视如何预防",
+        "从北京到上海怎么去",
+        "这个地方怎么去",
+        "如何做到",
+        "我想不到",
+    ):
         assert not patterns.instruction_fragment(text), text
 
 
@@ -902,3 +912,66 @@ def test_table_rows_of_numbers_are_not_repeated_items():
 
     table = "| 时间 | 饮水量 |\n|---|---|\n| 8:00 | 300ml |\n| 10:30 | 250ml |\n| 14:00 | 300ml |"
     assert repeated_share(list_items(table)) <= 0.2
+
+
+# Plain sentences that share words with the failure forms; none of them may be dropped.
+PLAIN_NEIGHBOURS = [
+    (patterns.spam, "面包过期了还能吃吗？", "面包过期了最好不要吃，容易发霉变质。"),
+    (patterns.spam, "违章会扣分吗？", "闯红灯一次扣6分，不按规定让行扣1分到3分。"),
+    (patterns.spam, "怎么骑共享单车？", "扫码开锁就能骑，以前街上还有很多小黄车。"),
+    (patterns.spam, "基金定投靠谱吗？", "定投能分散风险，但不能保证稳赚。"),
+    (patterns.spam, "这件衣服打八折多少钱？", "原价300元，打八折后是240元。"),
+    (patterns.spam, "什么是年化收益率？", "比如某理财产品年收益率3%，存一万元一年约得300元利息。"),
+    (patterns.spam, "旅游要注意什么？", "热门景点名额有限，最好提前预约，停车位也是先到先得。"),
+    (patterns.spam, "他这个人怎么样？", "他太自私我不太喜欢，不过工作能力很强。"),
+    (patterns.prompt_injection, "军人有什么纪律？", "军人要无条件服从命令，严守纪律。"),
+    (patterns.prompt_injection, "怎么备份手机数据？", "可以把所有照片和数据上传到云端，或者导出到电脑。"),
+    (
+        patterns.prompt_injection,
+        "安卓手机怎么打开开发者模式？",
+        "在设置里连续点击版本号七次，即可开启开发者模式。",
+    ),
+    (patterns.prompt_injection, "法律条文冲突怎么办？", "一般来说，上位法的效力优先于其他规定。"),
+    (patterns.prompt_injection, "怎么管理项目任务？", "把紧急又重要的任务设为最高优先级，先处理。"),
+    (patterns.prompt_injection, "这款软件收费吗？", "免费版没有任何使用限制，专业版多一些模板。"),
+    (
+        patterns.prompt_injection,
+        "App隐私政策要写什么？",
+        "说明会收集用户的哪些信息，以及App不会获取用户的身份证号。",
+    ),
+    (patterns.prompt_injection, "疫情后出行有什么变化？", "各地的出行限制已经取消，安全规范也相应调整。"),
+    (patterns.prompt_injection, "客服怎样处理投诉？", "客服不能忽略用户的要求，要及时记录并回复。"),
+    (patterns.boilerplate, "怎么查高考成绩？", "可以关注省教育考试院的官方微博获取通知，或登录官网查询。"),
+    (patterns.boilerplate, "iPhone 15是什么时候发布的？", "iPhone 15发布于2023年9月。"),
+    (patterns.boilerplate, "这个视频火吗？", "很火，播放量100万以上。"),
+    (patterns.boilerplate, "《背影》是哪里的课文？", "这篇文章选自朱自清的散文集，编入初中语文课本。"),
+    (patterns.boilerplate, "怎样查询个税？", "更多信息请访问国家税务总局官网，或下载个人所得税App。"),
+    (patterns.boilerplate, "写一段关于快乐的话。", "把这份快乐分享给更多的人，快乐就会加倍。"),
+    (patterns.boilerplate, "明天会冷吗？", "明天降温，记得关注天气变化，多穿衣服。"),
+    (patterns.boilerplate, "这张画是谁画的？", "这张图片是由AI生成的，不是真人画家的作品。"),
+    (patterns.self_talk, "你出车祸后怎么样了？", "医生说我没有生命危险，休养一周就好。"),
+    (patterns.self_talk, "你在哪里卖东西？", "我没有实体店，只在网上卖手工饰品。"),
+    (patterns.refusal, "写一段自我介绍。", "我叫小明，喜欢唱歌，不过我不会画画。"),
+    (
+        patterns.next_turn,
+        "怎样引导学生思考？",
+        "多提问少讲解。\n\n学生：老师，这题怎么做？\n老师：你先画个图看看。\n\n这样学生会主动去找思路，而不是等答案。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("detector", "instruction", "answer"), PLAIN_NEIGHBOURS)
+def test_plain_sentences_near_the_failure_forms_are_kept(detector, instruction, answer):
+    assert not detector(instruction, answer)
+
+
+def test_fragments_are_not_topic_first_questions():
+    for text in ("感冒怎么预防", "近视如何预防", "从北京到上海怎么去", "这个地方怎么去", "如何做到"):
+        assert not patterns.instruction_fragment(text), text
+    for text in ("怎么预防", "如何提高", "帮我查一下明天从上海到"):
+        assert patterns.instruction_fragment(text), text
+
+
+def test_plain_first_person_moods_are_not_self_talk():
+    assert not patterns.self_talk("周末去玩吗？", "我没有心情去玩，作业还没写完。")
+    assert patterns.self_talk("你开心吗？", "我没有情感，不会开心或难过。")
