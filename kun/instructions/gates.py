@@ -326,10 +326,9 @@ def boilerplate_phrases(phrases: Sequence[str]) -> Callable[[str, str], bool] | 
     check = phrase_check(phrases)
     if check is None:
         return None
-    spared = phrase_check(phrases)
     return lambda instruction, answer: (
         check(answer)
-        and not spared(instruction)
+        and not check(instruction)
         and patterns.ASKS_FOR_DEFINITION.search(instruction) is None
         and not patterns.asks_for_advert(instruction)
     )

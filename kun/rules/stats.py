@@ -14,7 +14,7 @@ CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![。！？!?；;…”’』」）)])|(?<=[。！？!?][”’』」）)])")
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
-CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
+CODE_BLOCK = re.compile(_FENCED.pattern + r"|`[^`\n]*`", re.DOTALL)
 _URL = re.compile(r"https?://\S+")
 # A list marker at the start of a line or after a space: 1. 1、 1) （1） (1) - * • ·
 _LIST_MARKER = re.compile(
