@@ -66,8 +66,8 @@ def params_file(tmp_path: Path, name: str, edit: str) -> Path:
     [
         ("label:limit:-1", "label.limit: -1 must be >= 0"),
         ("ingest:sources[0].limit:-1", "ingest.sources[0].limit: -1 must be >= 0"),
-        ("label:temperature:-1", "label.temperature: -1.0 must be >= 0"),
-        ("polish:top_p:0", "polish.top_p: 0.0 must be in (0, 1]"),
+        ("label:temperature:-1", "label.temperature: -1 must be >= 0"),
+        ("polish:top_p:0", "polish.top_p: 0 must be in (0, 1]"),
         ("score:seed:-1", "score.seed: -1 must be between 0"),
         ("llm:timeout_s:0", "llm.timeout_s: 0 must be between 0.001 and 86400"),
         ("llm:max_concurrency:0", "llm.max_concurrency: 0 must be between 1 and 1024"),

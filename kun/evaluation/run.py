@@ -8,11 +8,9 @@ evaluate stage writes the metrics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Callable, Iterable, Literal, Mapping
 
-from pydantic import Field
-
-from kun.core.params import NonNegativeFloat, NonNegativeInt, OpenShare, PositiveInt, require
+from kun.core.params import NonNegativeInt, PositiveInt, require
 from kun.evaluation.benchmarks import Benchmark, load_benchmark
 from kun.evaluation.choice import evaluate_multiple_choice
 from kun.evaluation.decontaminate import (
@@ -23,7 +21,7 @@ from kun.evaluation.decontaminate import (
 )
 from kun.evaluation.judge import generate_answers, judge_pairwise, load_judge_prompts
 from kun.llm import LLM, LLMParams, load_llm
-from kun.llm.base import SamplingParams
+from kun.llm.base import MaxNewTokens, RepetitionPenalty, SamplingParams, Seed, Temperature, TopP
 from kun.llm.cached import total_cost
 
 
@@ -47,14 +45,14 @@ class EvaluateParams:
     )
     ngram: PositiveInt = 13  # character n-gram size of the contamination check
     judge_prompts: str = "data/eval/judge_prompts.jsonl"  # {"id", "category", "prompt"} per line
-    answer_max_new_tokens: PositiveInt = 512  # answers of the compared models
-    answer_temperature: NonNegativeFloat = 0.0  # 0 = greedy
-    answer_top_p: OpenShare = 1.0
-    answer_repetition_penalty: Annotated[float, Field(gt=0)] = (
+    answer_max_new_tokens: MaxNewTokens = 512  # answers of the compared models
+    answer_temperature: Temperature = 0.0  # 0 = greedy
+    answer_top_p: TopP = 1.0
+    answer_repetition_penalty: RepetitionPenalty = (
         1.1  # keeps small models from looping; 1.0 for servers without the setting (llm.server: openai)
     )
-    judge_max_new_tokens: PositiveInt = 512  # room for the judge's reasons and its verdict line
-    seed: int = 0
+    judge_max_new_tokens: MaxNewTokens = 512  # room for the judge's reasons and its verdict line
+    seed: Seed = 0
     language: str = "zh"
 
     def validate(self, section: str) -> None:

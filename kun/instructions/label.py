@@ -35,7 +35,15 @@ from kun.core.records import CANDIDATE_SCHEMA, require_columns
 from kun.instructions.chat_format import backward_user_turn
 from kun.instructions.seed import choose_shots
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
+from kun.llm.base import (
+    Conversation,
+    MaxNewTokens,
+    RepetitionPenalty,
+    SamplingParams,
+    Seed,
+    Temperature,
+    TopP,
+)
 
 _PREFIX = re.compile(r"^\s*(?:指令|问题|用户指令|instruction|question)\s*[:：]\s*", re.IGNORECASE)
 _QUOTES = "\"'“”‘’「」『』"
@@ -52,11 +60,11 @@ class LabelParams:
     num_candidates: PositiveInt = 1  # instructions sampled per segment
     num_shots: NonNegativeInt = 3  # seed pairs shown (prompt mode)
     max_shot_chars: PositiveInt = 200  # only seed outputs this short are used as shots
-    temperature: float = 0.5  # the authors' label sampling
-    top_p: float = 0.95
-    max_new_tokens: int = 1024
-    repetition_penalty: float = 1.2
-    seed: int = 0
+    temperature: Temperature = 0.5  # the authors' label sampling
+    top_p: TopP = 0.95
+    max_new_tokens: MaxNewTokens = 1024
+    repetition_penalty: RepetitionPenalty = 1.2
+    seed: Seed = 0
     limit: NonNegativeInt = 0  # label only the first N unique segments (0 = all)
     truncated: Literal["drop", "keep"] = "drop"  # replies that hit max_new_tokens (finish reason `length`)
     language: str = "zh"  # prompt template language
@@ -67,7 +75,6 @@ class LabelParams:
             f"{section}.temperature",
             "must be > 0 when num_candidates > 1 (greedy decoding gives identical candidates)",
         )
-        validate_sampling(self, section)
 
 
 def build_messages(segment: str, params: LabelParams, shots: list[dict[str, str]]) -> Conversation:

@@ -28,7 +28,15 @@ from kun import prompts
 from kun.core.errors import ParamsError
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
+from kun.llm.base import (
+    Conversation,
+    MaxNewTokens,
+    RepetitionPenalty,
+    SamplingParams,
+    Seed,
+    Temperature,
+    TopP,
+)
 
 
 @dataclass
@@ -37,16 +45,13 @@ class PolishParams:
     template: Literal["paper", "guarded"] = (
         "paper"  # paper: 已知：{raw},请回答:{instruction}; guarded: delimited material
     )
-    temperature: float = 0.5  # the authors' sampling
-    top_p: float = 0.95
-    max_new_tokens: int = 1024  # room for a real answer (paper: 1024)
-    repetition_penalty: float = 1.2
-    seed: int = 0
+    temperature: Temperature = 0.5  # the authors' sampling
+    top_p: TopP = 0.95
+    max_new_tokens: MaxNewTokens = 1024  # room for a real answer (paper: 1024)
+    repetition_penalty: RepetitionPenalty = 1.2
+    seed: Seed = 0
     language: str = "zh"
     same_model_as_scorer: bool = True  # refuse a model other than the one that scored the kept candidates (the paper uses one chat model)
-
-    def validate(self, section: str) -> None:
-        validate_sampling(self, section)
 
 
 def build_messages(

@@ -32,7 +32,15 @@ from kun import prompts
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.llm import LLM
-from kun.llm.base import Conversation, SamplingParams, validate_sampling
+from kun.llm.base import (
+    Conversation,
+    MaxNewTokens,
+    RepetitionPenalty,
+    SamplingParams,
+    Seed,
+    Temperature,
+    TopP,
+)
 from kun.rules import Rule
 from kun.rules.engine import reasons_of
 
@@ -50,16 +58,17 @@ class ScoreParams:
     model: str = "models/chat"  # the primary chat model
     good_answer: str = "好"  # focused: the verdict meaning good, shown as 【好】
     bad_answer: str = "差"  # focused: the verdict meaning bad
-    temperature: float = 0.5  # sampled verdicts and comprehensive ratings (the authors' sampling)
-    top_p: float = 0.95
-    repetition_penalty: float = 1.2
-    max_new_tokens: int = 128  # room for the verdict (sampled) or the reason and Score line (comprehensive)
-    seed: int = 0
+    temperature: Temperature = 0.5  # sampled verdicts and comprehensive ratings (the authors' sampling)
+    top_p: TopP = 0.95
+    repetition_penalty: RepetitionPenalty = 1.2
+    max_new_tokens: MaxNewTokens = (
+        128  # room for the verdict (sampled) or the reason and Score line (comprehensive)
+    )
+    seed: Seed = 0
     language: str = "zh"
 
     def validate(self, section: str) -> None:
         require(self.good_answer != self.bad_answer, f"{section}.bad_answer", "must differ from good_answer")
-        validate_sampling(self, section)
 
 
 def verdict_text(answer: str) -> str:

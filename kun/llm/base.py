@@ -15,10 +15,12 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol, Union, runtime_checkable
+from typing import Annotated, Any, Callable, Optional, Protocol, Union, runtime_checkable
+
+from pydantic import Field
 
 from kun.core.models import model_fingerprint
-from kun.core.params import require
+from kun.core.params import OpenShare, PositiveInt
 
 Message = dict[str, str]
 Conversation = list[Message]
@@ -50,31 +52,13 @@ class SamplingParams:
 
 MAX_SEED = 2**63 - 1  # what torch, vLLM and OpenAI servers accept
 
-
-def validate_sampling(params: Any, section: str) -> None:
-    """Range checks of a stage's sampling settings (temperature, top_p, repetition_penalty, seed,
-    max_new_tokens), each failing with one line naming the key."""
-    require(
-        params.temperature >= 0, f"{section}.temperature", f"{params.temperature} must be >= 0 (0 = greedy)"
-    )
-    require(0 < params.top_p <= 1, f"{section}.top_p", f"{params.top_p} must be in (0, 1]")
-    require(
-        params.repetition_penalty > 0,
-        f"{section}.repetition_penalty",
-        f"{params.repetition_penalty} must be > 0 (1 = none)",
-    )
-    require(0 <= params.seed <= MAX_SEED, f"{section}.seed", f"{params.seed} must be between 0 and 2**63 - 1")
-    require(params.max_new_tokens >= 1, f"{section}.max_new_tokens", "must be >= 1")
-    require(
-        getattr(params, "top_k", 0) >= 0,
-        f"{section}.top_k",
-        f"{getattr(params, 'top_k', 0)} must be >= 0 (0 = off)",
-    )
-    require(
-        0 <= getattr(params, "min_p", 0.0) < 1,
-        f"{section}.min_p",
-        f"{getattr(params, 'min_p', 0.0)} must be in [0, 1) (0 = off)",
-    )
+# The ranges of a stage's sampling settings, declared on its params fields (pydantic checks them,
+# the params schema shows them).
+Temperature = Annotated[float, Field(ge=0.0)]  # 0 = greedy
+TopP = OpenShare
+RepetitionPenalty = Annotated[float, Field(gt=0.0)]  # 1 = none
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+MaxNewTokens = PositiveInt
 
 
 def generation(text: str, finish_reason: str | None = None, tokens: int | None = None) -> dict:

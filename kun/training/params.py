@@ -45,7 +45,7 @@ class TrainParams:
         2048  # tokens per sequence (a 512-token text, its question and a 1024-token answer fit); longer pairs are truncated, see build_examples
     )
     packing: bool = False  # concatenate examples into max_seq_len blocks (fewer pad tokens)
-    seed: int = 42  # LoRA init, dropout and data order
+    seed: NonNegativeInt = 42  # LoRA init, dropout and data order
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = (
         "auto"  # compute precision; auto = bf16 on a GPU that has it, else float32
     )
