@@ -51,7 +51,7 @@ def test_the_papers_chain_runs_on_a_base_model_without_a_chat_template(tmp_path)
         backward_pairs(seed),
         tmp_path / "label",
         section(LabelTrainParams, {"train_label": {**PAPER["train_label"], **TINY}}, "train_label"),
-        chat_template=models.template_for("train_label"),
+        chat_template=models.chat_template["label"],
     )
     assert trained["chat_template"] == "chatml" and has_own_template(
         tmp_path / "label"
@@ -68,7 +68,7 @@ def test_the_papers_chain_runs_on_a_base_model_without_a_chat_template(tmp_path)
         seed,
         tmp_path / "chat",
         section(ChatTrainParams, {"train_chat": {**PAPER["train_chat"], **TINY}}, "train_chat"),
-        chat_template=models.template_for("train_chat"),
+        chat_template=models.chat_template["chat"],
     )
     assert chat["chat_template"] == "chatml"
     score_params = section(ScoreParams, {"score": {**PAPER["score"], "max_new_tokens": 8}}, "score")
@@ -93,7 +93,7 @@ def test_the_papers_chain_runs_on_a_base_model_without_a_chat_template(tmp_path)
         pairs + seed,
         tmp_path / "final",
         section(FinetuneParams, {"finetune": {**PAPER["finetune"], **TINY}}, "finetune"),
-        chat_template=models.template_for("finetune"),
+        chat_template=models.chat_template["final"],
     )
     assert final["chat_template"] == "chatml" and has_own_template(tmp_path / "final")
     answers = load_llm(llm, tmp_path / "final").generate([[{"role": "user", "content": "你好"}]], _greedy())

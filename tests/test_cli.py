@@ -320,10 +320,16 @@ def test_dedup_takes_its_settings_from_params_and_options_override_them(runner, 
 def test_report_collects_the_steps_metrics_into_one_nested_file(runner, tmp_path):
     metrics = tmp_path / "metrics"
     metrics.mkdir()
-    (metrics / "dedup.json").write_text(json.dumps({"docs_in": 10, "docs_out": 7, "dedup_rate": 0.3}))
+    source = tmp_path / "docs.jsonl"
+    source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in RECORDS))
+    dedup = runner.invoke(
+        main, ["dedup", str(source), str(tmp_path / "unique.jsonl"), "--metrics", str(metrics / "dedup.json")]
+    )
+    assert dedup.exit_code == 0, dedup.output
     result = runner.invoke(main, ["report", str(metrics), str(tmp_path / "summary.json")])
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "summary.json").read_text())["dedup"]["rate"] == 0.3
+    figures = json.loads((tmp_path / "summary.json").read_text())["dedup"]
+    assert (figures["unique"], figures["rate"]) == (2, 0.333333)  # a and b hold one text
     missing = runner.invoke(main, ["report", str(tmp_path / "nowhere"), str(tmp_path / "s.json")])
     assert missing.exit_code == 1 and "not a folder" in missing.output and not (tmp_path / "s.json").exists()
 

@@ -50,6 +50,6 @@ def test_a_role_pointing_at_no_stage_output_is_refused():
     assert (
         from_mapping(
             ModelParams, {"other_bases": {"small": "01-ai/Yi-6B"}, "final_base": "models/small"}, "model"
-        ).base_for("finetune")
+        ).final_base
         == "models/small"
     )

@@ -66,7 +66,7 @@ def assemble_command(
       kun assemble polished.parquet kun.jsonl --step-metrics metrics --card README.md
     """
     from kun.core.io import read_input
-    from kun.core.metrics import json_bytes, read_json
+    from kun.core.metrics import json_bytes, key_figures, read_json
     from kun.core.params import load_params, section
     from kun.core.records import DATASET_COLUMNS
     from kun.instructions.assemble import ASSEMBLE_INPUT, AssembleParams, assemble
@@ -124,6 +124,7 @@ def assemble_command(
         }
     if llm is not None:
         metrics["rating"] = {"model": llm.fingerprint, **llm.stats}
+    metrics["key_figures"] = key_figures(metrics, {"": "funnel"}, ledger="rating" if llm else None)
     dataset = final.select(DATASET_COLUMNS) if str(output_path).endswith(".jsonl") else final
     finish(
         {output_path: dataset, provenance_path: final, rejected_path: rejected}, metrics, metrics_path, files

@@ -2,7 +2,7 @@
 dvc.yaml gives): one round of the paper's self-improving iteration.
 
 Round K polishes the curated candidates of iterate.rounds.K.previous with
-iterate.rounds.K.previous_model, trains a chat model from model.chat_base on the seed pairs plus
+iterate.rounds.K.previous_model, trains a chat model from --chat-base on the seed pairs plus
 those polished pairs, and re-scores every candidate with it (kun/instructions/iterate.py plans
 the round; this command composes curation, training and scoring, three phases).
 """
@@ -41,13 +41,35 @@ from kun.cli.app import PARAMS_OPTION, main, write_outputs
     help="Write the re-scored candidates here.",
 )
 @click.option(
+    "--chat-base",
+    type=click.Path(path_type=Path),
+    default=Path("models/base"),
+    show_default=True,
+    help="Model directory the round's chat model is trained from (dvc.yaml passes model.chat_base).",
+)
+@click.option(
+    "--chat-template",
+    default="auto",
+    show_default=True,
+    help="Chat template of the trained model: auto, chatml or a Jinja file (dvc.yaml passes model.chat_template.chat).",
+)
+@click.option(
     "--metrics", "metrics_path", type=click.Path(path_type=Path), help="Write the round's figures here."
 )
 @click.option(
     "--metrics-dir", type=click.Path(path_type=Path), help="dvclive folder for the round's training curves."
 )
 def iterate_command(
-    round_name, params_path, seed_pairs, candidates, model_dir, scores_path, metrics_path, metrics_dir
+    round_name,
+    params_path,
+    seed_pairs,
+    candidates,
+    model_dir,
+    scores_path,
+    chat_base,
+    chat_template,
+    metrics_path,
+    metrics_dir,
 ):
     """Run iterate.rounds.ROUND: polish, retrain the chat model, re-score the candidates.
 
@@ -57,7 +79,7 @@ def iterate_command(
         --model models/chat_iter_1 --scores data/interim/scored_iter_1.parquet
     """
     from kun.core.io import read_input
-    from kun.core.models import ModelParams
+    from kun.core.metrics import key_figures
     from kun.core.params import load_params, section
     from kun.instructions.curate import instruction_rules
     from kun.instructions.iterate import curated_pairs, plan_round
@@ -80,12 +102,12 @@ def iterate_command(
         plan.assemble,
     )
     training = train(
-        plan.chat_base,
+        str(chat_base),
         read_seed(seed_pairs) + curated,
         str(model_dir),
         section(ChatTrainParams, raw, "train_chat"),
         metrics_dir=str(metrics_dir) if metrics_dir else None,
-        chat_template=section(ModelParams, raw, "model").template_for("iterate"),
+        chat_template=chat_template,
     )
     scored, score_metrics = score(
         read_input(candidates),
@@ -101,5 +123,18 @@ def iterate_command(
         "train": training,
         "score": score_metrics,
     }
+    metrics["key_figures"] = key_figures(
+        metrics,
+        {
+            "kept_after_score": "kept_after_score",
+            "polished": "polished",
+            "curated_pairs": "curated_pairs",
+            "final_loss": "train.final_loss",
+            "steps": "train.steps",
+            "score_mean": "score.score_mean",
+            "score_median": "score.score_median",
+            "score_unparsable": "score.unparsable",
+        },
+    )
     write_outputs({scores_path: scored}, metrics, metrics_path)
     click.echo(f"round {plan.name}: {counts['curated_pairs']} curated pairs, model {model_dir}", err=True)

@@ -96,3 +96,43 @@ def write_json(path: str | Path, payload: Any) -> None:
 def read_json(path: str | Path) -> Any:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+# The figures of an LLM ledger (kun.llm.cached): the report also sums them over steps as cost.<figure>.
+COST_FIGURES = ("prompt_tokens", "generated_tokens", "backend_seconds", "cache_hits")
+
+
+def key_figures(metrics: dict[str, Any], spec: dict[str, str], ledger: str | None = None) -> dict[str, Any]:
+    """The figures of a step's metrics worth comparing across revisions: the step writes them
+    under `key_figures` in its metrics file and the report gathers every file's into
+    metrics/metrics.json as <file>.<name>, knowing no step. `spec` maps a name to a dotted path in
+    `metrics` (a number there is kept unless it is missing or None; a mapping gives each of its
+    numbers as <name>.<its key in lower case>, or the key alone for the name ""); `ledger` is the dotted path of the step's LLM
+    ledger ("" = `metrics` itself), whose COST_FIGURES join under their own names."""
+    figures: dict[str, Any] = {}
+    for name, dotted in spec.items():
+        value = _at(metrics, dotted)
+        if isinstance(value, dict):
+            for item, number in value.items():
+                if number is None or (isinstance(number, (int, float)) and not isinstance(number, bool)):
+                    figures[f"{name}.{str(item).lower()}" if name else str(item).lower()] = number
+        elif value is not None:
+            figures[name] = value
+    if ledger is not None:
+        costs = _at(metrics, ledger) if ledger else metrics
+        figures.update(
+            {
+                figure: costs[figure]
+                for figure in COST_FIGURES
+                if isinstance(costs, dict) and isinstance(costs.get(figure), (int, float))
+            }
+        )
+    return figures
+
+
+def _at(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data

@@ -49,10 +49,6 @@ MODEL_TEXT_FILES = (
 )
 
 
-# The role each training stage trains: its base is model.<role>_base, its template model.chat_template.<role>.
-STAGE_ROLES = {"train_label": "label", "train_chat": "chat", "iterate": "chat", "finetune": "final"}
-
-
 @dataclass
 class ModelParams:
     base: str = "embedded:smollm2"  # embedded:smollm2 | local directory | hub id -> models/base
@@ -102,14 +98,6 @@ class ModelParams:
                 "must be auto, a named template or a Jinja file path",
             )
             check_setting(setting, f"{section}.chat_template.{role}")
-
-    def template_for(self, stage: str) -> str:
-        """The chat template setting of the role a training stage trains."""
-        return self.chat_template.get(STAGE_ROLES[stage], "auto")
-
-    def base_for(self, stage: str) -> str:
-        """The model directory a training stage starts from (`<role>_base`)."""
-        return getattr(self, f"{STAGE_ROLES[stage]}_base")
 
 
 def model_fingerprint(path: str | Path) -> str:

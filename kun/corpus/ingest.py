@@ -25,6 +25,7 @@ import polars as pl
 from kun.core.errors import KunError, ParamsError
 from kun.core.hashing import content_id
 from kun.core.io import ReadReport, iter_records, value_kind
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeInt, Share, require
 from kun.core.records import SEGMENT_SCHEMA
 from kun.corpus import filters
@@ -331,4 +332,14 @@ def ingest(
     }
     if report.examples:
         metrics["bad_line_examples"] = report.examples
+    metrics["key_figures"] = key_figures(
+        metrics,
+        {
+            "docs": "docs_in",
+            "segments": "segments_out",
+            "pii.documents": "pii.docs_with_pii",
+            "pii.dropped": "pii.docs_dropped",
+            "pii": "pii.found",
+        },
+    )
     return result.kept, result.rejected, metrics

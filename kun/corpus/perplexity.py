@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeFloat, NonNegativeInt, require
 from kun.core.records import require_columns
 from kun.llm import LLM
@@ -113,4 +114,7 @@ def perplexity_gate(
         **llm.stats,
         "seconds": round(time.perf_counter() - started, 2),
     }
+    metrics["key_figures"] = key_figures(
+        metrics, {"kept": "kept", "median": "perplexity_median", "max": "max"}, ledger=""
+    )
     return kept, rejected, metrics

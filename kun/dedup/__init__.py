@@ -27,6 +27,7 @@ from pydantic import Field
 
 from kun.core.engine import Engine
 from kun.core.errors import KunError
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeInt, OpenShare, PositiveInt, require
 from kun.dedup.cluster import UnionFind
 from kun.dedup.lsh import band_keys, candidate_pairs, optimal_bands
@@ -232,6 +233,9 @@ def deduplicate(
         "docs_per_second": round(total / seconds, 1) if seconds > 0 else 0.0,
         "phase_seconds": {name: round(value, 3) for name, value in timings.items()},
     }
+    metrics["key_figures"] = key_figures(
+        metrics, {"unique": "docs_out", "rate": "dedup_rate", "docs_per_second": "docs_per_second"}
+    )
     return DedupResult(kept, clusters, metrics)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Mapping
 
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeInt, PositiveInt, require
 from kun.evaluation.benchmarks import Benchmark, load_benchmark
 from kun.evaluation.choice import evaluate_multiple_choice
@@ -171,6 +172,7 @@ def run_evaluation(
         "drop_contaminated": params.drop_contaminated,
         "cost": cost,
     }
+    metrics["key_figures"] = {**summary, **key_figures(metrics, {}, ledger="cost")}
     for index, item in enumerate(items):
         item.update({"answer_final": answers["final"][index], "answer_base": answers["base"][index]})
     return metrics, items

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeInt, Share, require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.instructions import gates
@@ -197,4 +198,5 @@ def curate(scored: pl.DataFrame, params: FilterParams) -> tuple[pl.DataFrame, pl
         "rejected": counts,
         "min_score": params.min_score,
     }
+    metrics["key_figures"] = key_figures(metrics, {"kept": "kept", "min_score": "min_score"})
     return kept, rejected, metrics

@@ -5,7 +5,7 @@ that wrote them. Each segment's best candidate that passes the filter rules with
 least `iterate.min_score` is polished by that model, the polished answers go through the
 assemble rules, and the surviving (instruction, polished answer) pairs, at most `max_curated`
 of them, best scores first, join the seed pairs to train a new chat model from
-`model.chat_base` (train_chat's training params). That model re-scores every candidate. Each
+the directory dvc.yaml passes (`model.chat_base`; train_chat's training params). That model re-scores every candidate. Each
 round is its own DVC stage (`iterate@k`, a `foreach` over `iterate.rounds`), so every round is
 cached. The last round's scores (dvc.yaml's `scores`, the filter stage's input) and model (`polish.model`) make the dataset;
 the polish stage refuses a polish.model that did not write the scores it polishes.
@@ -20,7 +20,6 @@ from typing import Any
 import polars as pl
 
 from kun.core.errors import KunError, ParamsError
-from kun.core.models import ModelParams
 from kun.core.params import NonNegativeInt, Share, from_mapping, require, section
 from kun.instructions.assemble import AssembleParams, assemble
 from kun.instructions.curate import FilterParams, curate
@@ -62,7 +61,6 @@ class RoundPlan:
     previous_model: str
     min_score: float
     max_curated: int
-    chat_base: str  # the model directory the round's chat model is trained from
     llm: LLMParams
     filter: FilterParams
     polish: PolishParams  # model = previous_model
@@ -87,7 +85,6 @@ def plan_round(raw: dict[str, Any], name: str) -> RoundPlan:
         previous_model=this_round.previous_model,
         min_score=params.min_score,
         max_curated=params.max_curated,
-        chat_base=section(ModelParams, raw, "model").base_for("iterate"),
         llm=section(LLMParams, raw, "llm"),
         filter=section(FilterParams, raw, "filter"),
         polish=dataclasses.replace(section(PolishParams, raw, "polish"), model=this_round.previous_model),

@@ -30,6 +30,7 @@ import polars as pl
 
 from kun import prompts
 from kun.core.hashing import content_id
+from kun.core.metrics import key_figures
 from kun.core.params import NonNegativeInt, PositiveInt, require
 from kun.core.records import CANDIDATE_SCHEMA, require_columns
 from kun.instructions.chat_format import backward_user_turn
@@ -187,4 +188,5 @@ def label(
         **llm.stats,
         "seconds": round(time.perf_counter() - started, 2),
     }
+    metrics["key_figures"] = key_figures(metrics, {"candidates": "candidates"}, ledger="")
     return candidates, rejected_frame, metrics

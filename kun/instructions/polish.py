@@ -26,6 +26,7 @@ import polars as pl
 
 from kun import prompts
 from kun.core.errors import ParamsError
+from kun.core.metrics import key_figures
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.llm import LLM
 from kun.llm.base import (
@@ -122,4 +123,7 @@ def polish(kept: pl.DataFrame, params: PolishParams, llm: LLM) -> tuple[pl.DataF
         **llm.stats,
         "seconds": round(time.perf_counter() - started, 2),
     }
+    metrics["key_figures"] = key_figures(
+        metrics, {"polished": "polished", "mean_answer_chars": "mean_answer_chars"}, ledger=""
+    )
     return polished, metrics

@@ -29,6 +29,7 @@ import numpy as np
 import polars as pl
 
 from kun import prompts
+from kun.core.metrics import key_figures
 from kun.core.params import require
 from kun.core.records import CANDIDATE_SCHEMA, SCORE_COLUMNS, require_columns
 from kun.llm import LLM
@@ -244,4 +245,7 @@ def score(
         **llm.stats,
         "seconds": round(time.perf_counter() - started, 2),
     }
+    metrics["key_figures"] = key_figures(
+        metrics, {"mean": "score_mean", "median": "score_median", "unparsable": "unparsable"}, ledger=""
+    )
     return scored, metrics

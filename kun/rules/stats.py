@@ -200,10 +200,13 @@ def list_items(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of at least four characters, normalised for comparison. Inline code stays (it is
+    """Sentences of at least four characters, normalised for comparison (table rows are not
+    sentences). Inline code stays (it is
     what tells `git add` 后改动暂存 from `git commit` 后改动保存); code blocks and URLs go."""
     found = []
     for line in _URL.sub(" ", _FENCED.sub(" ", text)).replace("`", "").splitlines():
+        if line.count("|") >= 2:
+            continue  # a table row is data: rows of one table open alike by design
         for sentence in split_sentences(line):
             normal = _ITEM_NOISE.sub("", sentence)
             if len(normal) >= 4:

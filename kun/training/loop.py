@@ -40,6 +40,7 @@ from typing import Any, Callable, Iterable, Mapping
 from kun.core import progress
 from kun.core.chat_templates import apply_chat_template
 from kun.core.errors import KunError, ParamsError
+from kun.core.metrics import key_figures
 from kun.training.checkpoints import (
     default_checkpoint_dir,
     latest_checkpoint,
@@ -427,5 +428,8 @@ def train(
         )
         live.summary.update({f"dropped_{reason}": count for reason, count in examples.dropped.items()})
         live.end()
+    summary["key_figures"] = key_figures(
+        summary, {"final_loss": "final_loss", "steps": "steps", "tokens_per_second": "tokens_per_second"}
+    )
     accelerator.free_memory()
     return summary
