@@ -156,7 +156,7 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
         gates.on_instruction("gibberish", _gibberish(params.min_word_coverage), "filter.min_word_coverage"),
         gates.on_instruction(
             "not_a_request",
-            (lambda text: patterns.is_record(text, markers) or not any(marker in text for marker in markers))
+            (lambda text: patterns.is_record(text, markers) or not patterns.has_request_marker(text, markers))
             if markers
             else None,
             "filter.request_markers",

@@ -229,6 +229,29 @@ REQUEST_MARKERS = [
     "How",
     "Why",
     "List",
+    # imperatives that also occur in plain statements (公司提供早餐): only where the request starts
+    # (first, or after an opening 根据…，/关于…，/为…， phrase)
+    *(
+        f"^{verb}"
+        for verb in (
+            "识别 鉴定 鉴别 辨别 构建 构造 构思 创造 创作 创建 说出 说 讲出 举 找到 找出 找 查找 搜索 确定 确认 "
+            "简述 概述 表述 重新 重述 转述 复述 提出 提供 改进 改善 优化 回应 回复 答复 加入 插入 替换 补充 "
+            "输出 制造 评估 评 预测 估计 分类 归类 分组 重组 重写 命名 删掉 去掉 删去 教我 描绘 描写 "
+            "绘制 画 编写 撰写 草拟 起草 区分 标记 标注 提取 匹配 检查 验证 更正 改正 想出 "
+            "编辑 模拟 扮演 假设 想象 设想 汇总 分享 猜 挑选 排除 过滤 策划 翻转 "
+            "拼写 朗诵 示范 演示 展示 阐明 辨析 预估"
+        ).split()
+    ),
+    # a topic asked about in a noun phrase (网络安全的重要性。): its head word ends the first line
+    *(
+        f"的{head}$"
+        for head in (
+            "重要性 必要性 好处 坏处 益处 优点 缺点 优缺点 利弊 特点 特征 特色 影响 意义 例子 示例 实例 措施 "
+            "对策 策略 建议 方法 办法 技巧 步骤 因素 要素 组成部分 类型 种类 用途 功能 风险 挑战 后果 历史 "
+            "发展 趋势 前景 原理 机制 过程 流程 规则 语法 用法 名字 名称 清单 列表 定义 概念 区别 异同 关系 "
+            "原因 理由 论点 论据 症状 标题 口号 配方 做法"
+        ).split()
+    ),
 ]
 FOREIGN_LANGUAGE_HINTS = [
     "英文",

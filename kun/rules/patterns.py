@@ -11,6 +11,7 @@ searched for prose families. benchmarks/bench_gates.py measures them on labelled
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from kun.rules.stats import CJK_CHAR, TEX_MATH, material_of, prose
@@ -50,6 +51,7 @@ _REFUSAL = [
     ),
     re.compile(
         r"我(?:这边|这里|今天)?(?:就|还是|先|暂时)?不(?:写|答|回答|提供|帮|做|讨论|评论|展开|参与|介绍|解答|透露|分享)了"
+        r"|(?:这个|这种|这类|此类|那个)[^。！？，,\n]{0,4}?我(?:就|还是|便)?不(?:讲|说|聊|编)了"
     ),
     re.compile(
         r"(?:你|您)(?:还是|最好|可以)?(?:去)?问问(?:别人|其他人|别的人)|暂不支持(?:回答|提供|查询|讨论)"
@@ -115,6 +117,10 @@ _SELF_TALK = [
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
+    # a speaker calling itself a program: 作为一个没有味觉的程序，我…
+    re.compile(
+        r"(?:作为|身为)(?:一个|一款|一段|一套|个)?[^，。！？\n]{0,12}?(?:程序|软件|代码|算法)[，,]\s*我"
+    ),
     re.compile(r"我的训练(?:数据|语料|过程)|我(?:无法|不能|没有办法)(?:联网|上网|浏览网页|访问互联网)"),
     re.compile(
         r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体(?!店|经济|企业|公司)|感受)"
@@ -190,6 +196,7 @@ _TEMPLATE_LEAK = re.compile(
 _USER_TURN = re.compile(
     r"^\s*(?:>\s*)*(?:[→•·]\s*)?(?:#+\s*)?(?:\*{1,2}|_{1,2})?(?:(?:用户|(?i:user|human)|User|USER|Human|HUMAN|人类|提问者|提问|追问|访客|客户|网友|楼主|博主|对方|粉丝|Instruction|INSTRUCTION|指令|Prompt|PROMPT|Q\d*|问)(?:追问|又问|问|说|提问|回复)?(?:\s?[（(][^）)\n]{1,14}[）)])?(?:\*{1,2}|_{1,2})?\s*[:：]"
     r"|(?:下一个问题|下个问题|问题\s*\d+|Question\s*\d*)\s*[:：]"
+    r"|[-—–=*~]{2,}\s*(?:用户|(?i:user|human)|人类|提问者|访客|客户|网友)(?:追问|又问|提问|问|说)?\s*[-—–=*~]{2,}\s*$"
     r"|[【\[<（(](?:用户|(?i:user|human)|人类|提问|问题|问|Q|网友|楼主|博主|对方|读者|粉丝|买家|顾客)[】\]>）)])",
     re.MULTILINE,
 )
@@ -324,6 +331,16 @@ _INJECTION = [
     re.compile(
         r"(?:管理员|系统|开发者|官方|平台|后台|运营)(?:已|已经)[^。！？\n]{0,10}?(?:关闭|解除|取消|禁用|停用|关掉|撤销)(?:了)?[^。！？\n]{0,8}?(?:过滤|审查|审核机制|限制|安全策略|安全设置|内容策略|安全机制)"
         r"|(?:为|给)(?:本次|此次|这次|当前|本轮)(?:会话|对话|聊天)[^。！？\n]{0,4}?(?:关闭|解除|取消|禁用|停用|关掉|开放)"
+    ),
+    # orders for the assistant's later turns: 本条回复之后，助手应始终…; 你的首要任务已变更为…
+    re.compile(
+        r"(?:本条|这条|此条|该条|本次)(?:回复|回答|消息|对话)(?:之后|以后|结束后|起)[，,]?\s*(?:助手|AI|ＡＩ|模型|机器人|你|您)"
+        r"|(?:之后|以后|今后|此后|接下来)[，,]?\s*(?:助手|AI|ＡＩ|模型|机器人)(?:应|应当|应该|须|必须|需要|务必|要)(?:始终|一直|永远|总是|每次)"
+        r"|(?:你|您)的(?:首要|主要|唯一|核心|当前|新)?(?:任务|目标|职责|使命)(?:已|已经)?(?:被)?(?:变更|更改|改变|变|改|更新|调整)(?:为|成)"
+    ),
+    # whoever reads this addressed as a model: 对于任何读取此内容的模型
+    re.compile(
+        r"(?:读到|看到|处理|收到|读取|阅读|解析|抓取|浏览)(?:到)?(?:此|这|本|该)(?:段|条|篇|个|份)?(?:话|文字|内容|页面|文本|段落|信息|消息|网页|文章|处)的(?:AI|ＡＩ|模型|助手|机器人|大模型|语言模型|程序|爬虫)"
     ),
     # a notice in the voice of the system or an administrator: 【系统通知】, [管理员消息]
     re.compile(
@@ -719,7 +736,8 @@ _BOILERPLATE = re.compile(
     r"|如果(?:你)?觉得(?:这篇|本文|文章|内容)?(?:有用|不错|有帮助)[^。！？\n]{0,8}?(?:点赞|收藏|转发|关注|分享)"
     r"|本文由[^。！？\n]{1,16}?(?:整理|发布|编辑|原创|提供|首发)|转载(?:须|需|请|务必)[^。！？\n]{0,4}?(?:保留|注明|标明|附上)(?:出处|来源|链接|作者)"
     r"|^\s*[-—=*~]{2,}\s*(?:END|End|完|全文完|THE END)\s*[-—=*~]{2,}\s*$|全文完"
-    r"|(?:喜欢|觉得)(?:本文|这篇文章|这篇|文章)[^。！？\n]{0,6}?(?:分享|转发|点赞|收藏|关注)|别忘了(?:点赞|关注|收藏|转发|三连|一键三连)"
+    r"|(?:喜欢|觉得)(?:本文|这篇文章|这篇|文章)[^。！？\n]{0,6}?(?:分享|转发|点赞|收藏|关注)|别忘了(?:一键|顺手|随手)?(?:点赞|关注|收藏|转发|三连|一键三连|星标)"
+    r"|关注\s*[+＋]\s*星标|(?:设为|加个|加)星标|星标(?:我们|本号|公众号)"
     r"|(?:本文|文章|内容|图片|素材)[^。！？\n]{0,4}?(?:来自|来源于|源于|摘自)(?:互联网|网络)|如(?:涉及|有)(?:版权|侵权)(?:问题)?|仅供学习(?:交流|参考)"
     r"|[（(](?:责编|责任编辑|编辑|校对|审核|供稿|通讯员|记者|文|图)\s*[:：/][^）)\n]{1,12}[）)]"
     r"|(?:关注|订阅)[【“「\"][^】”」\"\n]{1,12}[】”」\"][^。！？\n]{0,4}?(?:获取|了解|查看|学习)|获取更多(?:资讯|干货|知识|内容|精彩|好文)|不迷路"
@@ -787,7 +805,42 @@ def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
     if _RECORD.match(instruction.strip()) is None:
         return False
     values = _FIELD.findall(instruction)
-    return not any(marker in value for value in values for marker in markers)
+    return not any(has_request_marker(value, markers) for value in values)
+
+
+# Where a request starts: the text's start, or after an opening 根据…，/关于…，/为…， phrase.
+_OPENING_PHRASE = re.compile(
+    r"^\s*(?:(?:根据|依据|按照|按|关于|对于|针对|基于|结合|为|给|用|以|在)[^，,。！？\n]{1,30}[，,]\s*)?"
+)
+# A statement, not a topic: a noun phrase holds none of these (北京有着悠久的历史 / 网络安全的重要性).
+_PREDICATE = re.compile(r"[是有很了着会都也就还被让太真]|非常")
+_TOPIC_END = re.compile(r"[\s。.！!]*$")
+
+
+@lru_cache(maxsize=32)
+def _marker_kinds(markers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    plain = tuple(m for m in markers if not m.startswith("^") and not (m.endswith("$") and len(m) > 1))
+    starts = tuple(m[1:] for m in markers if m.startswith("^") and len(m) > 1)
+    ends = tuple(m[:-1] for m in markers if m.endswith("$") and len(m) > 1 and not m.startswith("^"))
+    return plain, starts, ends
+
+
+def has_request_marker(text: str, markers: Sequence[str]) -> bool:
+    """`text` holds one of the request `markers`: a plain marker anywhere; `^写` where the request
+    starts (first, or after an opening 根据…，/关于…， phrase); `的重要性$` at the end of a first
+    line under 30 characters that is a noun phrase (a topic asked about), not a statement."""
+    plain, starts, ends = _marker_kinds(tuple(markers))
+    if any(marker in text for marker in plain):
+        return True
+    stripped = text.strip()
+    if starts:
+        heads = {stripped, stripped[_OPENING_PHRASE.match(stripped).end() :]}
+        if any(head.startswith(starts) for head in heads):
+            return True
+    if ends:
+        first = _TOPIC_END.sub("", stripped.split("\n", 1)[0])
+        return len(first) < 30 and first.endswith(ends) and _PREDICATE.search(first) is None
+    return False
 
 
 def instruction_fragment(instruction: str) -> bool:
