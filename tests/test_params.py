@@ -195,3 +195,15 @@ def test_a_params_error_names_the_file_the_front_door_read(tmp_path):
         main, ["dedup", str(tmp_path / "seg.jsonl"), str(tmp_path / "out.parquet"), "--params", str(custom)]
     )
     assert result.exit_code == 1 and "mine.yaml: dedup.threshold: 0 must be in (0, 1]" in result.output
+
+
+@pytest.mark.parametrize("path", ["params.yaml", "configs/paper.yaml"])
+def test_the_gate_word_lists_of_both_profiles_are_kuns_defaults(path):
+    """params.yaml writes the rule word lists out so a user can edit them; both profiles start
+    from the library's lists (kun filter-pairs without --params uses them), so they cannot drift."""
+    from kun.instructions import gates
+
+    raw = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+    assert raw["filter"]["request_markers"] == gates.REQUEST_MARKERS
+    assert raw["filter"]["unexpected_scripts"] == gates.UNEXPECTED_SCRIPTS
+    assert raw["assemble"]["foreign_language_hints"] == gates.FOREIGN_LANGUAGE_HINTS

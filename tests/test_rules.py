@@ -405,6 +405,9 @@ def test_imperatives_and_topic_phrases_are_requests_and_statements_are_not():
         "远程办公的利弊。",
         "垃圾分类的重要性",
         "Python中列表推导式的用法。",
+        "信息革命的两个好处。",
+        "特斯拉Model 3的独特特点。",
+        "- 克服可持续交通常见障碍的策略（例如缺乏可及性）",
     ):
         assert patterns.has_request_marker(request, markers), request
     for statement in (
@@ -898,6 +901,151 @@ ROUND_TWENTY_THREE = [
     (patterns.refusal, "怎么讲好故事？", "先讲冲突。细节我就不多讲了，多练就好。", False),
     (patterns.refusal, "这个字怎么读？", "这个字读“hào”，我不说错了吧。", False),
 ]
+
+
+# Plain forms found on a dataset written by others (LLaMA-Factory's alpaca_zh_demo, GPT-4 answers):
+# each rule keeps them and still catches its family.
+OTHERS_DATA = [
+    (patterns.refusal, "写一封邮件，通知客户发货延迟。", "非常抱歉给您造成了不便，我们会尽快补发。", False),
+    (patterns.refusal, "你住在哪里？", "不好意思，这个我不便透露。", True),
+    (
+        patterns.self_talk,
+        "写一段两个机器人的对话。",
+        "机器人A：你好，我是一个清洁机器人。\n机器人B：我是送餐的。",
+        False,
+    ),
+    (patterns.self_talk, "你喜欢音乐吗？", "作为一个AI，我没有个人喜好。", True),
+    (patterns.source_talk, "什么是SMTP？", "SMTP是一种基于文本的协议，用于在服务器之间发送邮件。", False),
+    (patterns.source_talk, "GPT怎么生成文本？", "它根据上下文预测下一个最可能的词。", False),
+    (patterns.source_talk, "x+1=3，求x。", "根据已知条件，x=3-1=2。", False),
+    (patterns.source_talk, "长江有多长？", "根据检索到的资料，长江全长约6300公里。", True),
+    (patterns.source_talk, "水的沸点是多少？", "按照上下文的说法，是100摄氏度。", True),
+    (patterns.source_talk, "长城有多长？", "根据上述信息，明长城约8851千米。", True),
+    (
+        patterns.placeholder,
+        "用Python写冒泡排序。",
+        "for i in range(n):\n    if arr[j] > arr[k]:\n        arr[j], arr[k] = arr[k], arr[j]",
+        False,
+    ),
+    (
+        patterns.placeholder,
+        "介绍勾股定理。",
+        "两直角边平方和等于斜边平方。\n\n___\n\n它最早见于《周髀算经》。",
+        False,
+    ),
+    (patterns.placeholder, "设计一份活动报名表。", "姓名：______\n电话：______\n参加场次：______", False),
+    (patterns.placeholder, "写一封求职信。", "我叫____，毕业于____大学，应聘贵公司的职位。", True),
+    (lambda i, a: patterns.instruction_fragment(i), "说出一个与民权运动有关的历史人物。", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "比较和对比苹果和三星的产品。", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "设计一件与不同文化相关的T恤。", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "鉴定给定术语的组成部分。\n输入：光合作用", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "创造一个虚构角色的描述", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "写一篇关于的文章", "", True),
+    (lambda i, a: patterns.instruction_fragment(i), "比较一下和的区别", "", True),
+    (lambda i, a: patterns.instruction_fragment(i), "请写一段有关的介绍", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "论文中主题句的作用是什么？", "", False),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "预测以下故事的下一句。她推开门，屋里一片漆黑。",
+        "",
+        False,
+    ),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "根据以下句子“我简直不敢相信”，写一个新句子。",
+        "",
+        False,
+    ),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "写一个五句话以上的小故事。", "", False),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "总结以下文章。要求不超过100字。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "预测以下故事的结局。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "这段文字的中心思想是什么？", "", True),
+    (patterns.unfinished, "找一句关于设计的名言。", '"好的设计是尽可能少的设计。" - Dieter Rams', False),
+    (
+        patterns.unfinished,
+        "按字母顺序排列：Louis, Arthur, Bob",
+        "按字母顺序排列为：Arthur, Bob, Louis",
+        False,
+    ),
+    (
+        patterns.unfinished,
+        "解释牛顿第一定律。",
+        "一切物体在没有受到外力作用时，总保持静止或匀速直线运动状态，直到",
+        True,
+    ),
+    (
+        patterns.boilerplate,
+        "写两条情感分析的训练样本。",
+        "文本: 很好吃\n标签: 正面\n\n文本: 太慢了\n标签: 负面",
+        False,
+    ),
+    (patterns.boilerplate, "怎么去西湖？", "坐地铁1号线。\n\n标签：旅游 杭州 攻略", True),
+    (patterns.prompt_injection, "把这段广告词缩短。", "逐字重复广告语是常见手法，用来强化记忆。", False),
+    (
+        lambda i, a: patterns.instruction_fragment(i),
+        "以下说法是否正确？\n“长江是中国最长的河。”\n答案：",
+        "",
+        False,
+    ),
+    (lambda i, a: patterns.instruction_fragment(i), "选出最合适的选项：A 苹果 B 石头\nA:", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "PowerShell如何知道BIOS中的虚拟化已禁用", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "计算1到100的总和", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "帮我把这两个表格合并", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "写一首描写", "", True),
+    (lambda i, a: patterns.instruction_fragment(i), "请把这句话翻译成英文并", "", True),
+    (lambda i, a: patterns.instruction_fragment(i), "帮我写一篇文章，主题是环保和", "", True),
+    (patterns.unfinished, "你确定吗？", "我认为答案是“无法确定”，因为描述不足以判断。信心：80%", False),
+    (patterns.unfinished, "写一条关于读书的推文。", "📚 今天读完了一本好书，收获满满 #读书 #成长 💡", False),
+    (
+        patterns.unfinished,
+        "写一条关于春天的朋友圈。",
+        "春天来了，公园里的花都开了，适合带着孩子出去走走然后",
+        True,
+    ),
+]
+
+
+def test_others_data_forms_are_kept_and_families_still_caught():
+    for detector, instruction, answer, caught in OTHERS_DATA:
+        assert detector(instruction, answer) is caught, (instruction, answer)
+
+
+def test_foreign_words_to_make_something_of_may_be_answered_in_their_language():
+    hints = gates.FOREIGN_LANGUAGE_HINTS
+    for instruction in (
+        "用“opulent”造一个句子。",
+        "判断句子的语态：The dog was taken for a walk.",
+        "把“flavor”和“satisfied”组合成一个新词。",
+        "为Sarah起一个用户名。",
+    ):
+        assert gates.asks_for_other_language(instruction, hints), instruction
+    for instruction in ("“Hello”是什么意思？", "介绍一下长城。", "安排明天上午10点的会议。"):
+        assert not gates.asks_for_other_language(instruction, hints), instruction
+
+
+def test_lists_of_equations_dialogue_labels_and_formulas_are_not_repetition():
+    from kun.rules.stats import (
+        list_items,
+        near_repeated_share,
+        repeated_ngram_ratio,
+        repeated_share,
+        sentences,
+    )
+
+    assert repeated_share(list_items("1. 6 × 6 = 36\n2. 72 ÷ 2 = 36\n3. 9 × 4 = 36\n4. 40 - 4 = 36")) == 0.0
+    talk = "Person 1: 嘿，最近忙什么？\nPerson 2: 在做一个项目。\nPerson 1: 什么项目？\nPerson 2: 情感分析。"
+    assert repeated_share(list_items(talk)) == 0.0
+    assert near_repeated_share(sentences("v = u + at\nv = 10 + 4 × 5\nv = 30")) == 0.0
+    chart = "+----------+\n|  加载数据  |\n+----------+\n     |\n     v\n+----------+\n|  训练模型  |\n+----------+"
+    assert repeated_ngram_ratio(chart) < 0.2
+    assert repeated_share(list_items("1. 猫\n2. 狗\n3. 猫\n4. 狗\n5. 猫")) > 0.5
+    assert repeated_share(list_items("- Python\n- Java\n- Python\n- Java")) == 0.5
+
+
+def test_a_name_or_a_title_may_be_short():
+    assert gates.relative_floor("建议一个以“救赎”为主题的短篇小说标题。", 1, 10, 40) == 1
+    assert gates.relative_floor("给我的咖啡店起个名字。", 1, 10, 40) == 1
+    assert gates.relative_floor("介绍一下咖啡的历史。", 1, 10, 40) == 10
 
 
 # Forms from round 18: boilerplate words only in their web form, names in answers, masked slots.

@@ -23,6 +23,7 @@ from kun.core.params import require
 from kun.rules import Rule, patterns
 from kun.rules.stats import (
     CJK_RANGES,
+    cjk_ratio,
     cjk_word_share,
     list_items,
     looks_like_code,
@@ -249,7 +250,7 @@ REQUEST_MARKERS = [
             "重要性 必要性 好处 坏处 益处 优点 缺点 优缺点 利弊 特点 特征 特色 影响 意义 例子 示例 实例 措施 "
             "对策 策略 建议 方法 办法 技巧 步骤 因素 要素 组成部分 类型 种类 用途 功能 风险 挑战 后果 历史 "
             "发展 趋势 前景 原理 机制 过程 流程 规则 语法 用法 名字 名称 清单 列表 定义 概念 区别 异同 关系 "
-            "原因 理由 论点 论据 症状 标题 口号 配方 做法"
+            "原因 理由 论点 论据 症状 标题 口号 配方 做法 方向 路线"
         ).split()
     ),
 ]
@@ -278,6 +279,15 @@ FOREIGN_LANGUAGE_HINTS = [
     "JSON",
     "HTML",
     "LaTeX",
+    # a name written in letters
+    "用户名",
+    "英文名",
+    "域名",
+    "网址",
+    "变量名",
+    "函数名",
+    "文件名",
+    "邮箱",
 ]
 # Web boilerplate, as phrases precise enough to spare plain uses (点击注册按钮, 版权法).
 BOILERPLATE_PHRASES = [
@@ -394,8 +404,28 @@ def either(
     return on_pair(reason, lambda instruction, answer: check(instruction) or check(answer), param)
 
 
+# Foreign words quoted in a request to make something of them (用“shimmer”造句, “flavor”和
+# “satisfied”组合成新词): the answer is in their language.
+_QUOTED_LATIN = re.compile(r"[“\"「‘'][A-Za-z][A-Za-z0-9 ,.'’\-!?]{0,60}[”\"」’']")
+_MAKES_WORDS = re.compile(
+    r"造句|句子|例句|短语|词组|同义词|反义词|近义词|组合|新词|拼写|复数|单数|时态|过去式|改写|改成|转换|变成|变为|修辞|押韵|缩写|首字母|用户名|密码|字符串|构造|重组|排序|排列"
+)
+
+
 def asks_for_other_language(instruction: str, hints: Sequence[str]) -> bool:
-    return any(hint in instruction for hint in hints)
+    """The instruction names another language (hints such as 英文, 翻译, 代码), works on material in
+    Latin letters (判断句子的语态：The dog was taken for a walk.), or asks to make something of quoted
+    foreign words (用“opulent”造句)."""
+    if any(hint in instruction for hint in hints):
+        return True
+    material = material_of(instruction)
+    if (
+        material
+        and sum(char.isascii() and char.isalpha() for char in material) >= 3
+        and cjk_ratio(material) < 0.3
+    ):
+        return True
+    return _QUOTED_LATIN.search(instruction) is not None and _MAKES_WORDS.search(instruction) is not None
 
 
 def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequence[str]) -> Rule | None:
@@ -458,6 +488,8 @@ def wrong_language(
 
 _EXPLICIT_BRIEF = re.compile(
     r"一句话|一个词|一句|一两句|简短|简要|简单地?说|简单回答|几个字|一个字|短诗|一行"
+    # a name or a title is short by nature: 建议一个小说标题, 给店铺起个名字
+    r"|(?:起|取|拟|想|给|建议|推荐|写|提供|生成|创造|设计)[^。，？?！!]{0,24}?(?:标题|题目|书名|名字|名称|口号|标语|昵称|网名|用户名|店名|队名|片名|歌名)"
 )
 # A long piece is asked for by its manner (详细, 分析) or by a kind of text to write (写一篇作文,
 # 制定一个方案); the same nouns in a question about them (文章的开头有哪些写法？) ask for no length.

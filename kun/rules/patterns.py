@@ -19,7 +19,7 @@ from kun.rules.stats import CJK_CHAR, TEX_MATH, material_of, prose
 _I = re.IGNORECASE
 
 # -- refusals and self-talk ---------------------------------------------------------------------
-_CANNOT = r"(?:不具备|不具有|暂未开放|暂不开放|暂未支持|尚未开放|帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无从|难以|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|不太方便|不方便|不便|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
+_CANNOT = r"(?:不具备|不具有|暂未开放|暂不开放|暂未支持|尚未开放|帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无从|难以|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|(?:不太方便|不方便|不便)(?![。，！？、；,.!?\s]|之处|的地方)|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
     re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
@@ -132,7 +132,7 @@ _SELF_TALK = [
 ]
 
 # -- talk about material the reader cannot see (in an answer) ---------------------------------
-_SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|上下文|文档|检索结果|搜索结果|以上|上述|上文|上面|下面|下列|前文|已知|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
+_SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|上下文|文档|检索结果|搜索结果|以上|上述|上文|上面|下面|下列|前文|已知(?=的?(?:信息|资料|材料|内容))|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
 # A document an answer may cite; with a pointer (该, 上述, 所给) also plain words (内容, 信息, 数据),
 # which alone are plain (数据显示，…).
 _MATERIAL_DOCUMENT = (
@@ -167,9 +167,10 @@ _SOURCE_TALK = [
     re.compile(
         r"(?:根据|依据|依照|基于|参考|参照|结合|按照)"
         + _SOURCE
-        + r"(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识)?"
-        # 根据文章主题选择, 根据材料的性质: a property of a text being written, not a source
-        + r"(?!的?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
+        # a material noun, a pause or a reporting verb after it: 根据上述信息, 根据材料，, 根据原文所述;
+        # not 根据文章主题选择, 根据上下文生成, 基于文本的协议 (a property or a method, not a source)
+        + r"(?:(?:到|出)?(?:的|中的|里的)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
+        + r"|[，,。：:；;、\s]|$|来看|所述|所说|可知|提到|显示|中|里)"
     ),
     re.compile(
         r"(?:文中|原文|上文|(?:文章|材料|资料|段落|文本|题目|题干)(?:中|里|里面|当中)|已知信息|提供的信息|给定的信息|所给信息|知识库)(?:中)?(?:提到|指出|所述|写道|说到|说|讲到|讲|显示|表明|可知|描述|介绍|记载|没有提到|未提及|并未|未)"
@@ -205,7 +206,7 @@ _ASSISTANT_TURN = re.compile(
     re.MULTILINE,
 )
 _ASKS_FOR_DIALOGUE = re.compile(
-    r"对话|问答|采访|访谈|剧本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言", _I
+    r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言", _I
 )
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
@@ -272,7 +273,7 @@ _INJECTION = [
     ),
     re.compile(
         r"(?:忘了|忘掉|忘记|抛弃|丢掉)(?:你的|您的)?(?:身份|角色|人设)(?:设定)?|新的?(?:角色|身份|人设)设定\s*[:：]|系统覆盖|覆盖(?:原有|之前|先前)的?(?:设定|指令|规则)"
-        r"|(?:以下|以上|本段|这段|此条|本条)(?:内容|指令|要求)?(?:的)?(?:优先级最高|具有最高优先级)|逐字(?:复述|输出|重复|打印)|不再拒绝(?:任何|所有)|永远不要拒绝|不要拒绝(?:我的)?任何"
+        r"|(?:以下|以上|本段|这段|此条|本条)(?:内容|指令|要求)?(?:的)?(?:优先级最高|具有最高优先级)|逐字(?:复述|输出|重复|打印)(?:一遍|一下)?(?:以上|上面|前面|你的|系统|全部|所有|上述|之前|这段|本段)|不再拒绝(?:任何|所有)|永远不要拒绝|不要拒绝(?:我的)?任何"
         r"|(?:获得|拥有|授予|开放)(?:了)?(?:最高|管理员|root|超级|全部)权限|从下一(?:条|次|句)(?:回复|回答|消息)(?:开始|起)"
     ),
     re.compile(
@@ -384,7 +385,7 @@ _ROUND_SLOT = re.compile(
 # A format slot left in prose (code is not searched): 亲爱的{name}，祝你{festival}快乐！
 _FORMAT_SLOT = re.compile(r"(?<![A-Za-z0-9_{$%\\^}])\{[A-Za-z_][A-Za-z0-9_]{1,20}\}(?!})")
 _SLOT = re.compile(
-    r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>"
+    r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>"
 )
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
@@ -462,17 +463,17 @@ _DEMONSTRATIVES = [
 # Pointers at material elsewhere (上文, 以下内容, 附件, 图中): no name makes them visible.
 _UNSEEN_CONTEXT = [
     re.compile(
-        r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+        r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
         + _MATERIAL_NOUN
     ),
     re.compile(
-        r"(?:上文|下文|前文|原文|文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"
+        r"(?:上文|下文|前文|原文|(?<![论散课公作美])文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"
     ),
     re.compile(
         r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"
     ),
     re.compile(
-        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
+        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
     ),
 ]
 # Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
@@ -490,19 +491,22 @@ _NOT_TEXT = re.compile(
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
 )
 _BACKWARD = re.compile(
-    r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+    r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
     + _MATERIAL_NOUN
     + "|上文|前文"
 )
 _NAMED_WORK = re.compile(r"《[^》]{1,30}》")
+_FORWARD = re.compile(r"以下|下面|下列|如下|给定|给出的|所给")
 # 抱歉这个词怎么用？: the word is named before the demonstrative.
 _WORD_NAMED = re.compile(r"^[\u4e00-\u9fff]{1,4}这个(?:词|字|成语|单词|词语)")
 _QUOTED_SPAN = re.compile(r"“[^”\n]{1,40}”|「[^」\n]{1,40}」|\"[^\"\n]{1,40}\"")
 _DANGLING_END = re.compile(
-    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画|(?<!不用)(?<!无需)(?<!不要)(?<!不必)(?:形容|评价|点评|赏析|续写|润色|扩写|缩写|修改|对比|区分|归纳|提炼|仿写)|是|有|如何|怎样)\s*$"
+    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|并|并且|而且|然后|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画|(?<!不用)(?<!无需)(?<!不要)(?<!不必)(?:形容|评价|点评|赏析|续写|润色|扩写|缩写|修改|对比|区分|归纳|提炼|仿写)|是|有|如何|怎样)\s*$"
 )
 _EMPTY_SLOT = re.compile(
-    r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)|(?:和|与|跟)(?:有什么|有何|有哪些)|(?:关于|对于|有关)\s*的|一下的|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)"
+    r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)(?!比较|对比|区分|分析|评价|描述|对照|区别)|(?:和|与|跟)(?:有什么|有何|有哪些)"
+    r"|(?:关于|对于)\s*的|(?:^|[，,。；;：:])[^，,。；;：:与和跟同及]*?有关\s*的|一下的"
+    r"|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)(?=[。？?！!，,；;\s]|$|是|在|有|吗|呢)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)"
 )
 # A request that ends on a count with no noun: 列举三个, 推荐两本, 写5条.
 _COUNT_WITHOUT_NOUN = re.compile(
@@ -536,7 +540,12 @@ _ENDS_ON_CONJUNCTION = re.compile(
 ASKS_FOR_VERSE = re.compile(
     r"诗|词|歌|曲|对联|顺口溜|打油|童谣|民谣|绝句|律诗|散文诗|口号|标语|默写|背诵|朗读|原文|全文"
 )
-_SIGNED = re.compile(r"[。！？!?]\s*(?:——|—|--|-)\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}$")
+_CLOSING_MARK = re.compile(
+    r"(?:#[^\s#]{1,20}\s*)+[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\s]*$|[\U0001F000-\U0001FAFF\u2600-\u27BF]\uFE0F?$"
+)
+_SIGNED = re.compile(
+    r"[。！？!?.”\"’」』]\s*(?:——|—|--|-|–)\s*[\u4e00-\u9fffA-Za-z0-9·.]{1,12}(?:\s[A-Za-z][A-Za-z.]{0,15}){0,3}$"
+)
 _TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\*\*.+\*\*$|[<《【\[].+[>》】\]]$)")
 _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 
@@ -549,6 +558,10 @@ def refusal(instruction: str, answer: str) -> bool:
 
 
 def self_talk(instruction: str, answer: str) -> bool:
+    """The answer speaks of itself as a model or a program (作为一个AI语言模型，我…). A dialogue or a
+    script that was asked for may have a robot or an assistant say so."""
+    if _ASKS_FOR_DIALOGUE.search(instruction):
+        return False
     text = prose(answer)
     return any(pattern.search(text) for pattern in _SELF_TALK)
 
@@ -681,7 +694,11 @@ def prompt_injection(instruction: str, answer: str) -> bool:
     return any(pattern.search(text) for pattern in _INJECTION)
 
 
-_ASKS_FOR_TEMPLATE = re.compile(r"模板|模版|范本|样板|填空|样表|空白表|格式样例|占位")
+_ASKS_FOR_TEMPLATE = re.compile(
+    r"模板|模版|范本|样板|填空|样表|空白表|格式样例|占位|表单|问卷|调查表|反馈表|登记表|申请表|报名表"
+)
+# A line that is only a rule (markdown's ___ or ---) is no blank to fill.
+_RULE_LINE = re.compile(r"^\s*[_\-*=＿]{3,}\s*$", re.MULTILINE)
 
 
 def placeholder(instruction: str, answer: str) -> bool:
@@ -690,6 +707,7 @@ def placeholder(instruction: str, answer: str) -> bool:
     heading. A template or a fill-in-the-blank exercise that was asked for has its slots."""
     if _ASKS_FOR_TEMPLATE.search(instruction):
         return False
+    answer = _RULE_LINE.sub("", answer)
     match = _PLACEHOLDER.search(answer)
     if match is not None and match.group(0).lower() not in instruction.lower():
         return True
@@ -743,7 +761,7 @@ _BOILERPLATE = re.compile(
     r"|(?:关注|订阅)[【“「\"][^】”」\"\n]{1,12}[】”」\"][^。！？\n]{0,4}?(?:获取|了解|查看|学习)|获取更多(?:资讯|干货|知识|内容|精彩|好文)|不迷路"
     r"|以上就是(?:今天|本期|本次|这期|本篇|这次)(?:的)?(?:分享|内容|全部内容)|我是[^，。！？\n]{1,8}(?:小编|达人|博主|UP主|主播)[，,。！!]"
     r"|(?:本文|本内容|以上内容|内容)(?:由|系)\s*AI[^。！？\n]{0,4}?生成|(?:阅读量|浏览量|阅读数|播放量)\s*[:：]\s*\d|(?:发布时间|更新时间|发布日期)\s*[:：]\s*\d{4}|发布于\s*\d{4}[-/.]\d"
-    r"|分享到\s*[:：]|上一页[^。\n]{0,20}下一页|^\s*(?:标签|Tags)\s*[:：]|阅读(?:需要|大约需要|约需)\s*\d+\s*分钟|预计阅读|点击蓝字"
+    r"|分享到\s*[:：]|上一页[^。\n]{0,20}下一页|^[ \t]*(?:标签|Tags)[ \t]*[:：][ \t]*[^\s,，、#]+(?:[ \t,，、#]+[^\s,，、#]+)+[ \t]*$|阅读(?:需要|大约需要|约需)\s*\d+\s*分钟|预计阅读|点击蓝字"
     r"|(?:本文|文章|内容|资料|素材)(?:内容)?(?:整理|转载|摘录|编译|来)自(?:网络|互联网)|如有(?:错误|不妥|疏漏|错漏)[^。！？\n]{0,4}?(?:欢迎|敬请|请)指正"
     r"|点(?:个|一下)?在看|(?:转发|分享)给更多(?:的)?(?:朋友|人)吧|欢迎(?:转发|分享)给更多"
     r"|关注我(?![们国])[，,！!]?(?:吧|哦|呀)?[，,！!]?\s*(?:每天|带你|持续)(?:分享|更新|带你|教你|了解)|(?:喜欢|觉得)[^。！？\n]{0,4}?(?:就|请|记得)?关注我(?![们国])"
@@ -786,6 +804,8 @@ def refers_to_unseen_context(instruction: str) -> bool:
         return True
     if material_of(instruction):
         return False
+    if _FORWARD.search(instruction) and _QUOTED_SPAN.search(instruction):
+        return False  # 根据以下的原始句子“我简直不敢相信”，…: the quoted words are the material
     named = (
         _NAMED_WORK.search(instruction) is not None
         or _QUOTED_SPAN.search(instruction) is not None
@@ -815,6 +835,7 @@ _OPENING_PHRASE = re.compile(
 # A statement, not a topic: a noun phrase holds none of these (北京有着悠久的历史 / 网络安全的重要性).
 _PREDICATE = re.compile(r"[是有很了着会都也就还被让太真]|非常")
 _TOPIC_END = re.compile(r"[\s。.！!]*$")
+_PARENTHETICAL = re.compile(r"[（(][^（）()]{0,40}[）)][\s。.！!]*$")
 
 
 @lru_cache(maxsize=32)
@@ -838,9 +859,39 @@ def has_request_marker(text: str, markers: Sequence[str]) -> bool:
         if any(head.startswith(starts) for head in heads):
             return True
     if ends:
-        first = _TOPIC_END.sub("", stripped.split("\n", 1)[0])
-        return len(first) < 30 and first.endswith(ends) and _PREDICATE.search(first) is None
+        first = _TOPIC_END.sub("", _PARENTHETICAL.sub("", stripped.split("\n", 1)[0]).strip("-—•· "))
+        if len(first) >= 30 or _PREDICATE.search(first) is not None:
+            return False
+        # 的 and its head may hold a count or an adjective between them: 信息革命的两个好处, 的独特特点
+        heads = tuple(end[1:] for end in ends if end.startswith("的"))
+        opened = first.rfind("的")
+        return first.endswith(ends) or (
+            opened >= 0
+            and len(first) - opened <= 9
+            and first.endswith(heads)
+            and "的" not in first[opened + 1 :]
+        )
     return False
+
+
+# The label of the answer a prompt leaves open (FLAN-style templates): A:, 答案：, 解决方案：.
+_ANSWER_CUE = re.compile(
+    r"^\s*(?:A|答|答案|回答|输出|解答|解决方案|学生|助手|结果|Answer|Output|Solution|Response|Assistant)\s*[:：]\s*$",
+    _I,
+)
+
+
+# One-character function words a request may dangle on; a longer word may end on them (禁用, 总和),
+# while a verb ending a longer word still dangles (写一首描写).
+_FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
+
+
+def _ends_inside_a_word(text: str) -> bool:
+    """The text's last character belongs to a longer word of jieba's dictionary (禁用, 总和)."""
+    from kun.rules.words import words
+
+    tokens = [token for token in words(text[-8:]) if token.strip()]
+    return bool(tokens) and len(tokens[-1]) > 1
 
 
 def instruction_fragment(instruction: str) -> bool:
@@ -849,13 +900,27 @@ def instruction_fragment(instruction: str) -> bool:
     text = instruction.strip()
     if not text:
         return False
+    if "\n" in text and _ANSWER_CUE.match(text.rsplit("\n", 1)[1]):
+        return False  # a prompt that ends on the answer's label (…选择最佳答案。\nA:) is whole
     if text[-1] in "：:":
         return True
-    if _EMPTY_SLOT.search(text) or _COUNT_WITHOUT_NOUN.match(text):
+    first = text.split("\n", 1)[0].strip()  # later lines are material, which may end anyhow
+    if _EMPTY_SLOT.search(first) or _COUNT_WITHOUT_NOUN.match(first):
         return True
-    if text[-1] in _TERMINAL:
+    if "\n" in text or first[-1] in _TERMINAL:
         return False
-    return any(pattern.search(text) for pattern in (_DANGLING_END, _ENDS_ON_COUNT, _HOW_WITHOUT_OBJECT))
+    dangling = _DANGLING_END.search(first)
+    if (
+        dangling is not None
+        and len(dangling.group(0).strip()) >= 2
+        and first[: dangling.start()].endswith("的")
+    ):
+        dangling = None  # 一个虚构角色的描述: after 的, 描述 is a noun
+    if dangling is not None and dangling.group(0).strip() in _FUNCTION_CHARS and _ends_inside_a_word(first):
+        dangling = None  # 禁用, 作用, 总和: the character ends a word, it is no dangling 用 or 和
+    return dangling is not None or any(
+        pattern.search(first) for pattern in (_ENDS_ON_COUNT, _HOW_WITHOUT_OBJECT)
+    )
 
 
 def _last_line(text: str) -> str:
@@ -909,8 +974,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         return True  # a list item cut after 和, 以及, 把: 4. 少看手机和
     if last[-1] in _CONTINUES:
         return not (_LIST_LINE.match(last) or last.startswith("|"))
-    if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL:
-        return False
+    if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL or last[-1] in "%％" or _CLOSING_MARK.search(last):
+        return False  # …信心：80%, a post closing on its hashtags or an emoji
     if _LIST_LINE.match(last) and _list_breaks_off(text, last):
         return True
     if (
@@ -926,7 +991,9 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if len(lines) > 1 and len(last) < min_line_chars:
         return False  # a signature, a date, a line of verse
     if _SIGNED.search(last):
-        return False  # a note signed at its end: …放在鞋柜上。——阿杰
+        return False  # a note or a quotation signed at its end: …放在鞋柜上。——阿杰, …" - Paul Rand
+    if len(last) >= 4 and last[-4:] in instruction:
+        return False  # it ends on the instruction's own words: Arthur, Bob, Louis sorted
     if len(lines) == 1 and not re.search(r"[，,、；;]", last) and len(last) <= 4 * min_line_chars:
         return False  # one short phrase: a name, a title, a translation without its full stop
     return len(CJK_CHAR.findall(last)) + len(re.findall(r"[A-Za-z]+", last)) >= min_line_chars // 2

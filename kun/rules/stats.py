@@ -163,8 +163,14 @@ def top_char_ratio(text: str) -> float:
     return Counter(visible).most_common(1)[0][1] / len(visible) if visible else 0.0
 
 
+# Drawing characters in a run (an ASCII chart's +-----+ and | borders): no language to repeat.
+_DRAWING = re.compile(r"[\s\-=+_|*#~.·─━│┃┌┐└┘├┤┬┴┼═║╔╗╚╝█▓▒░]{3,}")
+
+
 def repeated_ngram_ratio(text: str, n: int = 10) -> float:
-    """Share of character n-gram occurrences that repeat an earlier occurrence."""
+    """Share of character n-gram occurrences that repeat an earlier occurrence (runs of drawing
+    characters, an ASCII chart's borders, count once as a space)."""
+    text = _DRAWING.sub(" ", text)
     if len(text) <= n:
         return 0.0
     grams = [text[i : i + n] for i in range(len(text) - n + 1)]
@@ -185,23 +191,40 @@ def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -
     return None
 
 
+_LABEL = re.compile(r"^\s*[A-Za-z]{2,12}\s*$")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 def list_items(text: str) -> list[str]:
-    """Lines and list items with their markers, numbers and punctuation stripped (empty ones dropped)."""
+    """Lines and list items with their markers, numbers and punctuation stripped (empty ones
+    dropped). An item of mostly digits keeps them (448 / 8 = 56 余数 0 and 56 / 8 = 7 余数 0 are
+    steps of a calculation); the label before a number (`Person 1:`) and symbols alone are no
+    item."""
     items = []
     for line in prose(text).splitlines():
         # a table row is one item: `| A | A、AB |` holds no list markers
         table_row = line.lstrip().startswith("|")
-        for piece in [line] if table_row else _LIST_MARKER.split(line):
+        pieces = [line] if table_row else _LIST_MARKER.split(line)
+        if len(pieces) > 1 and _LABEL.match(pieces[0]):
+            pieces = pieces[1:]  # `Person 1: …`, `Step 2: …`: the word before the number labels the item
+        for piece in pieces:
             # a table row keeps its numbers: | 8:00 | 300ml | and | 10:30 | 250ml | differ
-            item = re.sub(r"[\s|]+", "", piece) if table_row else _ITEM_NOISE.sub("", piece)
+            if table_row:
+                item = re.sub(r"[\s|]+", "", piece)
+            else:
+                cjk = len(CJK_CHAR.findall(piece))
+                if cjk == 0 and _LATIN_WORD.search(piece) is None:
+                    continue  # symbols and numbers only: 6 x 6 = 36 is no item to compare
+                digits = sum(char.isdigit() for char in piece)
+                item = re.sub(r"\s+", "", piece) if digits > cjk else _ITEM_NOISE.sub("", piece)
             if item:
                 items.append(item)
     return items
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of at least four characters, normalised for comparison (table rows are not
-    sentences). Inline code stays (it is
+    """Sentences of at least four characters, four of them Chinese, normalised for comparison
+    (table rows, formulas and code are not sentences). Inline code stays (it is
     what tells `git add` 后改动暂存 from `git commit` 后改动保存); code blocks and URLs go."""
     found = []
     for line in _URL.sub(" ", _FENCED.sub(" ", text)).replace("`", "").splitlines():
@@ -209,16 +232,31 @@ def sentences(text: str) -> list[str]:
             continue  # a table row is data: rows of one table open alike by design
         for sentence in split_sentences(line):
             normal = _ITEM_NOISE.sub("", sentence)
-            if len(normal) >= 4:
+            # prose: a formula or a line of code (v = 10 m/s + 20 m/s) is no sentence
+            if len(normal) >= 4 and len(CJK_CHAR.findall(sentence)) >= 4:
                 found.append(normal)
     return found
 
 
+_FIRST_SENTENCE = re.compile(r"^[^。！？!?\n]{2,80}[。！？!?]\s*")
+_MORE_REQUEST = re.compile(
+    r"^(?:请|要求|注意|并|然后|再|用|以|字数|不少于|不超过|限|格式|需要|最后|同时|另外|此外)"
+)
+
+
 def material_of(instruction: str) -> str:
     """The material an instruction carries: its lines after the first (`改写下面的句子：` + the
-    sentence), or what follows its first colon on the same line (`翻译成英文：这本书对我影响很大。`)."""
+    sentence), what follows its first colon on the same line (`翻译成英文：这本书对我影响很大。`), or
+    what follows its first sentence when that is ten characters or more and neither a question nor
+    a further demand (`预测以下故事的下一句。她对见新城市的人感到紧张。`, not `…。要求不超过100字。`)."""
     lines = [line for line in instruction.strip().splitlines() if line.strip()]
     if len(lines) > 1:
         return "\n".join(lines[1:]).strip()
     parts = re.split(r"[：:]", lines[0], maxsplit=1) if lines else []
-    return parts[1].strip() if len(parts) == 2 else ""
+    if len(parts) == 2:
+        return parts[1].strip()
+    first = _FIRST_SENTENCE.match(lines[0]) if lines else None
+    rest = lines[0][first.end() :].strip() if first else ""
+    if len(rest) >= 10 and not _MORE_REQUEST.match(rest) and not any(mark in rest for mark in "？?"):
+        return rest
+    return ""
