@@ -184,6 +184,32 @@ def test_filter_pairs_cli_keeps_extra_fields_and_writes_reasons(tmp_path):
     assert json.loads((tmp_path / "m.json").read_text())["dropped"]["broken_encoding"] == 2
 
 
+def test_filter_pairs_reads_an_alpaca_input_as_the_instructions_material(tmp_path):
+    rows = [
+        {
+            "instruction": "判断下面句子的情感是正面还是负面。",
+            "input": "这部电影太好看了，演员的表演很出色！",
+            "output": "正面。",
+        },
+        {"instruction": "判断下面句子的情感是正面还是负面。", "input": "", "output": "正面。"},
+        {"instruction": "中国的首都是哪里？", "input": "", "output": "北京。"},
+    ]
+    source = tmp_path / "alpaca.json"  # a JSON array, as Alpaca datasets ship
+    source.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
+    result = CliRunner().invoke(main, ["filter-pairs", str(source), str(out), "--rejected", str(rejected)])
+    assert result.exit_code == 0, result.output
+    kept = pl.read_ndjson(out)
+    assert kept.select("instruction", "input").rows() == [
+        (rows[0]["instruction"], rows[0]["input"]),
+        (rows[2]["instruction"], ""),
+    ]  # both fields as the file had them
+    dropped = pl.read_ndjson(rejected)
+    assert dropped.select("instruction", "reason").rows() == [
+        (rows[1]["instruction"], "refers_to_unseen_context")
+    ]
+
+
 def test_filter_pairs_reads_gates_from_params(tmp_path):
     source = _write(tmp_path / "in.jsonl", [{"instruction": "介绍一下孔子。", "output": "孔子是古人。"}])
     params = tmp_path / "p.yaml"

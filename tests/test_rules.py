@@ -408,6 +408,7 @@ def test_imperatives_and_topic_phrases_are_requests_and_statements_are_not():
         "信息革命的两个好处。",
         "特斯拉Model 3的独特特点。",
         "- 克服可持续交通常见障碍的策略（例如缺乏可及性）",
+        "为一名新律师准备一份工作邀请函。",
     ):
         assert patterns.has_request_marker(request, markers), request
     for statement in (
@@ -994,6 +995,27 @@ OTHERS_DATA = [
     (lambda i, a: patterns.instruction_fragment(i), "写一首描写", "", True),
     (lambda i, a: patterns.instruction_fragment(i), "请把这句话翻译成英文并", "", True),
     (lambda i, a: patterns.instruction_fragment(i), "帮我写一篇文章，主题是环保和", "", True),
+    (
+        lambda i, a: patterns.instruction_fragment(i),
+        "以下说法是否属实？\n选项：是 / 否\n一步一步的推理过程：",
+        "",
+        False,
+    ),
+    (lambda i, a: patterns.instruction_fragment(i), "这个结论对吗？请慢慢思考：", "", False),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "哪些行业面临最大挑战，有什么措施来解决这些问题？",
+        "",
+        False,
+    ),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "写一段代码，只保留与上下文相关性最高的形容词。",
+        "",
+        False,
+    ),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "这些问题怎么解决？", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "请阅读后回答，这首诗表达了什么？", "", True),
     (patterns.unfinished, "你确定吗？", "我认为答案是“无法确定”，因为描述不足以判断。信心：80%", False),
     (patterns.unfinished, "写一条关于读书的推文。", "📚 今天读完了一本好书，收获满满 #读书 #成长 💡", False),
     (

@@ -1,6 +1,7 @@
 """Clean any instruction dataset with kun's rule gates (`kun filter-pairs`).
 
-Reads `instruction`/`output` records from JSONL, JSON or Parquet (extra fields are kept),
+Reads `instruction`/`output` records from JSONL, JSON or Parquet (extra fields are kept; an
+Alpaca `input` is read as the instruction's material),
 applies every rule of the `filter` stage (instruction rules, kun.instructions.curate.instruction_rules)
 and of the `assemble` stage (answer rules, kun.instructions.assemble.answer_rules; `truncated` when a
 `finish_reason` field says `length`), then drops exact duplicate pairs. No score is involved:
@@ -52,10 +53,27 @@ def read_pairs(path: str | Path, skip_bad_lines: bool = False) -> tuple[pl.DataF
 def filter_pairs(
     frame: pl.DataFrame, filter_params: FilterParams, assemble_params: AssembleParams
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
-    """(kept rows, rejected rows with `reason`, count per reason with every gate listed)."""
+    """(kept rows, rejected rows with `reason`, count per reason with every gate listed). An
+    Alpaca-style string `input` is the instruction's material: the rules read it on the lines
+    after the instruction (`判断下面句子的情感。` + its sentence); the rows keep both fields as they were."""
     frame = frame.with_columns(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars())
     pair_rules = [
         *instruction_rules(filter_params),
         *answer_rules(assemble_params, filter_params.instruction_min_cjk_ratio),
     ]
-    return gate_pairs(frame, pair_rules, assemble_params.truncated, "finish_reason")
+    if frame.schema.get("input") != pl.String:
+        return gate_pairs(frame, pair_rules, assemble_params.truncated, "finish_reason")
+    material = pl.col("input").fill_null("").str.strip_chars()
+    read = frame.with_columns(
+        pl.col("instruction").alias(_ORIGINAL),
+        pl.when(material != "")
+        .then(pl.concat_str(pl.col("instruction"), pl.lit("\n"), material))
+        .otherwise(pl.col("instruction"))
+        .alias("instruction"),
+    )
+    kept, rejected, counts = gate_pairs(read, pair_rules, assemble_params.truncated, "finish_reason")
+    restore = [pl.col(_ORIGINAL).alias("instruction")]
+    return kept.with_columns(restore).drop(_ORIGINAL), rejected.with_columns(restore).drop(_ORIGINAL), counts
+
+
+_ORIGINAL = "_kun_instruction"  # the instruction as the file had it, while the rules read it with its input

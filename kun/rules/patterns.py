@@ -467,7 +467,7 @@ _UNSEEN_CONTEXT = [
         + _MATERIAL_NOUN
     ),
     re.compile(
-        r"(?:上文|下文|前文|原文|(?<![论散课公作美])文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"
+        r"(?:上文|(?<!上)下文|上下文(?!相关|无关|窗口|长度)|前文|原文|(?<![论散课公作美])文中|附件|图中|图片中|图片里|图里|照片中|视频中|视频里|录音中|链接中|链接里|文章中|材料中|资料中|对话中)"
     ),
     re.compile(
         r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"
@@ -811,8 +811,22 @@ def refers_to_unseen_context(instruction: str) -> bool:
         or _QUOTED_SPAN.search(instruction) is not None
         or _WORD_NAMED.match(instruction) is not None
     )
-    patterns = _UNSEEN_CONTEXT if named else _DEMONSTRATIVES + _UNSEEN_CONTEXT
-    return any(pattern.search(instruction) for pattern in patterns)
+    if not named and any(
+        _points_forward(match, instruction)
+        for pattern in _DEMONSTRATIVES
+        for match in pattern.finditer(instruction)
+    ):
+        return True
+    return any(pattern.search(instruction) for pattern in _UNSEEN_CONTEXT)
+
+
+def _points_forward(match: re.Match, instruction: str) -> bool:
+    """A demonstrative points at material, unless a clause of its own sentence came first to name
+    what it means (圣迭戈县哪些行业面临挑战，有什么措施来解决这些问题？)."""
+    before = instruction[: match.start()]
+    clause = re.split(r"[。！？!?\n]", before)[-1]
+    opened = max(clause.rfind("，"), clause.rfind(","), clause.rfind("；"), clause.rfind(";"))
+    return opened < 8
 
 
 _RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*[^\s:：]+){2,}\s*$")
@@ -832,6 +846,7 @@ def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
 _OPENING_PHRASE = re.compile(
     r"^\s*(?:(?:根据|依据|按照|按|关于|对于|针对|基于|结合|为|给|用|以|在)[^，,。！？\n]{1,30}[，,]\s*)?"
 )
+_BENEFICIARY = re.compile(r"^(?:为|给|替|帮|向)([^，,。！？\n]{1,25})")
 # A statement, not a topic: a noun phrase holds none of these (北京有着悠久的历史 / 网络安全的重要性).
 _PREDICATE = re.compile(r"[是有很了着会都也就还被让太真]|非常")
 _TOPIC_END = re.compile(r"[\s。.！!]*$")
@@ -857,6 +872,10 @@ def has_request_marker(text: str, markers: Sequence[str]) -> bool:
     if starts:
         heads = {stripped, stripped[_OPENING_PHRASE.match(stripped).end() :]}
         if any(head.startswith(starts) for head in heads):
+            return True
+        # 为一名新律师准备一份…, 给客户写…: a beneficiary before the verb, without a comma
+        beneficiary = _BENEFICIARY.match(stripped)
+        if beneficiary and any(verb in beneficiary.group(1) for verb in (*starts, "准备")):
             return True
     if ends:
         first = _TOPIC_END.sub("", _PARENTHETICAL.sub("", stripped.split("\n", 1)[0]).strip("-—•· "))
@@ -886,6 +905,11 @@ _ANSWER_CUE = re.compile(
 _FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
 
 
+_REASONING_CUE = re.compile(
+    r"(?:(?:请|让我们)?(?:先)?(?:慢慢|仔细|一步一步地?|逐步|认真)?(?:思考|想一想|想想|推理|分析)(?:一下)?|推理过程|解题过程|思考过程|分析过程|解题步骤)\s*[:：]\s*$"
+)
+
+
 def _ends_inside_a_word(text: str) -> bool:
     """The text's last character belongs to a longer word of jieba's dictionary (禁用, 总和)."""
     from kun.rules.words import words
@@ -900,8 +924,8 @@ def instruction_fragment(instruction: str) -> bool:
     text = instruction.strip()
     if not text:
         return False
-    if "\n" in text and _ANSWER_CUE.match(text.rsplit("\n", 1)[1]):
-        return False  # a prompt that ends on the answer's label (…选择最佳答案。\nA:) is whole
+    if ("\n" in text and _ANSWER_CUE.match(text.rsplit("\n", 1)[1])) or _REASONING_CUE.search(text):
+        return False  # a prompt closing on the answer's label (…选择最佳答案。\nA:) or 一步一步的推理过程： is whole
     if text[-1] in "：:":
         return True
     first = text.split("\n", 1)[0].strip()  # later lines are material, which may end anyhow
