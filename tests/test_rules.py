@@ -1016,6 +1016,34 @@ OTHERS_DATA = [
     ),
     (lambda i, a: patterns.refers_to_unseen_context(i), "这些问题怎么解决？", "", True),
     (lambda i, a: patterns.refers_to_unseen_context(i), "请阅读后回答，这首诗表达了什么？", "", True),
+    (
+        patterns.asks_for_input,
+        "提供文档摘要。",
+        "很抱歉，你需要提供一篇完整的文档，我才可以为你生成摘要。请提供一篇文档。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "重新表述以下陈述。",
+        "很抱歉，您没有提供任何陈述。请提供一个陈述，以便我重述。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "选择给定文档的最佳标题。",
+        "由于您没有给出文档内容，我无法选出最佳标题。为了选择适当的标题，我需要了解文档的主题、内容和目的，"
+        "才能为它拟定一个能概括全文、吸引读者的标题。一般来说，好标题应当简洁、准确并点明中心。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "为什么有的网站让人不信任？",
+        "很多网站没有提供足够的信息，比如公司地址和联系方式，用户自然心存疑虑。此外，页面设计粗糙、错别字多、"
+        "弹窗广告频繁，也会让人觉得不专业。建议选择有备案信息、评价良好的网站。",
+        False,
+    ),
+    (patterns.self_talk, "写一封邀请信。", "诚挚邀请您参加周末的读书会。\n此致，您忠诚的AI助手。", True),
+    (patterns.self_talk, "AI助手能做什么？", "它能回答问题、写作和翻译，是你的AI助手。", False),
     (patterns.unfinished, "你确定吗？", "我认为答案是“无法确定”，因为描述不足以判断。信心：80%", False),
     (patterns.unfinished, "写一条关于读书的推文。", "📚 今天读完了一本好书，收获满满 #读书 #成长 💡", False),
     (
