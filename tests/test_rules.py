@@ -1044,6 +1044,54 @@ OTHERS_DATA = [
     ),
     (patterns.self_talk, "写一封邀请信。", "诚挚邀请您参加周末的读书会。\n此致，您忠诚的AI助手。", True),
     (patterns.self_talk, "AI助手能做什么？", "它能回答问题、写作和翻译，是你的AI助手。", False),
+    (patterns.unfinished, "肺吸虫病有哪些并发症？", "肺吸虫；气管外套管脱出或移位", False),
+    (patterns.unfinished, "给“快乐”找几个同义词。", "高兴、愉快、欢乐、喜悦、愉悦", False),
+    (patterns.unfinished, "给这段新闻起个标题。", "标题：动物园加强安全措施，防止动物逃跑", False),
+    (patterns.unfinished, "为这段文字提取关键词。", "写作, 创造性, 思考, 规划, 小说", False),
+    (
+        patterns.unfinished,
+        "怎样写好议论文？",
+        "首先，要有明确的中心论点。\n其次，论据要充分。\n最后，结构要清晰，常用的结构有",
+        True,
+    ),
+    (patterns.unfinished, "介绍一下龙门石窟。", "龙门石窟位于洛阳，它与敦煌莫高窟、云冈石窟并称为", True),
+    (lambda i, a: patterns.instruction_fragment(i), "续写他们的对话。\n小明：你去吗？小红：", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "请翻译：", "", True),
+    (patterns.refusal, "把这封英文邮件译成中文。", "亲爱的约翰：很遗憾你不能参加我们这周末的聚会。", False),
+    (patterns.refusal, "写几句英文歌词。", "I can't believe the summer's gone,\nthe nights are long.", False),
+    (patterns.refusal, "写一首英文诗。", "I'm sorry, but I can't help with writing poems right now.", True),
+    (patterns.refusal, "帮我订机票。", "很遗憾，我无法为您预订机票。", True),
+    (
+        patterns.next_turn,
+        "把句子改成问句和祈使句。",
+        "陈述句：你可以放下行李。\n问句：你能放下行李吗？\n祈使句：放下行李。",
+        False,
+    ),
+    (
+        patterns.next_turn,
+        "讲一个医生的笑话。",
+        "病人来看病。\n医生：你哪里不舒服？\n病人：我哪里都舒服，就是不想上班。",
+        False,
+    ),
+    (patterns.next_turn, "讲个冷笑话。", "鱼在哭。\n\n【用户】哈哈，再来一个！\n【助手】为什么1+1=3？", True),
+    (
+        patterns.boilerplate,
+        "写一份播客节目的开场稿。",
+        "欢迎来到本期节目，以上就是本期的全部内容，我们下期再见！",
+        False,
+    ),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "在给定单词中，找出3个及以上字母的组合。\nhello",
+        "",
+        False,
+    ),
+    (
+        lambda i, a: patterns.refers_to_unseen_context(i),
+        "随着互联网的发展和智能手机的普及，移动支付逐渐成为人们生活中不可或缺的一部分，请根据上述内容写一段评论。",
+        "",
+        False,
+    ),
     (patterns.unfinished, "你确定吗？", "我认为答案是“无法确定”，因为描述不足以判断。信心：80%", False),
     (patterns.unfinished, "写一条关于读书的推文。", "📚 今天读完了一本好书，收获满满 #读书 #成长 💡", False),
     (
@@ -1090,6 +1138,36 @@ def test_lists_of_equations_dialogue_labels_and_formulas_are_not_repetition():
     assert repeated_ngram_ratio(chart) < 0.2
     assert repeated_share(list_items("1. 猫\n2. 狗\n3. 猫\n4. 狗\n5. 猫")) > 0.5
     assert repeated_share(list_items("- Python\n- Java\n- Python\n- Java")) == 0.5
+
+
+def test_requests_that_open_with_a_verb_and_statements_that_do_not():
+    for request in (
+        "逆转一个字符串。",
+        "演奏一首传统民乐。",
+        "对以下句子进行断句。",
+        "从文本中寻找并替换指定单词。",
+    ):
+        assert patterns.opens_with_verb(request), request
+    for statement in (
+        "需要一杯红酒。",
+        "考试不难。",
+        "吃饭，开车，睡觉。",
+        "我买了一辆新车。",
+        "西蒙在跑步。",
+        "在最后关头",
+    ):
+        assert not patterns.opens_with_verb(statement), statement
+
+
+def test_names_only_are_not_another_language_and_full_width_latin_is_latin():
+    rule = gates.answer_low_cjk(0.2, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
+    drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
+    assert not drops("列出几个最受欢迎的韩国乐队。", "BTS、Blackpink、EXO、Twice、Red Velvet")
+    assert not drops("把下面的全角字符转成半角。\nＨｅｌｌｏ　Ｗｏｒｌｄ", "Hello World")
+    assert not drops("把这句话转成拼音：好好学习", "hǎo hǎo xué xí")
+    assert drops(
+        "介绍一下长城。", "The Great Wall is a series of fortifications built across northern China."
+    )
 
 
 def test_a_name_or_a_title_may_be_short():

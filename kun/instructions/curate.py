@@ -73,6 +73,7 @@ class FilterParams:
     request_markers: list[str] = field(
         default_factory=lambda: list(gates.REQUEST_MARKERS)
     )  # an instruction needs one of these (not_a_request); [] = off
+    imperatives: bool = True  # an instruction opening with a verb and its object is a request too (逆转一个字符串), by jieba's tags
     unexpected_scripts: list[str] = field(
         default_factory=lambda: list(gates.UNEXPECTED_SCRIPTS)
     )  # scripts that drop an instruction (unexpected_script)
@@ -117,7 +118,7 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
         for check in (keywords, patterns.refers_to_unseen_context if params.unseen_context_patterns else None)
         if check
     ]
-    markers = params.request_markers
+    markers, imperatives = params.request_markers, params.imperatives
     min_chars, max_chars, min_cjk = (
         params.instruction_min_chars,
         params.instruction_max_chars,
@@ -156,7 +157,15 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
         gates.on_instruction("gibberish", _gibberish(params.min_word_coverage), "filter.min_word_coverage"),
         gates.on_instruction(
             "not_a_request",
-            (lambda text: patterns.is_record(text, markers) or not patterns.has_request_marker(text, markers))
+            (
+                lambda text: (
+                    patterns.is_record(text, markers)
+                    or not (
+                        patterns.has_request_marker(text, markers)
+                        or (imperatives and patterns.opens_with_verb(text))
+                    )
+                )
+            )
             if markers
             else None,
             "filter.request_markers",

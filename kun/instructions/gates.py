@@ -17,6 +17,7 @@ numbering.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable, Sequence
 
 from kun.core.params import require
@@ -279,6 +280,9 @@ FOREIGN_LANGUAGE_HINTS = [
     "JSON",
     "HTML",
     "LaTeX",
+    "拼音",
+    "另一种语言",
+    "其他语言",
     # a name written in letters
     "用户名",
     "英文名",
@@ -418,7 +422,7 @@ def asks_for_other_language(instruction: str, hints: Sequence[str]) -> bool:
     foreign words (用“opulent”造句)."""
     if any(hint in instruction for hint in hints):
         return True
-    material = material_of(instruction)
+    material = unicodedata.normalize("NFKC", material_of(instruction))  # full-width Ｈｅｌｌｏ is Latin
     if (
         material
         and sum(char.isascii() and char.isalpha() for char in material) >= 3
@@ -436,15 +440,21 @@ def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequen
     def check(instruction: str, answer: str) -> bool:
         if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
             return False
+        if looks_like_code(answer):
+            return False
         answer = without_names(answer, instruction)
-        return not looks_like_code(answer) and cjk_word_share(answer) < min_share
+        if sum(char.isalpha() for char in answer) < 4:
+            return False  # names only (BTS、Blackpink、EXO): nothing is written in another language
+        return cjk_word_share(answer) < min_share
 
     return on_pair("answer_low_cjk", check, "assemble.answer_min_cjk_ratio")
 
 
 _TITLE_WITHOUT_CJK = re.compile(r"《[^》\u3400-\u9fff]*》|「[^」\u3400-\u9fff]*」|“[^”\u3400-\u9fff]*”")
-# Names written in Latin letters: runs of capitalised words (Steve Jobs, Ronald Wayne, Fe).
-_CAPITALISED_RUN = re.compile(r"(?<![A-Za-z])[A-Z][a-z'’.\-]*(?:\s+[A-Z][a-z'’.\-]*)*(?![A-Za-z])")
+# Names written in Latin letters: runs of capitalised words and acronyms (Steve Jobs, Fe, BTS, NASA).
+_CAPITALISED_RUN = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][a-z'’.\-]*|[A-Z]{2,6})(?:\s+(?:[A-Z][a-z'’.\-]*|[A-Z]{2,6}))*(?![A-Za-z])"
+)
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
 
 
@@ -475,8 +485,10 @@ def wrong_language(
     def check(instruction: str, answer: str) -> bool:
         if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
             return False
+        if looks_like_code(answer):
+            return False
         answer = without_names(answer, instruction)
-        if sum(1 for char in answer if char.isalpha()) < min_letters or looks_like_code(answer):
+        if sum(1 for char in answer if char.isalpha()) < min_letters:
             return False
         language, probability = detector.identify(answer)
         return language is not None and language not in CHINESE and probability >= min_probability

@@ -22,7 +22,8 @@ _I = re.IGNORECASE
 _CANNOT = r"(?:不具备|不具有|暂未开放|暂不开放|暂未支持|尚未开放|帮不了|帮不上|做不了|办不到|无能为力|爱莫能助|无从|难以|无法|不能|不可以|不可|没法|没有办法|没办法|做不到|(?:不太方便|不方便|不便)(?![。，！？、；,.!?\s]|之处|的地方)|不宜|无权|没有权限|不会|不得不拒绝|拒绝|未能|不予)"
 _ACTION = r"(?:为你|为您|帮你|帮您|帮助|协助|替你|替您|提供|回答|回复|完成|满足|获取|获得|访问|查询|查看|预测|判断|给出|告诉|透露|执行|编写|生成|处理|支持|参与|讨论|评价|实时|浏览|上网|联网|确定|保证|代替)"
 _REFUSAL = [
-    re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)[^。！？\n]{0,16}?" + _CANNOT),
+    # an apology before "cannot", said of the speaker (很遗憾你不能参加 is news for the reader)
+    re.compile(r"(?:抱歉|遗憾|对不起|不好意思|恕我)(?:(?![你您他她它]|大家)[^。！？\n]){0,16}?" + _CANNOT),
     re.compile(
         r"我(?:[^。！？，,\n]{0,5}?(?:也|都|并|还|是))?(?:目前|现在|暂时|并|还|真的|实在|是)?"
         + _CANNOT
@@ -74,8 +75,12 @@ _REFUSAL = [
         _I,
     ),
     re.compile(
-        r"\b(?:I'?m sorry|I am sorry|I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm "
-        r"(?:unable|not able) to|I apologi[sz]e)\b",
+        # an English refusal: an apology opening the answer, or "I can't" before what a model does
+        # (lyrics may say "I can't believe")
+        r"\A\W{0,3}(?:I'?m sorry|I am sorry|I apologi[sz]e|Sorry)\b"
+        r"|\b(?:I (?:cannot|can't|can not|am unable to|am not able to|won't be able to)|I'm (?:unable|not able) to)"
+        r"\s+(?:help|assist|provide|fulfill|comply|answer|generate|create|write|access|browse|complete|perform|"
+        r"give|share|draw|make|translate|tell|offer|process|view|open|read|search|do that|do this|book|check)\b",
         _I,
     ),
 ]
@@ -210,7 +215,8 @@ _ASSISTANT_TURN = re.compile(
     re.MULTILINE,
 )
 _ASKS_FOR_DIALOGUE = re.compile(
-    r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言", _I
+    r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言",
+    _I,
 )
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
@@ -467,7 +473,7 @@ _DEMONSTRATIVES = [
 # Pointers at material elsewhere (上文, 以下内容, 附件, 图中): no name makes them visible.
 _UNSEEN_CONTEXT = [
     re.compile(
-        r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+        r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
         + _MATERIAL_NOUN
     ),
     re.compile(
@@ -477,7 +483,7 @@ _UNSEEN_CONTEXT = [
         r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"
     ),
     re.compile(
-        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
+        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
     ),
 ]
 # Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
@@ -495,7 +501,7 @@ _NOT_TEXT = re.compile(
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
 )
 _BACKWARD = re.compile(
-    r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
+    r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
     + _MATERIAL_NOUN
     + "|上文|前文"
 )
@@ -647,7 +653,9 @@ def next_turn(instruction: str, answer: str) -> bool:
         or _ASSISTANT_TURN.search(body[user.end() :]) is not None
     ):
         return True
-    return _dialogue_tail(body) or _CHEVRON_TURNS.search(body) is not None
+    return (not _ASKS_FOR_STORY.search(instruction) and _dialogue_tail(body)) or _CHEVRON_TURNS.search(
+        body
+    ) is not None
 
 
 # A line spoken by someone: `>> 小明：…`, `**张三**：…`
@@ -682,6 +690,12 @@ _REPLIER = frozenset(
 )
 
 
+# A story or a joke may end on its characters' lines (医生：…/主人：…); explicit chat roles still count.
+_ASKS_FOR_STORY = re.compile(r"故事|笑话|相声|小品|交互|互动|剧情|情节")
+# A label, not a speaker: 问句：…, 祈使句：…, 同义词：…
+_LABEL_SPEAKER = re.compile(r"(?:句|词|语|式|法|类|型|义|点|(?<!问)题|案|称|项|例|率|量|值|果|论|因)$")
+
+
 def _dialogue_tail(body: str) -> bool:
     """Two or more lines after the answer spoken by different speakers, one of them a replier
     (回复, 博主, 客服, 我) or the first asking a question: a conversation the model went on to
@@ -692,6 +706,9 @@ def _dialogue_tail(body: str) -> bool:
         for match in _SPEAKER_LINE.finditer(body)
         if len(match.group(2).strip()) >= 5 or match.group(2).rstrip().endswith(("？", "?"))
     ]
+    if not lines:
+        return False
+    lines = [match for match in lines if not _LABEL_SPEAKER.search(match.group(1))]
     if not lines:
         return False
     speakers = [match.group(1) for match in lines]
@@ -796,6 +813,8 @@ _BOILERPLATE = re.compile(
     r"|(?:本文|文章|内容)(?:来源|转载|摘自|整理自)[于自:：]|(?:图片|图文)来源(?:于|：|:)?网络|编辑[:：]\s*\S{1,6}$",
     re.MULTILINE,
 )
+# A script to be read aloud may greet its audience: 欢迎来到本期节目, 我们下期再见.
+_ASKS_FOR_SCRIPT = re.compile(r"稿|脚本|节目|播客|口播|台词|直播|主持|开场白|串词|视频文案")
 _ASKS_ABOUT_SOFTWARE = re.compile(r"APP|App|app|软件|应用|手机|客户端|下载|安装|公众号|账号|平台")
 
 
@@ -803,7 +822,11 @@ def boilerplate(instruction: str, answer: str) -> bool:
     """Web page furniture in an answer: download-the-app and follow-us calls (更多…请下载XX APP,
     关注我们的公众号), source lines (本文转载自). An instruction asking for such copy, or asking
     about apps and accounts (how to install one), is spared."""
-    if _ASKS_FOR_ADVERT.search(instruction) or _ASKS_ABOUT_SOFTWARE.search(instruction):
+    if (
+        _ASKS_FOR_ADVERT.search(instruction)
+        or _ASKS_ABOUT_SOFTWARE.search(instruction)
+        or _ASKS_FOR_SCRIPT.search(instruction)
+    ):
         return False
     match = _BOILERPLATE.search(prose(answer))
     return match is not None and match.group(0) not in instruction
@@ -816,8 +839,11 @@ def refers_to_unseen_context(instruction: str) -> bool:
     if _NOT_TEXT.search(instruction):
         return True
     backward = _BACKWARD.search(instruction)
-    if backward and "\n" not in instruction[: backward.start()].strip():
-        return True
+    before = instruction[: backward.start()].strip() if backward else ""
+    if backward and "\n" not in before and len(before) < 40:
+        return True  # 上文, 以上内容 with no material before them (forty characters before it are some)
+    if backward and len(before) >= 40:
+        return False  # 随着…的普及，移动支付…，请根据上述内容…: the material came first
     if material_of(instruction):
         return False
     if _FORWARD.search(instruction) and _QUOTED_SPAN.search(instruction):
@@ -877,6 +903,38 @@ def _marker_kinds(markers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str,
     return plain, starts, ends
 
 
+# Verbs that open statements and wishes, not requests: 需要一杯红酒, 喜欢…, 发生了…
+_NOT_IMPERATIVE = frozenset(
+    "需要 想要 希望 喜欢 爱 觉得 感觉 认为 知道 带来 发生 出现 成为 变成 属于 具有 拥有 存在 看到 听说 "
+    "感到 显得 来自 位于 包含 等于 意味着 开始 继续 记得 相信 担心 害怕 讨厌 支持 反对".split()
+)
+_STATEMENT_MARK = re.compile(r"[是了着过很都也总没]|正在|已经|曾经|非常|不[\u4e00-\u9fff]")
+
+
+def opens_with_verb(text: str) -> bool:
+    """The request opens with a verb and its object, by jieba's part-of-speech tags (逆转一个字符串,
+    演奏一首民乐, 对以下句子进行断句 after its opening phrase), in a first clause that reads as no
+    statement (吃饭，开车 has no object; 考试不难, 我买了一辆车 are statements)."""
+    from kun.rules.words import tagged
+
+    first = re.split(r"[，,。！？!?；;\n]", text.strip(), maxsplit=1)[0]
+    if _STATEMENT_MARK.search(first):
+        return False
+    for clause in {first, first[_OPENING_PHRASE.match(first).end() :]}:
+        words = tagged(clause)
+        while words and words[0][0] in ("请", "你", "您", "帮我", "麻烦", "再"):
+            words = words[1:]
+        if len(words) >= 2 and words[0][1] in ("v", "vn") and words[0][0] not in _NOT_IMPERATIVE:
+            return True
+        if words and words[0][1] == "p":  # 对以下句子进行断句, 从文本中寻找…: the verb after the phrase
+            later = [
+                index for index, (word, tag) in enumerate(words) if tag == "v" and word not in _NOT_IMPERATIVE
+            ]
+            if later and later[0] < len(words) - 1:
+                return True
+    return False
+
+
 def has_request_marker(text: str, markers: Sequence[str]) -> bool:
     """`text` holds one of the request `markers`: a plain marker anywhere; `^写` where the request
     starts (first, or after an opening 根据…，/关于…， phrase); `的重要性$` at the end of a first
@@ -921,6 +979,8 @@ _ANSWER_CUE = re.compile(
 _FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
 
 
+# A dialogue to continue, closing on the next speaker's name after a finished line: …你觉得呢？约翰：
+_NEXT_SPEAKER = re.compile(r"[。！？!?…」”]\s*[\u4e00-\u9fffA-Za-z]{1,8}\s*[:：]\s*$")
 _REASONING_CUE = re.compile(
     r"(?:(?:请|让我们)?(?:先)?(?:慢慢|仔细|一步一步地?|逐步|认真)?(?:思考|想一想|想想|推理|分析)(?:一下)?|推理过程|解题过程|思考过程|分析过程|解题步骤)\s*[:：]\s*$"
 )
@@ -940,7 +1000,11 @@ def instruction_fragment(instruction: str) -> bool:
     text = instruction.strip()
     if not text:
         return False
-    if ("\n" in text and _ANSWER_CUE.match(text.rsplit("\n", 1)[1])) or _REASONING_CUE.search(text):
+    if (
+        ("\n" in text and _ANSWER_CUE.match(text.rsplit("\n", 1)[1]))
+        or _REASONING_CUE.search(text)
+        or _NEXT_SPEAKER.search(text)
+    ):
         return False  # a prompt closing on the answer's label (…选择最佳答案。\nA:) or 一步一步的推理过程： is whole
     if text[-1] in "：:":
         return True
@@ -992,6 +1056,29 @@ def _breaks_off_after_sentences(instruction: str, lines: list[str], last: str) -
     )
 
 
+# A line of short items (肾功能不全；蛋白尿, 高兴、愉快、欢乐), after an optional label (标签：…, 导演：…).
+_LABEL_PREFIX = re.compile(r"^[^：:，,。；;、\s]{1,10}[：:]\s*")
+
+
+def _enumeration(line: str) -> bool:
+    """The line lists short items (肾功能不全；蛋白尿, 高兴、愉快、欢乐、喜悦, 写作, 思考, 规划), or
+    is a label with a short value (标题：动物园加强安全措施, 导演：乔斯·韦登): a list needs no full
+    stop. Clauses between commas are prose, and an item ending on 为, 和, 的… was cut."""
+    line = line.strip()
+    if _DANGLING_END.search(line) or _ENDS_ON_CONJUNCTION.search(line):
+        return False
+    body = _LABEL_PREFIX.sub("", line, count=1)
+    if re.search(r"[。！？!?]", body):
+        return False
+    if body != line and len(body) <= 30:
+        return True
+    for separator, least, longest in ((r"[；;]", 2, 20), (r"、", 3, 12), (r",\s", 3, 12)):
+        items = [item.strip() for item in re.split(separator, body)]
+        if len(items) >= least and all(0 < len(item) <= longest and "，" not in item for item in items):
+            return True
+    return False
+
+
 def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     """An answer cut off mid-sentence with no finish reason to say so: its last line neither ends a
     sentence nor is code, a list item, a table row, a formula, a title or a short closing line
@@ -1023,6 +1110,7 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         or last.startswith("|")
         or _TITLE_LINE.match(last)
         or _FORMULA_LINE.search(last)
+        or _enumeration(last)
     ):
         return False
     lines = [line for line in text.splitlines() if line.strip()]

@@ -217,7 +217,8 @@ def list_items(text: str) -> list[str]:
                     continue  # symbols and numbers only: 6 x 6 = 36 is no item to compare
                 digits = sum(char.isdigit() for char in piece)
                 item = re.sub(r"\s+", "", piece) if digits > cjk else _ITEM_NOISE.sub("", piece)
-            if item:
+            # one character split off mid-line (次 of `林青霞 - 2次`) is no item of its own
+            if len(item) >= 2 or (item and (table_row or sum(1 for piece in pieces if piece.strip()) == 1)):
                 items.append(item)
     return items
 

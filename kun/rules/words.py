@@ -44,3 +44,20 @@ def word_coverage(text: str, min_cjk: int = 8, single_min_frequency: int = 0) ->
 def words(text: str) -> list[str]:
     """jieba's words of `text` (its dictionary, no HMM)."""
     return _tokenizer().lcut(text, HMM=False)
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    from jieba.posseg import POSTokenizer
+
+    return POSTokenizer(_tokenizer())
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """jieba's words of `text` with their part-of-speech tags (`v` verb, `n` noun, `r` pronoun…),
+    punctuation and spaces left out."""
+    return [
+        (pair.word, pair.flag)
+        for pair in _tagger().cut(text, HMM=False)
+        if pair.word.strip() and pair.flag != "x"
+    ]
