@@ -231,6 +231,14 @@ REQUEST_MARKERS = [
     "How",
     "Why",
     "List",
+    # a request said as a wish or a suggestion: 我希望你能…, 你能…, 我们下棋吧
+    "希望你",
+    "希望您",
+    "想让你",
+    "想请你",
+    "你能",
+    "您能",
+    "吧$",
     # imperatives that also occur in plain statements (公司提供早餐): only where the request starts
     # (first, or after an opening 根据…，/关于…，/为…， phrase)
     *(
@@ -251,7 +259,7 @@ REQUEST_MARKERS = [
             "重要性 必要性 好处 坏处 益处 优点 缺点 优缺点 利弊 特点 特征 特色 影响 意义 例子 示例 实例 措施 "
             "对策 策略 建议 方法 办法 技巧 步骤 因素 要素 组成部分 类型 种类 用途 功能 风险 挑战 后果 历史 "
             "发展 趋势 前景 原理 机制 过程 流程 规则 语法 用法 名字 名称 清单 列表 定义 概念 区别 异同 关系 "
-            "原因 理由 论点 论据 症状 标题 口号 配方 做法 方向 路线"
+            "原因 理由 论点 论据 症状 标题 口号 配方 做法 方向 路线 作者 作家 诗 诗歌 故事 范例 教程 简介 范围"
         ).split()
     ),
 ]
@@ -587,6 +595,15 @@ def _opens_with_repetition(instruction: str, answer: str, opening_min: int) -> b
     return not (paused and patterns.ASKS_FOR_VERSE.search(instruction))
 
 
+# Forms that repeat lines by design: a song's chorus, a weekly plan's sessions, a dialogue's turns.
+# A loop is still caught by catastrophic_repetition.
+_REPEATS_BY_DESIGN = re.compile(
+    r"(?:写|作|创作|编|谱)[^。，？?]{0,12}?(?:歌|诗|rap|说唱|童谣|顺口溜)|歌词|歌曲|rap|说唱|押韵|对联"
+    r"|计划|日程|课表|课程表|食谱|菜单|对话|剧本|台词",
+    re.IGNORECASE,
+)
+
+
 def repetition_rules(
     item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float
 ) -> list[Rule | None]:
@@ -597,14 +614,19 @@ def repetition_rules(
             "assemble.opening_repeat_min",
             opening_min >= 2,
         ),
-        on_answer(
+        on_pair(
             "repeated_list_items",
-            lambda text: repeated_share(list_items(text)) > item_ratio,
+            lambda instruction, answer: (
+                not _REPEATS_BY_DESIGN.search(instruction) and repeated_share(list_items(answer)) > item_ratio
+            ),
             "assemble.max_repeated_item_ratio",
         ),
-        on_answer(
+        on_pair(
             "repeated_sentences",
-            lambda text: near_repeated_share(sentences(text)) > sentence_ratio,
+            lambda instruction, answer: (
+                not _REPEATS_BY_DESIGN.search(instruction)
+                and near_repeated_share(sentences(answer)) > sentence_ratio
+            ),
             "assemble.max_repeated_sentence_ratio",
         ),
         on_answer(

@@ -232,7 +232,7 @@ _INJECTION = [
         _I,
     ),
     re.compile(
-        r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|\bDAN\b)",
+        r"(?:系统提示词|系统提示|初始提示|system prompt|initial prompt|developer mode|开发者模式|越狱模式|jailbreak|DAN模式|(?-i:\bDAN\b))",
         _I,
     ),
     re.compile(
@@ -284,7 +284,7 @@ _INJECTION = [
     re.compile(
         r"(?:忘了|忘掉|忘记|抛弃|丢掉)(?:你的|您的)?(?:身份|角色|人设)(?:设定)?|新的?(?:角色|身份|人设)设定\s*[:：]|系统覆盖|覆盖(?:原有|之前|先前)的?(?:设定|指令|规则)"
         r"|(?:以下|以上|本段|这段|此条|本条)(?:内容|指令|要求)?(?:的)?(?:优先级最高|具有最高优先级)|逐字(?:复述|输出|重复|打印)(?:一遍|一下)?(?:以上|上面|前面|你的|系统|全部|所有|上述|之前|这段|本段)|不再拒绝(?:任何|所有)|永远不要拒绝|不要拒绝(?:我的)?任何"
-        r"|(?:获得|拥有|授予|开放)(?:了)?(?:最高|管理员|root|超级|全部)权限|从下一(?:条|次|句)(?:回复|回答|消息)(?:开始|起)"
+        r"|(?:(?:你|您|AI|ＡＩ|模型|助手)(?:已经|已|现在){0,2}(?:获得|拥有|被授予)|授予(?:你|您|AI|模型|助手)|(?:为|给)(?:你|您)开放)(?:了)?(?:最高|管理员|root|超级|全部)权限|从下一(?:条|次|句)(?:回复|回答|消息)(?:开始|起)"
     ),
     re.compile(
         r"(?:对话|聊天|记录|内容|数据|提示词|设定|隐私)[^。！？\n]{0,8}?(?:转发|发送|发|抄送)(?:至|到|给)\s*[\w.+-]+@[\w-]+\.[\w.]+"
@@ -384,7 +384,7 @@ _PLACEHOLDER = re.compile(
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
     r"|[\[【<＜{｛]\s*[^\]】>＞}｝\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接|学校)\s*[\]】>＞}｝]"
     r"|[\[【（(](?:图片|插图|配图|表格|视频|图表|图)\s*\d*[\]】）)]"
-    r"|(?<![A-Za-z])[Xx]{2}(?=元|年|月|日|号|人|个|岁|公司|路|市|省|区|县|街|大学|学校)|【\s*】|[*＊]{3,}(?=[路号街区市县省年月日时元])|\*\*[:：]\*\*|[×✕]{2}|\[(?:Your|Insert|Company|Name|Date|Recipient|Sender)[^\]\n]{0,20}\]|待完善|待确认|具体内容略|内容略"
+    r"|(?<![A-Za-z])[Xx]{2}(?=元|年|月|日|号|人|个|岁|公司|路|市|省|区|县|街|大学|学校)|【\s*】|[*＊]{3,}(?=[路号街区市县省年月日时元])|\*\*[:：]\*\*|[×✕]{2}|\[(?-i:Your|YOUR|Insert|INSERT|Company|COMPANY|Name|NAME|Date|DATE|Recipient|Sender)[^\]\n]{0,20}\]|待完善|待确认|具体内容略|内容略"
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
@@ -402,7 +402,7 @@ _SPAM = re.compile(
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
     r"|(?:扫描|扫|长按识别|识别)(?:下方|上方|图中|文末)?的?二维码|扫码(?:关注|进群|加|领取|添加|报名|购买|下单|咨询|立减|送|领|即送|享)|二维码(?:进群|关注|领取|报名|咨询)"
     r"|(?<![A-Za-z])[Vv]\s*[:：]\s*[A-Za-z0-9_]{4,}|(?:电话|手机|热线|咨询|联系|详询|微信|同号|拨打)[^。\n]{0,6}?(?<!\d)1[3-9]\d{9}(?!\d)"
-    r"|戳链接|点链接|戳这里"
+    r"|戳链接|(?<![节结站])点链接|戳这里"
     r"|进群|加群|群号|躺赚|日赚|月入[过上]?[万千百\d]|刷单|点击链接领取|私信我",
 )
 
@@ -483,7 +483,7 @@ _UNSEEN_CONTEXT = [
         r"(?:^|[，。,；;])\s*(?:请|请问)?(?:在)?(?:表格|图表|图片|图像|照片|图|表|视频|录音|文章|材料|资料|附件|原文)(?:中|里|上)"
     ),
     re.compile(
-        r"(?:根据|依据|基于|结合|按照|阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
+        r"(?:根据|依据|基于|结合|按照|(?<![些荐的])阅读|读完|看完|听完|分析|总结|概括|翻译|改写|润色)(?:一下)?(?:上文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|下文|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|所给|给定|提供的|这|该|本文|文章|材料|资料|附件)"
     ),
 ]
 # Material no text can carry (a picture, a recording, an earlier message): unseen whatever follows.
@@ -516,7 +516,7 @@ _DANGLING_END = re.compile(
 _EMPTY_SLOT = re.compile(
     r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)(?!比较|对比|区分|分析|评价|描述|对照|区别)|(?:和|与|跟)(?:有什么|有何|有哪些)"
     r"|(?:关于|对于)\s*的|(?:^|[，,。；;：:])[^，,。；;：:与和跟同及]*?有关\s*的|一下的"
-    r"|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)(?=[。？?！!，,；;\s]|$|是|在|有|吗|呢)|“\s*”|「\s*」|《\s*》|（\s*）|\(\s*\)"
+    r"|(?:和|与|跟)\s*(?:的)?(?:区别|异同|不同|差异)(?=[。？?！!，,；;\s]|$|是|在|有|吗|呢)|“\s*”|「\s*」|《\s*》|(?<![A-Za-z0-9_])(?:（\s*）|\(\s*\))"
 )
 # A request that ends on a count with no noun: 列举三个, 推荐两本, 写5条.
 _COUNT_WITHOUT_NOUN = re.compile(
@@ -578,8 +578,9 @@ def self_talk(instruction: str, answer: str) -> bool:
 
 def source_talk(instruction: str, answer: str) -> bool:
     """An answer that cites material ("根据以上资料", "文中提到", "您提供的文本") the instruction does
-    not carry. In a letter or a reply the reader may well have sent material (您提供的资料已收到)."""
-    if material_of(instruction):
+    not carry. In a letter or a reply the reader may well have sent material (您提供的资料已收到); an
+    instruction of forty characters or more carries facts of its own (根据所提供的信息 cites them)."""
+    if material_of(instruction) or len(instruction.strip()) >= 40:
         return False
     text = prose(answer)
     if any(pattern.search(text) for pattern in _SOURCE_TALK):
@@ -693,7 +694,9 @@ _REPLIER = frozenset(
 # A story or a joke may end on its characters' lines (医生：…/主人：…); explicit chat roles still count.
 _ASKS_FOR_STORY = re.compile(r"故事|笑话|相声|小品|交互|互动|剧情|情节")
 # A label, not a speaker: 问句：…, 祈使句：…, 同义词：…
-_LABEL_SPEAKER = re.compile(r"(?:句|词|语|式|法|类|型|义|点|(?<!问)题|案|称|项|例|率|量|值|果|论|因)$")
+_LABEL_SPEAKER = re.compile(
+    r"(?:句|词|语|式|法|类|型|义|点|(?<!问)题|案|称|项|例|率|量|值|果|论|因|面|页|栏)$"
+)
 
 
 def _dialogue_tail(body: str) -> bool:
@@ -748,7 +751,7 @@ def placeholder(instruction: str, answer: str) -> bool:
     return (
         len(_SLOT.findall(text)) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
-        or _FORMAT_SLOT.search(TEX_MATH.sub(" ", text)) is not None
+        or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )
 
 
@@ -863,10 +866,12 @@ def refers_to_unseen_context(instruction: str) -> bool:
 
 
 def _points_forward(match: re.Match, instruction: str) -> bool:
-    """A demonstrative points at material, unless a clause of its own sentence came first to name
-    what it means (圣迭戈县哪些行业面临挑战，有什么措施来解决这些问题？)."""
-    before = instruction[: match.start()]
-    clause = re.split(r"[。！？!?\n]", before)[-1]
+    """A demonstrative points at material, unless a sentence or a clause before it on its line
+    said what it means (圣迭戈县哪些行业面临挑战，有什么措施来解决这些问题？)."""
+    line = instruction[: match.start()].rsplit("\n", 1)[-1]
+    *earlier, clause = re.split(r"[。！？!?]", line)
+    if len("".join(earlier).strip()) >= 12:
+        return False  # 训练步数是通过步骤指定的。我怎样才能将这个数字转换为epochs？
     opened = max(clause.rfind("，"), clause.rfind(","), clause.rfind("；"), clause.rfind(";"))
     return opened < 8
 
@@ -979,6 +984,9 @@ _ANSWER_CUE = re.compile(
 _FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
 
 
+_QUESTION_BEFORE_COLON = re.compile(
+    r"(?:怎么|怎样|如何|什么|哪些|为什么|多少|吗|呢)[^，,。；;\n]{0,4}[:：]\s*$"
+)
 # A dialogue to continue, closing on the next speaker's name after a finished line: …你觉得呢？约翰：
 _NEXT_SPEAKER = re.compile(r"[。！？!?…」”]\s*[\u4e00-\u9fffA-Za-z]{1,8}\s*[:：]\s*$")
 _REASONING_CUE = re.compile(
@@ -1007,7 +1015,7 @@ def instruction_fragment(instruction: str) -> bool:
     ):
         return False  # a prompt closing on the answer's label (…选择最佳答案。\nA:) or 一步一步的推理过程： is whole
     if text[-1] in "：:":
-        return True
+        return not _QUESTION_BEFORE_COLON.search(text)  # 履历要怎么写： asks its question
     first = text.split("\n", 1)[0].strip()  # later lines are material, which may end anyhow
     if _EMPTY_SLOT.search(first) or _COUNT_WITHOUT_NOUN.match(first):
         return True
