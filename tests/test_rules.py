@@ -1144,6 +1144,67 @@ OTHERS_DATA = [
         "根据所提供的信息，每只猫三分钟抓一只老鼠，所以需要三只猫。",
         False,
     ),
+    (
+        patterns.self_talk,
+        "描述一次临时做决定的经历。",
+        "在上一份工作中，我没有意识到期限这么紧，只能先做决定。",
+        False,
+    ),
+    (
+        patterns.self_talk,
+        "作为一名AI语音助手，日常工作流程是怎样的？",
+        "作为一名AI语音助手，要先接收语音，再识别意图。",
+        False,
+    ),
+    (patterns.self_talk, "你觉得呢？", "作为一名AI，我没有个人看法。", True),
+    (
+        patterns.placeholder,
+        "制定杭州三日游计划。",
+        "第一天游览【西湖景区】，第二天去【灵隐寺】，第三天逛【河坊街】。",
+        False,
+    ),
+    (
+        patterns.placeholder,
+        "讲讲BERT怎么分类。",
+        "输入以[CLS]开头，句子之间用[SEP]分隔，取[CLS]的向量分类。",
+        False,
+    ),
+    (patterns.placeholder, "把人名换成<匿名>。\n张三和李四是同学。", "<匿名>和<匿名>是同学。", False),
+    (
+        patterns.placeholder,
+        "写一段产品介绍。",
+        "本品采用【材质】制成，适用于【使用场景】，售价【价格】。",
+        True,
+    ),
+    (patterns.placeholder, "写一段婚礼致辞。", "今天是<新郎>和<新娘>喜结良缘的日子。", True),
+    (
+        patterns.next_turn,
+        "甲班比乙班多几人？",
+        "甲班有42人。\n答：甲班有42人。\n分析：由甲班给乙班3人可知相差7人。",
+        False,
+    ),
+    (
+        patterns.unfinished,
+        "完善这段歌词。\n你心中有一个地方",
+        "让它变成更美好的地方\n为你和我，为整个人类\n让这个世界变得更好",
+        False,
+    ),
+    (
+        patterns.unfinished,
+        "把这封邮件译成中文。",
+        "亲爱的约翰，感谢来信，请提供更多会议信息。最好的祝福，艾米丽",
+        False,
+    ),
+    (patterns.unfinished, "给出“惊人地”的同义词。", "令人惊奇地，令人惊讶地，意外地，难以置信地", False),
+    (patterns.unfinished, "写一段春天的描写。", "春天来了，花开了，草绿了，鸟儿", True),
+    (lambda i, a: patterns.instruction_fragment(i), "补充第四个词：不稳定：动荡：：变化：", "", False),
+    (lambda i, a: patterns.instruction_fragment(i), "发电机:电能 → 风车:( )", "", False),
+    (
+        lambda i, a: patterns.instruction_fragment(i),
+        "以下不属于无线通信的是( )。A．蓝牙 B．WiFi C．以太网",
+        "",
+        False,
+    ),
     (patterns.unfinished, "你确定吗？", "我认为答案是“无法确定”，因为描述不足以判断。信心：80%", False),
     (patterns.unfinished, "写一条关于读书的推文。", "📚 今天读完了一本好书，收获满满 #读书 #成长 💡", False),
     (
@@ -1234,6 +1295,16 @@ def test_songs_plans_and_dialogues_may_repeat_lines_and_loops_may_not():
     looped = {"instruction": "写一首关于熊猫的歌。", "output": "熊猫熊猫我爱你，" * 30}
     assert rules["catastrophic_repetition"].drops(looped)
     assert rules["repeated_list_items"].drops({"instruction": "介绍熊猫。", "output": song})
+
+
+def test_questions_with_options_are_requests_and_numbers_tell_lines_apart():
+    from kun.rules.stats import list_items, near_repeated_share, repeated_share, sentences
+
+    assert patterns.has_options("信息技术单选题\n以下不属于无线通信技术的是( )。\nA．蓝牙 B．WiFi C．以太网")
+    assert not patterns.has_options("A股今天涨了。")
+    days = "1月1日：上班8:30，下班17:30，未迟到。\n1月2日：上班8:00，下班17:00，未迟到。\n1月3日：上班8:10，下班17:10，未迟到。"
+    assert repeated_share(list_items(days)) == 0.0
+    assert near_repeated_share(sentences(days)) == 0.0
 
 
 def test_a_name_or_a_title_may_be_short():

@@ -163,6 +163,7 @@ def instruction_rules(params: FilterParams) -> list[Rule | None]:
                     or not (
                         patterns.has_request_marker(text, markers)
                         or (imperatives and patterns.opens_with_verb(text))
+                        or patterns.has_options(text)
                     )
                 )
             )

@@ -132,7 +132,7 @@ _SELF_TALK = [
     ),
     re.compile(r"我的训练(?:数据|语料|过程)|我(?:无法|不能|没有办法)(?:联网|上网|浏览网页|访问互联网)"),
     re.compile(
-        r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识|身体|味觉|感官|观点|主观|个人经历|实体(?!店|经济|企业|公司)|感受)"
+        r"我(?:并)?(?:没有|不具备|不具有|无法拥有|不存在)(?:个人的?|自己的|真实的|真正的|任何)?(?:情感|感情|情绪|喜好|偏好|爱好|意识(?!到)|身体|味觉|感官|观点|主观|个人经历|实体(?!店|经济|企业|公司)|感受)"
     ),
     re.compile(
         r"\b(?:as an? (?:AI|language model|large language model|assistant)|I am an? (?:AI|language model)|I'm an? (?:AI|language model))\b",
@@ -397,6 +397,12 @@ _FORMAT_SLOT = re.compile(r"(?<![A-Za-z0-9_{$%\\^}])\{[A-Za-z_][A-Za-z0-9_]{1,20
 _SLOT = re.compile(
     r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>"
 )
+# What a blank asks for: 【材质】, [社交媒体平台], 【此处填写…】; a name in brackets (【乌镇西栅景区】,
+# [CLS], 【详解】) is filled text or a heading. <…> in prose is always a blank (<新郎>, <表名>).
+_SLOT_WORD = re.compile(
+    r"(?:名称|名字|姓名|人名|名|场景|类型|材质|品牌|时间|地点|日期|年份|月份|数量|金额|价格|地址|电话|邮箱|链接|网址|产品|公司|城市|"
+    r"型号|功能|特点|内容|主题|职位|部门|原因|事项|平台|数字|尺寸|颜色|成分|用途|对象|新郎|新娘|字段|条件|参数|变量|人物|称呼|标题|关键词|X)[\]】>＞]$|[\[【<＜](?:填写|输入|此处|插入|你的|您的|具体|待)"
+)
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
     r"|(?:微信|VX|vx|wx|WX|V信|薇信|威信)(?:号)?\s*[:：]\s*\S+|QQ群?\s*[:：]?\s*\d{5,}"
@@ -573,7 +579,10 @@ def self_talk(instruction: str, answer: str) -> bool:
     if _ASKS_FOR_DIALOGUE.search(instruction):
         return False
     text = prose(answer)
-    return any(pattern.search(text) for pattern in _SELF_TALK)
+    # 作为一名AI语音助手 in an answer to a question about AI assistants echoes the question
+    return any(
+        match.group(0) not in instruction for pattern in _SELF_TALK for match in pattern.finditer(text)
+    )
 
 
 def source_talk(instruction: str, answer: str) -> bool:
@@ -694,6 +703,7 @@ _REPLIER = frozenset(
 # A story or a joke may end on its characters' lines (医生：…/主人：…); explicit chat roles still count.
 _ASKS_FOR_STORY = re.compile(r"故事|笑话|相声|小品|交互|互动|剧情|情节")
 # A label, not a speaker: 问句：…, 祈使句：…, 同义词：…
+_SECTION_LABELS = frozenset("分析 解析 详解 点睛 证明 提示 注意 注 备注 说明 解 故 思路 步骤".split())
 _LABEL_SPEAKER = re.compile(
     r"(?:句|词|语|式|法|类|型|义|点|(?<!问)题|案|称|项|例|率|量|值|果|论|因|面|页|栏)$"
 )
@@ -711,7 +721,11 @@ def _dialogue_tail(body: str) -> bool:
     ]
     if not lines:
         return False
-    lines = [match for match in lines if not _LABEL_SPEAKER.search(match.group(1))]
+    lines = [
+        match
+        for match in lines
+        if not _LABEL_SPEAKER.search(match.group(1)) and match.group(1) not in _SECTION_LABELS
+    ]
     if not lines:
         return False
     speakers = [match.group(1) for match in lines]
@@ -749,7 +763,12 @@ def placeholder(instruction: str, answer: str) -> bool:
         return True
     text = prose(answer)
     return (
-        len(_SLOT.findall(text)) >= 2
+        sum(
+            1
+            for slot in _SLOT.findall(text)
+            if slot not in instruction and (slot.startswith("<") or _SLOT_WORD.search(slot))
+        )
+        >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )
@@ -916,13 +935,21 @@ _NOT_IMPERATIVE = frozenset(
 _STATEMENT_MARK = re.compile(r"[是了着过很都也总没]|正在|已经|曾经|非常|不[\u4e00-\u9fff]")
 
 
+_OPTIONS = re.compile(r"(?:^|[\s。；;，,？?])A\s*[．.、)）]\s*\S.*?\sB\s*[．.、)）]\s*\S", re.DOTALL)
+
+
+def has_options(text: str) -> bool:
+    """A question with lettered options (…的是( )。A．蓝牙 B．WiFi C．GPRS): a request to choose."""
+    return _OPTIONS.search(text) is not None
+
+
 def opens_with_verb(text: str) -> bool:
     """The request opens with a verb and its object, by jieba's part-of-speech tags (逆转一个字符串,
     演奏一首民乐, 对以下句子进行断句 after its opening phrase), in a first clause that reads as no
     statement (吃饭，开车 has no object; 考试不难, 我买了一辆车 are statements)."""
     from kun.rules.words import tagged
 
-    first = re.split(r"[，,。！？!?；;\n]", text.strip(), maxsplit=1)[0]
+    first = re.split(r"[，,。！？!?；;：:\n]", text.strip(), maxsplit=1)[0]
     if _STATEMENT_MARK.search(first):
         return False
     for clause in {first, first[_OPENING_PHRASE.match(first).end() :]}:
@@ -984,6 +1011,8 @@ _ANSWER_CUE = re.compile(
 _FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
 
 
+# An exercise: an analogy (A：B：：C：, A:B → C:( )) or a question with lettered options.
+_EXERCISE = re.compile(r"[:：]{2}|→|(?:^|[\s。；;，,？?])A\s*[．.、)）]\s*\S.*?\sB\s*[．.、)）]", re.DOTALL)
 _QUESTION_BEFORE_COLON = re.compile(
     r"(?:怎么|怎样|如何|什么|哪些|为什么|多少|吗|呢)[^，,。；;\n]{0,4}[:：]\s*$"
 )
@@ -1014,6 +1043,8 @@ def instruction_fragment(instruction: str) -> bool:
         or _NEXT_SPEAKER.search(text)
     ):
         return False  # a prompt closing on the answer's label (…选择最佳答案。\nA:) or 一步一步的推理过程： is whole
+    if _EXERCISE.search(text):
+        return False  # 不稳定：动荡：：变化：, 发电机:电能 → 风车:( ), …的是( )。A．蓝牙 B．WiFi
     if text[-1] in "：:":
         return not _QUESTION_BEFORE_COLON.search(text)  # 履历要怎么写： asks its question
     first = text.split("\n", 1)[0].strip()  # later lines are material, which may end anyhow
@@ -1068,6 +1099,14 @@ def _breaks_off_after_sentences(instruction: str, lines: list[str], last: str) -
 _LABEL_PREFIX = re.compile(r"^[^：:，,。；;、\s]{1,10}[：:]\s*")
 
 
+# Clauses say what happened (草绿了, 花开着); items of a list name things (令人惊奇地，意外地).
+_ASPECT = re.compile(r"[了着过是在有要会把被]")
+_ASKS_FOR_VERSE_LINES = re.compile(r"歌词|诗|歌|rap|说唱|童谣|顺口溜", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"(?:祝好|此致|敬礼|最好的祝福|祝福|谢谢|感谢|Best|Regards|Sincerely|Cheers)[，,！!\s]*[\u4e00-\u9fffA-Za-z·]{1,10}$"
+)
+
+
 def _enumeration(line: str) -> bool:
     """The line lists short items (肾功能不全；蛋白尿, 高兴、愉快、欢乐、喜悦, 写作, 思考, 规划), or
     is a label with a short value (标题：动物园加强安全措施, 导演：乔斯·韦登): a list needs no full
@@ -1080,9 +1119,14 @@ def _enumeration(line: str) -> bool:
         return False
     if body != line and len(body) <= 30:
         return True
-    for separator, least, longest in ((r"[；;]", 2, 20), (r"、", 3, 12), (r",\s", 3, 12)):
+    for separator, least, longest in ((r"[；;]", 2, 20), (r"、", 3, 12), (r",\s", 3, 12), (r"[，,]", 4, 6)):
         items = [item.strip() for item in re.split(separator, body)]
-        if len(items) >= least and all(0 < len(item) <= longest and "，" not in item for item in items):
+        if len(items) >= least and all(
+            0 < len(item) <= longest
+            and "，" not in item
+            and (separator != r"[，,]" or not _ASPECT.search(item))
+            for item in items
+        ):
             return True
     return False
 
@@ -1099,6 +1143,10 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if text.endswith("```"):
         return False
     last = _last_line(text)
+    if _ASKS_FOR_VERSE_LINES.search(instruction) and "\n" in text and not _ENDS_ON_CONJUNCTION.search(last):
+        return False  # lines of verse or lyrics need no punctuation
+    if _SIGN_OFF.search(last):
+        return False  # …最好的祝福，艾米丽
     if (
         _ENDS_ON_CONJUNCTION.search(last)
         and not last.startswith("|")

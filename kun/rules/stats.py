@@ -138,17 +138,18 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
     bigrams are in the other (看书时保持正确姿势，眼睛与书本保持一尺距离 ~ 看书时要保持正确的
     姿势，眼睛和书本保持一尺的距离). Parallel sentences about different subjects (苹果富含膳食纤维 /
     香蕉富含膳食纤维和钾) open differently and do not count."""
-    seen: list[tuple[str, set[str]]] = []
+    seen: list[tuple[str, set[str], list[str]]] = []
     repeats = 0
     for value in values:
-        grams = _bigrams(value)
+        grams, numbers = _bigrams(value), re.findall(r"\d+", value)
         near = len(value) >= min_chars and any(
             len(grams & earlier) >= overlap * min(len(grams), len(earlier))
-            for opening, earlier in seen
-            if opening == value[:2] and len(earlier) >= min_chars - 1
+            for opening, earlier, earlier_numbers in seen
+            # sentences that differ in their numbers (1月1日… / 1月2日…) say different things
+            if opening == value[:2] and len(earlier) >= min_chars - 1 and earlier_numbers == numbers
         )
-        repeats += near or any(grams == earlier for _, earlier in seen)
-        seen.append((value[:2], grams))
+        repeats += near or any(grams == earlier for _, earlier, _ in seen)
+        seen.append((value[:2], grams, numbers))
     return repeats / len(values) if len(values) > 1 else 0.0
 
 
@@ -216,7 +217,10 @@ def list_items(text: str) -> list[str]:
                 if cjk == 0 and _LATIN_WORD.search(piece) is None:
                     continue  # symbols and numbers only: 6 x 6 = 36 is no item to compare
                 digits = sum(char.isdigit() for char in piece)
-                item = re.sub(r"\s+", "", piece) if digits > cjk else _ITEM_NOISE.sub("", piece)
+                # numbers that carry the item (448 / 8 = 56, 1月2日：8:00上班) are kept
+                item = (
+                    re.sub(r"\s+", "", piece) if digits > cjk or digits >= 4 else _ITEM_NOISE.sub("", piece)
+                )
             # one character split off mid-line (次 of `林青霞 - 2次`) is no item of its own
             if len(item) >= 2 or (item and (table_row or sum(1 for piece in pieces if piece.strip()) == 1)):
                 items.append(item)
@@ -232,7 +236,9 @@ def sentences(text: str) -> list[str]:
         if line.count("|") >= 2:
             continue  # a table row is data: rows of one table open alike by design
         for sentence in split_sentences(line):
-            normal = _ITEM_NOISE.sub("", sentence)
+            # numbers that carry the sentence (从20年到21年，资产从15.41亿元增长到20.7亿元) are kept
+            digits = sum(char.isdigit() for char in sentence)
+            normal = re.sub(r"\s+", "", sentence) if digits >= 3 else _ITEM_NOISE.sub("", sentence)
             # prose: a formula or a line of code (v = 10 m/s + 20 m/s) is no sentence
             if len(normal) >= 4 and len(CJK_CHAR.findall(sentence)) >= 4:
                 found.append(normal)
