@@ -577,10 +577,17 @@ def too_short_fixed(min_chars: int, allow_material_length: bool) -> Rule:
     return on_pair("answer_too_short", check, "assemble.min_answer_chars")
 
 
+# An answer that is a command or a snippet in backticks (`df -h`) is as long as the code needs.
+_CODE_ONLY = re.compile(r"^\s*`[^`\n]+`[。.]?\s*$")
+
+
 def too_short_relative(brief: int, explain: int, long: int) -> Rule:
     return on_pair(
         "answer_too_short",
-        lambda instruction, answer: len(answer.strip()) < relative_floor(instruction, brief, explain, long),
+        lambda instruction, answer: (
+            not _CODE_ONLY.match(answer)
+            and len(answer.strip()) < relative_floor(instruction, brief, explain, long)
+        ),
         "assemble.length_floor",
     )
 
@@ -601,6 +608,12 @@ _REPEATS_BY_DESIGN = re.compile(
     r"(?:写|作|创作|编|谱)[^。，？?]{0,12}?(?:歌|诗|rap|说唱|童谣|顺口溜)|歌词|歌曲|rap|说唱|押韵|对联"
     r"|计划|日程|课表|课程表|食谱|菜单|对话|剧本|台词",
     re.IGNORECASE,
+)
+
+
+# A task on numbered items (对以下评论分类：\n1）…\n2）…) is answered item by item, in parallel sentences.
+_ITEMS_IN_MATERIAL = re.compile(
+    r"[\n；;：:，,\s](?:1|一)\s*[.．、)）][\s\S]*?[\n；;，,\s](?:2|二)\s*[.．、)）]"
 )
 
 
@@ -625,6 +638,7 @@ def repetition_rules(
             "repeated_sentences",
             lambda instruction, answer: (
                 not _REPEATS_BY_DESIGN.search(instruction)
+                and not _ITEMS_IN_MATERIAL.search(instruction)
                 and near_repeated_share(sentences(answer)) > sentence_ratio
             ),
             "assemble.max_repeated_sentence_ratio",

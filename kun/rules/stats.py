@@ -132,6 +132,10 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+# Modal and degree words a paraphrase adds or swaps (可以/能/能够, 很, 我们).
+_FILLER = re.compile(r"可以|能够|能|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家")
+
+
 def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
     """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
     that open with the same two characters, at least `overlap` of the smaller one's character
@@ -141,6 +145,7 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
     seen: list[tuple[str, set[str], list[str]]] = []
     repeats = 0
     for value in values:
+        value = _FILLER.sub("", value) or value  # 旅行可以/能/能够开阔我们的眼界 say one thing
         grams, numbers = _bigrams(value), re.findall(r"\d+", value)
         near = len(value) >= min_chars and any(
             len(grams & earlier) >= overlap * min(len(grams), len(earlier))
