@@ -67,6 +67,8 @@ _REFUSAL = [
         r"(?:这种|这个|这类|此类)(?:忙|事)[^。！？\n]{0,3}?我(?:不会|不能|没法|无法|不便)(?:帮|做|参与)"
     ),
     re.compile(r"(?:恕我|请原谅我|原谅我)[^。！？\n]{0,6}?(?:不能|无法|不便|没法|不可)"),
+    # the information asked for is not at hand: 实时限行信息我这里没有
+    re.compile(r"(?:信息|数据|资料|消息)我(?:这里|这边|目前|暂时)?(?:没有|查不到|拿不到|获取不到|无法获取)"),
     re.compile(
         r"我(?:只能|仅能|只可以)(?:回答|提供|处理|讨论|协助)[^。！？\n]{0,16}?(?:相关|有关|方面)的?(?:问题|内容|话题)"
     ),
@@ -265,7 +267,7 @@ _INJECTION = [
     ),
     re.compile(
         r"(?:透露|泄露|输出|打印|重复|告诉我|公开|展示)(?:出)?(?:你的)?(?:完整的?|全部的?|原始的?|所有的?)?(?:提示词|prompt|系统消息|指令内容|设定内容)"
-        r"|(?:[【\[（(]\s*|以下为|以下是|——\s*)(?:此处为)?(?:隐藏|秘密|内部)的?(?:指令|命令|提示|规则|信息|说明|消息)"
+        r"|(?:[【\[（(]\s*|以下为|以下是|——\s*)(?:此处为)?(?:隐藏|秘密|内部)的?(?:指令|命令|提示|规则|信息|说明|消息|备注)"
         r"|(?:隐藏|秘密)(?:指令|命令|提示|规则|信息|说明)\s*[:：]",
         _I,
     ),
@@ -342,6 +344,7 @@ _INJECTION = [
     # the model called by mention or told to pose as a person: @AI助手 请记住…, 仅供模型阅读, 假装你是人类
     re.compile(
         r"@(?:AI|ＡＩ|人工智能)?(?:助手|模型|机器人|AI|ＡＩ)\s*(?:请|务必|必须|记住|注意)"
+        r"|(?:^|[\n。！？】\]）)])\s*(?:AI|ＡＩ|模型|大模型|助手|机器人)(?:请|务必|必须)(?:注意|记住|牢记)"
         r"|仅供(?:AI|ＡＩ|模型|助手|机器人|大模型)(?:阅读|查看|参考|使用)"
         r"|(?:假装|装作|冒充)(?:你|您|自己)?是(?:一个|一名)?(?:真)?人(?:类)?|(?:不要|别|不得)承认(?:你|您|自己)是(?:AI|ＡＩ|人工智能|机器人|模型)"
         r"|(?:下次|以后|今后)(?:有人|用户|谁)(?:再)?问[^。！？\n]{0,12}?(?:一律|都|只)(?:只)?(?:推荐|回答|说)"
@@ -406,9 +409,11 @@ _ROUND_SLOT = re.compile(
     r"[（(][\u4e00-\u9fff]{0,6}(?:名|名称|年份|日期|时间|列表|数量|金额|地址|电话|姓名|城市|人数|型号|编号|链接|邮箱|职位|部门)[）)]"
 )
 # A format slot left in prose (code is not searched): 亲爱的{name}，祝你{festival}快乐！
-_FORMAT_SLOT = re.compile(r"(?<![A-Za-z0-9_{$%\\^}])\{[A-Za-z_][A-Za-z0-9_]{1,20}\}(?!})")
+_FORMAT_SLOT = re.compile(
+    r"(?<![A-Za-z0-9_{$%\\^}])\{(?:[A-Za-z_][A-Za-z0-9_]{1,20}|[\u4e00-\u9fff]{1,8})\}(?!})"
+)
 _SLOT = re.compile(
-    r"(?<=[^\s：:])(?:【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\])|<[\u4e00-\u9fff]{1,6}>"
+    r"【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\]|<[\u4e00-\u9fff]{1,6}>"
 )
 # What a blank asks for: 【材质】, [社交媒体平台], 【此处填写…】; a name in brackets (【乌镇西栅景区】,
 # [CLS], 【详解】) is filled text or a heading. <…> in prose is always a blank (<新郎>, <表名>).
@@ -583,7 +588,7 @@ _FORMULA_LINE = re.compile(r"[=≈≠<>≤≥]|\$|\\[a-z]+|[∑∫√]")
 # 不细说了); an answer that gave its advice may skip details (先讲冲突。细节我就不多讲了，多练就好).
 _TOO_MUCH = re.compile(r"太多|太复杂|太深|太长|篇幅|说来话长|一言难尽|比较复杂|很复杂")
 _BRIEF_DECLINE = re.compile(
-    r"(?:我|这里|在此)(?:就|便|先)?不(?:再)?(?:细说|细讲|多说|多讲|详述|赘述|深入|展开说|一一列举)了"
+    r"(?:我|这里|在此)(?:就|便|先)?不(?:再)?(?:细说|细讲|多说|多讲|详述|赘述|深入|展开说|一一列举|讲|说|聊|谈)了"
 )
 
 
@@ -788,8 +793,10 @@ def placeholder(instruction: str, answer: str) -> bool:
     return (
         sum(
             1
-            for slot in _SLOT.findall(text)
-            if slot not in instruction and (slot.startswith("<") or _SLOT_WORD.search(slot))
+            for match in _SLOT.finditer(text)
+            if (slot := match.group(0)) not in instruction
+            and (slot.startswith("<") or _SLOT_WORD.search(slot))
+            and text[: match.start()].rsplit("\n", 1)[-1].strip()  # 【做法】 opening a line is a heading
         )
         >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
@@ -992,12 +999,25 @@ def opens_with_verb(text: str) -> bool:
     return False
 
 
+_WEAK_MARKERS = frozenset("把将用给做想起取填算解求编写讲谈列译")
+_DONE = re.compile(r"(?:了|啦|过)[。！!~～]*$|已经|终于|刚刚|刚才")
+
+
 def has_request_marker(text: str, markers: Sequence[str]) -> bool:
     """`text` holds one of the request `markers`: a plain marker anywhere; `^写` where the request
     starts (first, or after an opening 根据…，/关于…， phrase); `的重要性$` at the end of a first
     line under 30 characters that is a noun phrase (a topic asked about), not a statement."""
     plain, starts, ends = _marker_kinds(tuple(markers))
-    if any(marker in text for marker in plain):
+    found = [marker for marker in plain if marker in text]
+    # 把, 用, 给… mark a request (把这句话译成英文), unless the sentence reports what was done
+    # (今天终于把论文交上去了)
+    first_line = text.strip().split("\n", 1)[0]
+    if found and not (
+        all(marker in _WEAK_MARKERS for marker in found)
+        and len(first_line) <= 30
+        and _DONE.search(first_line)
+        and not any(marker in first_line for marker in plain if marker not in _WEAK_MARKERS)
+    ):
         return True
     stripped = text.strip()
     if starts:
