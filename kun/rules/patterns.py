@@ -1011,9 +1011,11 @@ _DONE = re.compile(r"(?:了|啦|过)[。！!~～]*$|已经|终于|刚刚|刚才"
 
 
 def has_request_marker(text: str, markers: Sequence[str]) -> bool:
-    """`text` holds one of the request `markers`: a plain marker anywhere; `^写` where the request
-    starts (first, or after an opening 根据…，/关于…， phrase); `的重要性$` at the end of a first
-    line under 30 characters that is a noun phrase (a topic asked about), not a statement."""
+    """`text` holds one of the request `markers`: a plain marker anywhere (but the weak ones, 把,
+    用, 给…, not in a short first line that reports what was done: 今天终于把论文交上去了); `^写`
+    where the request starts (first, or after an opening 根据…，/关于…， phrase, or 为…/给… a
+    beneficiary); `的重要性$` at the end of a first line under 30 characters that is a noun phrase
+    (a topic asked about), not a statement."""
     plain, starts, ends = _marker_kinds(tuple(markers))
     found = [marker for marker in plain if marker in text]
     # 把, 用, 给… mark a request (把这句话译成英文), unless the sentence reports what was done
@@ -1063,8 +1065,8 @@ _ANSWER_CUE = re.compile(
 _FUNCTION_CHARS = frozenset("把将成为给和与跟及或并的在从向用以对是有")
 
 
-# An exercise: an analogy (A：B：：C：, A:B → C:( )) or a question with lettered options.
-_EXERCISE = re.compile(r"[:：]{2}|→|(?:^|[\s。；;，,？?])A\s*[．.、)）]\s*\S.*?\sB\s*[．.、)）]", re.DOTALL)
+# An analogy to complete (不稳定：动荡：：变化：, 发电机:电能 → 风车:( )).
+_ANALOGY = re.compile(r"[:：]{2}|→")
 _QUESTION_BEFORE_COLON = re.compile(
     r"(?:怎么|怎样|如何|什么|哪些|为什么|多少|吗|呢)[^，,。；;\n]{0,4}[:：]\s*$"
 )
@@ -1095,7 +1097,7 @@ def instruction_fragment(instruction: str) -> bool:
         or _NEXT_SPEAKER.search(text)
     ):
         return False  # a prompt closing on the answer's label (…选择最佳答案。\nA:) or 一步一步的推理过程： is whole
-    if _EXERCISE.search(text):
+    if _ANALOGY.search(text) or has_options(text):
         return False  # 不稳定：动荡：：变化：, 发电机:电能 → 风车:( ), …的是( )。A．蓝牙 B．WiFi
     if text[-1] in "：:":
         return not _QUESTION_BEFORE_COLON.search(text)  # 履历要怎么写： asks its question
