@@ -461,7 +461,7 @@ def answer_low_cjk(min_share: float, instruction_min_share: float, hints: Sequen
 _TITLE_WITHOUT_CJK = re.compile(r"《[^》\u3400-\u9fff]*》|「[^」\u3400-\u9fff]*」|“[^”\u3400-\u9fff]*”")
 # Names written in Latin letters: runs of capitalised words and acronyms (Steve Jobs, Fe, BTS, NASA).
 _CAPITALISED_RUN = re.compile(
-    r"(?<![A-Za-z])(?:[A-Z][a-z'’.\-]*|[A-Z]{2,6})(?:\s+(?:[A-Z][a-z'’.\-]*|[A-Z]{2,6}))*(?![A-Za-z])"
+    r"(?<![A-Za-zÀ-ÿ])(?:[A-ZÀ-Þ][a-zß-ÿ'’.\-]*|[A-Z]{2,6})(?:\s+(?:[A-ZÀ-Þ][a-zß-ÿ'’.\-]*|[A-Z]{2,6}))*(?![A-Za-zÀ-ÿ])"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
 
@@ -477,6 +477,21 @@ def without_names(answer: str, instruction: str) -> str:
     return _CAPITALISED_RUN.sub(" ", text)
 
 
+# Hints that name a language, by the fastText codes they allow.
+_LANGUAGE_HINTS = {
+    "英文": ("en",),
+    "英语": ("en",),
+    "English": ("en",),
+    "日语": ("ja",),
+    "日文": ("ja",),
+    "法语": ("fr",),
+    "德语": ("de",),
+    "韩语": ("ko",),
+    "俄语": ("ru",),
+    "西班牙语": ("es",),
+}
+
+
 def wrong_language(
     model: str,
     min_probability: float,
@@ -485,21 +500,29 @@ def wrong_language(
     min_letters: int = 12,
 ) -> Rule:
     """fastText says the answer is not Chinese (with at least `min_probability`) although the
-    instruction is Chinese and asks for no other language, no translation and no code."""
+    instruction is Chinese and asks for no other language, no translation and no code; an
+    instruction that names languages (怎么学日语？) allows those, not any (an English answer)."""
     from kun.rules.language import CHINESE, identifier
 
     detector = identifier(model)
 
     def check(instruction: str, answer: str) -> bool:
-        if cjk_word_share(instruction) < instruction_min_share or asks_for_other_language(instruction, hints):
+        if cjk_word_share(instruction) < instruction_min_share or looks_like_code(answer):
             return False
-        if looks_like_code(answer):
+        # a hint naming languages (怎么学日语？) allows those; any other hint (翻译, 代码) allows any
+        named = {code for hint in hints if hint in instruction for code in _LANGUAGE_HINTS.get(hint, ("*",))}
+        if asks_for_other_language(instruction, hints) and (not named or "*" in named):
             return False
         answer = without_names(answer, instruction)
         if sum(1 for char in answer if char.isalpha()) < min_letters:
             return False
         language, probability = detector.identify(answer)
-        return language is not None and language not in CHINESE and probability >= min_probability
+        return (
+            language is not None
+            and language not in CHINESE
+            and language not in named
+            and probability >= min_probability
+        )
 
     return on_pair("wrong_language", check, "assemble.wrong_language")
 
