@@ -1026,18 +1026,17 @@ def has_request_marker(text: str, markers: Sequence[str]) -> bool:
     beneficiary); `的重要性$` at the end of a first line under 30 characters that is a noun phrase
     (a topic asked about), not a statement."""
     plain, starts, ends = _marker_kinds(tuple(markers))
+    stripped = text.strip()
+    first_line = stripped.split("\n", 1)[0]
     found = [marker for marker in plain if marker in text]
     # 把, 用, 给… mark a request (把这句话译成英文), unless the sentence reports what was done
     # (今天终于把论文交上去了)
-    first_line = text.strip().split("\n", 1)[0]
     if found and not (
         all(marker in _WEAK_MARKERS for marker in found)
         and len(first_line) <= 30
         and _DONE.search(first_line)
-        and not any(marker in first_line for marker in plain if marker not in _WEAK_MARKERS)
     ):
         return True
-    stripped = text.strip()
     if starts:
         heads = {stripped, stripped[_OPENING_PHRASE.match(stripped).end() :]}
         if any(head.startswith(starts) for head in heads):
@@ -1047,7 +1046,7 @@ def has_request_marker(text: str, markers: Sequence[str]) -> bool:
         if beneficiary and any(verb in beneficiary.group(1) for verb in (*starts, "准备")):
             return True
     if ends:
-        first = _TOPIC_END.sub("", _PARENTHETICAL.sub("", stripped.split("\n", 1)[0]).strip("-—•· "))
+        first = _TOPIC_END.sub("", _PARENTHETICAL.sub("", first_line).strip("-—•· "))
         if len(first) >= 30 or _PREDICATE.search(first) is not None:
             return False
         # 的 and its head may hold a count or an adjective between them: 信息革命的两个好处, 的独特特点
