@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from kun.rules import cooccur
 from kun.rules.stats import CJK_CHAR, TEX_MATH, material_of, prose
 
 _I = re.IGNORECASE
@@ -58,7 +59,7 @@ _REFUSAL = [
         r"(?:你|您)(?:还是|最好|可以)?(?:去)?问问(?:别人|其他人|别的人)|暂不支持(?:回答|提供|查询|讨论)"
         r"|(?:此|这个|该|这类|此类)(?:问题|请求|话题)(?:我)?(?:无法|不能|不便|暂不|不予)(?:回答|作答|回复|讨论|提供)"
         r"|(?:涉及|包含|属于)(?:敏感|违规|不当|违法)[^。！？\n]{0,6}?(?:无法|不能|不便|不予)(?:回答|讨论|提供|回复|展示)"
-        r"|不予置评|不做评论|不便置评|超出(?:了)?我的(?:知识|认知)(?:范围|储备)"
+        r"|不予置评|不做评论|不便置评|超出(?:了)?我的(?:知识|认知)(?:范围|储备)|(?:超出|超过|超越)(?:了)?我(?:的)?(?:能力|所能)(?:之外|以外)?(?=[。！？!?，,]|$)"
     ),
     re.compile(
         r"我(?:这边|这里)?(?:不能|无法|不可以|没法|没办法|不方便|不太方便|不便|拒绝)(?:帮你|为你|替你|帮您|为您|代你|代您)?(?:写|创作|编造|画|代写|代笔|代劳)(?![字画得])"
@@ -129,6 +130,10 @@ _SELF_TALK = [
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
+    # speaking in a model's role: 我将以一个AI诗人的身份来创作
+    re.compile(
+        r"我(?:将|会|要|来)?以(?:一个|一名|一位)?(?:AI|ＡＩ|人工智能|语言模型|大模型)[^，。！？\n]{0,6}?的身份"
+    ),
     # signed by the assistant: 此致，您忠诚的AI助手。
     re.compile(
         r"(?:^|[，,\n])\s*(?:您|你)(?:的)?(?:忠诚|忠实|贴心|可靠|亲切|友好)?的?(?:AI|ＡＩ|人工智能)(?:助手|助理|小助手)[。！!]?\s*$"
@@ -400,7 +405,10 @@ _INJECTION = [
         r"(?:将|把)(?:用户|对话|聊天|你的|系统)[^。！？\n]{0,10}?(?:记录|数据|信息|密码|隐私|历史|内容|提示词|设定)[^。！？\n]{0,8}?(?:发送|发给|发到|转发|泄露|透露)"
     ),
     re.compile(
-        r"(?:不再|不受|无视|忽略|绕过|绕开|规避|跳过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范|检查|限制|过滤|策略|机制)"
+        r"(?:(?:已|已经)(?:为你|给你|为您|给您|向你)?(?:开启|开放|授予|赋予|激活|解锁)|(?:授予|赋予|给|为)(?:你|您|AI|ＡＩ|助手|模型)(?:开启|开放)?|(?:你|您)(?:已|已经|现在)?(?:获得|拥有))(?:了)?[^。！？\n]{0,6}?(?:开发者|管理员|root|ROOT|超级|最高|全部|特殊|无限)权限"
+        r"|(?:无|不受|没有)(?:任何)?(?:过滤|限制|审查|约束|审核)(?:的)?模式"
+        r"|(?i:\b(?:ignore|disregard|forget)\s+(?:everything|anything|all)\s+(?:above|before|previous|prior|earlier|you were told))"
+        r"|(?:不再|不受|无视|忽略|忽视|绕过|绕开|规避|跳过|摆脱|无需遵守|不必遵守)[^。！？\n]{0,6}?(?:内容|安全|使用|审核|道德|伦理)(?:政策|准则|审查|规范|检查|限制|过滤|策略|机制|规则|约束|底线)"
         r"|满足(?:用户|我)的?(?:任何|一切|所有)(?:请求|要求)|(?:不要|不得|切勿)(?:向用户)?透露(?:这条|此|本)(?:规则|指令|提示|设定)|(?:对|向|给)所有后续(?:的)?用户"
     ),
 ]
@@ -706,6 +714,8 @@ def next_turn(instruction: str, answer: str) -> bool:
         or _ASSISTANT_TURN.search(body[user.end() :]) is not None
     ):
         return True
+    if cooccur.tagged_turns(instruction, text):
+        return True
     return (not _ASKS_FOR_STORY.search(instruction) and _dialogue_tail(body)) or _CHEVRON_TURNS.search(
         body
     ) is not None
@@ -784,7 +794,7 @@ def prompt_injection(instruction: str, answer: str) -> bool:
     if _ASKS_ABOUT_INJECTION.search(instruction):
         return False
     text = prose(answer)
-    return any(pattern.search(text) for pattern in _INJECTION)
+    return any(pattern.search(text) for pattern in _INJECTION) or cooccur.addressed_order(instruction, text)
 
 
 _ASKS_FOR_TEMPLATE = re.compile(
@@ -832,7 +842,7 @@ def spam(instruction: str, answer: str) -> bool:
     return any(
         match.group(0) not in instruction and not _warned(text, match.start())
         for match in _COMMERCE.finditer(text)
-    )
+    ) or cooccur.advert(instruction, text)
 
 
 def _warned(text: str, start: int) -> bool:
@@ -898,8 +908,11 @@ def boilerplate(instruction: str, answer: str) -> bool:
         or _ASKS_FOR_SCRIPT.search(instruction)
     ):
         return False
-    match = _BOILERPLATE.search(prose(answer))
-    return match is not None and match.group(0) not in instruction
+    text = prose(answer)
+    match = _BOILERPLATE.search(text)
+    return (match is not None and match.group(0) not in instruction) or cooccur.page_furniture(
+        instruction, text
+    )
 
 
 def refers_to_unseen_context(instruction: str) -> bool:
