@@ -110,3 +110,20 @@ def test_credit_fields_and_page_links_are_page_furniture(instruction, answer):
 @pytest.mark.parametrize("instruction, answer", NOT_FURNITURE)
 def test_asked_credits_and_form_labels_are_no_furniture(instruction, answer):
     assert not cooccur.page_furniture(instruction, answer)
+
+
+def test_a_paraphrase_in_other_order_or_with_another_helping_verb_is_a_repeat():
+    from kun.rules.stats import near_repeated_share, sentences
+
+    for text in (
+        "多吃蔬菜有助于身体健康。多吃蔬菜可以帮助身体健康。",
+        "要早点睡觉才能精神好。早点睡觉才能精神好的。",
+        "出门要记得带好雨伞。记得出门要带好雨伞。",
+    ):
+        assert near_repeated_share(sentences(text)) > 0.2, text
+    for text in (
+        "列表有序可变，用方括号表示。元组有序不可变，用圆括号表示。",  # content characters differ
+        "步骤一把NP扩展为PRON。步骤一把NP扩展为N。",  # Latin words differ
+        "多喝水有益健康，每天八杯。总之，多喝水有益健康。",  # a conclusion restates
+    ):
+        assert near_repeated_share(sentences(text)) == 0.0, text

@@ -49,7 +49,6 @@ OFF = {
 KNOWN_DEV_MISSES = {
     "round13-repeated_sentences-3",
     "round16-repeated_sentences-2",
-    "round28-repeated_sentences-2",  # 早点起床就不会迟到 / 早一点起床就不会迟到了
     "round29-opens_with_repetition-3",  # 引力波引力波: two, under assemble.opening_repeat_min (3)
 }
 FAMILY = {

@@ -25,8 +25,9 @@ _CALL = re.compile(
 )
 _LURE = re.compile(
     r"券|优惠|(?<![转打骨曲对])[一二三四五六七八九]折|\d(?:\.\d)?折|折扣|包邮|免费(?:领|送|试|体验|学|咨询)|(?<!\d)0元|福利|红包|特价|秒杀|限时"
-    r"|新人|新客|首单|首课|老顾客|老客户|专享|立减|直降|试听|体验课|同款|现货|直发|直销|价目|买[一二两三]送"
-    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{1,10}的(?:朋友|亲|宝子|姐妹|小伙伴|同学)?[，,]"
+    r"|新人|新客|首单|首课|老顾客|老客户|专享|立减|直降|试听|体验课|同款|现货|直发|直销|价目|买[一二两三]送|半价|第二件|前\d+名"
+    r"|祖传|秘方|特效|一贴|包治|根治|见效快|立竿见影"
+    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:朋友|亲|宝子|姐妹|小伙伴|同学)?[，,]"
     r"|粉丝(?:价|专享|福利)|\d+(?:\.\d+)?元(?:起|包邮|一[斤盒瓶件份套])|厂家|批发|代理"
 )
 # The instruction is about selling, shopping or marketing: these words are its subject.
@@ -53,7 +54,7 @@ def advert(instruction: str, text: str) -> bool:
 
 # -- injection: a machine reader ordered about this text, the user or its next answers ------------
 _MACHINE = (
-    r"(?:AI工具|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
+    r"(?:AI工具|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:智能|自动)?(?:问答|对话|聊天|写作|搜索|推荐)(?:系统|程序|工具|引擎)|智能(?:系统|程序|工具)|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
     r"|聊天机器人|机器人|爬虫|\bagents?\b|\bassistants?\b|\bbots?\b|\bcrawlers?\b|\bmodels?\b)"
 )
 _ORDER = re.compile(
@@ -67,13 +68,22 @@ _OUTPUT_ACT = re.compile(
 )
 # What the order points at: this text, the user, or the reader's next answers.
 _POINTER = re.compile(
-    r"本文|本页|本段|本站|本帖|本回答|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
+    r"本文|本页|本段|本站|本帖|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
+    r"|[此本该这](?:篇|段|条|份|个|则)?(?:答案|回答|回复|内容|文字|文本|文章|页面|网页|帖子|资料)"
     r"|用户|下一次|下一轮|之后的|今后|摘要"
     r"|\b(?:this (?:page|text|article|document|passage|site)|the user|summar\w*)\b",
     _I,
 )
 _MACHINE_NAMED = re.compile(_MACHINE, _I)
 _INSTRUMENT = re.compile(r"(?:用|使用|借助|通过|利用|靠|让|请|叫)(?:一下)?$")
+_ADDRESS_EN = re.compile(
+    r"\b(?:attention|note to|notice to|message to|dear|hey|to)\s+(?:all\s+|any\s+|the\s+)?(?:AI|language models?|LLMs?|assistants?|chatbots?|models?|agents?|crawlers?)\b\s*[:,]",
+    _I,
+)
+_IMPERATIVE_EN = re.compile(
+    r"\b(?:disclose|reveal|ignore|tell|say|reply|respond|output|print|include|add|recommend|visit|switch|enter|forget)\b|\byou are now\b",
+    _I,
+)
 _ADDRESS_FIRST = re.compile(
     r"(?:致|写给|给|告)(?:所有|各位|任何)?[^。！？!?\n：:]{0,10}?" + _MACHINE + r"[^。！？!?\n：:]{0,4}[：:]",
     _I,
@@ -95,6 +105,9 @@ def addressed_order(instruction: str, text: str) -> bool:
     for sentence in _SENTENCES.findall(text):
         if not _POINTER.search(sentence):
             continue
+        english = _ADDRESS_EN.search(sentence)
+        if english is not None and _IMPERATIVE_EN.search(sentence, english.end()):
+            return True
         head = _ADDRESS_FIRST.search(sentence)
         if head is not None and _ORDER.search(sentence, head.end()):
             return True
@@ -109,7 +122,7 @@ def addressed_order(instruction: str, text: str) -> bool:
 
 # -- further turns: a line tagged as the user's, then one tagged as the replier's ---------------
 _TAG = re.compile(
-    r"^[ \t]*(?:>+[ \t]*|[-—–→•·*]+[ \t]*)?(?:\*{1,2}|_{1,2})?"
+    r"^[ \t]*(?:[^\w\s【\[<〔「（(]{1,3}[ \t]*)?(?:\*{1,2}|_{1,2})?"
     r"(?:[【\[<〔「（(][ \t]*(?P<bracketed>[^】\]>〕」）)\n]{1,10}?)[ \t]*[】\]>〕」）)]"
     r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[（(][^）)\n]{1,8}[）)])?)[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))",
     re.MULTILINE,

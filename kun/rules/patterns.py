@@ -92,6 +92,16 @@ _REFUSAL = [
         _I,
     ),
 ]
+# Declining a service (我这边暂不提供代写服务): a refusal even where a letter saying 抱歉 was asked for.
+_DECLINES_SERVICE = re.compile(
+    r"(?:暂不|不再|不|无法|不能)(?:提供|支持|承接|接受)[^。！？\n]{0,4}?(?:代写|代笔|代做|撰写|写作|创作)(?:服务)?"
+    r"|(?:代写|代笔|代做)(?:服务)?[^。！？\n]{0,4}?(?:暂不|不|无法|不能)(?:提供|支持)"
+)
+# An answer of a sentence or two that declines what was asked for a reason (这个恐怕不太合适，我就不讲了).
+_DECLINED_ASKED = re.compile(
+    r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
+)
+_UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
 # A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
 _ASKS_FOR_APOLOGY = re.compile(
     r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾"
@@ -264,7 +274,9 @@ _INJECTION = [
         r"(?:输出|透露|泄露|打印|告诉我|重复|展示|公开)(?:一下)?你的(?:系统|初始|原始|隐藏|内部)(?:设定|指令|配置|规则|提示)"
     ),
     re.compile(
-        r"\bnew instructions?\s*:|\byou are now (?:an? )?(?:unrestricted|unfiltered|jailbroken|DAN|free)\b",
+        r"\bnew instructions?\s*:|\byou are now (?:an? )?(?:unrestricted|unfiltered|jailbroken|DAN|free)\b"
+        r"|\byou are now (?:in|operating in|running in|switched to) (?:maintenance|debug|developer|dev|admin|administrator|god|unrestricted|unfiltered|jailbreak|jailbroken|DAN|override|sudo|root|test) mode\b"
+        r"|\b(?:reveal|disclose|print|show|output|repeat|leak)\s+(?:your|the)\s+(?:hidden|system|internal|secret|original|initial)\s+(?:configuration|config|prompt|instructions|settings|rules|message)\b",
         _I,
     ),
     re.compile(
@@ -434,6 +446,11 @@ _ROUND_SLOT = re.compile(
 _FORMAT_SLOT = re.compile(
     r"(?<![A-Za-z0-9_{$%\\^}])\{(?:[A-Za-z_][A-Za-z0-9_]{1,20}|[\u4e00-\u9fff]{1,8})\}(?!})"
 )
+# A blank in square brackets inside a sentence: 由[品牌名]出品，采用[核心技术]; a markdown link
+# ([文档](url)) is not one, and WeChat's two-character emoji codes ([玫瑰], [微笑]) are too short.
+# A stage direction in a script ([兴奋地说], [微笑着], [走进房间]) is no blank.
+_STAGE_DIRECTION = re.compile(r"[地着了说道走看笑叹进出]")
+_BRACKET_BLANK = re.compile(r"(?<![A-Za-z0-9_\]])\[([\u4e00-\u9fff]{3,10})\](?!\()")
 _SLOT = re.compile(
     r"【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\]|<[\u4e00-\u9fff]{1,6}>"
 )
@@ -617,6 +634,16 @@ _BRIEF_DECLINE = re.compile(
 
 def refusal(instruction: str, answer: str) -> bool:
     text = prose(answer)
+    if _DECLINES_SERVICE.search(text):
+        return True
+    declined = _DECLINED_ASKED.search(text)
+    if (
+        declined is not None
+        and len(text.strip()) <= 30
+        and declined.group(1) in instruction
+        and _UNFIT.search(text)
+    ):
+        return True
     if _ASKS_FOR_APOLOGY.search(instruction):
         return False
     if len(text.strip()) <= 60 and _BRIEF_DECLINE.search(text) and _TOO_MUCH.search(text):
@@ -825,6 +852,18 @@ def placeholder(instruction: str, answer: str) -> bool:
         )
         >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
+        or (
+            not _ASKS_FOR_DIALOGUE.search(instruction)
+            and not _ASKS_FOR_STORY.search(instruction)
+            and len(
+                {
+                    blank
+                    for blank in _BRACKET_BLANK.findall(text)
+                    if blank not in instruction and not _STAGE_DIRECTION.search(blank)
+                }
+            )
+            >= 2
+        )
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )
 
@@ -885,6 +924,8 @@ _BOILERPLATE = re.compile(
     r"|本文(?:为|是|系)[“「『\"][^”」』\"]{1,12}[”」』\"]原创|抄袭必究|盗用必究|侵权必究"
     r"|本文系原创|转载请联系|如需转载|转载需(?:联系|获得|经过)"
     r"|[（(]来源\s*[:：][^）)\n]{1,20}\s+作者\s*[:：]"
+    r"|(?:^|[，,。！!\s]|记得|欢迎|求|请|别忘了|顺手|一键|的话)(?:点赞|关注|收藏|转发|分享|在看|三连|投币)(?:\s*[+＋、，,/&]\s*(?:点赞|关注|收藏|转发|评论|分享|在看|三连|投币))+(?![数量率功能按钮])"
+    r"|下期(?:教你|带你|给大家|继续|再聊|分享|讲)"
     r"|(?:给个|来个|一键|求)三连|本期(?:的)?(?:全部)?内容|欢迎(?:转发|转载)(?:分享)?给?|首发于(?:微信|公众号|知乎|微博|头条|本站|本号|B站|小红书)|原创[，,]?未经|禁止转载"
     r"|^\s*(?:图|文|作者|编辑|来源|责编|摄影|排版|校对|审核)\s*[|｜/]\s*\S"
     r"|^\s*(?:推荐阅读|相关阅读|往期回顾|往期推荐|往期精彩|更多推荐|精彩推荐|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"

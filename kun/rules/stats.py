@@ -141,21 +141,57 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
     that open with the same two characters, at least `overlap` of the smaller one's character
     bigrams are in the other (看书时保持正确姿势，眼睛与书本保持一尺距离 ~ 看书时要保持正确的
     姿势，眼睛和书本保持一尺的距离). Parallel sentences about different subjects (苹果富含膳食纤维 /
-    香蕉富含膳食纤维和钾) open differently and do not count."""
-    seen: list[tuple[str, set[str], list[str]]] = []
+    香蕉富含膳食纤维和钾) open differently and do not count. A paraphrase that reorders or swaps a
+    verb (要少看手机保护视力 / 保护视力要少看手机; 多喝水有助于新陈代谢 / 多喝水有利于促进新陈代谢)
+    counts when the two say the same characters: see `_same_characters`."""
+    seen: list[tuple[str, set[str], list[str], str]] = []
     repeats = 0
     for value in values:
         value = _FILLER.sub("", value) or value  # 旅行可以/能/能够开阔我们的眼界 say one thing
-        grams, numbers = _bigrams(value), re.findall(r"\d+", value)
+        # numbers and Latin words name what a sentence is about (1月1日/1月2日, TSS/TDS, NP -> N)
+        grams, numbers = _bigrams(value), re.findall(r"[A-Za-z0-9]+", value)
         near = len(value) >= min_chars and any(
-            len(grams & earlier) >= overlap * min(len(grams), len(earlier))
-            for opening, earlier, earlier_numbers in seen
-            # sentences that differ in their numbers (1月1日… / 1月2日…) say different things
-            if opening == value[:2] and len(earlier) >= min_chars - 1 and earlier_numbers == numbers
+            (
+                opening == value[:2]
+                and len(earlier) >= min_chars - 1
+                and len(grams & earlier) >= overlap * min(len(grams), len(earlier))
+            )
+            or _same_characters(value, earlier_value)
+            for opening, earlier, earlier_numbers, earlier_value in seen
+            # sentences that differ in their numbers or Latin words say different things
+            if earlier_numbers == numbers
         )
-        repeats += near or any(grams == earlier for _, earlier, _ in seen)
-        seen.append((value[:2], grams, numbers))
+        repeats += near or any(grams == earlier for _, earlier, _, _ in seen)
+        seen.append((value[:2], grams, numbers, value))
     return repeats / len(values) if len(values) > 1 else 0.0
+
+
+# A conclusion may restate the opening (总之，多喝水有益健康): that is no paraphrased repetition.
+_CONCLUDES = re.compile(r"^(?:总之|总而言之|综上|综上所述|总的来说|所以|因此|可见|由此可见|简而言之|一句话)")
+
+
+# Characters a paraphrase swaps without changing what is said: function words, modal and degree
+# words, and the verbs of help and benefit (有助于/可以帮助/有利于促进). 不, 没 and content
+# characters are not among them: 可变/不可变, 方括号/圆括号 say different things.
+_PARAPHRASE_CHARS = frozenset(
+    "有助于帮利促进益可以能够会要需应该当为了就便也都还又再更很太非常比较最一些点下个种样而且并和与及或其此该这那们的地得着过是在对把将使让给来去吧呢啊"
+)
+
+
+def _same_characters(value: str, earlier: str, min_chars: int = 8) -> bool:
+    """Two sentences of `min_chars` or more and of like length (the shorter at least 70% of the
+    longer), neither a conclusion, whose CJK characters differ only in function, modal and
+    helping-verb characters: one thing said twice in another order or with another verb
+    (要少看手机保护视力 / 保护视力要少看手机). Parallel sentences differ in content characters
+    (有序、可变，用方括号表示 / 有序、不可变，用圆括号表示) and do not count."""
+    shorter, longer = sorted((len(value), len(earlier)))
+    if shorter < min_chars or shorter < 0.7 * longer:
+        return False
+    if _CONCLUDES.search(value) or _CONCLUDES.search(earlier):
+        return False
+    chars, earlier_chars = set(CJK_CHAR.findall(value)), set(CJK_CHAR.findall(earlier))
+    shared = chars & earlier_chars
+    return len(shared - _PARAPHRASE_CHARS) >= 4 and (chars ^ earlier_chars) <= _PARAPHRASE_CHARS
 
 
 def repeated_line_ratio(text: str) -> float:
