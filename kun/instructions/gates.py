@@ -300,6 +300,12 @@ FOREIGN_LANGUAGE_HINTS = [
     "函数名",
     "文件名",
     "邮箱",
+    # a formula or a symbol in letters: 食盐的化学式 (NaCl), 铁的元素符号 (Fe)
+    "化学式",
+    "分子式",
+    "元素符号",
+    "缩写",
+    "简称",
 ]
 # Web boilerplate, as phrases precise enough to spare plain uses (点击注册按钮, 版权法).
 BOILERPLATE_PHRASES = [
@@ -538,7 +544,7 @@ _EXPLICIT_BRIEF = re.compile(
 # 制定一个方案); the same nouns in a question about them (文章的开头有哪些写法？) ask for no length.
 _LONG_REQUEST = re.compile(
     r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|不少于|至少\s*\d+|\d+\s*字"
-    r"|(?:写|撰写|创作|起草|拟|制定|做|出|设计|策划|给我|帮我|提供)[^。，？?！!]{0,12}?"
+    r"|(?:写|撰写|创作|起草|拟|制定|做|出(?![自处现生版发口来去名于])|设计|策划|给我|帮我|提供)[^。，？?！!]{0,12}?"
     r"(?:作文|文章|报告|方案|计划|规划|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|教案|提纲)"
 )
 _EXPLAIN_REQUEST = re.compile(

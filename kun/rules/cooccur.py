@@ -22,11 +22,13 @@ _CALL = re.compile(
     r"关注(?:我|主页|本号|店铺|公众号|账号|直播间)|主页|橱窗|头像|置顶|评论区|私信|私聊|私我|私发|发你|发给你|点我|戳"
     r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我"
     r"|留言[“\"「][^”\"」]{1,6}[”\"」]|扣\s*\d|马上抢|速来|先到先得|名额有限|仅剩"
+    r"|报名(?!费|表|条件|时间|方式|流程|入口|截止|资格|人数)"
 )
 _LURE = re.compile(
     r"券|优惠|(?<![转打骨曲对])[一二三四五六七八九]折|\d(?:\.\d)?折|折扣|包邮|免费(?:领|送|试|体验|学|咨询)|(?<!\d)0元|福利|红包|特价|秒杀|限时"
     r"|新人|新客|首单|首课|老顾客|老客户|专享|立减|直降|试听|体验课|同款|现货|直发|直销|价目|买[一二两三]送|半价|第二件|前\d+名"
-    r"|祖传|秘方|特效|一贴|包治|根治|见效快|立竿见影"
+    r"|祖传|秘方|特效|一贴|包治|根治|见效快|立竿见影|招生中|火热招生|火爆招生|热招"
+    r"|(?:报名|下单|购买|注册|关注|到店)(?:即|就|立)(?:送|赠|享)"
     r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:朋友|亲|宝子|姐妹|小伙伴|同学)?[，,]"
     r"|粉丝(?:价|专享|福利)|\d+(?:\.\d+)?元(?:起|包邮|一[斤盒瓶件份套])|厂家|批发|代理"
 )
@@ -36,7 +38,7 @@ _ASKS_ABOUT_TRADE = re.compile(
     r"|商家|顾客|客户|销售|推销|话术|公众号|短视频|种草|海报|宣传|招生|招商"
 )
 _WARNED = re.compile(
-    r"诈骗|骗局|骗子|陷阱|谨防|警惕|当心|别信|勿信|切勿|远离|防范|小心|套路|不要(?:轻信|相信|随便)"
+    r"诈骗|骗局|骗子|陷阱|谨防|警惕|当心|别信|勿信|切勿|远离|防范|小心|套路|不要(?:轻信|相信|随便)|别被|不要被|冲昏|忽悠|上当"
 )
 
 
@@ -58,7 +60,8 @@ _MACHINE = (
     r"|聊天机器人|机器人|爬虫|\bagents?\b|\bassistants?\b|\bbots?\b|\bcrawlers?\b|\bmodels?\b)"
 )
 _ORDER = re.compile(
-    r"请|须|必须|务必|应|应当|应该|需要|需|一律|不得|禁止|不要|不许|一定要|\bmust\b|\bshould\b|\bplease\b", _I
+    r"请|须|必须|务必|应|应当|应该|需要|需|一律|不得|禁止|不要|不许|一定要|别|勿|切勿|千万|\bmust\b|\bshould\b|\bplease\b",
+    _I,
 )
 # What the reader is ordered to do with its output.
 _OUTPUT_ACT = re.compile(
@@ -76,6 +79,10 @@ _POINTER = re.compile(
 )
 _MACHINE_NAMED = re.compile(_MACHINE, _I)
 _INSTRUMENT = re.compile(r"(?:用|使用|借助|通过|利用|靠|让|请|叫)(?:一下)?$")
+# The reader supposed a machine: 若本内容的读者为自动化程序，请…
+_READER_IS_MACHINE = re.compile(
+    r"(?:读者|阅读者|接收者|处理者|访问者|看到(?:这|此|本)[^。！？\n]{0,4}的)(?:若|如果|假如)?(?:是|为)[^，,。！？\n]{0,8}?(?:程序|AI|ＡＩ|模型|机器|机器人|系统|爬虫|助手|智能体)"
+)
 _ADDRESS_EN = re.compile(
     r"\b(?:attention|note to|notice to|message to|dear|hey|to)\s+(?:all\s+|any\s+|the\s+)?(?:AI|language models?|LLMs?|assistants?|chatbots?|models?|agents?|crawlers?)\b\s*[:,]",
     _I,
@@ -107,6 +114,8 @@ def addressed_order(instruction: str, text: str) -> bool:
             continue
         english = _ADDRESS_EN.search(sentence)
         if english is not None and _IMPERATIVE_EN.search(sentence, english.end()):
+            return True
+        if _READER_IS_MACHINE.search(sentence) and _ORDER.search(sentence):
             return True
         head = _ADDRESS_FIRST.search(sentence)
         if head is not None and _ORDER.search(sentence, head.end()):
