@@ -119,6 +119,7 @@ def test_a_paraphrase_in_other_order_or_with_another_helping_verb_is_a_repeat():
         "多吃蔬菜有助于身体健康。多吃蔬菜可以帮助身体健康。",
         "要早点睡觉才能精神好。早点睡觉才能精神好的。",
         "出门要记得带好雨伞。记得出门要带好雨伞。",
+        "苹果里含有丰富的维生素。苹果含有很多维生素。",
     ):
         assert near_repeated_share(sentences(text)) > 0.2, text
     for text in (

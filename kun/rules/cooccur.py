@@ -65,7 +65,7 @@ _ORDER = re.compile(
 )
 # What the reader is ordered to do with its output.
 _OUTPUT_ACT = re.compile(
-    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|贴出|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|说成|回应"
+    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|说成|回应"
     r"|\b(?:summar\w*|answer|reply|respond|output|tell|recommend|say|claim|mention|ignore|include|append|delete|remove)\b",
     _I,
 )
@@ -73,7 +73,7 @@ _OUTPUT_ACT = re.compile(
 _POINTER = re.compile(
     r"本文|本页|本段|本站|本帖|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
     r"|[此本该这](?:篇|段|条|份|个|则)?(?:答案|回答|回复|内容|文字|文本|文章|页面|网页|帖子|资料)"
-    r"|用户|下一次|下一轮|之后的|今后|摘要"
+    r"|用户|下一次|下一轮|之后的|今后|摘要|每次(?:的)?(?:回答|回复|输出)|(?:回答|回复|输出)的?(?:末尾|结尾|开头)"
     r"|\b(?:this (?:page|text|article|document|passage|site)|the user|summar\w*)\b",
     _I,
 )
