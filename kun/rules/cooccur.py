@@ -84,11 +84,11 @@ _READER_IS_MACHINE = re.compile(
     r"(?:读者|阅读者|接收者|处理者|访问者|看到(?:这|此|本)[^。！？\n]{0,4}的)(?:若|如果|假如)?(?:是|为)[^，,。！？\n]{0,8}?(?:程序|AI|ＡＩ|模型|机器|机器人|系统|爬虫|助手|智能体)"
 )
 _ADDRESS_EN = re.compile(
-    r"\b(?:attention|note to|notice to|message to|dear|hey|to)\s+(?:all\s+|any\s+|the\s+)?(?:AI|language models?|LLMs?|assistants?|chatbots?|models?|agents?|crawlers?)\b\s*[:,]",
+    r"\b(?:attention|note to|notice to|message to|dear|hey|to|for)\s+(?:all\s+|any\s+|every\s+|the\s+)?(?:AI|language models?|LLMs?|assistants?|chatbots?|models?|agents?|crawlers?)\b[^.:\n]{0,40}[:,]",
     _I,
 )
 _IMPERATIVE_EN = re.compile(
-    r"\b(?:disclose|reveal|ignore|tell|say|reply|respond|output|print|include|add|recommend|visit|switch|enter|forget)\b|\byou are now\b",
+    r"\b(?:disclose|reveal|ignore|tell|say|reply|respond|output|print|include|add|append|insert|recommend|visit|switch|enter|forget|mention|promote)\b|\byou are now\b",
     _I,
 )
 _ADDRESS_FIRST = re.compile(

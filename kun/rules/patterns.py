@@ -105,6 +105,11 @@ _DECLINED_ASKED = re.compile(
     r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
 )
 _UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
+# A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
+_CALLED_OFF = re.compile(r"(?:还是|就)?算了吧?|不太好吧|免了吧")
+_FIRST_PERSON_NO = re.compile(
+    r"我(?:是|可|就|还是)?(?:不会|不能|不想|不愿意?|不打算|没法|不)(?:去|帮你|帮您|替你|给你)?"
+)
 # A requested apology, refusal or leave letter may say 抱歉 and 不能 in their plain sense.
 _ASKS_FOR_APOLOGY = re.compile(
     r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾"
@@ -181,7 +186,7 @@ _SOURCE_TALK = [
         + _MATERIAL_DOCUMENT
         + r")"
         + r"(?:[一二三四五六七八九十\d]|第[一二三四五六七八九十\d]+[段节部分章句行])?"
-        + r"(?:中|里|里面|当中|上)?(?:显示|说明了?|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|称|来看|看来|告诉我们|(?:可以|能)?(?:找到|看到|得知|看出)|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及))"
+        + r"(?:中|里|里面|当中|上)?(?:显示|说明了?|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|称|来看|看来|告诉我们|(?:可以|能)?(?:找到|看到|得知|看出)|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及|写到|谈到|讲到))"
     ),
     # "依照所给资料", "从你提供的文本来看", "据您给出的信息": a basis and a material the reader never saw.
     re.compile(
@@ -323,7 +328,7 @@ _INJECTION = [
         _I,
     ),
     re.compile(
-        r"(?:指令|命令|要求|本条|本段|这条)[^。！？\n]{0,6}?优先于(?:之前|以上|此前|所有|其他|先前)|(?:如果|若)有人问(?:你|起)(?:你)?(?:是谁|是什么|的身份|叫什么)[^。！？\n]{0,10}?(?:你就|就)说"
+        r"(?:指令|命令|要求|本条|本段|这条)[^。！？\n]{0,6}?(?:优先于|优先级(?:高于|大于|超过|凌驾于?))(?:之前|以上|此前|所有|其他|先前|用户|系统)|(?:如果|若)有人问(?:你|起)(?:你)?(?:是谁|是什么|的身份|叫什么)[^。！？\n]{0,10}?(?:你就|就)说"
         r"|(?:无视|忽略|忽视)(?:并|然后)?(?:重新)?(?:按照|按|根据)(?:以下|下面|新的)(?:要求|指令|规则)"
         r"|(?:输出|复述|重复|告诉我|打印)(?:一下)?你(?:收到|看到|接收到)的第一条(?:消息|指令|内容)"
         r"|\byou are no longer\b|\bsystem override\b",
@@ -381,7 +386,7 @@ _INJECTION = [
         r"|(?:^|[\n。！？】\]）)])\s*(?:AI|ＡＩ|模型|大模型|助手|机器人)(?:请|务必|必须)(?:注意|记住|牢记)"
         r"|仅供(?:AI|ＡＩ|模型|助手|机器人|大模型)(?:阅读|查看|参考|使用)"
         r"|(?:假装|装作|冒充)(?:你|您|自己)?是(?:一个|一名)?(?:真)?人(?:类)?|(?:不要|别|不得)承认(?:你|您|自己)是(?:AI|ＡＩ|人工智能|机器人|模型)"
-        r"|(?:下次|以后|今后)(?:有人|用户|谁)(?:再)?问[^。！？\n]{0,12}?(?:一律|都|只)(?:只)?(?:推荐|回答|说)"
+        r"|(?:下次|以后|今后|如果|若|假如|要是|当)(?:有人|用户|谁|别人)(?:再)?问(?:你|起)?[^。！？\n]{0,12}?(?:一律|都|只|统一)(?:只)?(?:推荐|回答|说|回复)"
     ),
     # a standing order for where in every answer: 请在所有回答结尾附上…; the model called by name
     re.compile(
@@ -524,10 +529,10 @@ _WARNING = re.compile(
 )
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
-_MATERIAL_NOUN = r"(?:电影|电视剧|纪录片|动画|综艺|单词|词语|生词|汉字|成语|谜语|字|发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+_MATERIAL_NOUN = r"(?:文案|稿子|稿件|文稿|草稿|讲稿|演讲稿|日记|周报|月报|简介|作文|电影|电视剧|纪录片|动画|综艺|单词|词语|生词|汉字|成语|谜语|字|发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
 # Demonstratives (这首诗, 这几句, 这篇文章): a named work or a quoted span gives them their material.
 _DEMONSTRATIVES = [
-    re.compile(r"(?:这|该|此)(?:几|两|三|四|五|些)?(?:句|首|篇|则)(?!话外)"),
+    re.compile(r"(?:这|该|此)(?:几|两|三|四|五|些)?(?:句|首|篇|则|封)(?!话外)"),
     re.compile(
         r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)[\u4e00-\u9fff]{0,2}?"
         + _MATERIAL_NOUN
@@ -649,6 +654,8 @@ def refusal(instruction: str, answer: str) -> bool:
         and declined.group(1) in instruction
         and _UNFIT.search(text)
     ):
+        return True
+    if len(text.strip()) <= 30 and _CALLED_OFF.search(text) and _FIRST_PERSON_NO.search(text):
         return True
     if _ASKS_FOR_APOLOGY.search(instruction):
         return False
@@ -934,9 +941,11 @@ _BOILERPLATE = re.compile(
     r"|下期(?:教你|带你|给大家|继续|再聊|分享|讲)"
     r"|(?:给个|来个|一键|求)三连|本期(?:的)?(?:全部)?内容|欢迎(?:转发|转载)(?:分享)?给?|首发于(?:微信|公众号|知乎|微博|头条|本站|本号|B站|小红书)|原创[，,]?未经|禁止转载"
     r"|^\s*(?:图|文|作者|编辑|来源|责编|摄影|排版|校对|审核)\s*[|｜/]\s*\S"
-    r"|^\s*(?:推荐阅读|相关阅读|往期回顾|往期推荐|往期精彩|更多推荐|精彩推荐|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"
+    r"|^\s*(?:推荐阅读|相关阅读|相关文章|相关链接|热门文章|精选文章|更多文章|热门阅读|大家都在看|你可能还喜欢|往期回顾|往期推荐|往期精彩|更多推荐|精彩推荐|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"
+    r"|关注[“「\"][^”」\"\n]{1,12}[”」\"][，,]?\s*(?:每天|每日|每周|第一时间|带你|不迷路|领取|获取|了解|学习)"
+    r"|本文[^。！？\n]{0,6}不构成[^。！？\n]{0,4}建议"
     # …with the titles after it, on a line after the answer (not an answer that recommends books)
-    r"|(?<=\n)[ \t]*(?:推荐阅读|相关阅读|往期回顾|往期推荐|往期精彩|延伸阅读|猜你喜欢|相关推荐)[ \t]*[:：].+$"
+    r"|(?<=\n)[ \t]*(?:推荐阅读|相关阅读|相关文章|热门文章|往期回顾|往期推荐|往期精彩|延伸阅读|猜你喜欢|相关推荐)[ \t]*[:：].+$"
     r"|(?:本文|文章|内容)(?:来源|转载|摘自|整理自)[于自:：]|(?:图片|图文)来源(?:于|：|:)?网络|编辑[:：]\s*\S{1,6}$",
     re.MULTILINE,
 )
@@ -1283,7 +1292,14 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if _LIST_LINE.match(last) and _ENDS_ON_CONJUNCTION.search(last):
         return True  # a list item cut after 和, 以及, 把: 4. 少看手机和
     if last[-1] in _CONTINUES:
-        return not (_LIST_LINE.match(last) or last.startswith("|"))
+        if last.startswith("|"):
+            return False
+        if _LIST_LINE.match(last):
+            # 3. 卧室保持安静， after items that ended their sentences (1. 固定作息。) is cut;
+            # a list whose items all close on a comma is written that way
+            earlier = [line.strip() for line in text.splitlines()[:-1] if _LIST_LINE.match(line.strip())]
+            return any(line[-1] in _TERMINAL for line in earlier)
+        return True
     if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL or last[-1] in "%％" or _CLOSING_MARK.search(last):
         return False  # …信心：80%, a post closing on its hashtags or an emoji
     if _LIST_LINE.match(last) and _list_breaks_off(text, last):
