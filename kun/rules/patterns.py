@@ -105,6 +105,23 @@ _DECLINED_ASKED = re.compile(
     r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
 )
 _UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
+# A short answer saying what the speaker does not, cannot or will not do (我目前不支持下载视频,
+# 我无从得知您的物流信息): it answers nothing. Questions to "you", rewrites of given material and
+# asked-for verse or stories may speak in the first person.
+_FIRST_PERSON_NEGATIVE = re.compile(r"我(?!们)[^，,。！？!?\n]{0,6}?(?:不(?!论|管|仅|但|只)|没|无(?!论))")
+_ASKS_FOR_VOICE = re.compile(
+    r"你|您|诗|歌|句|故事|造句|改写|续写|扩写|仿写|对话|台词|剧本|日记|信|作文|文案|段子|笑话|绕口令|翻译|填空|自我介绍"
+)
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
+
+
+def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> bool:
+    text = text.strip()
+    if len(text) > max_chars or _ASKS_FOR_VOICE.search(instruction) or material_of(instruction):
+        return False
+    return _FIRST_PERSON_NEGATIVE.search(_QUOTED.sub("", text)) is not None
+
+
 # A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
 _CALLED_OFF = re.compile(r"(?:还是|就)?算了吧?|不太好吧|免了吧")
 _FIRST_PERSON_NO = re.compile(
@@ -657,6 +674,8 @@ def refusal(instruction: str, answer: str) -> bool:
         return True
     if len(text.strip()) <= 30 and _CALLED_OFF.search(text) and _FIRST_PERSON_NO.search(text):
         return True
+    if _brief_first_person_no(instruction, text):
+        return True
     if _ASKS_FOR_APOLOGY.search(instruction):
         return False
     if len(text.strip()) <= 60 and _BRIEF_DECLINE.search(text) and _TOO_MUCH.search(text):
@@ -834,7 +853,11 @@ def prompt_injection(instruction: str, answer: str) -> bool:
     if _ASKS_ABOUT_INJECTION.search(instruction):
         return False
     text = prose(answer)
-    return any(pattern.search(text) for pattern in _INJECTION) or cooccur.addressed_order(instruction, text)
+    return (
+        any(pattern.search(text) for pattern in _INJECTION)
+        or cooccur.addressed_order(instruction, text)
+        or cooccur.meta_order(instruction, text)
+    )
 
 
 _ASKS_FOR_TEMPLATE = re.compile(
