@@ -105,10 +105,14 @@ _DECLINED_ASKED = re.compile(
     r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
 )
 _UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
-# A short answer saying what the speaker does not, cannot or will not do (我目前不支持下载视频,
-# 我无从得知您的物流信息): it answers nothing. Questions to "you", rewrites of given material and
+# A short answer opening on what the speaker cannot know or do (我目前不支持下载视频, 我无从得知您的
+# 物流信息, 这个原因我不知晓): it answers nothing. An answer that gives its content first may add a
+# caveat (光看外表我也判断不了); 我这边不方便 is a person's reply, not a model's. Questions to "you", rewrites of given material and
 # asked-for verse or stories may speak in the first person.
-_FIRST_PERSON_NEGATIVE = re.compile(r"我(?!们)[^，,。！？!?\n]{0,6}?(?:不(?!论|管|仅|但|只)|没|无(?!论))")
+_FIRST_PERSON_NEGATIVE = re.compile(
+    r"^[^，,。！？!?\n]{0,8}?我(?!们)[^，,。！？!?\n]{0,6}?"
+    r"(?:(?:不|没|无)(?:法|能|会|知|晓|清楚|了解|支持|提供|具备|确定|掌握|从|办法)|没有[^，,。！？!?\n]{0,6}?(?:数据|信息|权限|能力|办法|资料|功能))"
+)
 _ASKS_FOR_VOICE = re.compile(
     r"你|您|诗|歌|句|故事|造句|改写|续写|扩写|仿写|对话|台词|剧本|日记|信|作文|文案|段子|笑话|绕口令|翻译|填空|自我介绍"
 )
