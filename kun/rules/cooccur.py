@@ -133,7 +133,9 @@ def addressed_order(instruction: str, text: str) -> bool:
 # Three kinds of word that plain answers rarely bring together: what a chat produces, what
 # controls it, and who takes part in it.
 _CHAT_OUTPUT = re.compile(r"回答|回复|输出|对话|答复|摘要")
-_CHAT_CONTROL = re.compile(r"指令|规则|设定|模式|权限|提示词|系统提示|优先级|安全策略|审核|过滤")
+_CHAT_CONTROL = re.compile(
+    r"指令|规则|设定|模式|权限|提示词|系统(?:级|消息|通知|提示)|优先级|安全策略|审核|过滤"
+)
 _CHAT_PARTY = re.compile(r"用户|模型|AI|ＡＩ|助手|机器人|GPT|插件|智能体|LLM", _I)
 _STRICT_ORDER = re.compile(r"请|须|必须|务必|应|一律|不要|别|只能|只许|不得|禁止")
 _ASKS_ABOUT_CHAT = re.compile(

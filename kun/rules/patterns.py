@@ -31,7 +31,8 @@ _REFUSAL = [
         + r"[^。！？\n]{0,4}?"
         + _ACTION
     ),
-    re.compile(r"我(?:这边|这里|目前|暂时|现在)?(?:查询|查|找|获取|看|搜索)(?:不到|不了)"),
+    re.compile(r"我(?:这边|这里|目前|暂时|现在)?(?:是|也|都|可)?(?:查询|查|找|获取|看|搜索|拿)(?:不到|不了)"),
+    re.compile(r"我(?:选择|决定|就|还是|暂时)?不(?:参与|参加|发表|做|作)(?:讨论|评论|评价|置评|回答)"),
     re.compile(_CANNOT + r"(?:满足|完成|回应|处理)(?:你|您)的(?:请求|要求|需求|问题)"),
     re.compile(
         r"(?:无法|不能|没办法|没有办法|没法|做不到)(?:为|替|帮|告诉|提供给|回答|透露给|预测给)(?:你|您)"
@@ -201,13 +202,13 @@ _MATERIAL_DOCUMENT = (
 _MATERIAL_TALKED = r"(?:" + _MATERIAL_DOCUMENT[3:-1] + r"|文字|内容|信息|描述|数据)"
 _SOURCE_TALK = [
     re.compile(
-        r"(?:^|[。！？\n，,；;])\s*(?:在)?(?:(?:该|此|这份|这篇|这段|上述|以上|所给|给定|所附|附上|(?:所)?(?:提供|给出)|(?:上面|前面|下面)(?:的|这段|这篇|这份)?)(?:的)?"
+        r"(?:^|[。！？\n，,；;])\s*(?:在|据|根据|按)?(?:(?:该|此|这份|这篇|这段|上述|以上|所给|给定|所附|附上|(?:所)?(?:提供|给出)|(?:上面|前面|下面)(?:的|这段|这篇|这份)?)(?:的)?"
         + _MATERIAL_TALKED
         + "|"
         + _MATERIAL_DOCUMENT
         + r")"
         + r"(?:[一二三四五六七八九十\d]|第[一二三四五六七八九十\d]+[段节部分章句行])?"
-        + r"(?:中|里|里面|当中|上)?(?:显示|说明了?|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|称|来看|看来|告诉我们|(?:可以|能)?(?:找到|看到|得知|看出)|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及|写到|谈到|讲到))"
+        + r"(?:中|里|里面|当中|上)?(?:显示|说明了?|提到|指出|表明|说(?!服|明)|写道|写着|记载|提及|所述|描述|介绍|称|来看|看来|告诉我们|(?:可以|能)?(?:找到|看到|得知|看出)|(?:并)?(?:没有|未|没)(?:提到|提及|说明|说|给出|涉及|写到|谈到|讲到))"
     ),
     # "依照所给资料", "从你提供的文本来看", "据您给出的信息": a basis and a material the reader never saw.
     re.compile(
@@ -338,7 +339,10 @@ _INJECTION = [
         _I,
     ),
     re.compile(
-        r"(?:忘了|忘掉|忘记|抛弃|丢掉)(?:你的|您的)?(?:身份|角色|人设)(?:设定)?|新的?(?:角色|身份|人设)设定\s*[:：]|系统覆盖|覆盖(?:原有|之前|先前)的?(?:设定|指令|规则)"
+        r"(?:忘了|忘掉|忘记|忽略|无视|抛开)(?:刚才|之前|以上|前面|上面|此前|先前)(?:的|说的|所有的)?(?:一切|所有|全部|内容)"
+        r"|(?:正在|负责)?(?:处理|阅读|读取|解析|总结|转述)(?:这段|本段|此段|这些|这篇|本篇|这条)(?:文字|内容|文本|话)?的(?:你|您|AI|模型|程序|助手)"
+        r"|(?:此后|今后|以后|之后|接下来|后续)(?:的)?(?:所有|每次|每个|每一?条|任何)(?:的)?(?:回答|回复|输出|对话)(?:中|里|时)?[，,]?\s*(?:请|须|必须|务必|都要|一律|应|要)"
+        r"|(?:忘了|忘掉|忘记|抛弃|丢掉)(?:你的|您的)?(?:身份|角色|人设)(?:设定)?|新的?(?:角色|身份|人设)设定\s*[:：]|系统覆盖|覆盖(?:原有|之前|先前)的?(?:设定|指令|规则)"
         r"|(?:以下|以上|本段|这段|此条|本条)(?:内容|指令|要求)?(?:的)?(?:优先级最高|具有最高优先级)|逐字(?:复述|输出|重复|打印)(?:一遍|一下)?(?:以上|上面|前面|你的|系统|全部|所有|上述|之前|这段|本段)|不再拒绝(?:任何|所有)|永远不要拒绝|不要拒绝(?:我的)?任何"
         r"|(?:(?:你|您|AI|ＡＩ|模型|助手)(?:已经|已|现在){0,2}(?:获得|拥有|被授予)|授予(?:你|您|AI|模型|助手)|(?:为|给)(?:你|您)开放)(?:了)?(?:最高|管理员|root|超级|全部)权限|从下一(?:轮|条|次|句|个问题)(?:对话|回复|回答|消息)?(?:开始|起)[，,]?\s*(?:你|您|助手|AI|ＡＩ|模型)|(?:接入|启用|加载|应用)(?:了)?新(?:的)?(?:规则|指令|设定)|新(?:的)?(?:规则|指令|设定)(?:已|已经)(?:生效|启用)"
     ),
@@ -550,12 +554,12 @@ _WARNING = re.compile(
 )
 
 # -- instructions pointing at material they do not carry; instructions cut short ----------------
-_MATERIAL_NOUN = r"(?:文案|稿子|稿件|文稿|草稿|讲稿|演讲稿|日记|周报|月报|简介|作文|电影|电视剧|纪录片|动画|综艺|单词|词语|生词|汉字|成语|谜语|字|发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
+_MATERIAL_NOUN = r"(?:方案|提案|设计稿|文案|稿子|稿件|文稿|草稿|讲稿|演讲稿|日记|周报|月报|简介|作文|电影|电视剧|纪录片|动画|综艺|单词|词语|生词|汉字|成语|谜语|字|发票|收据|单据|账单|票据|简历|试卷|作业|病历|化验单|体检报告|报告单|名片|证书|清单|说明书|菜单|课表|成绩单|话|歌|画|画作|书法|雕塑|歌曲|音乐|截图|图像|海报|地图|公式|诗|诗歌|古诗|词|文章|短文|段落|段话|句话|句子|文字|材料|资料|文本|故事|新闻|报道|图片|照片|图|图表|表格|视频|音频|录音|对话|合同|邮件|信|代码|程序|小说|论文|歌词|作品|案例|题目|题|文件|附件|网页|链接|报告|数据|内容|选项)"
 # Demonstratives (这首诗, 这几句, 这篇文章): a named work or a quoted span gives them their material.
 _DEMONSTRATIVES = [
     re.compile(r"(?:这|该|此)(?:几|两|三|四|五|些)?(?:句|首|篇|则|封)(?!话外)"),
     re.compile(
-        r"(?:这|该|此|本|那)(?:一)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)[\u4e00-\u9fff]{0,2}?"
+        r"(?:这|该|此|本|那)(?:一|两|几|二|三|四|五)?(?:首|篇|段|则|份|张|幅|部|封|条|句|行|个|组|道|些)[\u4e00-\u9fff]{0,2}?"
         + _MATERIAL_NOUN
     ),
     re.compile(
@@ -565,6 +569,8 @@ _DEMONSTRATIVES = [
 ]
 # Pointers at material elsewhere (上文, 以下内容, 附件, 图中): no name makes them visible.
 _UNSEEN_CONTEXT = [
+    # something of the asker's only a picture would show: 我这身打扮, 我这张照片, 我这款手机
+    re.compile(r"(?:^|[你您看帮])(?:看看?)?(?:我|我的)这(?:身|件|条|双|套|张|幅|款|副|个发型)"),
     re.compile(
         r"(?:上文|下文|上述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段])以下|下面|上面|前面|下列|下述|如下|前述|后面|所给|给定|给出的|提供的|附上的|附带的)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
         + _MATERIAL_NOUN
@@ -699,6 +705,9 @@ def self_talk(instruction: str, answer: str) -> bool:
     )
 
 
+_WORK_TALKED = re.compile(r"文章|书|作品|论文|小说|诗|报道|文中|本文|该文|这篇|原文")
+
+
 def source_talk(instruction: str, answer: str) -> bool:
     """An answer that cites material ("根据以上资料", "文中提到", "您提供的文本") the instruction does
     not carry. In a letter or a reply the reader may well have sent material (您提供的资料已收到); an
@@ -706,7 +715,16 @@ def source_talk(instruction: str, answer: str) -> bool:
     if material_of(instruction) or len(instruction.strip()) >= 40:
         return False
     text = prose(answer)
-    if any(pattern.search(text) for pattern in _SOURCE_TALK):
+    # the work an instruction names as such (概述文章《…》) is what 文章介绍了… speaks of; 谁画了《蒙娜丽莎》
+    # answered with 文中提到 still cites a text nobody gave
+    named = _NAMED_WORK.search(instruction) is not None
+
+    def names_the_work(span: str) -> bool:
+        return named and any(kind in instruction for kind in _WORK_TALKED.findall(span))
+
+    if any(
+        not names_the_work(match.group(0)) for pattern in _SOURCE_TALK for match in pattern.finditer(text)
+    ):
         return True
     return _ASKS_FOR_LETTER.search(instruction) is None and _YOUR_MATERIAL.search(text) is not None
 
@@ -882,28 +900,25 @@ def placeholder(instruction: str, answer: str) -> bool:
     if match is not None and match.group(0).lower() not in instruction.lower():
         return True
     text = prose(answer)
+    # distinct blanks: a bracketed slot word inside a line (采用【材质】), or a square-bracketed phrase
+    # of three or more characters that is no stage direction ([合作伙伴]); 【做法】 opening a line is
+    # a heading
+    blanks = {
+        slot
+        for match in _SLOT.finditer(text)
+        if (slot := match.group(0)) not in instruction
+        and (slot.startswith("<") or _SLOT_WORD.search(slot))
+        and text[: match.start()].rsplit("\n", 1)[-1].strip()
+    }
+    if not _ASKS_FOR_DIALOGUE.search(instruction) and not _ASKS_FOR_STORY.search(instruction):
+        blanks |= {
+            f"[{blank}]"
+            for blank in _BRACKET_BLANK.findall(text)
+            if blank not in instruction and not _STAGE_DIRECTION.search(blank)
+        }
     return (
-        sum(
-            1
-            for match in _SLOT.finditer(text)
-            if (slot := match.group(0)) not in instruction
-            and (slot.startswith("<") or _SLOT_WORD.search(slot))
-            and text[: match.start()].rsplit("\n", 1)[-1].strip()  # 【做法】 opening a line is a heading
-        )
-        >= 2
+        len(blanks) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
-        or (
-            not _ASKS_FOR_DIALOGUE.search(instruction)
-            and not _ASKS_FOR_STORY.search(instruction)
-            and len(
-                {
-                    blank
-                    for blank in _BRACKET_BLANK.findall(text)
-                    if blank not in instruction and not _STAGE_DIRECTION.search(blank)
-                }
-            )
-            >= 2
-        )
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )
 
@@ -966,6 +981,7 @@ _BOILERPLATE = re.compile(
     r"|[（(]来源\s*[:：][^）)\n]{1,20}\s+作者\s*[:：]"
     r"|(?:^|[，,。！!\s]|记得|欢迎|求|请|别忘了|顺手|一键|的话)(?:点赞|关注|收藏|转发|分享|在看|三连|投币)(?:\s*[+＋、，,/&]\s*(?:点赞|关注|收藏|转发|评论|分享|在看|三连|投币))+(?![数量率功能按钮])"
     r"|下期(?:教你|带你|给大家|继续|再聊|分享|讲)"
+    r"|(?:点赞|在看|关注|转发|收藏|评论|三连)[^。！？\n]{0,8}?(?:都是|是|就是)(?:我|我们|小编|博主|up主)[^。！？\n]{0,6}?(?:动力|鼓励|支持|最大的)"
     r"|(?:给个|来个|一键|求)三连|本期(?:的)?(?:全部)?内容|欢迎(?:转发|转载)(?:分享)?给?|首发于(?:微信|公众号|知乎|微博|头条|本站|本号|B站|小红书)|原创[，,]?未经|禁止转载"
     r"|^\s*(?:图|文|作者|编辑|来源|责编|摄影|排版|校对|审核)\s*[|｜/]\s*\S"
     r"|^\s*(?:推荐阅读|相关阅读|相关文章|相关链接|热门文章|精选文章|更多文章|热门阅读|大家都在看|你可能还喜欢|往期回顾|往期推荐|往期精彩|更多推荐|精彩推荐|热门推荐|延伸阅读|猜你喜欢|相关推荐)\s*[:：]?\s*$"
@@ -1232,6 +1248,17 @@ def _last_line(text: str) -> str:
 _NEEDS_MORE = re.compile(r"(?:马上|立刻|立即|然后|接着|需要|应该|可以|比如|例如|包括|像是)$")
 
 
+# A word no clause ends on (每完成一项就, 先把): an adverb, a preposition or a particle alone.
+_FUNCTION_WORDS = frozenset("就才便再又都也还把将被让给和与及或跟同对向从在为的地得很最更太")
+
+
+def _ends_on_function_word(line: str) -> bool:
+    from kun.rules.words import words
+
+    tokens = words(line)
+    return bool(tokens) and tokens[-1] in _FUNCTION_WORDS
+
+
 def _list_breaks_off(text: str, last: str) -> bool:
     """The list's earlier items end with punctuation and the last, as long, ends on a word."""
     items = [line.strip() for line in text.splitlines() if _LIST_LINE.match(line)][:-1]
@@ -1239,8 +1266,8 @@ def _list_breaks_off(text: str, last: str) -> bool:
     if not items or len(punctuated) != len(items) or CJK_CHAR.match(last[-1]) is None:
         return False
     shortest = min(len(item) for item in items)
-    if _NEEDS_MORE.search(last):
-        return True  # 3. 起床后马上
+    if _NEEDS_MORE.search(last) or _ends_on_function_word(last):
+        return True  # 3. 起床后马上, 3. 每完成一项就
     return len(last) >= shortest or (len(last) >= shortest // 2 and re.search(r"[，,]", last) is not None)
 
 
