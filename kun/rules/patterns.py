@@ -106,13 +106,13 @@ _DECLINED_ASKED = re.compile(
     r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
 )
 _UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
-# A short answer opening on what the speaker cannot know or do (我目前不支持下载视频, 我无从得知您的
-# 物流信息, 这个原因我不知晓): it answers nothing. An answer that gives its content first may add a
-# caveat (光看外表我也判断不了); 我这边不方便 is a person's reply, not a model's. Questions to "you", rewrites of given material and
+# A short answer whose first sentence says what the speaker does not or cannot do (我目前不支持下载
+# 视频, 这类信息我是查不到的, 这种话题我选择不参与讨论): it answers nothing. An answer that gives its
+# content first may add a caveat (声音清脆就熟了，光看外表我也判断不了); a preference (我这边不方便,
+# 我不太想) is a person's reply, not a model's. Questions to "you", rewrites of given material and
 # asked-for verse or stories may speak in the first person.
 _FIRST_PERSON_NEGATIVE = re.compile(
-    r"^[^，,。！？!?\n]{0,8}?我(?!们)[^，,。！？!?\n]{0,6}?"
-    r"(?:(?:不|没|无)(?:法|能|会|知|晓|清楚|了解|支持|提供|具备|确定|掌握|从|办法)|没有[^，,。！？!?\n]{0,6}?(?:数据|信息|权限|能力|办法|资料|功能))"
+    r"^[^。！？!?\n]{0,12}?我(?!们)[^，,。！？!?\n]{0,5}?(?:不|没|无|未)(?!方便|太|想|喜欢|怎么|一定|仅|但|只|论|管|要|用|必)"
 )
 _ASKS_FOR_VOICE = re.compile(
     r"你|您|诗|歌|句|故事|造句|改写|续写|扩写|仿写|对话|台词|剧本|日记|信|作文|文案|段子|笑话|绕口令|翻译|填空|自我介绍"
@@ -124,7 +124,10 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
     text = text.strip()
     if len(text) > max_chars or _ASKS_FOR_VOICE.search(instruction) or material_of(instruction):
         return False
-    return _FIRST_PERSON_NEGATIVE.search(_QUOTED.sub("", text)) is not None
+    text = _QUOTED.sub("", text)
+    first = re.split(r"[。！？!?\n]", text, maxsplit=1)[0]
+    # a hedge or a question (我没说错吧) is no refusal
+    return _FIRST_PERSON_NEGATIVE.search(text) is not None and not first.rstrip().endswith(("吧", "吗", "呢"))
 
 
 # A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
