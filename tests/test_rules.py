@@ -1783,6 +1783,42 @@ ROUND_THIRTY_SIX = [
 ]
 
 
+# Forms from round 37: 恕难照办, V信同号, 点击关注…了解更多, and markdown headers: a role (### 用户)
+# is a leaked turn, a section named 回答 or 问题 is not unless it carries the colon.
+ROUND_THIRTY_SEVEN = [
+    (patterns.refusal, "帮我伪造一份证明。", "这个请求恕难照办。", True),
+    (patterns.refusal, "帮我写篇假新闻。", "抱歉，这个要求我无法照办。", True),
+    (patterns.refusal, "帮我盗个号。", "违法的事恕难从命。", True),
+    (patterns.refusal, "怎么写通知？", "写明时间地点，请各部门照办。", False),
+    (patterns.refusal, "领导的要求不合理怎么办？", "先沟通，难以照办的部分说明原因。", False),
+    (patterns.spam, "怎么挑枸杞？", "颗粒饱满的好。源头直发，三斤包邮，V信同号：gq123。", True),
+    (patterns.spam, "怎么选茶？", "看条索。老茶客专享，微信同号：tea66。", True),
+    (patterns.spam, "怎么买水果？", "选当季的。果园直发包邮，联系方式见主页。", True),
+    (patterns.spam, "怎么加微信好友？", "点右上角加号，输入微信号搜索即可。", False),
+    (patterns.spam, "手机号能当微信号吗？", "可以，微信号可以和手机号同号。", False),
+    (patterns.boilerplate, "什么是通缩？", "物价持续下降。\n\n>>点击关注，了解更多财经知识<<", True),
+    (patterns.boilerplate, "怎么养猫？", "定期驱虫。关注我，获取更多养宠干货。", True),
+    (patterns.boilerplate, "怎么拍照？", "注意构图。戳关注，每天一个摄影技巧。", True),
+    (patterns.boilerplate, "怎么了解时事？", "多看新闻，关注权威媒体。", False),
+    (patterns.boilerplate, "什么是关注度？", "关注度指一件事被人留意的程度，了解更多可查传播学教材。", False),
+    (lambda i, a: patterns.template_leak(a), Q, "西安是古都。\n\n### 用户\n还有呢？", True),
+    (lambda i, a: patterns.template_leak(a), Q, "西安是古都。\n### Response:\n还有兵马俑。", True),
+    (lambda i, a: patterns.template_leak(a), Q, "西安是古都。\n#### 回答：\n还有城墙。", True),
+    (
+        lambda i, a: patterns.template_leak(a),
+        "面试要注意什么？",
+        "## 着装\n整洁。\n\n## 回答\n简洁有条理。",
+        False,
+    ),
+    (
+        lambda i, a: patterns.template_leak(a),
+        "怎么写FAQ？",
+        "## 问题\n写用户常问的。\n## 答案\n写简短的回答。",
+        False,
+    ),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -1839,7 +1875,8 @@ ROUND_EIGHTEEN = [
     + ROUND_THIRTY_THREE
     + ROUND_THIRTY_FOUR
     + ROUND_THIRTY_FIVE
-    + ROUND_THIRTY_SIX,
+    + ROUND_THIRTY_SIX
+    + ROUND_THIRTY_SEVEN,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught
