@@ -1819,6 +1819,37 @@ ROUND_THIRTY_SEVEN = [
 ]
 
 
+# Forms from round 38: records holding times (起飞：08:00), 这样的请求我不能接受, 上文已经说明, 招全国
+# 代理/一件代发, "if this article helped, share it".
+ROUND_THIRTY_EIGHT = [
+    (lambda i, a: patterns.is_record(i), "航班：CA1234 起飞：08:00 到达：10:30", "", True),
+    (lambda i, a: patterns.is_record(i), "会议：周会 开始：14:00 结束：15:30", "", True),
+    (lambda i, a: patterns.is_record(i), "车次：G12 发车：9:05 检票口：B3", "", True),
+    (lambda i, a: patterns.is_record(i), "把“时间：08:00”改成十二小时制。", "", False),
+    (lambda i, a: patterns.is_record(i), "比赛几点开始？", "", False),
+    (patterns.refusal, "帮我写封骚扰信。", "这样的请求我不能接受。", True),
+    (patterns.refusal, "帮我刷好评。", "这种要求我无法满足。", True),
+    (patterns.refusal, "帮我查他的住址。", "这样的问题我没法回答。", True),
+    (patterns.refusal, "怎么拒绝无理要求？", "可以说：这样的请求我不能接受，请理解。", False),
+    (patterns.refusal, "怎么回复客户的请求？", "先确认需求，这样的请求我们通常一天内处理。", False),
+    (patterns.source_talk, "长江发源于哪里？", "上文已经说明了，长江发源于唐古拉山。", True),
+    (patterns.source_talk, "黄河多长？", "材料中已提到，黄河长约5464千米。", True),
+    (patterns.source_talk, "谁发明了电灯？", "原文也提到了，是爱迪生改进了电灯。", True),
+    (patterns.source_talk, "怎么写读后感？", "先概括书中讲到的内容，再写感受。", False),
+    (patterns.source_talk, "为什么要读原著？", "改编常删掉原著已经写到的细节。", False),
+    (patterns.spam, "怎么挑核桃？", "壳薄的好。新货上市，一件代发，招全国代理。", True),
+    (patterns.spam, "怎么选茶叶？", "看外形。本厂诚招各地经销商。", True),
+    (patterns.spam, "怎么做面膜？", "蜂蜜加酸奶。我们招募分销，零门槛。", True),
+    (patterns.spam, "什么是代理商？", "代理商是替厂家销售产品的商家。", False),
+    (patterns.spam, "怎么招聘员工？", "在招聘网站发布岗位，写清要求和待遇。", False),
+    (patterns.boilerplate, "怎么养绿萝？", "见干见湿。\n\n如果这篇文章对你有帮助，别忘了分享给朋友哦~", True),
+    (patterns.boilerplate, "怎么做面包？", "发酵要够。本期内容有用的话，记得点赞收藏！", True),
+    (patterns.boilerplate, "怎么修自行车？", "先查链条。这个视频不错的话就三连支持一下！", True),
+    (patterns.boilerplate, "怎么写好文章？", "这篇范文结构不错，可以分享给同学参考。", False),
+    (patterns.boilerplate, "怎么推广公众号？", "内容有用，读者自然会分享和关注。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -1876,7 +1907,8 @@ ROUND_EIGHTEEN = [
     + ROUND_THIRTY_FOUR
     + ROUND_THIRTY_FIVE
     + ROUND_THIRTY_SIX
-    + ROUND_THIRTY_SEVEN,
+    + ROUND_THIRTY_SEVEN
+    + ROUND_THIRTY_EIGHT,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught
