@@ -20,7 +20,8 @@ _SENTENCES = re.compile(r"[^。！？!?\n]+")
 # -- adverts: a call to act and a lure in one sentence ------------------------------------------
 _CALL = re.compile(
     r"关注(?:我|主页|本号|店铺|公众号|账号|直播间)|主页|橱窗|头像|置顶|评论区|私信|私聊|私我|私发|发你|发给你|点我|戳"
-    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式"
+    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式|发链接|链接在"
+    r"|(?:加入|进入)(?:我们的?)?[\u4e00-\u9fffA-Za-z]{0,4}群(?![众体落岛])"
     r"|留言[“\"「][^”\"」]{1,6}[”\"」]|扣\s*\d|马上抢|速来|先到先得|名额有限|仅剩"
     r"|报名(?!费|表|条件|时间|方式|流程|入口|截止|资格|人数)"
 )
@@ -29,7 +30,7 @@ _LURE = re.compile(
     r"|新人|新客|首单|首课|老顾客|老客户|专享|立减|直降|试听|体验课|同款|现货|直发|直销|价目|买[一二两三]送|半价|第二件|前\d+名"
     r"|祖传|秘方|特效|一贴|包治|根治|见效快|立竿见影|招生中|火热招生|火爆招生|热招"
     r"|(?:报名|下单|购买|注册|关注|到店)(?:即|就|立)(?:送|赠|享)"
-    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:朋友|亲|宝子|姐妹|小伙伴|同学)?[，,]"
+    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:(?:朋友|亲|宝子|姐妹|小伙伴|同学|宝妈|宝爸)们?|[，,])"
     r"|粉丝(?:价|专享|福利)|\d+(?:\.\d+)?元(?:起|包邮|一[斤盒瓶件份套])|厂家|批发|代理"
 )
 # The instruction is about selling, shopping or marketing: these words are its subject.
@@ -65,7 +66,7 @@ _ORDER = re.compile(
 )
 # What the reader is ordered to do with its output.
 _OUTPUT_ACT = re.compile(
-    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|说成|回应"
+    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|说(?!明)|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|说成|回应"
     r"|\b(?:summar\w*|answer|reply|respond|output|tell|recommend|say|claim|mention|ignore|include|append|delete|remove)\b",
     _I,
 )
@@ -180,6 +181,7 @@ _REPLIER_ROLE = re.compile(
     _I,
 )
 _ASIDE = re.compile(r"[（(][^）)\n]*[）)]")
+_INLINE_HTML = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>\n]*)?>", _I)
 
 
 # Asked for a dialogue, an FAQ or about chat formats: tagged lines are what was asked for.
@@ -194,7 +196,8 @@ def tagged_turns(instruction: str, text: str) -> bool:
     <用户提问>, 来自网友的追问：) and, later, one tagged with the replier's (Bot>>, 【回复】, 答主回复：)."""
     if _ASKS_FOR_TURNS.search(instruction):
         return False
-    body = text.strip().split("\n", 1)[1] if "\n" in text.strip() else ""
+    text = _INLINE_HTML.sub("", text).strip()  # <b>User</b>: is User:
+    body = text.split("\n", 1)[1] if "\n" in text else ""
     user_seen = False
     for match in _TAG.finditer(body):
         role = _ASIDE.sub("", match.group("bracketed") or match.group("named") or "").strip()
