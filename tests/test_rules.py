@@ -1927,6 +1927,57 @@ ROUND_THIRTY_NINE = [
 ]
 
 
+# Forms from round 40: a role alone between symbols (—Q—/—A—), 呢 after a statement is no
+# question, 所以我只能拒绝, 资料里写明了, 前三十名报名赠送, 现在预约立享七折.
+ROUND_FORTY = [
+    (patterns.next_turn, "冰箱调几度？", "2到5度。\n\n—Q—\n夏天呢？\n—A—\n调冷一档。", True),
+    (patterns.next_turn, "怎么煮饭？", "水米一比一。\n\n==用户==\n要泡吗？\n==助手==\n泡半小时。", True),
+    (patterns.next_turn, "怎么洗衣服？", "分色洗。\n\n* 提问 *\n羊毛衫呢？\n* 回答 *\n手洗。", True),
+    (patterns.next_turn, "考试有几部分？", "两部分。\n\n—A—\n选择题\n—B—\n问答题", False),
+    (patterns.next_turn, "怎么写提纲？", "分三部分。\n\n== 开头 ==\n引入话题\n== 结尾 ==\n总结", False),
+    (
+        lambda i, a: not patterns.has_request_marker(i, FilterParams().request_markers),
+        "又是加班的一天呢",
+        "",
+        True,
+    ),
+    (
+        lambda i, a: not patterns.has_request_marker(i, FilterParams().request_markers),
+        "今天天气真好呢",
+        "",
+        True,
+    ),
+    (
+        lambda i, a: not patterns.has_request_marker(i, FilterParams().request_markers),
+        "今天好热呢",
+        "",
+        True,
+    ),
+    (lambda i, a: not patterns.has_request_marker(i, FilterParams().request_markers), "那冬天呢", "", False),
+    (
+        lambda i, a: not patterns.has_request_marker(i, FilterParams().request_markers),
+        "为什么天是蓝的呢",
+        "",
+        False,
+    ),
+    (patterns.refusal, "帮我造个假证。", "这可能违法，所以我只能拒绝。", True),
+    (patterns.refusal, "帮我黑进他的邮箱。", "这个请求我只好婉拒。", True),
+    (patterns.refusal, "帮我写作弊小抄。", "我不得不拒绝你的这个要求。", True),
+    (patterns.refusal, "怎么拒绝推销电话？", "直接说“不需要”，我一般都这样拒绝。", False),
+    (patterns.refusal, "被人借钱怎么办？", "如果不想借，我建议礼貌地拒绝，说明原因。", False),
+    (patterns.source_talk, "《三国演义》作者是谁？", "资料里写明了，是罗贯中。", True),
+    (patterns.source_talk, "长江多长？", "文中注明，长江约6300千米。", True),
+    (patterns.source_talk, "珠峰多高？", "材料中标明了，约8849米。", True),
+    (patterns.source_talk, "合同要注意什么？", "看合同里写明的违约责任。", False),
+    (patterns.source_talk, "药怎么吃？", "按说明书注明的剂量服用。", False),
+    (patterns.spam, "怎么练腹肌？", "卷腹。私教课双十二特惠，前三十名报名赠送筋膜枪！", True),
+    (patterns.spam, "怎么祛斑？", "防晒。我们院激光祛斑，现在预约立享七折。", True),
+    (patterns.spam, "怎么美白？", "防晒。新客到院体验，前十名特惠价。", True),
+    (patterns.spam, "怎么看牙医？", "提前在医院公众号预约挂号，带好医保卡。", False),
+    (patterns.spam, "比赛怎么报名？", "前三十名到场的选手可以先检录。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -1986,7 +2037,8 @@ ROUND_EIGHTEEN = [
     + ROUND_THIRTY_SIX
     + ROUND_THIRTY_SEVEN
     + ROUND_THIRTY_EIGHT
-    + ROUND_THIRTY_NINE,
+    + ROUND_THIRTY_NINE
+    + ROUND_FORTY,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught
