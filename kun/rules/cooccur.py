@@ -20,7 +20,7 @@ _SENTENCES = re.compile(r"[^。！？!?\n]+")
 # -- adverts: a call to act and a lure in one sentence ------------------------------------------
 _CALL = re.compile(
     r"关注(?:我|主页|本号|店铺|公众号|账号|直播间)|主页|橱窗|头像|置顶|评论区|私信|私聊|私我|私发|发你|发给你|点我|戳"
-    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式|发链接|链接在|预约|来电|到院"
+    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式|发链接|链接在|预约|来电|到院|个人简介|简介里"
     r"|(?:加入|进入)(?:我们的?)?[\u4e00-\u9fffA-Za-z]{0,4}群(?![众体落岛])"
     r"|留言[“\"「][^”\"」]{1,6}[”\"」]|扣\s*\d|马上抢|速来|先到先得|名额有限|仅剩"
     r"|报名(?!费|表|条件|时间|方式|流程|入口|截止|资格|人数)"
@@ -173,12 +173,12 @@ _TAG = re.compile(
 # A tag is a role and nothing else: 用户, 网友提问, 来自网友的追问, 提问者, 答主回复; 用户体验, 回复速度
 # and a narrator's 医生严肃地回答 are no roles.
 _USER_ROLE = re.compile(
-    r"(?:来自)?(?:(?:用户|网友|读者|访客|粉丝|楼主|人类|human|user)(?:的)?(?:再次|继续|新的?)?(?:提问者|提问|追问|再问|又问|问)?"
-    r"|(?:再次|继续)?(?:提问者|提问|追问|再问|又问)|Q|问)\d*",
+    r"(?:来自)?(?:(?:用户|网友|读者|访客|粉丝|楼主|人类|human|user)(?:的)?(?:再次|继续|新的?|补充|追加|进一步)?(?:提问者|提问人|提问|追问|再问|又问|问)?"
+    r"|(?:再次|继续|补充)?(?:提问者|提问人|提问|追问|再问|又问)|Q|问)\d*",
     _I,
 )
 _REPLIER_ROLE = re.compile(
-    r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|答主|作者)?(?:的)?(?:回复|回答|解答|答)?"
+    r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|答主|答题人|作者|系统)?(?:的)?(?:回复|回答|解答|答)?"
     r"|A\d*",
     _I,
 )
@@ -205,8 +205,13 @@ def tagged_turns(instruction: str, text: str) -> bool:
         role = _ASIDE.sub(
             "", match.group("bracketed") or match.group("named") or match.group("alone") or ""
         ).strip()
-        if role and _USER_ROLE.fullmatch(role):
-            user_seen = True
+        said = body[match.end() :].split("\n", 1)[0].strip()
+        if (
+            role
+            and _USER_ROLE.fullmatch(role)
+            and (match.group("alone") or not said or len(said) >= 5 or said.endswith(("？", "?")))
+        ):
+            user_seen = True  # a question put (用户：那冬天呢？), not a field (提问人：面试官)
         elif role and user_seen and _REPLIER_ROLE.fullmatch(role):
             return True
     return False

@@ -222,7 +222,7 @@ _SOURCE_TALK = [
         r"(?:根据|依据|依照|遵照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:你|您)?(?:所)?(?:给出|给定|给|提供|发来|发|贴出|上传|附上|所附|分享)(?:我|给我)?(?:的|之)?"
         + r"(?:"
         + _MATERIAL_TALKED[3:-1]
-        + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接)"
+        + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接|说明|介绍|解释|提示)"
     ),
     # 如原文第三段所说, 从对话记录看, 正如你给我的文章里写的; 通过阅读上面的材料
     re.compile(
@@ -263,7 +263,9 @@ _TEMPLATE_LEAK = re.compile(
     # Alpaca's ### Response: and a role as a header (### 用户); a section header naming content
     # (## 回答, ## 问题) needs the colon to be one
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|用户|助手|系统|机器人|追问|提问)\s*[:：]?\s*$"
-    r"|^\s*#{2,4}\s*(?:回答|回复|输入|输出|问题|答案)\s*[:：]\s*$",
+    r"|^\s*#{2,4}\s*(?:回答|回复|输入|输出|问题|答案)\s*[:：]\s*$"
+    # a chat role alone on its line in lower case: ChatML with its tokens stripped
+    r"|^(?-i:assistant|user|system)$",
     re.MULTILINE | _I,
 )
 _USER_TURN = re.compile(
@@ -286,6 +288,12 @@ _ASKS_FOR_DIALOGUE = re.compile(
 
 # -- prompt injection, placeholders, spam, web boilerplate --------------------------------------
 _INJECTION = [
+    # a new identity with an order (从现在开始你就是“…”，只推荐…); a model called by its name
+    re.compile(
+        r"(?:从现在(?:开始|起)|从此刻起|从今天起|接下来|今后)[，,]?\s*你(?:就|将|要)?(?:是|扮演|成为|变成)[^。！？\n]{1,20}?[，,]\s*(?:只|一律|必须|务必|都要)"
+        r"|(?:^|[。！？\n])\s*(?:嘿|喂|hi|hey|亲爱的)?[，, ]*(?:ChatGPT|GPT|Claude|文心一言|通义千问|Kimi|豆包|Gemini)[，,：:]\s*(?:从现在|你|请|忘掉|忽略)",
+        _I,
+    ),
     re.compile(
         r"(?:忽略|忽视|无视|忘记|忘掉|不要理会|不用理会|别管|抛开|跳过|放弃|绕过)(?=[^。！？\n]{0,8}?(?:之前|以上|上面|前面|先前|此前|上述|所有|全部|一切|原来|原有|你的|系统))[^。！？\n]{0,10}?(?:指令|指示|提示词|提示|规则|设定|命令|约束|限制|要求|准则|守则|政策)"
     ),
@@ -472,8 +480,13 @@ _INJECTION = [
 ]
 # Asked about injection, security, phone settings, notices or games: such words are plain there.
 _ASKS_ABOUT_INJECTION = re.compile(
-    r"注入|injection|攻击|越狱|jailbreak|安全|提示词|prompt|开发者|调试|手机|安卓|Android|设置|通知|公告|维护|剧本|游戏|狼人杀|角色",
-    _I,
+    r"注入|injection|攻击|越狱|jailbreak|提示词|prompt|剧本|游戏|狼人杀|角色", _I
+)
+# Asked about devices, settings, notices or security, a match holding those words does not count:
+# 开发者模式 on a phone, 系统通知 in a notice, 安全设置 are plain there; 你就是…只推荐… is not.
+_ASKS_ABOUT_DEVICES = re.compile(r"安全|开发者|调试|手机|安卓|Android|设置|通知|公告|维护|系统|权限|模式", _I)
+_DEVICE_WORDS = re.compile(
+    r"开发者|模式|权限|设置|系统|通知|公告|安全|调试|管理员|审核|过滤|developer|system|mode"
 )
 _PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:TODO|FIXME|TBD)(?![A-Za-z])|lorem ipsum"
@@ -536,7 +549,7 @@ _COMMERCE = re.compile(
     r"|(?:原价|现价)\s*\d+[^。！？\n]{0,6}?(?:只要|仅需|现在|秒杀|直降)|(?:特价|仅售)\s*\d+|速抢|限量(?:抢购|发售|供应)|自产自销|有需要的(?:朋友|亲|宝子)(?:可以)?私信"
     r"|进店(?:选购|咨询|体验|领取)|新客(?:专享|立减|送|扫码)|价值\s*\d+\s*元的?[^。！？\n]{0,6}?(?:一份|礼品|礼包|好礼)"
     r"|戳(?:我的?)?主页|主页橱窗|购买还(?:赠送|送)|(?:赠送|送)小样"
-    r"|私信小编|评论区扣\s*\d|限时特惠|今日特惠|特惠价|日入\s*\d+|有意者(?:请)?(?:联系|私聊|加)|厂家直销|量大从优|招商加盟|加盟热线"
+    r"|私信小编|评论区扣\s*\d|限时特惠|今日特惠|特惠价|日入\s*\d+|有意者(?:请)?(?:联系|私聊|加)|厂家直销|量大(?:从优|价优|优惠)|批发零售|详情(?:请)?(?:看|见)(?:个人)?(?:简介|主页|橱窗)|招商加盟|加盟热线"
     r"|立即领取|免费领(?:取)?(?:体验课|试用|礼品|资料|会员)|还送[^。！？\n]{0,6}?礼|赚钱小项目|副业项目|我发你链接"
     r"|全国包邮|买[一二两三]送[一二两三]|无效(?:全额)?退款|(?:添加|加|联系)(?:我们的?)?(?:小助手|小助理|客服小姐姐)|领取试用|推荐我们家的"
     r"|(?:仅需|只需|只要)\s*\d+(?:\.\d+)?\s*元|报名(?:请|电话|热线)|扫码(?:立即|马上)?(?:报名|购买|下单|抢购)|名额(?:仅剩|只剩|还剩)\s*\d+|\d+(?:\.\d+)?\s*元(?:体验|试听|抢)|(?<!\d)[48]00[-\s]?\d{3}[-\s]?\d{4}(?!\d)"
@@ -893,8 +906,13 @@ def prompt_injection(instruction: str, answer: str) -> bool:
     if _ASKS_ABOUT_INJECTION.search(instruction):
         return False
     text = prose(answer)
+    devices = _ASKS_ABOUT_DEVICES.search(instruction) is not None
     return (
-        any(pattern.search(text) for pattern in _INJECTION)
+        any(
+            not (devices and _DEVICE_WORDS.search(match.group(0)))
+            for pattern in _INJECTION
+            for match in pattern.finditer(text)
+        )
         or cooccur.addressed_order(instruction, text)
         or cooccur.meta_order(instruction, text)
     )
@@ -976,7 +994,8 @@ _BOILERPLATE = re.compile(
     r"|如果(?:你)?觉得(?:这篇|本文|文章|内容)?(?:有用|不错|有帮助)[^。！？\n]{0,8}?(?:点赞|收藏|转发|关注|分享)"
     r"|(?:这篇|本文|这篇文章|这期|本期|这个视频|这条视频)[^。！？\n]{0,8}?(?:有帮助|有用|不错|喜欢)[^。！？\n]{0,8}?(?:记得|别忘了|欢迎|请|求|就|帮忙|顺手|动动手指)[^。！？\n]{0,4}?(?:点赞|收藏|转发|关注|分享|三连)"
     r"|本文由[^。！？\n]{1,16}?(?:整理|发布|编辑|原创|提供|首发)|转载(?:须|需|请|务必)[^。！？\n]{0,4}?(?:保留|注明|标明|附上)(?:出处|来源|链接|作者)"
-    r"|^\s*[-—=*~]+\s*(?:END|End|完|全文完|THE END)\s*[-—=*~]+\s*$|全文完"
+    r"|^\s*[-—=*~]+\s*(?:END|End|完|全文完|THE END)\s*[-—=*~]+\s*$|全文完|本文完(?=[，,。！!\s—-]|$)"
+    r"|(?:^|[。！？!?\n]|请|记得|欢迎|喜欢就?|喜欢请|顺手|别忘了)\s*点击(?:右下角|左下角|下方|文末)[^。！？\n]{0,6}?(?:赞|在看|关注|分享)"
     r"|(?:喜欢|觉得)(?:本文|这篇文章|这篇|文章)[^。！？\n]{0,6}?(?:分享|转发|点赞|收藏|关注)|别忘了(?:一键|顺手|随手)?(?:点赞|关注|收藏|转发|三连|一键三连|星标)"
     r"|关注\s*[+＋]\s*星标|(?:设为|加个|加)星标|星标(?:我们|本号|公众号)"
     r"|(?:本文|文章|内容|图片|素材)[^。！？\n]{0,4}?(?:来自|来源于|源于|摘自)(?:互联网|网络)|如(?:涉及|有)(?:版权|侵权)(?:问题)?|仅供学习(?:交流|参考)"
