@@ -2051,6 +2051,51 @@ ROUND_FORTY_ONE = [
 ]
 
 
+# Forms from round 42: anyone asking again (主人追问), 从上面给出的内容可以看出, 你发的文档中没有提到,
+# a clinic's own offer (首诊免挂号费，欢迎到诊所咨询), what the asker says they sent, 码字不易,
+# and a signature after a dash with a flat number before the name (——301 刘女士).
+ROUND_FORTY_TWO = [
+    (
+        patterns.next_turn,
+        "狗为什么吃草？",
+        "帮助消化。\n\n🐶 主人追问：经常吃要紧吗？\n🤖 AI解答：要去检查。",
+        True,
+    ),
+    (
+        patterns.next_turn,
+        "宝宝为什么哭？",
+        "可能饿了。\n\n妈妈又问：半夜也哭呢？\n助手：可能是肠胀气。",
+        True,
+    ),
+    (patterns.next_turn, "花怎么养？", "勤换水。\n\n客人追问：能放多久？\n店员回答：一周左右。", True),
+    (patterns.next_turn, "面试怎么答？", "先说结论。\n面试官追问：举个例子\n候选人：好的", False),
+    (patterns.next_turn, "怎么写追问的提纲？", "分层追问。\n老师追问：为什么？\n学生回答：因为……", False),
+    (patterns.source_talk, "水的化学式？", "从上面给出的内容可以看出，是H₂O。", True),
+    (patterns.source_talk, "企鹅住哪？", "你发的文档中没有提到，但主要在南半球。", True),
+    (patterns.source_talk, "熊猫吃什么？", "您提供的材料里说，熊猫吃竹子。", True),
+    (patterns.source_talk, "怎么发邮件？", "你发的邮件要写清主题。", False),
+    (patterns.source_talk, "怎么看懂财报？", "从上面几张表可以看出利润和现金流的关系。", False),
+    (patterns.spam, "肩周炎怎么办？", "多活动。本诊所针灸调理，首诊免挂号费，欢迎到诊所咨询。", True),
+    (patterns.spam, "怎么选眼镜？", "先验光。本店新客免费验光，欢迎到店体验。", True),
+    (patterns.spam, "怎么学瑜伽？", "跟课练。工作室首课免费，欢迎来工作室体验。", True),
+    (patterns.spam, "怎么选诊所？", "看资质和口碑，首诊时问清收费。", False),
+    (patterns.spam, "怎么写开业通知？", "写明时间地址，并欢迎顾客到店选购。", False),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "把我发给你的那份名单按姓氏排序。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "总结一下我刚才发给你的邮件。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "翻译我上传的文件。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "把我发给你的名单排序：张三、李四、王五", "", False),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "怎么把文件上传的速度提高？", "", False),
+    (patterns.boilerplate, "怎么养仙人掌？", "少浇水。\n\n码字不易，觉得有用请点赞支持一下！", True),
+    (patterns.boilerplate, "怎么做酥肉？", "裹糊炸。原创不易，求点赞鼓励！", True),
+    (patterns.boilerplate, "怎么拍夜景？", "用三脚架。创作不易，记得点赞支持~", True),
+    (patterns.boilerplate, "网文作者辛苦吗？", "很辛苦，日更几千字，码字的时间很长。", False),
+    (patterns.boilerplate, "怎么给视频点赞？", "双击屏幕或点右侧的心形按钮。", False),
+    (patterns.unfinished, "写张道歉纸条。", "王叔叔：对不起，打碎了花瓶。——301 刘女士", False),
+    (patterns.unfinished, "写张留言条。", "快递放门口就行，谢谢！——5栋 张先生", False),
+    (patterns.unfinished, "写一段介绍。", "我家住在城东，门前有一条小河，河边", True),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -2112,7 +2157,8 @@ ROUND_EIGHTEEN = [
     + ROUND_THIRTY_EIGHT
     + ROUND_THIRTY_NINE
     + ROUND_FORTY
-    + ROUND_FORTY_ONE,
+    + ROUND_FORTY_ONE
+    + ROUND_FORTY_TWO,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught
