@@ -2096,6 +2096,20 @@ ROUND_FORTY_TWO = [
 ]
 
 
+# From the hostile good pairs (dev): a class named Todo is no TODO; a quoted term asked about is
+# answerable even when an unseen article used it.
+HOSTILE_FORTY_TWO = [
+    (patterns.placeholder, "写一个待办类。", "```python\nclass Todo:\n    pass\n```", False),
+    (patterns.placeholder, "推荐一个待办App。", "可以试试 Todoist 或 Microsoft To Do。", False),
+    (patterns.placeholder, "写个函数。", "```python\ndef f():\n    pass  # TODO\n```", True),
+    (patterns.placeholder, "写一段总结。", "本季度销售额增长TODO%。", True),
+    (patterns.placeholder, "写个脚本。", "// FIXME: 处理异常\nrun()", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "文章里说的“内卷”是什么意思？", "", False),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "视频里提到的“躺平”指什么？", "", False),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "文章里说的观点对吗？", "", True),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -2158,7 +2172,8 @@ ROUND_EIGHTEEN = [
     + ROUND_THIRTY_NINE
     + ROUND_FORTY
     + ROUND_FORTY_ONE
-    + ROUND_FORTY_TWO,
+    + ROUND_FORTY_TWO
+    + HOSTILE_FORTY_TWO,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -489,7 +489,7 @@ _DEVICE_WORDS = re.compile(
     r"开发者|模式|权限|设置|系统|通知|公告|安全|调试|管理员|审核|过滤|developer|system|mode"
 )
 _PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])(?:TODO|FIXME|TBD)(?![A-Za-z])|lorem ipsum"
+    r"(?<![A-Za-z])(?-i:TODO|FIXME|TBD)(?![A-Za-z])|lorem ipsum"
     r"|[\[【{（(]\s*(?:插入|填写|填入|此处|在此|请填|请输入|输入|你的|您的|姓名|名字|日期|公司名称|产品名称|具体|待定|待补充|占位)[^\]】}）)\n]{0,20}[\]】}）)]"
     r"|[\[【<＜{｛]\s*[^\]】>＞}｝\n]{0,10}(?:姓名|名字|名称|日期|时间|地址|电话|金额|数字|数量|职位|公司|城市|产品|内容|链接|学校)\s*[\]】>＞}｝]"
     r"|[\[【（(](?:图片|插图|配图|表格|视频|图表|图)\s*\d*[\]】）)]"
@@ -1083,6 +1083,8 @@ def refers_to_unseen_context(instruction: str) -> bool:
         for match in pattern.finditer(instruction)
     ):
         return True
+    if ASKS_FOR_DEFINITION.search(instruction):
+        return False  # 文章里说的“内卷”是什么意思？: the quoted term is the question
     return any(pattern.search(instruction) for pattern in _UNSEEN_CONTEXT)
 
 
