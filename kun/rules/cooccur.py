@@ -20,7 +20,7 @@ _SENTENCES = re.compile(r"[^。！？!?\n]+")
 # -- adverts: a call to act and a lure in one sentence ------------------------------------------
 _CALL = re.compile(
     r"关注(?:我|主页|本号|店铺|公众号|账号|直播间)|主页|橱窗|头像|置顶|评论区|私信|私聊|私我|私发|发你|发给你|点我|戳"
-    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式|发链接|链接在|预约|来电|到院|个人简介|简介里"
+    r"|进店|来店|到店|本店|小店|下单|拍下|抢购|有售|在售|价目表|报价单|找我|联系我|加我|咨询我|同号|V信|v信|微信号|联系方式|发链接|链接在|预约|来电|到院|个人简介|简介里|私你|(?<![折回倒])扣[“\"「]"
     r"|(?:加入|进入)(?:我们的?)?[\u4e00-\u9fffA-Za-z]{0,4}群(?![众体落岛])"
     r"|留言[“\"「][^”\"」]{1,6}[”\"」]|扣\s*\d|马上抢|速来|先到先得|名额有限|仅剩"
     r"|报名(?!费|表|条件|时间|方式|流程|入口|截止|资格|人数)"
@@ -30,7 +30,7 @@ _LURE = re.compile(
     r"|新人|新客|首单|首课|首诊|免(?:挂号费|运费|安装费|服务费|费体验)|老顾客|老客户|专享|立减|直降|试听|体验课|同款|现货|直发|直销|价目|买[一二两三]送|半价|第二件|前(?:\d+|[一二三两四五六七八九十百]+)名|特惠"
     r"|祖传|秘方|特效|一贴|包治|根治|见效快|立竿见影|招生中|火热招生|火爆招生|热招"
     r"|(?:报名|下单|购买|注册|关注|到店)(?:即|就|立)(?:送|赠|享)"
-    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:(?:朋友|亲|宝子|姐妹|小伙伴|同学|宝妈|宝爸)们?|[，,])"
+    r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:(?:朋友|亲|宝子|姐妹|小伙伴|同学|宝妈|宝爸|老铁|家人|兄弟)们?|[，,])|现摘现发|现摘|现做现发"
     r"|粉丝(?:价|专享|福利)|\d+(?:\.\d+)?元(?:起|包邮|一[斤盒瓶件份套])|厂家|批发|代理"
 )
 # The instruction is about selling, shopping or marketing: these words are its subject.
@@ -49,15 +49,18 @@ def advert(instruction: str, text: str) -> bool:
     if _ASKS_ABOUT_TRADE.search(instruction):
         return False
     for sentence in _SENTENCES.findall(text):
-        call, lure = _CALL.search(sentence), _LURE.search(sentence)
-        if call and lure and call.group(0) != lure.group(0) and not _WARNED.search(sentence):
+        calls = [match.span() for match in _CALL.finditer(sentence)]
+        lures = [match.span() for match in _LURE.finditer(sentence)]
+        # a call and a lure of their own (折扣" is no 扣"…)
+        apart = any(call[1] <= lure[0] or lure[1] <= call[0] for call in calls for lure in lures)
+        if apart and not _WARNED.search(sentence):
             return True
     return False
 
 
 # -- injection: a machine reader ordered about this text, the user or its next answers ------------
 _MACHINE = (
-    r"(?:AI工具|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:智能|自动)?(?:问答|对话|聊天|写作|搜索|推荐)(?:系统|程序|工具|引擎)|智能(?:系统|程序|工具)|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
+    r"(?:AI工具|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:智能|自动)?(?:问答|对话|聊天|写作|搜索|推荐)(?:系统|程序|工具|引擎)|智能(?:系统|程序|工具)|(?:自动化?|采集|抓取)(?:程序|脚本|系统|工具)|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
     r"|聊天机器人|机器人|爬虫|\bagents?\b|\bassistants?\b|\bbots?\b|\bcrawlers?\b|\bmodels?\b)"
 )
 _ORDER = re.compile(
