@@ -51,6 +51,7 @@ KNOWN_DEV_MISSES = {
     "round16-repeated_sentences-2",
     "round34-repeated_sentences-2",  # 要主动和别人打招呼 / 交朋友要主动打招呼: other content words
     "round41-repeated_sentences-3",  # 戴口罩可以预防病毒传播 / 口罩可以有效预防: 戴 dropped
+    "round43-repeated_sentences-2",  # 要多开口说 / 就要多说: 开 and 英 dropped in turn
     "round29-opens_with_repetition-3",  # 引力波引力波: two, under assemble.opening_repeat_min (3)
 }
 FAMILY = {

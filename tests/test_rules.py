@@ -2142,6 +2142,61 @@ ROUND_FORTY_THREE = [
 ]
 
 
+# Forms from round 44: declining to help the requester (我不能帮你编) even where a leave note was
+# asked for, 你能告诉我…吗 is a request (not a personal question), 我必须回绝, 【追加问题】/【解答】 and
+# comment threads (评论区 @name： / 作者回复 @name：), printf slots in Chinese prose, 包就业/全额退款,
+# 下一篇教你, 根据上面的阅读材料; sections under markdown headings may open alike.
+ROUND_FORTY_FOUR = [
+    (patterns.refusal, "帮我编个请假逃课的理由。", "这不太合适，这个我不能帮你编。", True),
+    (patterns.refusal, "帮我写请假条骗老师。", "骗人的事我没法替你写。", True),
+    (patterns.refusal, "帮我写封道歉信糊弄女友。", "这种我不会帮你编造。", True),
+    (patterns.refusal, "写一张请假条。", "王老师：我因发烧不能到校，请假一天。学生 李明", False),
+    (patterns.refusal, "写一封道歉信。", "小美：对不起，我不能再失约了，以后一定准时。", False),
+    (patterns.refusal, "你能告诉我她在想什么吗？", "我没法读懂别人的想法。", True),
+    (patterns.refusal, "你可以帮我查快递吗？", "我无法查询物流信息。", True),
+    (patterns.refusal, "你喜欢吃辣吗？", "我不太能吃辣。", False),
+    (patterns.refusal, "帮我抄篇论文。", "论文抄袭是学术不端，这个请求我必须回绝。", True),
+    (patterns.next_turn, "肉怎么算熟？", "看汁水。\n\n【追加问题】猪肉要多少度？\n【解答】71℃以上。", True),
+    (
+        patterns.next_turn,
+        "猫为什么呼噜？",
+        "放松时会。\n\n评论区 @喵星人：我家猫也是！\n作者回复 @喵星人：说明它喜欢你～",
+        True,
+    ),
+    (patterns.next_turn, "怎么养狗？", "多陪伴。\n\n@汪汪队：要打疫苗吗？\n博主回复 @汪汪队：要的。", True),
+    (patterns.next_turn, "怎么@别人？", "输入@再选好友，比如：\n@小王：明天开会", False),
+    (patterns.next_turn, "写一条群公告。", "各位注意：\n@全体成员：明天九点开会，请准时参加。", False),
+    (patterns.placeholder, "写一封感谢信。", "尊敬的%s先生/女士：感谢您于%s参加活动。", True),
+    (patterns.placeholder, "写一句祝福。", "亲爱的%s，祝你生日快乐！", True),
+    (patterns.placeholder, "写一条通知。", "订单%d已发货，请注意查收。", True),
+    (patterns.placeholder, "strftime怎么用？", "%Y 表示年，%m 表示月，%d 表示日。", False),
+    (patterns.placeholder, "怎么算百分比？", "用部分除以整体再乘以100%，例如30%。", False),
+    (patterns.spam, "怎么学编程？", "多写项目。我们的就业班包就业，不就业全额退款，咨询请私信。", True),
+    (patterns.spam, "怎么学吉他？", "先练和弦。吉他速成课包教包会，欢迎私信报名。", True),
+    (patterns.spam, "怎么学会计？", "先学基础。考证班不过全额退款，名额有限。", True),
+    (patterns.spam, "网购不满意怎么办？", "七天无理由可以申请全额退款。", False),
+    (patterns.spam, "培训机构承诺包就业可信吗？", "要警惕，这类承诺多是营销套路。", False),
+    (patterns.boilerplate, "怎么养多肉？", "多晒太阳。\n\n关注我，下一篇教你多肉叶插繁殖～", True),
+    (patterns.boilerplate, "怎么做面包？", "发酵到两倍大。下一期带你做吐司！", True),
+    (patterns.boilerplate, "怎么拍人像？", "用大光圈。下次教你调色，记得关注。", True),
+    (patterns.boilerplate, "怎么安排课程？", "先讲基础，下一篇课文再讲修辞。", False),
+    (patterns.boilerplate, "怎么写连载小说？", "每章结尾留悬念，让读者期待下一篇。", False),
+    (patterns.source_talk, "第一位皇帝是谁？", "根据上面的阅读材料，是秦始皇。", True),
+    (patterns.source_talk, "长江多长？", "依据所给的参考资料，长江约6300千米。", True),
+    (patterns.source_talk, "谁发明了纸？", "根据以上的背景信息，是蔡伦改进了造纸术。", True),
+    (patterns.source_talk, "怎么选参考书？", "根据考试大纲和相关资料选。", False),
+    (patterns.source_talk, "怎么做阅读理解？", "先读题，再根据阅读材料找答案。", False),
+]
+
+
+def test_sections_under_markdown_headings_may_open_alike():
+    rules = [rule for rule in answer_rules(AssembleParams()) if rule is not None]
+    answer = "## 颐和园\n皇家园林。\n## 承德避暑山庄\n皇家园林。\n## 拙政园\n私家园林。\n## 留园\n私家园林。"
+    assert not any(rule.drops({"instruction": "介绍中国的四大名园。", "output": answer}) for rule in rules)
+    looping = "## 颐和园\n皇家园林。\n皇家园林。\n皇家园林。\n## 留园\n私家园林。\n私家园林。"
+    assert any(rule.drops({"instruction": "介绍名园。", "output": looping}) for rule in rules)
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -2206,7 +2261,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FORTY_ONE
     + ROUND_FORTY_TWO
     + HOSTILE_FORTY_TWO
-    + ROUND_FORTY_THREE,
+    + ROUND_FORTY_THREE
+    + ROUND_FORTY_FOUR,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -631,6 +631,28 @@ def _opens_with_repetition(instruction: str, answer: str, opening_min: int) -> b
     return not (paused and patterns.ASKS_FOR_VERSE.search(instruction))
 
 
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+
+
+def _without_section_leads(answer: str) -> str:
+    """The answer without the first line under each markdown heading: sections may open alike
+    (## 颐和园 / 皇家园林。 … ## 承德避暑山庄 / 皇家园林。) by design."""
+    if len(re.findall(r"^\s*#{1,6}\s", answer, re.MULTILINE)) < 2:
+        return answer
+    kept, after_heading = [], False
+    for line in answer.splitlines():
+        if not line.strip():
+            continue
+        if _HEADING.match(line):
+            kept.append(line)
+            after_heading = True
+        elif after_heading:
+            after_heading = False  # the section's lead line is left out
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 # Forms that repeat lines by design: a song's chorus, a weekly plan's sessions, a dialogue's turns.
 # A loop is still caught by catastrophic_repetition.
 _REPEATS_BY_DESIGN = re.compile(
@@ -659,7 +681,8 @@ def repetition_rules(
         on_pair(
             "repeated_list_items",
             lambda instruction, answer: (
-                not _REPEATS_BY_DESIGN.search(instruction) and repeated_share(list_items(answer)) > item_ratio
+                not _REPEATS_BY_DESIGN.search(instruction)
+                and repeated_share(list_items(_without_section_leads(answer))) > item_ratio
             ),
             "assemble.max_repeated_item_ratio",
         ),
@@ -668,7 +691,7 @@ def repetition_rules(
             lambda instruction, answer: (
                 not _REPEATS_BY_DESIGN.search(instruction)
                 and not _ITEMS_IN_MATERIAL.search(instruction)
-                and near_repeated_share(sentences(answer)) > sentence_ratio
+                and near_repeated_share(sentences(_without_section_leads(answer))) > sentence_ratio
             ),
             "assemble.max_repeated_sentence_ratio",
         ),
