@@ -133,7 +133,9 @@ def _bigrams(text: str) -> set[str]:
 
 
 # Modal and degree words a paraphrase adds or swaps (可以/能/能够, 很, 我们).
-_FILLER = re.compile(r"可以|能够|能|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家")
+_FILLER = re.compile(
+    r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家"
+)
 
 
 def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
