@@ -53,7 +53,7 @@ _REFUSAL = [
         r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"
     ),
     re.compile(
-        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|恕难从命|恕不能|无可奉告"
+        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|(?:这个|这件事|这种事)我(?:也|真的|实在)?做不到|恕难从命|恕不能|无可奉告"
     ),
     # a verb with its own "cannot": 我回答不了, 这个我答不上来, 我不便透露
     re.compile(
@@ -162,7 +162,7 @@ _SELF_TALK = [
     ),
     re.compile(r"我的(?:知识|训练数据|数据|信息)[^，。\n]{0,6}?(?:截止|截至|更新|停留)"),
     re.compile(
-        r"我(?:只|仅|不过|只不过|仅仅)?是(?:一段|一个|个|一套|一款|一串)?[^。，,\n]{0,10}?(?:代码|程序|软件|算法|模型(?![\u4e00-\u9fff]))(?![\u4e00-\u9fff]*(?:员|师|设计|开发者))"
+        r"我(?:只|仅|不过|只不过|仅仅)?是(?:一段|一个|个|一套|一款|一串)?[^。，,\n]{0,16}?(?:代码|程序|软件|算法|模型(?![\u4e00-\u9fff]))(?![\u4e00-\u9fff]*(?:员|师|设计|开发者))"
     ),
     re.compile(
         r"(?:作为|身为|我是|我叫|我乃)(?:一个|一款)?\s*(?:ChatGPT|GPT-?\d|Claude|Gemini|文心一言|通义千问|千问|Kimi|豆包|讯飞星火|智谱清言|ChatGLM|Llama|Qwen|DeepSeek|腾讯元宝|混元|Copilot|Bard)",
@@ -175,7 +175,7 @@ _SELF_TALK = [
     re.compile(
         r"我的(?:开发者|创造者|制造者|设计者|开发团队|研发团队)(?:是|为)|我被(?:设计|训练|编程|开发)(?:成|为|来|用来)"
         r"|我(?:并)?(?:没有|不具备)(?:实时)?(?:的)?(?:联网|上网|浏览网页|访问互联网|搜索)(?:的)?(?:能力|功能)?"
-        r"|我是(?:一个|一款)?基于[^。，,\n]{0,20}?的?(?:模型|系统|程序)|(?:作为|身为|我是)[^，。\n]{0,16}?(?:开发|训练|研发|打造|构建)(?:出来)?的(?:模型|程序|系统|助手)"
+        r"|我是(?:一个|一款)?基于[^。，,\n]{0,20}?的?(?:模型|系统|程序)(?![员师])|(?:作为|身为|我是)[^，。\n]{0,16}?(?:开发|训练|研发|打造|构建)(?:出来)?的(?:模型|程序|系统|助手)(?![员师])"
         r"|我(?:运行|部署|存在|生活|住)在[^。，,\n]{0,6}?(?:服务器|云端|云上|数据中心|电脑里|计算机里|芯片)"
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
@@ -207,7 +207,7 @@ _SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上
 # A document an answer may cite; with a pointer (该, 上述, 所给) also plain words (内容, 信息, 数据),
 # which alone are plain (数据显示，…).
 _MATERIAL_DOCUMENT = (
-    r"(?:文档|文件|资料|材料|原文|文章|短文|文本|文段|段落|片段|上文|题干|上下文|参考资料|参考文本)"
+    r"(?:史料|素材|文档|文件|资料|材料|原文|文章|短文|文本|文段|段落|片段|上文|题干|上下文|参考资料|参考文本)"
 )
 _MATERIAL_TALKED = r"(?:" + _MATERIAL_DOCUMENT[3:-1] + r"|文字|内容|信息|描述|数据|(?:那|这)?段话)"
 _SOURCE_TALK = [
@@ -250,7 +250,7 @@ _SOURCE_TALK = [
     ),
     re.compile(r"(?:题目|题干|问题)(?:中)?(?:所给|给出|提供)的(?:信息|资料|材料|内容|文章|文字)"),
     re.compile(
-        r"从(?:(?:以上|上述|所给|提供的|给出的|给定的|上面|前面|下面|前文|上文)(?:所)?(?:给出|提供|列出|给)?(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"
+        r"从(?:(?:以上|上述|所给|提供的|给出的|给定的|上面|前面|下面|前文|上文)(?:所)?(?:给出|提供|列出|给)?(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:第[一二三四五六七八九十\d]+(?:段|部分|节|句|行))?(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"
     ),
     re.compile(r"<\s*/?\s*(?:资料|材料|context|document)\s*>", _I),
 ]
@@ -263,7 +263,7 @@ _ASKS_FOR_LETTER = re.compile(r"信|邮件|短信|回复|回信|留言|通知|�
 
 # -- chat-template leaks and further turns -----------------------------------------------------
 _TEMPLATE_LEAK = re.compile(
-    r"<\|[A-Za-z_]{2,30}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
+    r"<\|[A-Za-z_][A-Za-z0-9_]{1,40}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
     # Alpaca's ### Response: and a role as a header (### 用户); a section header naming content
     # (## 回答, ## 问题) needs the colon to be one
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|用户|助手|系统|机器人|追问|提问)\s*[:：]?\s*$"
@@ -662,7 +662,7 @@ _FORWARD = re.compile(r"以下|下面|下列|如下|给定|给出的|所给")
 _WORD_NAMED = re.compile(r"^[\u4e00-\u9fff]{1,4}这个(?:词|字|成语|单词|词语)")
 _QUOTED_SPAN = re.compile(r"“[^”\n]{1,40}”|「[^」\n]{1,40}」|\"[^\"\n]{1,40}\"")
 _DANGLING_END = re.compile(
-    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|并|并且|而且|然后|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画|(?<!不用)(?<!无需)(?<!不要)(?<!不必)(?:形容|评价|点评|赏析|续写|润色|扩写|缩写|修改|对比|区分|归纳|提炼|仿写|排列|排序|归类|分类|整理|改正|补全)|是|有|如何|怎样|适合|适用于|针对|有关)\s*$"
+    r"(?:把|将|成|为|关于|对于|给|和|与|跟|及|或|或者|以及|并|并且|而且|然后|的|在|从|向|用|以|对|比如|例如|包括|一下|什么是|翻译成|改写成|改成|译成|解释|(?<!自我)介绍|描述|概括|总结|说明|比较|写一篇|写一首|写一段|写一个|写一封|写一份|列出|分析|帮我|请|给我|推荐|推荐一下|写|讲|讲讲|说说|谈谈|翻译|列举|计算|生成|设计|告诉我|查|找|画|(?<!不用)(?<!无需)(?<!不要)(?<!不必)(?:形容|评价|点评|赏析|续写|润色|扩写|缩写|修改|对比|区分|归纳|提炼|仿写|排列|排序|归类|分类|整理|改正|补全)|是|有|如何|怎样|适合|适用于|针对|有关|从小到大|从大到小|从高到低|从低到高|按顺序|依次)\s*$"
 )
 _EMPTY_SLOT = re.compile(
     r"(?:一下|比较|对比|区分|区别)\s*(?:和|与|跟|及)(?!比较|对比|区分|分析|评价|描述|对照|区别)|(?:和|与|跟)(?:有什么|有何|有哪些)"
@@ -1130,7 +1130,15 @@ def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
     if _RECORD.match(instruction.strip()) is None:
         return False
     values = _FIELD.findall(instruction)
-    return not any(has_request_marker(value, markers) for value in values)
+    # a weak marker asks only where it opens the value (指示：将茄子切块), not inside a word (普通用户)
+    strong = [marker for marker in markers if marker not in _WEAK_MARKERS]
+    weak = tuple(marker for marker in markers if marker in _WEAK_MARKERS)
+    return not any(
+        has_request_marker(value, strong)
+        or value.startswith(weak)
+        or (len(value) >= 6 and opens_with_verb(value))  # 削皮并将茄子切成块; 派送中 is a state
+        for value in values
+    )
 
 
 # Where a request starts: the text's start, or after an opening 根据…，/关于…，/为…， phrase.

@@ -176,7 +176,7 @@ _CONCLUDES = re.compile(r"^(?:总之|总而言之|综上|综上所述|总的来�
 # words, and the verbs of help and benefit (有助于/可以帮助/有利于促进). 不, 没 and content
 # characters are not among them: 可变/不可变, 方括号/圆括号 say different things.
 _PARAPHRASE_CHARS = frozenset(
-    "有助于帮利促进益可以能够会要想需应该当为了就才便只也都还又再更很太非常比较最一些点下个种样而且并和与及或其此该这那们的地得着过是在对把将使让给来去吧呢啊丰富多许量里加之间待处"
+    "有助于帮利促进益可以能够会要想需应该当为了就才便只也都还又再更很太非常比较最一些点下个种样而且并和与及或其此该这那们的地得着过是在对把将使让给来去吧呢啊丰富多许量里加之间待处好"
 )
 
 
