@@ -110,14 +110,14 @@ def test_benchmark_has_the_families_and_forms_the_issue_asks_for():
 
 def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     """The dev half is what the gates were tuned on; the test half was written before they ran on
-    it, and these floors are its measured figures (57/66 bad, 0/60 good dropped), kept as a
+    it, and these floors are its measured figures (58/66 bad, 0/62 good dropped), kept as a
     regression guard."""
     reasons, _, counts = _reasons(DEV)
     bad = set(DEV.filter(pl.col("label") == "bad").get_column("id"))
     good = set(DEV.filter(pl.col("label") == "good").get_column("id"))
     assert bad - set(reasons) == KNOWN_DEV_MISSES and not good & set(reasons)
     bad_test, good_test, _ = _shares(TEST)
-    assert bad_test >= 57 / 66 and good_test <= 0 / 60
+    assert bad_test >= 58 / 66 and good_test <= 0 / 62
     assert set(OFF) <= set(counts)  # every gate is listed in the counts, zeros included
 
 
