@@ -503,9 +503,9 @@ _PLACEHOLDER = re.compile(
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|(?<![A-Za-z0-9_])_{2}(?=[年月日时号分点元个位])|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
-# a printf slot inside Chinese words (尊敬的%s先生), not a format code explained (%d 表示日)
 # a list item left as an ellipsis: 1. ……
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*(?:…{1,2}|\.{3,6}|。{3,6})\s*$", re.MULTILINE)
+# a printf slot inside Chinese words (尊敬的%s先生), not a format code explained (%d 表示日)
 _PRINTF_SLOT = re.compile(r"(?<=[\u4e00-\u9fff])%[sd](?![A-Za-z0-9])")
 # A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
 _ROUND_SLOT = re.compile(
