@@ -631,13 +631,13 @@ def _opens_with_repetition(instruction: str, answer: str, opening_min: int) -> b
     return not (paused and patterns.ASKS_FOR_VERSE.search(instruction))
 
 
-_HEADING = re.compile(r"^\s*#{1,6}\s")
+_HEADING = re.compile(r"^\s*#{1,6}\s", re.MULTILINE)
 
 
 def _without_section_leads(answer: str) -> str:
     """The answer without the first line under each markdown heading: sections may open alike
     (## 颐和园 / 皇家园林。 … ## 承德避暑山庄 / 皇家园林。) by design."""
-    if len(re.findall(r"^\s*#{1,6}\s", answer, re.MULTILINE)) < 2:
+    if len(_HEADING.findall(answer)) < 2:
         return answer
     kept, after_heading = [], False
     for line in answer.splitlines():

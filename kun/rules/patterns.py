@@ -104,8 +104,7 @@ _REFUSAL = [
 _DECLINES_SERVICE = re.compile(
     # declining to help the requester (这个我不能帮你编): never the voice of a letter that was asked for
     r"我[^。！？\n]{0,6}?(?:不能|无法|没法|没办法|不可以|不会|不便)(?:帮|替|为|给)(?:你|您)(?:写|编|做|撰写|起草|代写|编造|捏造|伪造)"
-    r"|"
-    r"(?:暂不|不再|不|无法|不能)(?:提供|支持|承接|接受)[^。！？\n]{0,4}?(?:代写|代笔|代做|撰写|写作|创作)(?:服务)?"
+    r"|(?:暂不|不再|不|无法|不能)(?:提供|支持|承接|接受)[^。！？\n]{0,4}?(?:代写|代笔|代做|撰写|写作|创作)(?:服务)?"
     r"|(?:代写|代笔|代做)(?:服务)?[^。！？\n]{0,4}?(?:暂不|不|无法|不能)(?:提供|支持)"
 )
 # An answer of a sentence or two that declines what was asked for a reason (这个恐怕不太合适，我就不讲了).
@@ -1224,11 +1223,10 @@ def _marks(text: str, marker: str) -> bool:
         )
     if marker not in _WISH_MARKERS:
         return marker in text
-    return any(text[index - 1 : index] not in ("不", "没", "别") for index in _occurrences(text, marker))
-
-
-def _occurrences(text: str, marker: str) -> list[int]:
-    return [match.start() for match in re.finditer(re.escape(marker), text)]
+    return any(
+        text[match.start() - 1 : match.start()] not in ("不", "没", "别")
+        for match in re.finditer(re.escape(marker), text)
+    )
 
 
 def has_request_marker(text: str, markers: Sequence[str]) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -138,6 +138,15 @@ _FILLER = re.compile(
 )
 
 
+class _Said(NamedTuple):
+    """A value as the near-repeat test compares it, each part computed once."""
+
+    text: str
+    grams: set[str]
+    numbers: list[str]
+    chars: frozenset[str]  # its CJK characters
+
+
 def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
     """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
     that open with the same two characters, at least `overlap` of the smaller one's character
@@ -146,25 +155,27 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
     香蕉富含膳食纤维和钾) open differently and do not count. A paraphrase that reorders or swaps a
     verb (要少看手机保护视力 / 保护视力要少看手机; 多喝水有助于新陈代谢 / 多喝水有利于促进新陈代谢)
     counts when the two say the same characters: see `_same_characters`."""
-    seen: list[tuple[str, set[str], list[str], str]] = []
+    seen: list[_Said] = []
     repeats = 0
     for value in values:
         value = _FILLER.sub("", value) or value  # 旅行可以/能/能够开阔我们的眼界 say one thing
         # numbers and Latin words name what a sentence is about (1月1日/1月2日, TSS/TDS, NP -> N)
-        grams, numbers = _bigrams(value), re.findall(r"[A-Za-z0-9]+", value)
+        said = _Said(
+            value, _bigrams(value), re.findall(r"[A-Za-z0-9]+", value), frozenset(CJK_CHAR.findall(value))
+        )
         near = len(value) >= min_chars and any(
             (
-                opening == value[:2]
-                and len(earlier) >= min_chars - 1
-                and len(grams & earlier) >= overlap * min(len(grams), len(earlier))
+                earlier.text[:2] == value[:2]
+                and len(earlier.grams) >= min_chars - 1
+                and len(said.grams & earlier.grams) >= overlap * min(len(said.grams), len(earlier.grams))
             )
-            or _same_characters(value, earlier_value)
-            for opening, earlier, earlier_numbers, earlier_value in seen
+            or _same_characters(said, earlier)
+            for earlier in seen
             # sentences that differ in their numbers or Latin words say different things
-            if earlier_numbers == numbers
+            if earlier.numbers == said.numbers
         )
-        repeats += near or any(grams == earlier for _, earlier, _, _ in seen)
-        seen.append((value[:2], grams, numbers, value))
+        repeats += near or any(said.grams == earlier.grams for earlier in seen)
+        seen.append(said)
     return repeats / len(values) if len(values) > 1 else 0.0
 
 
@@ -180,20 +191,19 @@ _PARAPHRASE_CHARS = frozenset(
 )
 
 
-def _same_characters(value: str, earlier: str, min_chars: int = 6) -> bool:
+def _same_characters(said: _Said, earlier: _Said, min_chars: int = 6) -> bool:
     """Two sentences of `min_chars` or more and of like length (the shorter at least 70% of the
     longer), neither a conclusion, whose CJK characters differ only in function, modal and
     helping-verb characters: one thing said twice in another order or with another verb
     (要少看手机保护视力 / 保护视力要少看手机). Parallel sentences differ in content characters
     (有序、可变，用方括号表示 / 有序、不可变，用圆括号表示) and do not count."""
-    shorter, longer = sorted((len(value), len(earlier)))
+    shorter, longer = sorted((len(said.text), len(earlier.text)))
     if shorter < min_chars or shorter < 0.7 * longer:
         return False
-    if _CONCLUDES.search(value) or _CONCLUDES.search(earlier):
+    if _CONCLUDES.search(said.text) or _CONCLUDES.search(earlier.text):
         return False
-    chars, earlier_chars = set(CJK_CHAR.findall(value)), set(CJK_CHAR.findall(earlier))
-    shared = chars & earlier_chars
-    return len(shared - _PARAPHRASE_CHARS) >= 4 and (chars ^ earlier_chars) <= _PARAPHRASE_CHARS
+    shared = said.chars & earlier.chars
+    return len(shared - _PARAPHRASE_CHARS) >= 4 and (said.chars ^ earlier.chars) <= _PARAPHRASE_CHARS
 
 
 def repeated_line_ratio(text: str) -> float:
