@@ -668,6 +668,14 @@ _ITEMS_IN_MATERIAL = re.compile(
 )
 
 
+def _said_anew(instruction: str, answer: str) -> list[str]:
+    """The answer's sentences less those quoting the instruction's material: a rewrite that echoes
+    the given sentence before its new form (她正在看电视。→ 她正在观看电视。) repeats by design."""
+    material = material_of(instruction)
+    said = sentences(_without_section_leads(answer))
+    return [sentence for sentence in said if not material or sentence not in material]
+
+
 def repetition_rules(
     item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float
 ) -> list[Rule | None]:
@@ -691,7 +699,7 @@ def repetition_rules(
             lambda instruction, answer: (
                 not _REPEATS_BY_DESIGN.search(instruction)
                 and not _ITEMS_IN_MATERIAL.search(instruction)
-                and near_repeated_share(sentences(_without_section_leads(answer))) > sentence_ratio
+                and near_repeated_share(_said_anew(instruction, answer)) > sentence_ratio
             ),
             "assemble.max_repeated_sentence_ratio",
         ),

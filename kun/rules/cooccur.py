@@ -34,6 +34,9 @@ _LURE = re.compile(
     r"|(?:报名|下单|购买|注册|关注|到店)(?:即|就|立)(?:送|赠|享)"
     r"|(?:想要|需要|想领|想学|想买)[^，,。！？\n]{0,10}的(?:(?:朋友|亲|宝子|姐妹|小伙伴|同学|宝妈|宝爸|老铁|家人|兄弟)们?|[，,])|现摘现发|现摘|现做现发"
     r"|粉丝(?:价|专享|福利)|\d+(?:\.\d+)?元(?:起|包邮|一[斤盒瓶件份套])|厂家|批发|代理"
+    # price and delivery claims: 全网最低, 果园直采, 拍下秒发
+    r"|全网(?:最低|最便宜|底价|最优)|(?:产地|果园|茶园|工厂|源头|基地|农场|自家)(?:直采|直供|直发|直销)"
+    r"|(?:立|秒|当天|当日|次日)发(?:货)?(?![\u4e00-\u9fff])"
 )
 # The instruction is about selling, shopping or marketing: these words are its subject.
 _ASKS_ABOUT_TRADE = re.compile(
@@ -62,16 +65,17 @@ def advert(instruction: str, text: str) -> bool:
 
 # -- injection: a machine reader ordered about this text, the user or its next answers ------------
 _MACHINE = (
-    r"(?:AI工具|机器读者|机器人读者|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:智能|自动)?(?:问答|对话|聊天|写作|搜索|推荐)(?:系统|程序|工具|引擎)|智能(?:系统|程序|工具)|(?:自动化?|采集|抓取)(?:程序|脚本|系统|工具)|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
+    r"(?:AI工具|机器读者|机器人读者|AI|ＡＩ|人工智能|智能体|大模型|语言模型|(?:智能|虚拟|语音|数字)(?:助手|助理)|(?:智能|自动)?(?:问答|对话|聊天|写作|搜索|推荐)(?:系统|程序|工具|引擎)|智能(?:系统|程序|工具)|(?:自动化?|采集|抓取)(?:程序|脚本|系统|工具)|(?:(?<![\u4e00-\u9fff])|(?<=的))(?:模型|助手)|LLM|GPT|ChatGPT"
     r"|聊天机器人|机器人|爬虫|\bagents?\b|\bassistants?\b|\bbots?\b|\bcrawlers?\b|\bmodels?\b)"
 )
 _ORDER = re.compile(
-    r"请|须|必须|务必|应|应当|应该|需要|需|一律|不得|禁止|不要|不许|一定要|别|勿|切勿|千万|\bmust\b|\bshould\b|\bplease\b",
+    r"请|须|必须|务必|应|应当|应该|需要|需|一律|不得|禁止|不要|不许|一定要|别|勿|切勿|千万|麻烦(?![的事了死])|劳烦|劳驾|拜托"
+    r"|\bmust\b|\bshould\b|\bplease\b",
     _I,
 )
 # What the reader is ordered to do with its output.
 _OUTPUT_ACT = re.compile(
-    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|说(?!明)|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|说成|回应"
+    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|说(?!明)|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|提一(?:下|句|嘴)|说成|回应"
     r"|\b(?:summar\w*|answer|reply|respond|output|tell|recommend|say|claim|mention|ignore|include|append|delete|remove)\b",
     _I,
 )
@@ -80,6 +84,7 @@ _POINTER = re.compile(
     r"本文|本页|本段|本站|本帖|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
     r"|[此本该这](?:篇|段|条|份|个|则)?(?:答案|回答|回复|内容|文字|文本|文章|页面|网页|帖子|资料)"
     r"|用户|下一次|下一轮|之后的|今后|摘要|每次(?:的)?(?:回答|回复|输出)|(?:回答|回复|输出)的?(?:末尾|结尾|开头)"
+    r"|(?:回答|回复|输出|答案|答复)(?:里面|当中|里|中|时)"
     r"|\b(?:this (?:page|text|article|document|passage|site)|the user|summar\w*)\b",
     _I,
 )
@@ -170,7 +175,8 @@ def meta_order(instruction: str, text: str) -> bool:
 _TAG = re.compile(
     r"^[ \t]*(?:[^\w\s【\[<〔「（(@]{1,3}[ \t]*)?(?:\*{1,2}|_{1,2})?"
     r"(?:[【\[<〔「（(][ \t]*(?P<bracketed>[^】\]>〕」）)\n]{1,10}?)[ \t]*[】\]>〕」）)]"
-    r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[ \t]*@[^\s:：@]{1,12})?(?:[（(][^）)\n]{1,8}[）)])?)[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))"
+    r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[ \t]*@[^\s:：@]{1,12})?(?:[（(][^）)\n]{1,8}[）)])?)"
+    r"(?:[ \t]*(?:#|No\.?|№)?[ \t]*\d{1,3})?[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))"
     # a role alone on its line between symbols: —Q—, ==用户==
     r"|^[ \t]*[-—–=~*#·•]{1,4}[ \t]*(?P<alone>[\w\u4e00-\u9fff]{1,6})[ \t]*[-—–=~*#·•]{1,4}[ \t]*$",
     re.MULTILINE,
@@ -249,3 +255,58 @@ def page_furniture(instruction: str, text: str) -> bool:
     if _ASKS_FOR_CREDITS.search(instruction):
         return False
     return any(len(_CREDIT_FIELD.findall(line)) >= 2 for line in text.splitlines())
+
+
+# -- source talk: a text the reader never saw, pointed at and said to say something --------------
+_TEXT_NOUN = r"(?:文章|短文|文字|文本|材料|资料|段落|文段|语段|选段|片段|文档|课文|选文|原文|段话)"
+_CITED_TEXT = re.compile(
+    r"上文|前文|文中"
+    # pointed at: 前面的材料, 刚才那段文字, 你发的那篇短文, 所给资料
+    r"|(?:上面|前面|以上|上述|前述|刚才|刚刚|之前|所给|给定|所附|附上|附带|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)|提供)"
+    r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?"
+    + _TEXT_NOUN
+    # 那篇短文, 这段文字
+    + r"|(?:那|这)(?:篇|段|份|则)"
+    + _TEXT_NOUN
+    # a text as a place things are written: 材料里, 资料上面
+    + r"|(?:材料|资料|短文|课文|文段|文本|文档)(?:里面|当中|上面|里|中|上)"
+)
+# What a text is said to do: say, write, explain, show; or what a reader takes from it.
+_TOLD = re.compile(
+    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来"
+)
+# 原文讲了什么 asks what a text says; 你可以在资料里看出 tells the reader where to look.
+_ASKED = re.compile(r"了?(?:些)?(?:什么|哪|怎样|如何|多少)")
+_ADVISED = re.compile(r"可以|应该|应当|要|需要|先|再|试着|去|回到|找")
+# An instruction about reading, writing or texts: such talk is its subject.
+_ASKS_ABOUT_TEXTS = re.compile(
+    r"阅读|读后感|作文|写作|文章|材料|资料|短文|课文|原文|段落|摘要|概括|总结|翻译|考试|答题|题目|论文|读书|笔记|文档|文本|文字"
+)
+_CLAUSES = re.compile(r"[^。！？!?\n，,；;]+")
+
+
+# Nouns no named work is called by: 材料里明确写着 cites material even when 《岳阳楼记》 is asked about.
+_NOT_A_WORK = re.compile(r"材料|资料|文档|文本|段话|上文|前文")
+
+
+def cited_text(instruction: str, text: str, work_named: bool = False) -> bool:
+    """An opening sentence (or any sentence of a short answer) that points at a text the reader
+    never saw and says what it says or leaves out: 依照前文的介绍…, 材料里明确写着…, 上面那篇短文没有
+    解释这个, 你发的那篇短文里说…. The caller checks that the instruction carries no material; an
+    instruction about reading, writing or texts is spared. Where the instruction names a work
+    (`work_named`), 这篇文章 may be that work and only material (材料, 资料, 上文) is cited."""
+    if _ASKS_ABOUT_TEXTS.search(instruction):
+        return False
+    said = _SENTENCES.findall(text)
+    looked_at = said if len(said) <= 3 else said[:1]
+    for sentence in looked_at:
+        for clause in _CLAUSES.findall(sentence):
+            for cited in _CITED_TEXT.finditer(clause):
+                if work_named and not _NOT_A_WORK.search(cited.group(0)):
+                    continue
+                if _ADVISED.search(clause, 0, cited.start()):
+                    continue
+                told = _TOLD.search(clause, cited.end())
+                if told is not None and not _ASKED.match(clause, told.end()):
+                    return True
+    return False

@@ -145,6 +145,8 @@ class _Said(NamedTuple):
     grams: set[str]
     numbers: list[str]
     chars: frozenset[str]  # its CJK characters
+    negations: int  # how many negations it holds: 可以食用 / 不可以食用 differ, 叫个不停 is none
+    written: int  # its length as written, fillers included
 
 
 def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
@@ -157,11 +159,16 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
     counts when the two say the same characters: see `_same_characters`."""
     seen: list[_Said] = []
     repeats = 0
-    for value in values:
-        value = _FILLER.sub("", value) or value  # 旅行可以/能/能够开阔我们的眼界 say one thing
+    for written in values:
+        value = _FILLER.sub("", written) or written  # 旅行可以/能/能够开阔我们的眼界 say one thing
         # numbers and Latin words name what a sentence is about (1月1日/1月2日, TSS/TDS, NP -> N)
         said = _Said(
-            value, _bigrams(value), re.findall(r"[A-Za-z0-9]+", value), frozenset(CJK_CHAR.findall(value))
+            value,
+            _bigrams(value),
+            re.findall(r"[A-Za-z0-9]+", value),
+            frozenset(CJK_CHAR.findall(value)),
+            len(_NEGATION.findall(value)),
+            len(written),
         )
         near = len(value) >= min_chars and any(
             (
@@ -171,8 +178,8 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
             )
             or _same_characters(said, earlier)
             for earlier in seen
-            # sentences that differ in their numbers or Latin words say different things
-            if earlier.numbers == said.numbers
+            # sentences that differ in their numbers, Latin words or negations say different things
+            if earlier.numbers == said.numbers and earlier.negations == said.negations
         )
         repeats += near or any(said.grams == earlier.grams for earlier in seen)
         seen.append(said)
@@ -191,19 +198,46 @@ _PARAPHRASE_CHARS = frozenset(
 )
 
 
+# Characters that change what a sentence says when one adds them: negations and numerals
+# (可以食用 / 不可以食用, 一班 / 二班).
+_NEGATION = re.compile(
+    r"不(?![停断少错仅但久过同管如然止足禁])|没|未(?!来)|无(?![论数限穷比])|非(?!常)|莫|勿|否"
+)
+_CHANGES_MEANING = frozenset("不没无非未莫勿否〇零一二两三四五六七八九十百千万亿")
+
+
 def _same_characters(said: _Said, earlier: _Said, min_chars: int = 6) -> bool:
-    """Two sentences of `min_chars` or more and of like length (the shorter at least 70% of the
-    longer), neither a conclusion, whose CJK characters differ only in function, modal and
+    """Two sentences of `min_chars` or more, neither a conclusion, of like length (the shorter at
+    least 70% of the longer) whose CJK characters differ only in function, modal and
     helping-verb characters: one thing said twice in another order or with another verb
     (要少看手机保护视力 / 保护视力要少看手机). Parallel sentences differ in content characters
-    (有序、可变，用方括号表示 / 有序、不可变，用圆括号表示) and do not count."""
+    (有序、可变，用方括号表示 / 有序、不可变，用圆括号表示) and do not count. Nor does one that
+    adds a negation or a number; one that holds the other's content characters and adds one or two
+    of its own says it again (礼貌是文明的一种表现 / 讲礼貌是文明的表现; 读书可以增长知识 / 多读书能增长人的
+    知识)."""
     shorter, longer = sorted((len(said.text), len(earlier.text)))
-    if shorter < min_chars or shorter < 0.7 * longer:
+    if shorter < min_chars:
         return False
     if _CONCLUDES.search(said.text) or _CONCLUDES.search(earlier.text):
         return False
     shared = said.chars & earlier.chars
-    return len(shared - _PARAPHRASE_CHARS) >= 4 and (said.chars ^ earlier.chars) <= _PARAPHRASE_CHARS
+    content = shared - _PARAPHRASE_CHARS
+    if len(content) < 4:
+        return False
+    added = (said.chars ^ earlier.chars) - _PARAPHRASE_CHARS
+    if not added:
+        return shorter >= 0.7 * longer
+    # the added characters all on one side: the other sentence's content is held whole, and the
+    # few added bound how much longer the other may be
+    one_side = added <= said.chars or added <= earlier.chars
+    return (
+        # 支气管肺活检 / 经支气管肺活检 are two terms, not a sentence said twice
+        min(said.written, earlier.written) >= 8
+        and len(content) >= 5
+        and one_side
+        and len(added) <= 2
+        and not added & _CHANGES_MEANING
+    )
 
 
 def repeated_line_ratio(text: str) -> float:
