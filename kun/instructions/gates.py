@@ -543,18 +543,27 @@ _EXPLICIT_BRIEF = re.compile(
 # A long piece is asked for by its manner (详细, 分析) or by a kind of text to write (写一篇作文,
 # 制定一个方案); the same nouns in a question about them (文章的开头有哪些写法？) ask for no length.
 _LONG_REQUEST = re.compile(
-    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|不少于|至少\s*\d+|\d+\s*字"
+    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|系统(?:地|性地?)?(?:介绍|讲|说|梳理|阐述|说明|总结)|梳理|来龙去脉"
+    r"|不少于|至少\s*\d+|\d+\s*字"
     r"|(?:写|撰写|创作|起草|拟|制定|做|出(?![自处现生版发口来去名于])|设计|策划|给我|帮我|提供)[^。，？?！!]{0,12}?"
     r"(?:作文|文章|报告|方案|计划|规划|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|教案|提纲)"
 )
 _EXPLAIN_REQUEST = re.compile(
-    r"介绍|解释|说明|描述|讲讲|讲解|谈谈|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"
+    r"介绍|解释|说明|描述|讲讲|讲解|谈谈|说说|聊聊|为什么|为何|如何|怎样|怎么|比较|区别|原因|意义|影响|作用|过程|优缺点|建议|方法"
 )
 # A rewrite or a reading of quoted words (“我迷路了”用英语怎么说？) is as short as the words.
 _ASKS_ABOUT_QUOTED = re.compile(
     r"[“「\"][^”」\"\n]{1,30}[”」\"][^。？?]{0,8}?(?:翻译|译成|怎么说|用英语|用英文|怎么读|读音|拼音|造句|近义词|反义词)"
     r"|(?:翻译|译成|怎么说)[^。？?]{0,4}?[“「\"][^”」\"\n]{1,30}[”」\"]"
 )
+
+
+# Aspects of a subject that each take sentences to explain: 起源和影响, 原理、过程和意义.
+_ASPECT = re.compile(
+    r"起源|由来|发展|演变|历史|现状|前景|影响|意义|原因|过程|特点|优缺点|利弊|措施|对策|原理|作用|结构|成因|危害|价值"
+)
+# How a word is written, read or said (阿里巴巴的英文名怎么写？) asks for a form, not an explanation.
+_ASKS_FOR_A_FORM = re.compile(r"(?:怎么|怎样|如何)(?:写|读|拼|念|说|叫|称呼|表示)[？?。]?$")
 
 
 def _asks_to_explain(instruction: str) -> bool:
@@ -575,7 +584,8 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
     """The shortest acceptable answer for what the instruction asks: `brief` for a question of
     fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
     a share of a stated word count: half of a minimum (不少于800字), a third of an approximate
-    count (300字左右); 0 turns both off) for 详细/分析/作文/N字."""
+    count (300字左右); 0 turns both off) for 详细/分析/作文/N字 and for an explanation of two or more
+    aspects (起源和影响, 原理、过程和意义). How a word is written or read (…英文名怎么写？) is brief."""
     if (
         _EXPLICIT_BRIEF.search(instruction)
         or material_of(instruction)
@@ -584,7 +594,10 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
         return brief
     if _OUTLINE.search(instruction):
         return explain
-    if _LONG_REQUEST.search(instruction):
+    if _ASKS_FOR_A_FORM.search(instruction.strip()) and not _ASPECT.search(instruction):
+        return brief
+    aspects = set(_ASPECT.findall(instruction)) if _asks_to_explain(instruction) else set()
+    if _LONG_REQUEST.search(instruction) or len(aspects) >= 2:
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
         share = 2 if _STATED_MINIMUM.search(instruction) else 3
         return max([long] + [count // share for count in stated]) if long else 0

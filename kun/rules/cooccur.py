@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from kun.rules.stats import CJK_CHAR
+
 _I = re.IGNORECASE
 _SENTENCES = re.compile(r"[^。！？!?\n]+")
 
@@ -26,6 +28,8 @@ _CALL = re.compile(
     r"|(?:加入|进入)(?:我们的?)?[\u4e00-\u9fffA-Za-z]{0,4}群(?![众体落岛])"
     r"|留言[“\"「][^”\"」]{1,6}[”\"」]|扣\s*\d|马上抢|速来|先到先得|名额有限|仅剩"
     r"|报名(?!费|表|条件|时间|方式|流程|入口|截止|资格|人数)"
+    # a number to ring: 热线400-123-4567, 联系电话139****0000, 拨打136****8888
+    r"|(?:热线|电话|手机|拨打|致电|联系)\s*[:：]?\s*(?:1[3-9]\d[\d*＊]{8}|400[-\s]?\d{3}[-\s]?\d{4})"
 )
 _LURE = re.compile(
     r"券|优惠|(?<![转打骨曲对])[一二三四五六七八九]折|\d(?:\.\d)?折|折扣|包邮|免费(?:领|送|试|体验|学|咨询)|(?<!\d)0元|福利|红包|特价|秒杀|限时"
@@ -37,6 +41,9 @@ _LURE = re.compile(
     # price and delivery claims: 全网最低, 果园直采, 拍下秒发
     r"|全网(?:最低|最便宜|底价|最优)|(?:产地|果园|茶园|工厂|源头|基地|农场|自家)(?:直采|直供|直发|直销)"
     r"|(?:立|秒|当天|当日|次日)发(?:货)?(?![\u4e00-\u9fff])"
+    # a free first service: 首次上门免费, 新客户免费检测, 检测免费
+    r"|(?:首次|首单|首月|首年)[\u4e00-\u9fff]{0,4}?(?:免费|半价|立减)|(?:新客户|新用户|新会员)[\u4e00-\u9fff]{0,2}?免费"
+    r"|(?:检测|上门|咨询|试用|安装|评估|测量|设计|量房|估价)免费|免费(?:检测|上门|安装|评估|测量|设计|量房|估价)"
 )
 # The instruction is about selling, shopping or marketing: these words are its subject.
 _ASKS_ABOUT_TRADE = re.compile(
@@ -84,10 +91,13 @@ _POINTER = re.compile(
     r"本文|本页|本段|本站|本帖|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
     r"|[此本该这](?:篇|段|条|份|个|则)?(?:答案|回答|回复|内容|文字|文本|文章|页面|网页|帖子|资料)"
     r"|用户|下一次|下一轮|之后的|今后|摘要|每次(?:的)?(?:回答|回复|输出)|(?:回答|回复|输出)的?(?:末尾|结尾|开头)"
-    r"|(?:回答|回复|输出|答案|答复)(?:里面|当中|里|中|时)"
+    r"|(?:回答|回复|输出|答案|答复)(?:里面|当中|里|中|时)|每(?:一)?(?:个|条|次|段)(?:的)?(?:回答|回复|输出|答案)"
+    r"|从现在(?:开始|起)|从今(?:以后|往后|天起)|从此以后|以后(?:的)?(?:每|所有)"
     r"|\b(?:this (?:page|text|article|document|passage|site)|the user|summar\w*)\b",
     _I,
 )
+# After a heading that addresses a machine (写给问答机器人：), a plain 要 is an order.
+_HEAD_ORDER = re.compile(_ORDER.pattern + r"|要|得", _I)
 _MACHINE_NAMED = re.compile(_MACHINE, _I)
 _INSTRUMENT = re.compile(r"(?:用|使用|借助|通过|利用|靠|让|请|叫)(?:一下)?$")
 # The reader supposed a machine: 若本内容的读者为自动化程序，请…
@@ -103,7 +113,10 @@ _IMPERATIVE_EN = re.compile(
     _I,
 )
 _ADDRESS_FIRST = re.compile(
-    r"(?:致|写给|给|告)(?:所有|各位|任何)?[^。！？!?\n：:]{0,10}?" + _MACHINE + r"[^。！？!?\n：:]{0,4}[：:]",
+    # the addressee ends with the machine: 致AI研究者 is a person
+    r"(?:致|写给|给|告)(?:所有|各位|任何)?[^。！？!?\n：:]{0,10}?"
+    + _MACHINE
+    + r"(?:们|朋友们?|同学们?|伙伴们?|系统|程序|工具|读者|的(?:说明|提示|指令|话|留言|消息|备注|通知|信))?\s*[：:]",
     _I,
 )
 # The instruction is about machines, prompts or citing: such sentences are its subject.
@@ -129,7 +142,7 @@ def addressed_order(instruction: str, text: str) -> bool:
         if _READER_IS_MACHINE.search(sentence) and _ORDER.search(sentence):
             return True
         head = _ADDRESS_FIRST.search(sentence)
-        if head is not None and _ORDER.search(sentence, head.end()):
+        if head is not None and _HEAD_ORDER.search(sentence, head.end()):
             return True
         for machine in _MACHINE_NAMED.finditer(sentence):
             if _INSTRUMENT.search(sentence, 0, machine.start()):
@@ -173,8 +186,8 @@ def meta_order(instruction: str, text: str) -> bool:
 
 # -- further turns: a line tagged as the user's, then one tagged as the replier's ---------------
 _TAG = re.compile(
-    r"^[ \t]*(?:[^\w\s【\[<〔「（(@]{1,3}[ \t]*)?(?:\*{1,2}|_{1,2})?"
-    r"(?:[【\[<〔「（(][ \t]*(?P<bracketed>[^】\]>〕」）)\n]{1,10}?)[ \t]*[】\]>〕」）)]"
+    r"^[ \t]*(?:[^\w\s【\[<〔「（(@⟨〈«]{1,3}[ \t]*)?(?:\*{1,2}|_{1,2})?"
+    r"(?:[【\[<〔「（(⟨〈«][ \t]*(?P<bracketed>[^】\]>〕」）)⟩〉»\n]{1,10}?)[ \t]*[】\]>〕」）)⟩〉»]"
     r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[ \t]*@[^\s:：@]{1,12})?(?:[（(][^）)\n]{1,8}[）)])?)"
     r"(?:[ \t]*(?:#|No\.?|№)?[ \t]*\d{1,3})?[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))"
     # a role alone on its line between symbols: —Q—, ==用户==
@@ -186,6 +199,8 @@ _TAG = re.compile(
 _USER_ROLE = re.compile(
     r"(?:来自)?(?:下一位|另一位|又一位)?(?:(?:用户|网友|读者|访客|粉丝|楼主|人类|human|user)(?:的)?(?:再次|继续|新的?|补充|追加|进一步)?(?:提问者|提问人|提问|追问|再问|又问|问)?"
     r"|(?:下一位|另一位|又一位|再次|继续|补充)?(?:提问者|提问人|提问|追问|再问|又问)|(?:追加|补充|新的?|下一个|另一个)问题|网友@\S{1,12}|Q|问"
+    # a question counted as the next one: 第二个问题, 第3问
+    r"|第[二三四五六七八九十\d]+(?:个)?(?:问题|提问|问)"
     # anyone asking again: 主人追问, 妈妈又问
     r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问))\d*",
     _I,
@@ -245,12 +260,30 @@ _PAGE_LINK = re.compile(
 
 
 _ASKS_FOR_CREDITS = re.compile(r"作者|出处|来源|编辑|记者|出自|谁写")
+# A site's navigation: 返回首页 | 网站地图, 更多精彩内容>>, 点击查看更多.
+_NAV_ITEM = re.compile(
+    r"返回首页|回到首页|首页|网站地图|站点地图|联系我们|关于我们|免责声明|隐私政策|版权声明|意见反馈|帮助中心"
+    r"|加入收藏|设为首页|返回顶部|回到顶部|返回列表|更多(?:精彩)?(?:内容|文章|资讯|做法|推荐)?\s*(?:>>|»|＞＞|>)"
+    r"|点击(?:查看|阅读|了解|进入)(?:更多|全文|详情)"
+)
+_ASKS_ABOUT_SITES = re.compile(r"网站|网页|导航|页脚|页眉|页面|官网|前端|HTML|SEO|菜单|栏目|链接", _I)
+
+
+def _navigation(line: str) -> bool:
+    """A line made mostly of two or more navigation items: 首页 | 关于我们 | 联系我们."""
+    items = _NAV_ITEM.findall(line)
+    if len(items) < 2:
+        return False
+    covered = sum(len(CJK_CHAR.findall(item)) for item in items)
+    return covered >= 0.5 * len(CJK_CHAR.findall(line))
 
 
 def page_furniture(instruction: str, text: str) -> bool:
     """A line holding two or more credit fields (责任编辑：王某 来源：某某网) or a previous/next
     link (上一篇：…). A question about who wrote something or where it is from is spared."""
     if _PAGE_LINK.search(text):
+        return True
+    if not _ASKS_ABOUT_SITES.search(instruction) and any(_navigation(line) for line in text.splitlines()):
         return True
     if _ASKS_FOR_CREDITS.search(instruction):
         return False
@@ -265,11 +298,12 @@ _CITED_TEXT = re.compile(
     r"|(?:上面|前面|以上|上述|前述|刚才|刚刚|之前|所给|给定|所附|附上|附带|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)|提供)"
     r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?"
     + _TEXT_NOUN
-    # 那篇短文, 这段文字
-    + r"|(?:那|这)(?:篇|段|份|则)"
-    + _TEXT_NOUN
-    # a text as a place things are written: 材料里, 资料上面
-    + r"|(?:材料|资料|短文|课文|文段|文本|文档)(?:里面|当中|上面|里|中|上)"
+    # 那篇短文, 这段文字; 内容 only as a piece handed over: 你上传的这份内容, 那段内容
+    + r"|(?:那|这)(?:篇|段|份|则)(?:"
+    + _TEXT_NOUN[3:-1]
+    + r"|内容)|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)的(?:那|这)?(?:篇|段|份|则)?内容"
+    # a text as a place things are written: 材料里, 资料上面, 文章里面
+    + r"|(?:材料|资料|短文|课文|文段|文本|文档|文章)(?:里面|当中|上面|里|中|上)"
 )
 # What a text is said to do: say, write, explain, show; or what a reader takes from it.
 _TOLD = re.compile(

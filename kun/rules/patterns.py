@@ -33,6 +33,11 @@ _REFUSAL = [
     ),
     re.compile(r"我(?:这边|这里|目前|暂时|现在)?(?:是|也|都|可)?(?:查询|查|找|获取|看|搜索|拿)(?:不到|不了)"),
     re.compile(r"我(?:选择|决定|就|还是|暂时)?不(?:参与|参加|发表|做|作)(?:讨论|评论|评价|置评|回答)"),
+    # the request put outside the speaker's scope: 超出了我能处理的范围, 不在我可以回答的范围内
+    re.compile(
+        r"(?:超出|超过|超越|不在|不属于)(?:了)?(?:我|本助手|本系统|我们)(?:的|所)?(?:能力|能够|能|可以|可)?"
+        r"(?:处理|回答|解答|服务|支持|理解|帮助|涉及|讨论)?(?:的)?(?:能力)?(?:范围|范畴|之内|以内)"
+    ),
     # a verdict of refusal closing the answer: 所以我只能拒绝。
     re.compile(
         r"我(?:只能|只好|不得不|必须|得|要)(?:婉拒|拒绝|谢绝)(?:你|您)?(?:的)?(?:这个|此|该)?(?:请求|要求)?(?=[。！!，,]|$)"
@@ -266,7 +271,7 @@ _ASKS_FOR_LETTER = re.compile(r"信|邮件|短信|回复|回信|留言|通知|�
 
 # -- chat-template leaks and further turns -----------------------------------------------------
 _TEMPLATE_LEAK = re.compile(
-    r"<\|[A-Za-z_][A-Za-z0-9_]{1,40}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
+    r"<\|[A-Za-z_][A-Za-z0-9_]{1,40}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[/?(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System|assistant|user|system)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
     # Alpaca's ### Response: and a role as a header (### 用户); a section header naming content
     # (## 回答, ## 问题) needs the colon to be one
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|用户|助手|系统|机器人|追问|提问)\s*[:：]?\s*$"
@@ -358,7 +363,7 @@ _INJECTION = [
     re.compile(
         r"(?:如果|若|假如|倘若|要是)(?:你|您)是(?:一个|一款)?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|AI助手|聊天机器人|ChatGPT|GPT)(?:的话)?[，,]\s*(?:请|就|务必|必须|一定)"
         r"|[（(【\[](?:给|致|写给)[^）)】\]\n：:]{0,12}?(?:AI|ＡＩ|机器人|模型|助手|大模型)[^）)】\]\n]{0,8}?[）)】\]：:]"
-        r"|(?:^|[。！？\n])\s*(?:致|写给)[^，,。！？\n：:]{0,12}?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|助手)[^，,。！？\n：:]{0,4}[：:]"
+        r"|(?:^|[。！？\n])\s*(?:致|写给)[^，,。！？\n：:]{0,12}?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|助手)(?:们|朋友们?|同学们?|伙伴们?|系统|程序|工具|读者|的(?:说明|提示|指令|话|留言|消息|备注|通知|信))?\s*[：:]"
         r"|(?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的(?:说明|提示|指令|话|留言|消息|备注)"
         r"|<!--[^>]{0,200}?(?:AI|ＡＩ|模型|助手|assistant|指令|忽略|ignore|system|系统)[^>]{0,200}?-->",
         _I,
@@ -1139,11 +1144,28 @@ def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
     strong = [marker for marker in markers if marker not in _WEAK_MARKERS]
     weak = tuple(marker for marker in markers if marker in _WEAK_MARKERS)
     return not any(
-        has_request_marker(value, strong)
-        or value.startswith(weak)
+        _asks_in_value(value, strong, weak)
         or (len(value) >= 6 and opens_with_verb(value))  # 削皮并将茄子切成块; 派送中 is a state
         for value in values
     )
+
+
+def _asks_in_value(value: str, markers: Sequence[str], weak: tuple[str, ...]) -> bool:
+    """A record's value holds a request marker (or opens with a `weak` one) as a word of its own
+    (计算1+2, 写一首诗); inside a longer word (计算机, 写作, 会计师) of a short value the marker
+    names a thing, not a request."""
+    opens = value.startswith(weak)
+    if not (has_request_marker(value, markers) or opens):
+        return False
+    plain, starts, _ = _marker_kinds(tuple(markers))
+    plain = [marker for marker in plain if marker in value]
+    starts = [marker for marker in (*starts, *weak) if value.startswith(marker)]
+    if not (plain or starts) or len(value) >= 8:
+        return True
+    from kun.rules.words import words
+
+    said = words(value)
+    return any(marker in said for marker in plain) or said[0] in starts
 
 
 # Where a request starts: the text's start, or after an opening 根据…，/关于…，/为…， phrase.
