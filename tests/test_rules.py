@@ -2598,6 +2598,50 @@ ROUND_FORTY_EIGHT = [
 ]
 
 
+ROUND_FORTY_NINE = [
+    (patterns.refusal, "写首诗吧。", "我暂时不支持回答这类问题。", True),
+    (patterns.refusal, "画一只猫。", "这个功能我还不支持生成。", True),
+    (patterns.refusal, "看看这张图。", "抱歉，我目前不支持处理图片。", True),
+    (patterns.refusal, "怎么教育孩子？", "我不支持体罚孩子，要讲道理。", False),
+    (patterns.refusal, "这款手机能做动图吗？", "这款手机不支持生成动图，要下载应用。", False),
+    (
+        lambda i, a: stats.near_repeated_share(stats.sentences(a)) > 0.2,
+        Q,
+        "水资源很珍贵。每一滴水资源都很珍贵。",
+        True,
+    ),
+    (
+        lambda i, a: stats.near_repeated_share(stats.sentences(a)) > 0.2,
+        Q,
+        "粮食来之不易。每一粒粮食都来之不易。",
+        True,
+    ),
+    (
+        lambda i, a: stats.near_repeated_share(stats.sentences(a)) > 0.2,
+        Q,
+        "运动让人快乐。坚持运动让人快乐。",
+        True,
+    ),
+    (
+        lambda i, a: stats.near_repeated_share(stats.sentences(a)) > 0.2,
+        Q,
+        "小学数学课本。初中数学课本。",
+        False,
+    ),
+    (
+        lambda i, a: stats.near_repeated_share(stats.sentences(a)) > 0.2,
+        Q,
+        "胃镜活检；超声胃镜活检",
+        False,
+    ),
+    (patterns.self_talk, "你能吃辣吗？", "作为一款对话类应用，我没有味觉。", True),
+    (patterns.self_talk, "你困吗？", "身为一个智能聊天软件，我不用睡觉。", True),
+    (patterns.self_talk, "你喜欢音乐吗？", "作为语音交互系统，我听不出音乐里的情感。", True),
+    (patterns.self_talk, "这个空调怎么样？", "作为一款智能家居产品，它能自动调节温度。", False),
+    (patterns.self_talk, "你选什么手机？", "作为智能手机用户，我更看重续航。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -2667,7 +2711,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FORTY_FIVE
     + ROUND_FORTY_SIX
     + ROUND_FORTY_SEVEN
-    + ROUND_FORTY_EIGHT,
+    + ROUND_FORTY_EIGHT
+    + ROUND_FORTY_NINE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

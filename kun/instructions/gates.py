@@ -681,6 +681,9 @@ _ITEMS_IN_MATERIAL = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
 def _said_anew(instruction: str, answer: str) -> list[str]:
     """The answer's sentences less those quoting the instruction's material: a rewrite that echoes
     the given sentence before its new form (她正在看电视。→ 她正在观看电视。) repeats by design."""
@@ -712,7 +715,12 @@ def repetition_rules(
             lambda instruction, answer: (
                 not _REPEATS_BY_DESIGN.search(instruction)
                 and not _ITEMS_IN_MATERIAL.search(instruction)
-                and near_repeated_share(_said_anew(instruction, answer)) > sentence_ratio
+                and near_repeated_share(
+                    _said_anew(instruction, answer),
+                    # a run of terms may hold one term inside another (支气管肺活检；经支气管肺活检)
+                    restatements=_SENTENCE_END.search(answer) is not None,
+                )
+                > sentence_ratio
             ),
             "assemble.max_repeated_sentence_ratio",
         ),

@@ -149,14 +149,17 @@ class _Said(NamedTuple):
     written: int  # its length as written, fillers included
 
 
-def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: int = 5) -> float:
+def near_repeated_share(
+    values: Sequence[str], overlap: float = 0.7, min_chars: int = 5, restatements: bool = True
+) -> float:
     """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
     that open with the same two characters, at least `overlap` of the smaller one's character
     bigrams are in the other (看书时保持正确姿势，眼睛与书本保持一尺距离 ~ 看书时要保持正确的
     姿势，眼睛和书本保持一尺的距离). Parallel sentences about different subjects (苹果富含膳食纤维 /
     香蕉富含膳食纤维和钾) open differently and do not count. A paraphrase that reorders or swaps a
     verb (要少看手机保护视力 / 保护视力要少看手机; 多喝水有助于新陈代谢 / 多喝水有利于促进新陈代谢)
-    counts when the two say the same characters: see `_same_characters`."""
+    counts when the two say the same characters, and with `restatements` when one holds the
+    other's content and adds a character or two: see `_same_characters`."""
     seen: list[_Said] = []
     repeats = 0
     for written in values:
@@ -177,7 +180,7 @@ def near_repeated_share(values: Sequence[str], overlap: float = 0.7, min_chars: 
                 and len(earlier.grams) >= min_chars - 1
                 and len(said.grams & earlier.grams) >= overlap * min(len(said.grams), len(earlier.grams))
             )
-            or _same_characters(said, earlier)
+            or _same_characters(said, earlier, restatements)
             for earlier in seen
             # sentences that differ in their numbers, Latin words or negations say different things
             if earlier.numbers == said.numbers and earlier.negations == said.negations
@@ -208,7 +211,7 @@ _NEGATION = re.compile(
 _CHANGES_MEANING = frozenset("不没无非未莫勿否别〇零一二两三四五六七八九十百千万亿")
 
 
-def _same_characters(said: _Said, earlier: _Said, min_chars: int = 6) -> bool:
+def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars: int = 6) -> bool:
     """Two sentences of `min_chars` or more, neither a conclusion, of like length (the shorter at
     least 70% of the longer) whose CJK characters differ only in function, modal and
     helping-verb characters: one thing said twice in another order or with another verb
@@ -218,7 +221,7 @@ def _same_characters(said: _Said, earlier: _Said, min_chars: int = 6) -> bool:
     of its own says it again (礼貌是文明的一种表现 / 讲礼貌是文明的表现; 读书可以增长知识 / 多读书能增长人的
     知识)."""
     shorter, longer = sorted((len(said.text), len(earlier.text)))
-    if shorter < min_chars:
+    if min(said.written, earlier.written) < min_chars:
         return False
     if _CONCLUDES.search(said.text) or _CONCLUDES.search(earlier.text):
         return False
@@ -229,17 +232,12 @@ def _same_characters(said: _Said, earlier: _Said, min_chars: int = 6) -> bool:
     added = (said.chars ^ earlier.chars) - _PARAPHRASE_CHARS
     if not added:
         return shorter >= 0.7 * longer
+    if not restatements:
+        return False
     # the added characters all on one side: the other sentence's content is held whole, and the
     # few added bound how much longer the other may be
     one_side = added <= said.chars or added <= earlier.chars
-    return (
-        # 支气管肺活检 / 经支气管肺活检 are two terms, not a sentence said twice
-        min(said.written, earlier.written) >= 7
-        and len(content) >= 5
-        and one_side
-        and len(added) <= 2
-        and not added & _CHANGES_MEANING
-    )
+    return one_side and len(added) <= 2 and not added & _CHANGES_MEANING
 
 
 def repeated_line_ratio(text: str) -> float:
