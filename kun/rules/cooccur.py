@@ -202,7 +202,9 @@ _USER_ROLE = re.compile(
     # a question counted as the next one: 第二个问题, 第3问
     r"|第[二三四五六七八九十\d]+(?:个)?(?:问题|提问|问)"
     # anyone asking again: 主人追问, 妈妈又问
-    r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问))\d*",
+    r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问)"
+    # a reader named, then speaking: 读者阿红提问, 网友小林留言
+    r"|(?:用户|网友|读者|访客|粉丝|听众|观众)[\u4e00-\u9fffA-Za-z0-9_]{1,4}?(?:留言|评论|提问|追问|问|说))\d*",
     _I,
 )
 _REPLIER_ROLE = re.compile(
@@ -296,7 +298,7 @@ _CITED_TEXT = re.compile(
     r"上文|前文|文中"
     # pointed at: 前面的材料, 刚才那段文字, 你发的那篇短文, 所给资料
     r"|(?:上面|前面|以上|上述|前述|刚才|刚刚|之前|所给|给定|所附|附上|附带|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)|提供)"
-    r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?"
+    r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?(?:阅读|参考|背景|相关|原始|补充)?"
     + _TEXT_NOUN
     # 那篇短文, 这段文字; 内容 only as a piece handed over: 你上传的这份内容, 那段内容
     + r"|(?:那|这)(?:篇|段|份|则)(?:"
@@ -307,7 +309,7 @@ _CITED_TEXT = re.compile(
 )
 # What a text is said to do: say, write, explain, show; or what a reader takes from it.
 _TOLD = re.compile(
-    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来"
+    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到"
 )
 # 原文讲了什么 asks what a text says; 你可以在资料里看出 tells the reader where to look.
 _ASKED = re.compile(r"了?(?:些)?(?:什么|哪|怎样|如何|多少)")

@@ -245,7 +245,7 @@ _SOURCE_TALK = [
         r"(?:通过|经过)?(?:阅读|分析|对照|研读)(?:上面|上述|以上|前面|所给|给定|你给|您给|提供)的?(?:材料|资料|文章|文本|文字|内容|段落|短文)"
     ),
     re.compile(
-        r"(?:如|正如|按)(?:原文|上文|材料|资料|文中|文档)[^。！？\n，,]{0,8}?(?:所说|所述|所言|所写|写的|说的)"
+        r"(?:如|正如|按)(?:原文|上文|前文|材料|资料|文中|文档|文本|文章|短文|段落|文字|课文)[^。！？\n，,]{0,8}?(?:所说|所述|所言|所写|写的|说的)"
         r"|从(?:对话|聊天|历史)记录(?:中|里)?(?:看|来看|可以看出|可知)"
     ),
     re.compile(
@@ -939,9 +939,21 @@ def _dialogue_tail(body: str) -> bool:
     return any(speaker in _REPLIER for speaker in speakers) or first.endswith(("？", "?")) or people >= 2
 
 
+# Text hidden from a human reader: an element styled away (display:none, font-size:0) or marked
+# hidden that holds words. An instruction about markup or styles may show such elements.
+_HIDDEN_ELEMENT = re.compile(
+    r"<([a-z][a-z0-9]*)\b[^>]*?(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px)?\s*[;\"']"
+    r"|opacity\s*:\s*0\s*[;\"']|\shidden(?=[\s>=]))[^>]*>\s*[^<\s][^<]{3,}",
+    _I,
+)
+_ASKS_ABOUT_MARKUP = re.compile(r"HTML|CSS|网页|前端|元素|标签|样式|隐藏|div|span|markdown|XML", _I)
+
+
 def prompt_injection(instruction: str, answer: str) -> bool:
     if _ASKS_ABOUT_INJECTION.search(instruction):
         return False
+    if _HIDDEN_ELEMENT.search(answer) and not _ASKS_ABOUT_MARKUP.search(instruction):
+        return True
     text = prose(answer)
     devices = _ASKS_ABOUT_DEVICES.search(instruction) is not None
     return (

@@ -134,7 +134,7 @@ def _bigrams(text: str) -> set[str]:
 
 # Modal and degree words a paraphrase adds or swaps (可以/能/能够, 很, 我们).
 _FILLER = re.compile(
-    r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家"
+    r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家|的时候"
 )
 
 
@@ -267,8 +267,9 @@ def repeated_ngram_ratio(text: str, n: int = 10) -> float:
 
 def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -> str | None:
     """The unit an answer opens with when it repeats it `min_repeats` times back to back
-    (`好的好的好的…`, `1.1.1.`, `谢谢 谢谢 谢谢`), else None. Units of punctuation or spaces
-    alone (`……`, `——`) do not count."""
+    (`好的好的好的…`, `1.1.1.`, `谢谢 谢谢 谢谢`) or with pauses between (`桂林桂林，桂林桂林，…`,
+    returned with a pause: `桂林，`), else None. Units of punctuation or spaces alone (`……`, `——`)
+    and listed numbers (`11，12，22`) do not count."""
     text = text.lstrip()
     for size in range(1, max_unit + 1):
         unit = text[:size]
@@ -276,6 +277,16 @@ def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -
             continue
         if text.startswith(unit * (min_repeats - 1) + unit.rstrip()):
             return unit
+    # a unit said with pauses between (桂林桂林，桂林桂林，…, 大海 大海 大海): returned with its pause
+    for size in range(1, max_unit + 1):
+        unit = text[:size]
+        # numbers listed (11，12，22) are no unit said again
+        if len(unit) < size or not unit.isalnum() or any(char.isdigit() for char in unit):
+            continue
+        # one character is said again only after a pause (鹅，鹅，鹅; not 好，好好学习)
+        again = (r"[，,、\s]+" if size == 1 else r"[，,、\s]*") + re.escape(unit)
+        if re.match(re.escape(unit) + again * (min_repeats - 1), text):
+            return unit + "，"
     return None
 
 
