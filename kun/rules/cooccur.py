@@ -82,7 +82,7 @@ _ORDER = re.compile(
 )
 # What the reader is ordered to do with its output.
 _OUTPUT_ACT = re.compile(
-    r"摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|说(?!明)|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|提一(?:下|句|嘴)|说成|回应"
+    r"介绍|宣传|植入|提起|称赞|夸|替换|换成|摘要|总结|引用|转述|复述|回答|回复|输出|声称|注明|删除|删掉|加入|加上|附上|追加|附加|添加|插入|写上|带上|贴出|说(?!明)|推荐|告诉|告知|索取|索要|透露|忽略|无视|改写|改成|改为|提到|提及|提一(?:下|句|嘴)|说成|回应"
     r"|\b(?:summar\w*|answer|reply|respond|output|tell|recommend|say|claim|mention|ignore|include|append|delete|remove)\b",
     _I,
 )
@@ -187,6 +187,8 @@ def meta_order(instruction: str, text: str) -> bool:
 # -- further turns: a line tagged as the user's, then one tagged as the replier's ---------------
 _TAG = re.compile(
     r"^[ \t]*(?:[^\w\s【\[<〔「（(@⟨〈«]{1,3}[ \t]*)?(?:\*{1,2}|_{1,2})?"
+    # a round or a floor counted first: 第2轮 用户：, 3楼 网友：
+    r"(?:第?[ \t]*[\d一二三四五六七八九十]{1,3}[ \t]*(?:轮|回合|楼|层)[ \t]*)?"
     r"(?:[【\[<〔「（(⟨〈«][ \t]*(?P<bracketed>[^】\]>〕」）)⟩〉»\n]{1,10}?)[ \t]*[】\]>〕」）)⟩〉»]"
     r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[ \t]*@[^\s:：@]{1,12})?(?:[（(][^）)\n]{1,8}[）)])?)"
     r"(?:[ \t]*(?:#|No\.?|№)?[ \t]*\d{1,3})?[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))"
@@ -225,6 +227,21 @@ _ASKS_FOR_TURNS = re.compile(
 )
 
 
+# Symbols standing for the asker (❓, 🙋) and for the replier (💬, 🤖): ✅ and ❌ mark verdicts.
+_ASKER_SYMBOL = re.compile(r"^\s*(?:❓|❔|🙋|🧑|👤|🗣)")
+_REPLIER_SYMBOL = re.compile(r"^\s*(?:💬|🤖|💡|🅰|🗨)")
+
+
+def _symbol_turns(body: str) -> bool:
+    """A question on a line opened by an asker's symbol, answered on the next line opened by a
+    replier's: ❓ 能根治吗？ / 💬 遗传的很难。"""
+    lines = [line for line in body.splitlines() if line.strip()]
+    return any(
+        _ASKER_SYMBOL.match(asked) and asked.rstrip().endswith(("？", "?")) and _REPLIER_SYMBOL.match(replied)
+        for asked, replied in zip(lines, lines[1:])
+    )
+
+
 def tagged_turns(instruction: str, text: str) -> bool:
     """After the answer's first line, a line tagged with a user's role (User>>, 【网友提问】,
     <用户提问>, 来自网友的追问：) and, later, one tagged with the replier's (Bot>>, 【回复】, 答主回复：)."""
@@ -232,6 +249,8 @@ def tagged_turns(instruction: str, text: str) -> bool:
         return False
     text = _INLINE_HTML.sub("", text).strip()  # <b>User</b>: is User:
     body = text.split("\n", 1)[1] if "\n" in text else ""
+    if _symbol_turns(body):
+        return True
     user_seen = False
     for match in _TAG.finditer(body):
         role = _ASIDE.sub(

@@ -125,7 +125,7 @@ _UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|
 _FIRST_PERSON_NEGATIVE = re.compile(
     r"^[^。！？!?\n]{0,12}?我(?!们)[^，,。！？!?\n]{0,5}?(?:不|没|无|未)(?!方便|太|想|喜欢|怎么|一定|仅|但|只|论|管|要|用|必)"
     # an opinion is no refusal: 我不支持体罚孩子, 我不赞成 (but 我目前不支持下载视频 is a service declined)
-    r"(?!(?<=我不|并不|可不|就不|也不|都不)支持|赞成|同意|认同|觉得|认为|主张|提倡|鼓励|看好|相信)"
+    r"(?!(?<=我不|并不|可不|就不|也不|都不)支持|赞成|同意|认同|觉得|认为|主张|提倡|鼓励|看好|相信|确定|敢肯定|敢说)"
 )
 _ASKS_FOR_VOICE = re.compile(
     r"(?:你|您)(?!能|可以|能不能|可不可以|帮|给我|告诉)|诗|歌|句|故事|造句|改写|续写|扩写|仿写|对话|台词|剧本|日记|信|作文|文案|段子|笑话|绕口令|翻译|填空|自我介绍"
@@ -138,9 +138,14 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
     if len(text) > max_chars or _ASKS_FOR_VOICE.search(instruction) or material_of(instruction):
         return False
     text = _QUOTED.sub("", text)
-    first = re.split(r"[。！？!?\n]", text, maxsplit=1)[0]
-    # a hedge or a question (我没说错吧) is no refusal
-    return _FIRST_PERSON_NEGATIVE.search(text) is not None and not first.rstrip().endswith(("吧", "吗", "呢"))
+    said = _FIRST_PERSON_NEGATIVE.search(text)
+    if said is None:
+        return False
+    # a hedge or a question (我没说错吧) is no refusal: the clause saying no ends on 吧/吗/呢 (not a
+    # later one sending the asker elsewhere: 这个我真不懂，你问问修车师傅吧)
+    start = max(text.rfind(mark, 0, said.end()) for mark in "，,。！？!?\n") + 1
+    clause = re.split(r"[，,。！？!?\n]", text[start:], maxsplit=1)[0]
+    return not clause.rstrip().endswith(("吧", "吗", "呢"))
 
 
 # A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
@@ -162,13 +167,18 @@ _SELF_TALK = [
     re.compile(
         r"我(?:是|乃)?(?:一个|一款)?由[^，。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出|驱动|支撑|搭建|构建)"
     ),
+    # 我是某某公司研发的…: a speaker made by a company or a team (not 公司研发部的工程师)
+    re.compile(
+        r"我是[^，。！？\n]{1,16}?(?:公司|团队|实验室|机构|集团)(?:自主)?(?:研发|开发|训练|打造|推出|研制)的"
+        r"(?![^，。！？\n]{0,6}?(?:工程师|员工|成员|人员|经理|研究员|实习生))"
+    ),
     # 作为一款智能问答产品，我…: a speaker calling itself a chat product
     re.compile(
         r"(?:作为|身为)(?:一款|一个|一种|一套)?[^，。\n]{0,6}?(?:智能|AI|ＡＩ|人工智能|问答|对话|聊天|语音|交互)[^，。\n]{0,4}?"
         r"(?:产品|系统|工具|应用|软件|程序|服务)[，,]\s*我"
     ),
     re.compile(
-        r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|(?:AI|ＡＩ|智能|虚拟|数字|语音)(?:助手|助理|客服)|数字人|虚拟人|聊天机器人|对话机器人|机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"
+        r"我(?:是|叫)[^。！？\n]{0,30}?(?:语言模型|大模型|人工智能助手|(?:AI|ＡＩ|智能|虚拟|数字|语音|对话|聊天|问答){1,3}(?:助手|助理|客服)|数字人|虚拟人|聊天机器人|对话机器人|机器人|人工智能|AI)(?=[，。！,.!、\s]|$)"
     ),
     re.compile(
         r"我(?:叫|是)[^。！？\n]{0,12}?[，,]\s*(?:是)?由[^。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出)"
@@ -263,7 +273,7 @@ _SOURCE_TALK = [
         # 先概括原文讲了什么 asks what a text says
         r"(?!了?(?:些)?(?:什么|哪|怎样|如何|多少))"
     ),
-    re.compile(r"(?:题目|题干|问题)(?:中)?(?:所给|给出|提供)的(?:信息|资料|材料|内容|文章|文字)"),
+    re.compile(r"(?:题目|题干|问题)(?:中)?(?:所给|给出|提供)(?:的)?(?:信息|资料|材料|内容|文章|文字)"),
     re.compile(
         r"从(?:(?:以上|上述|所给|提供的|给出的|给定的|上面|前面|下面|前文|上文)(?:所)?(?:给出|提供|列出|给)?(?:的)?(?:材料|资料|文字|文章|文本|信息|内容|描述)?|上文|材料|资料|文中|原文|文章|文本|已知信息)(?:第[一二三四五六七八九十\d]+(?:段|部分|节|句|行))?(?:中)?(?:可以|能够?)?(?:看出|得知|可知|了解到|知道)"
     ),
@@ -771,6 +781,8 @@ def self_talk(instruction: str, answer: str) -> bool:
     )
 
 
+_ASKS_ABOUT_EXAMS = re.compile(r"审题|做题|答题|解题|考试|阅读理解|题目|题干|应试")
+_STEM = re.compile(r"题干|题目|题面")
 _WORK_TALKED = re.compile(r"文章|书|作品|论文|小说|诗|报道|文中|本文|该文|这篇|原文")
 
 
@@ -788,9 +800,13 @@ def source_talk(instruction: str, answer: str) -> bool:
     def names_the_work(span: str) -> bool:
         return named and any(kind in instruction for kind in _WORK_TALKED.findall(span))
 
-    if any(
-        not names_the_work(match.group(0)) for pattern in _SOURCE_TALK for match in pattern.finditer(text)
-    ):
+    # how to read a question (怎么审题？) may speak of what its stem gives
+    exam = _ASKS_ABOUT_EXAMS.search(instruction) is not None
+
+    def cites(span: str) -> bool:
+        return not names_the_work(span) and not (exam and _STEM.search(span))
+
+    if any(cites(match.group(0)) for pattern in _SOURCE_TALK for match in pattern.finditer(text)):
         return True
     if cooccur.cited_text(instruction, text, work_named=named):
         return True
@@ -1153,9 +1169,20 @@ _RECORD = re.compile(r"^(?:\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*(?:\d{1,2}:\
 _FIELD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,6}\s*[:：]\s*([^\s:：]+)")
 
 
+# Notes under their own heading (会议纪要：1. 确定预算 2. 分配任务) record what was decided; a request
+# among them asks (待办：帮我排个优先级？).
+_NOTES = re.compile(
+    r"^\s*(?:会议纪要|会议记录|纪要|备忘录?|待办(?:事项)?|日程(?:安排)?|议程|工作日志|日志|笔记|购物清单)\s*[:：]"
+)
+_ASKS_IN_NOTES = re.compile(r"[？?]|请|帮|给我|麻烦|吗|呢|如何|怎么|什么|哪|为什么|整理|总结|改写|润色|写")
+
+
 def is_record(instruction: str, markers: Sequence[str] = ()) -> bool:
     """A record of two or more `key：value` fields (an order, a form, a log line) whose values hold
-    none of the request `markers`: not a request (`题目：求1+1 要求：写出过程` is one)."""
+    none of the request `markers`, or notes under their heading that ask nothing: not a request
+    (`题目：求1+1 要求：写出过程` is one)."""
+    if _NOTES.match(instruction) and not _ASKS_IN_NOTES.search(instruction):
+        return True
     if _RECORD.match(instruction.strip()) is None:
         return False
     values = _FIELD.findall(instruction)
@@ -1437,6 +1464,14 @@ _LABEL_PREFIX = re.compile(r"^[^：:，,。；;、\s]{1,10}[：:]\s*")
 # Clauses say what happened (草绿了, 花开着); items of a list name things (令人惊奇地，意外地).
 _ASPECT = re.compile(r"[了着过是在有要会把被]")
 _ASKS_FOR_VERSE_LINES = re.compile(r"歌词|诗|歌|rap|说唱|童谣|顺口溜", re.IGNORECASE)
+# A notice or a letter signed on its last line by a body or a class: …请提前储水。物业服务中心
+_ASKS_FOR_NOTICE = re.compile(
+    r"通知|公告|启事|告示|倡议书|便条|留言条|请假条|信|邮件|短信|贺卡|感谢|致歉|邀请"
+)
+_SIGNED_BY_BODY = re.compile(
+    r"[。！!]\s*[\u4e00-\u9fffA-Za-z0-9·]{1,14}(?:中心|委员会|居委会|办公室|公司|集团|学校|学院|医院|物业|管理处|服务处"
+    r"|社区|街道|班委|工会|协会|学生会|部|处|科|组|班|团队|全体员工|全体师生|敬上|谨上|拜上|启|留)$"
+)
 _SIGN_OFF = re.compile(
     r"(?:祝好|此致|敬礼|最好的祝福|祝福|谢谢|感谢|Best|Regards|Sincerely|Cheers)[，,！!\s]*[\u4e00-\u9fffA-Za-z·]{1,10}$"
 )
@@ -1480,8 +1515,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     last = _last_line(text)
     if _ASKS_FOR_VERSE_LINES.search(instruction) and "\n" in text and not _ENDS_ON_CONJUNCTION.search(last):
         return False  # lines of verse or lyrics need no punctuation
-    if _SIGN_OFF.search(last):
-        return False  # …最好的祝福，艾米丽
+    if _SIGN_OFF.search(last) or (_ASKS_FOR_NOTICE.search(instruction) and _SIGNED_BY_BODY.search(last)):
+        return False  # …最好的祝福，艾米丽; …请提前储水。物业服务中心
     if (
         _ENDS_ON_CONJUNCTION.search(last)
         and not last.startswith("|")
@@ -1521,5 +1556,10 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if len(last) >= 4 and last[-4:] in instruction:
         return False  # it ends on the instruction's own words: Arthur, Bob, Louis sorted
     if len(lines) == 1 and not re.search(r"[，,、；;]", last) and len(last) <= 4 * min_line_chars:
-        return False  # one short phrase: a name, a title, a translation without its full stop
+        # one short phrase: a name, a title, a translation without its full stop; but a sentence
+        # closed, then another begun and left (…防御工程。明朝时又进行了大规模) is cut (a rewrite of
+        # given material may end anywhere: ？吗电视看喜欢你)
+        closed = max(last.rfind(mark) for mark in "。！？!?")
+        tail = last[closed + 1 :]
+        return closed >= 4 and len(CJK_CHAR.findall(tail)) >= 6 and not material_of(instruction)
     return len(CJK_CHAR.findall(last)) + len(re.findall(r"[A-Za-z]+", last)) >= min_line_chars // 2
