@@ -142,6 +142,7 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
             params.brief_answer_min_chars, params.explain_answer_min_chars, params.long_answer_min_chars
         )
     on = gates.on_pair
+    scripts = gates.answer_script_check(params.unexpected_scripts)
     return [
         gates.on_answer("empty_answer", lambda text: not text.strip()),
         too_short,
@@ -152,9 +153,7 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
         gates.either("mojibake", mojibake, "assemble.mojibake", params.mojibake),
         gates.either("template_leak", patterns.template_leak, "assemble.template_leak", params.template_leak),
         on("next_turn", patterns.next_turn, "assemble.next_turn", params.next_turn),
-        gates.on_answer(
-            "unexpected_script", gates.script_check(params.unexpected_scripts), "assemble.unexpected_scripts"
-        ),
+        on("unexpected_script", scripts, "assemble.unexpected_scripts") if scripts else None,
         gates.wrong_language(
             params.language_id_model, params.language_min_probability, instruction_min_cjk_ratio, hints
         )

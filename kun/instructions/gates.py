@@ -64,6 +64,8 @@ SCRIPT_RANGES = {
     "CHEROKEE": "\u13a0-\u13ff",
     "CANADIAN_SYLLABICS": "\u1400-\u167f",
     "RUNIC_OGHAM": "\u1680-\u16ff",
+    # letters Vietnamese (ơ, ư, ạ, ở, ữ) and Yoruba (ẹ, ọ) write; pinyin's tone marks (ǎ, ǜ, à) are others
+    "VIETNAMESE": "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9",
     "GREEK_WORDS": "",  # three or more Greek letters in a row (α, β, π alone are math)
     "OTHER_LETTERS": "",  # letters of any script not named here and not Han, Latin, Greek, kana, Bopomofo
 }
@@ -350,6 +352,23 @@ def require_known_scripts(names: Sequence[str], key: str) -> None:
         key,
         f"{unknown[0] if unknown else ''} is not a known script; use any of {', '.join(SCRIPT_RANGES)}",
     )
+
+
+# An instruction that names a language written in another script (翻译成俄语, 用韩语怎么说) asks for
+# its letters.
+NAMES_ANOTHER_SCRIPT = re.compile(
+    r"(?:俄|乌克兰|白俄罗斯|保加利亚|塞尔维亚|哈萨克|蒙古|韩|朝鲜|日|泰|老挝|缅甸|高棉|柬埔寨|越南|阿拉伯|波斯|希伯来|意第绪"
+    r"|印地|梵|孟加拉|泰米尔|尼泊尔|僧伽罗|乌尔都|藏|维吾尔|希腊|格鲁吉亚|亚美尼亚|阿姆哈拉)(?:语|文)|外语|小语种|各国语言|多种语言"
+)
+
+
+def answer_script_check(names: Sequence[str]) -> Callable[[str, str], bool] | None:
+    """`script_check` on the answer, sparing an instruction that asks for a language written in
+    another script (把“你好”翻译成俄语 answered Привет)."""
+    check = script_check(names)
+    if check is None:
+        return None
+    return lambda instruction, answer: check(answer) and NAMES_ANOTHER_SCRIPT.search(instruction) is None
 
 
 def script_check(names: Sequence[str]) -> Callable[[str], bool] | None:

@@ -205,12 +205,16 @@ _USER_ROLE = re.compile(
     r"|第[二三四五六七八九十\d]+(?:个)?(?:问题|提问|问)"
     # anyone asking again: 主人追问, 妈妈又问
     r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问)"
+    # anyone asking (女儿问：…？): a question must follow, see tagged_turns
+    r"|[\u4e00-\u9fff]{1,6}问"
     # a reader named, then speaking: 读者阿红提问, 网友小林留言
     r"|(?:用户|网友|读者|访客|粉丝|听众|观众)[\u4e00-\u9fffA-Za-z0-9_]{1,4}?(?:留言|评论|提问|追问|问|说))\d*",
     _I,
 )
 _REPLIER_ROLE = re.compile(
-    r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|答主|答题人|作者|系统|UP主|up主|楼主)?(?:的)?(?:回复|回答|解答|答)?(?:\s*@\S{1,12})?"
+    r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|编辑|答主|答题人|作者|系统|UP主|up主|楼主|专家|医生|老师|律师|顾问)?(?:的)?(?:回复|回答|解答|答)?(?:\s*@\S{1,12})?"
+    # anyone answering once a question was put: 妈妈答, 牙医叔叔说
+    r"|[\u4e00-\u9fff]{1,6}(?:回答|回复|解答|答|说)"
     r"|A\d*",
     _I,
 )
@@ -222,7 +226,8 @@ _INLINE_HTML = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>\n]*)?>", _I
 
 # Asked for a dialogue, an FAQ or about chat formats: tagged lines are what was asked for.
 _ASKS_FOR_TURNS = re.compile(
-    r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|常见问题|模拟|话术|聊天|多轮|提示词|prompt|模板|格式|数据集|微调|客服",
+    r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|常见问题|模拟|话术|聊天|多轮|提示词|prompt|模板|格式|数据集|微调|客服"
+    r"|故事|童话|寓言|小说|相声|小品|笑话|追问|提问",
     _I,
 )
 
@@ -287,7 +292,14 @@ _NAV_ITEM = re.compile(
     r"|加入收藏|设为首页|返回顶部|回到顶部|返回列表|更多(?:精彩)?(?:内容|文章|资讯|做法|推荐)?\s*(?:>>|»|＞＞|>)"
     r"|点击(?:查看|阅读|了解|进入)(?:更多|全文|详情)"
 )
-_ASKS_ABOUT_SITES = re.compile(r"网站|网页|导航|页脚|页眉|页面|官网|前端|HTML|SEO|菜单|栏目|链接", _I)
+# A banner line sending the reader elsewhere: >> 点此订阅每日菜谱 <<, 点此订阅更多做法.
+_BANNER = re.compile(
+    r"^[ \t]*(?:>>[^<>\n]{2,30}<<|(?:>>|»|【|\[)?[ \t]*(?:点此|点击此处|点这里|戳这里|扫码)(?:订阅|下载|查看|关注|领取|进入|获取|收听|观看))",
+    re.MULTILINE,
+)
+_ASKS_ABOUT_SITES = re.compile(
+    r"网站|网页|导航|页脚|页眉|页面|官网|前端|HTML|SEO|菜单|栏目|链接|订阅|下载|APP|公众号|二维码", _I
+)
 
 
 def _navigation(line: str) -> bool:
@@ -304,7 +316,9 @@ def page_furniture(instruction: str, text: str) -> bool:
     link (上一篇：…). A question about who wrote something or where it is from is spared."""
     if _PAGE_LINK.search(text):
         return True
-    if not _ASKS_ABOUT_SITES.search(instruction) and any(_navigation(line) for line in text.splitlines()):
+    if not _ASKS_ABOUT_SITES.search(instruction) and (
+        _BANNER.search(text) or any(_navigation(line) for line in text.splitlines())
+    ):
         return True
     if _ASKS_FOR_CREDITS.search(instruction):
         return False
@@ -320,9 +334,11 @@ _CITED_TEXT = re.compile(
     r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?(?:阅读|参考|背景|相关|原始|补充)?"
     + _TEXT_NOUN
     # 那篇短文, 这段文字; 内容 only as a piece handed over: 你上传的这份内容, 那段内容
-    + r"|(?:那|这)(?:篇|段|份|则)(?:"
+    + r"|(?:那|这)(?:篇|段|份|则)(?:阅读|参考|背景|相关)?(?:"
     + _TEXT_NOUN[3:-1]
     + r"|内容)|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)的(?:那|这)?(?:篇|段|份|则)?内容"
+    # a place in a text: 文章开头, 材料最后一段
+    + r"|(?:材料|资料|短文|课文|文段|文本|文档|文章|原文)(?:的)?(?:开头|结尾|末尾|最后一段|第[一二三四五六七八九十\d]+段)"
     # a text as a place things are written: 材料里, 资料上面, 文章里面
     + r"|(?:材料|资料|短文|课文|文段|文本|文档|文章)(?:里面|当中|上面|里|中|上)"
 )

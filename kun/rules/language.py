@@ -104,6 +104,9 @@ def _decodes_as_utf8(run: str) -> bool:
 _CJK_RUN = re.compile("[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]{8,}")
 
 
+_COMMON_CJK = re.compile("[\u4e00-\u9fff]")
+
+
 def _utf8_read_as_gbk(run: str) -> bool:
     """A run of Chinese characters whose GBK bytes are (almost all) valid UTF-8 of other Chinese
     text: UTF-8 read as GBK (浣犲ソ for 你好). GBK bytes of real text rarely form UTF-8 sequences."""
@@ -112,7 +115,9 @@ def _utf8_read_as_gbk(run: str) -> bool:
     except UnicodeEncodeError:
         return False
     decoded = raw.decode("utf-8", errors="replace")
-    return len(CJK_CHAR.findall(decoded)) >= max(4, len(run) // 3)
+    # the text it was: common characters (not rare Extension A ones, 㣬㲻) with few bytes left over
+    common = len(_COMMON_CJK.findall(decoded))
+    return common >= max(4, len(run) // 3) and decoded.count("\ufffd") <= common // 2
 
 
 def mojibake(text: str) -> bool:
