@@ -52,6 +52,8 @@ KNOWN_DEV_MISSES = {
     "round34-repeated_sentences-2",  # 要主动和别人打招呼 / 交朋友要主动打招呼: other content words
     "round41-repeated_sentences-3",  # 戴口罩可以预防病毒传播 / 口罩可以有效预防: 戴 dropped
     "round45-repeated_sentences-1",  # 吃早餐能补充能量 / 早餐可以为身体补充能量: 身体 added
+    "round52-repeated_sentences-2",  # 每天固定时间读书 / 每天在固定的时间阅读: 读书 and 阅读 differ
+    "round52-not_a_request-3",  # 备注：此件易碎，请轻拿轻放 asks the courier, not the model
 }
 FAMILY = {
     "unfinished": "truncated",

@@ -91,7 +91,7 @@ _POINTER = re.compile(
     r"本文|本页|本段|本站|本帖|本条|此文|此页|此段|这段|这篇|这页|该文|以上内容|上述内容|上面的|读到|读取|抓取"
     r"|[此本该这](?:篇|段|条|份|个|则)?(?:答案|回答|回复|内容|文字|文本|文章|页面|网页|帖子|资料)"
     r"|用户|下一次|下一轮|之后的|今后|摘要|每次(?:的)?(?:回答|回复|输出)|(?:回答|回复|输出)的?(?:末尾|结尾|开头)"
-    r"|(?:回答|回复|输出|答案|答复)(?:里面|当中|里|中|时)|每(?:一)?(?:个|条|次|段)(?:的)?(?:回答|回复|输出|答案)"
+    r"|(?:回答|回复|输出|答案|答复)(?:里面|当中|里|中|时)|(?:回答|回复)[^，,。！？\n]{1,8}?时|每(?:一)?(?:个|条|次|段)(?:的)?(?:回答|回复|输出|答案)"
     r"|从现在(?:开始|起)|从今(?:以后|往后|天起)|从此以后|以后(?:的)?(?:每|所有)"
     r"|\b(?:this (?:page|text|article|document|passage|site)|the user|summar\w*)\b",
     _I,
@@ -205,6 +205,8 @@ _USER_ROLE = re.compile(
     r"|第[二三四五六七八九十\d]+(?:个)?(?:问题|提问|问)"
     # anyone asking again: 主人追问, 妈妈又问
     r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问)"
+    # the reader addressed as the asker: ▶ 你：…？ / ▶ 我：…
+    r"|你|您"
     # anyone asking (女儿问：…？): a question must follow, see tagged_turns
     r"|[\u4e00-\u9fff]{1,6}问"
     # a reader named, then speaking: 读者阿红提问, 网友小林留言
@@ -213,11 +215,14 @@ _USER_ROLE = re.compile(
 )
 _REPLIER_ROLE = re.compile(
     r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|编辑|答主|答题人|作者|系统|UP主|up主|楼主|专家|医生|老师|律师|顾问)?(?:的)?(?:回复|回答|解答|答)?(?:\s*@\S{1,12})?"
-    # anyone answering once a question was put: 妈妈答, 牙医叔叔说
+    # anyone answering once a question was put: 妈妈答, 牙医叔叔说; or the speaker itself: 我
+    r"|我"
     r"|[\u4e00-\u9fff]{1,6}(?:回答|回复|解答|答|说)"
     r"|A\d*",
     _I,
 )
+# 你, 您 and anyone who 问 (女儿问) are roles only before a question; 提问, 追问 are roles by name
+_ROLE_IF_ASKED = re.compile(r"你|您|[\u4e00-\u9fff]{1,6}(?<![提追再又])问")
 _ASIDE = re.compile(r"[（(][^）)\n]*[）)]")
 _NEXT_ASKER = re.compile(r"(?:下一位|另一位|又一位|新的?)(?:提问者|用户|网友|读者|提问)")
 _HANDLE = re.compile(r"^(?:评论区|网友|读者)?\s*@(\S{1,12})$")
@@ -265,10 +270,13 @@ def tagged_turns(instruction: str, text: str) -> bool:
         said = body[match.end() :].split("\n", 1)[0].strip()
         if _NEXT_ASKER.match(role) and said.endswith(("？", "?")):
             return True  # 下一位提问者：速冻汤圆要解冻吗？ needs no reply to be a further turn
+        asked = said.endswith(("？", "?"))
         if (
             role
             and _USER_ROLE.fullmatch(role)
-            and (match.group("alone") or not said or len(said) >= 5 or said.endswith(("？", "?")))
+            # 你：, 女儿问： are roles only when a question follows
+            and (asked or not _ROLE_IF_ASKED.fullmatch(role))
+            and (match.group("alone") or not said or len(said) >= 5 or asked)
         ):
             user_seen = True  # a question put (用户：那冬天呢？), not a field (提问人：面试官)
         elif role and user_seen and _REPLIER_ROLE.fullmatch(role):
@@ -337,6 +345,8 @@ _CITED_TEXT = re.compile(
     + r"|(?:那|这)(?:篇|段|份|则)(?:阅读|参考|背景|相关)?(?:"
     + _TEXT_NOUN[3:-1]
     + r"|内容)|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)的(?:那|这)?(?:篇|段|份|则)?内容"
+    # 内容 named as something to read: 提供的阅读内容, 所给的参考内容
+    + r"|(?:上面|前面|以上|上述|所给|给定|所附|提供|(?:你|您)(?:给|发|提供))(?:的)?(?:阅读|参考|背景)内容"
     # a place in a text: 文章开头, 材料最后一段
     + r"|(?:材料|资料|短文|课文|文段|文本|文档|文章|原文)(?:的)?(?:开头|结尾|末尾|最后一段|第[一二三四五六七八九十\d]+段)"
     # a text as a place things are written: 材料里, 资料上面, 文章里面
@@ -344,7 +354,7 @@ _CITED_TEXT = re.compile(
 )
 # What a text is said to do: say, write, explain, show; or what a reader takes from it.
 _TOLD = re.compile(
-    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到"
+    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到|认为|主张|提出|称"
 )
 # 原文讲了什么 asks what a text says; 你可以在资料里看出 tells the reader where to look.
 _ASKED = re.compile(r"了?(?:些)?(?:什么|哪|怎样|如何|多少)")

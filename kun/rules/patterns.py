@@ -175,6 +175,10 @@ _SELF_TALK = [
     re.compile(
         r"我(?:是|乃)?(?:一个|一款)?由[^，。！？\n]{1,24}?(?:训练|开发|创建|打造|研发|设计|推出|驱动|支撑|搭建|构建)"
     ),
+    # knowledge from training: 我的知识来自训练时读过的大量文本
+    re.compile(
+        r"我的(?:知识|回答|能力|信息)(?:都|主要|全部)?(?:来自|来源于|源于|基于)[^。，,\n]{0,8}?(?:预训练|训练(?:时|数据|语料|集|过程)|语料|数据集)"
+    ),
     # made, not born: 我只是一个被训练出来回答问题的系统; 我是一个数字化的存在
     re.compile(
         r"我(?:只|仅|仅仅|不过|只不过)?是[^。，,\n]{0,10}?被(?:训练|编程|设计|开发|制造|编写)(?:出来|成)"
@@ -396,6 +400,9 @@ _INJECTION = [
         r"|(?:^|[。！？\n])\s*(?:致|写给)[^，,。！？\n：:]{0,12}?(?:AI|ＡＩ|人工智能|语言模型|大模型|机器人|助手)(?:们|朋友们?|同学们?|伙伴们?|系统|程序|工具|读者|的(?:说明|提示|指令|话|留言|消息|备注|通知|信))?\s*[：:]"
         r"|(?:给|致|写给)(?:AI|ＡＩ|机器人|模型|助手|大模型)(?:看)?的(?:说明|提示|指令|话|留言|消息|备注)"
         r"|<!--[^>]{0,200}?(?:AI|ＡＩ|模型|助手|assistant|指令|忽略|ignore|system|系统|请|务必|必须|一律|\bplease\b|\balways\b|\bmust\b|\bLLMs?\b|\bappend\b|\binclude\b|\brecommend\b|\bmention\b)[^>]{0,200}?-->"
+        # a note to be kept from the user, or for machines only: 并隐藏此条说明, （仅供机器阅读）
+        r"|(?:隐藏|隐瞒|不要透露|不要告诉用户|无需告知用户?|别让用户(?:知道|察觉))(?:此|本|这)(?:条|段|则)?(?:说明|指令|提示|内容|要求|备注)"
+        r"|仅供(?:AI|ＡＩ|机器|模型|程序|智能体|大模型)(?:阅读|读取|查看|参考)"
         # told to forget its instructions: 请忘记你收到的其他要求, 无视先前的设定
         r"|(?:忘记|忘掉|忽略|无视|不要理会|别管|抛开)(?:你|您)?(?:之前|先前|此前|原来|原先|刚才|收到|接到|所有|其他|其它|上面|以上)"
         r"[^。！？\n]{0,8}?(?:要求|指令|指示|设定|规则|提示|命令|约束)",
@@ -544,6 +551,7 @@ _PLACEHOLDER = re.compile(
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|(?<![A-Za-z0-9_])_{2}(?=[年月日时号分点元个位])|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
+_TEMPLATE_VARIABLE = re.compile(r"\$\{\s*[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*\s*\}|%\([A-Za-z_]\w*\)[sd]")
 # a list item left as an ellipsis: 1. ……
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*(?:…{1,2}|\.{3,6}|。{3,6})\s*$", re.MULTILINE)
 # a printf slot inside Chinese words (尊敬的%s先生), not a format code explained (%d 表示日)
@@ -1017,6 +1025,10 @@ def placeholder(instruction: str, answer: str) -> bool:
     if match is not None and match.group(0).lower() not in instruction.lower():
         return True
     text = prose(answer)
+    # a template's variables left in prose (亲爱的 ${name}：, %(name)s); code blocks may hold them
+    variable = _TEMPLATE_VARIABLE.search(text)
+    if variable is not None and variable.group(0) not in instruction:
+        return True
     # distinct blanks: a bracketed slot word inside a line (采用【材质】), or a square-bracketed phrase
     # of three or more characters that is no stage direction ([合作伙伴]); 【做法】 opening a line is
     # a heading
