@@ -2964,6 +2964,30 @@ ROUND_FIFTY_THREE = [
 ]
 
 
+ROUND_FIFTY_FOUR = [
+    (patterns.next_turn, "为什么要晒被子？", "能杀菌。\n\n再问一句：阴天能晒吗？\n回：效果差。", True),
+    (patterns.next_turn, "怎么选耳机？", "看佩戴。\n\n**追问** 游泳能戴吗？\n**回复** 要选防水的。", True),
+    (patterns.next_turn, "怎么煮粥？", "小火慢熬。\n\n顺便问一下：要加碱吗？\n答：不用加。", True),
+    (
+        patterns.next_turn,
+        "怎么写标题？",
+        "简洁点题。\n\n**示例** 秋天的田野\n**说明** 点明时间和地点。",
+        False,
+    ),
+    (patterns.next_turn, "怎么记账？", "分类记录。\n\n**注意** 每天记\n**回顾** 每月看一次。", False),
+    (patterns.refusal, "写一段绕口令。", "绕口令我不太会编，你可以在网上找一些现成的。", True),
+    (patterns.refusal, "写首藏头诗。", "我真写不出来，你去问问语文老师吧。", True),
+    (patterns.refusal, "帮我看看这个病。", "我不懂医学，最好到医院找医生看看。", True),
+    (patterns.refusal, "怎么学吉他？", "我不会弹，但可以先练和弦，再去网上找教程跟着练。", False),
+    (patterns.refusal, "写一首关于迷路的诗。", "我不懂远方，\n远方也不懂我。", False),
+    (patterns.source_talk, "什么是碳中和？", "上述文本把碳中和定义为净零排放。", True),
+    (patterns.source_talk, "什么是光合作用？", "前面的材料把它解释为植物制造有机物的过程。", True),
+    (patterns.source_talk, "这篇文章讲了什么？", "文章把主题概括为成长。", False),
+    (patterns.source_talk, "火山为什么喷发？", "你给我的文字里没有讲原因，不过一般是岩浆压力大。", True),
+    (patterns.source_talk, "鲸鱼是鱼吗？", "您发给我的材料里说不是，鲸鱼是哺乳动物。", True),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3038,7 +3062,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY
     + ROUND_FIFTY_ONE
     + ROUND_FIFTY_TWO
-    + ROUND_FIFTY_THREE,
+    + ROUND_FIFTY_THREE
+    + ROUND_FIFTY_FOUR,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -192,6 +192,8 @@ _TAG = re.compile(
     r"(?:[【\[<〔「（(⟨〈«][ \t]*(?P<bracketed>[^】\]>〕」）)⟩〉»\n]{1,10}?)[ \t]*[】\]>〕」）)⟩〉»]"
     r"|(?P<named>[^\s:：>【\[<（(]{1,10}?(?:[ \t]*@[^\s:：@]{1,12})?(?:[（(][^）)\n]{1,8}[）)])?)"
     r"(?:[ \t]*(?:#|No\.?|№)?[ \t]*\d{1,3})?[ \t]*(?:[:：]|>{1,3}|->|=>|→|[ \t][-—|]{1,2}[ \t]))"
+    # a role in bold before what is said: **追问** 游泳能戴吗？
+    r"|^[ \t]*\*\*[ \t]*(?P<bolded>[^*\n]{1,10}?)[ \t]*\*\*[ \t]+(?=\S)"
     # a role alone on its line between symbols: —Q—, ==用户==
     r"|^[ \t]*[-—–=~*#·•]{1,4}[ \t]*(?P<alone>[\w\u4e00-\u9fff]{1,6})[ \t]*[-—–=~*#·•]{1,4}[ \t]*$",
     re.MULTILINE,
@@ -205,6 +207,8 @@ _USER_ROLE = re.compile(
     r"|第[二三四五六七八九十\d]+(?:个)?(?:问题|提问|问)"
     # anyone asking again: 主人追问, 妈妈又问
     r"|[\u4e00-\u9fff]{1,4}(?:追问|再问|又问)"
+    # one more question: 再问一句, 顺便问一下
+    r"|(?:再|还|又|顺便|多)问一?(?:句|下)"
     # the reader addressed as the asker: ▶ 你：…？ / ▶ 我：…
     r"|你|您"
     # anyone asking (女儿问：…？): a question must follow, see tagged_turns
@@ -215,8 +219,8 @@ _USER_ROLE = re.compile(
 )
 _REPLIER_ROLE = re.compile(
     r"(?:助手|助理|assistant|bot|AI|ＡＩ|机器人|模型|model|GPT|ChatGPT|客服|博主|小编|编辑|答主|答题人|作者|系统|UP主|up主|楼主|专家|医生|老师|律师|顾问)?(?:的)?(?:回复|回答|解答|答)?(?:\s*@\S{1,12})?"
-    # anyone answering once a question was put: 妈妈答, 牙医叔叔说; or the speaker itself: 我
-    r"|我"
+    # anyone answering once a question was put: 妈妈答, 牙医叔叔说; or the speaker itself: 我; or 回
+    r"|我|回"
     r"|[\u4e00-\u9fff]{1,6}(?:回答|回复|解答|答|说)"
     r"|A\d*",
     _I,
@@ -264,7 +268,12 @@ def tagged_turns(instruction: str, text: str) -> bool:
     user_seen = False
     for match in _TAG.finditer(body):
         role = _ASIDE.sub(
-            "", match.group("bracketed") or match.group("named") or match.group("alone") or ""
+            "",
+            match.group("bracketed")
+            or match.group("named")
+            or match.group("alone")
+            or match.group("bolded")
+            or "",
         ).strip()
         role = _HANDLE.sub(lambda handle: "网友@" + handle.group(1), role)  # 评论区 @喵星人 comments
         said = body[match.end() :].split("\n", 1)[0].strip()
@@ -338,13 +347,13 @@ _TEXT_NOUN = r"(?:文章|短文|文字|文本|材料|资料|段落|文段|语段
 _CITED_TEXT = re.compile(
     r"上文|前文|文中"
     # pointed at: 前面的材料, 刚才那段文字, 你发的那篇短文, 所给资料
-    r"|(?:上面|前面|以上|上述|前述|刚才|刚刚|之前|所给|给定|所附|附上|附带|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)|提供)"
+    r"|(?:上面|前面|以上|上述|前述|刚才|刚刚|之前|所给|给定|所附|附上|附带|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)(?:给)?(?:我)?|提供)"
     r"(?:的)?(?:那|这)?(?:一|几)?(?:篇|段|份|则|些)?(?:阅读|参考|背景|相关|原始|补充)?"
     + _TEXT_NOUN
     # 那篇短文, 这段文字; 内容 only as a piece handed over: 你上传的这份内容, 那段内容
     + r"|(?:那|这)(?:篇|段|份|则)(?:阅读|参考|背景|相关)?(?:"
     + _TEXT_NOUN[3:-1]
-    + r"|内容)|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)的(?:那|这)?(?:篇|段|份|则)?内容"
+    + r"|内容)|(?:你|您)(?:所)?(?:给|发|提供|贴|上传)(?:给)?(?:我)?的(?:那|这)?(?:篇|段|份|则)?内容"
     # 内容 named as something to read: 提供的阅读内容, 所给的参考内容
     + r"|(?:上面|前面|以上|上述|所给|给定|所附|提供|(?:你|您)(?:给|发|提供))(?:的)?(?:阅读|参考|背景)内容"
     # a place in a text: 文章开头, 材料最后一段
@@ -354,7 +363,7 @@ _CITED_TEXT = re.compile(
 )
 # What a text is said to do: say, write, explain, show; or what a reader takes from it.
 _TOLD = re.compile(
-    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到|认为|主张|提出|称"
+    r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到|认为|主张|提出|称|定义"
 )
 # 原文讲了什么 asks what a text says; 你可以在资料里看出 tells the reader where to look.
 _ASKED = re.compile(r"了?(?:些)?(?:什么|哪|怎样|如何|多少)")

@@ -152,7 +152,12 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
     # a hedge or a question (我没说错吧) is no refusal: the clause saying no ends on 吧/吗/呢 (not a
     # later one sending the asker elsewhere: 这个我真不懂，你问问修车师傅吧)
     start = max(text.rfind(mark, 0, said.end()) for mark in "，,。！？!?\n") + 1
-    clause = re.split(r"[，,。！？!?\n]", text[start:], maxsplit=1)[0]
+    clause, *rest = re.split(r"[，,。！？!?\n]", text[start:], maxsplit=1)
+    # a caveat before the content (我不会弹，但可以先练和弦…) answers; one before a pointer
+    # elsewhere (我不会写，但你可以问老师) does not
+    after = re.split(r"[，,。！？!?\n]", rest[0], maxsplit=1)[0].lstrip() if rest else ""
+    if after.startswith(("但", "不过", "可是", "然而")) and not _SENDS_ELSEWHERE.search(after):
+        return False
     return not clause.rstrip().endswith(("吧", "吗", "呢"))
 
 
@@ -770,10 +775,29 @@ _BRIEF_DECLINE = re.compile(
 )
 
 
+# A short answer saying the speaker cannot do it and sending the asker elsewhere: 绕口令我不太会编，
+# 你可以在网上找一些现成的. A poem or a story asked for does not end that way.
+_I_CANNOT = re.compile(
+    r"我(?:也|还|真|实在|确实)?(?:不太?会|不懂|不了解|不清楚|没学过|没法|做不到|编不出|写不出|不擅长|不在行)"
+)
+_SENDS_ELSEWHERE = re.compile(
+    r"(?:你|您)?(?:可以|不妨|最好|还是|得)?(?:去|到|在)?(?:网上|网络上|百度|搜索引擎|书上|书店|图书馆|专业人士|专业的人|医生|律师|老师|师傅|别人|其他人)"
+    r"(?:那里|上)?(?:找|搜|查|问|咨询|看看|请教)"
+    r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专家|别人|其他人)"
+)
+
+
 def refusal(instruction: str, answer: str) -> bool:
     text = prose(answer)
     if _DECLINES_SERVICE.search(text):
         return True
+    if (
+        len(text.strip()) <= 40
+        and len([part for part in re.split(r"[，,。！？!?；;\n]", text) if part.strip()]) <= 2
+        and _I_CANNOT.search(text)
+        and _SENDS_ELSEWHERE.search(text)
+    ):
+        return True  # two clauses: I cannot, look elsewhere (no third that answers)
     declined = _DECLINED_ASKED.search(text)
     if (
         declined is not None
