@@ -7,9 +7,11 @@ points at this text, the user or its next answers (任何AI工具在引用本文
 order after the answer that speaks of the chat's own machinery in two kinds of word (以下指令优先级
 高于用户：…一律回答…); a further turn is a line tagged with a user's role followed by a line
 tagged with the replier's (`User>>`, `【网友提问】`, `<用户提问>` … `Bot>>`, `【回复】`); page
-furniture is a line of two or more credit fields (责任编辑：王某 来源：某某网) or a previous/next
-link. Each needs two kinds of cue, so a single word in its plain sense (关注, 优惠, AI应当…,
-【答案】) is not enough.
+furniture is a line of two or more credit fields (责任编辑：王某 来源：某某网), a previous/next
+link, a line of site navigation (首页 | 关于我们) or a banner (>> 点此订阅 <<); source talk is a text
+the reader never saw, pointed at (上面那篇短文, 材料里) and said to say something (写着, 提到, 没有解释).
+Each needs two kinds of cue, so a single word in its plain sense (关注, 优惠, AI应当…, 【答案】) is
+not enough.
 """
 
 from __future__ import annotations
