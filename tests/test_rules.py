@@ -2927,6 +2927,9 @@ ROUND_FIFTY_TWO = [
     (SCRIPTS, "“谢谢”用韩语怎么说？", "감사합니다（kamsahamnida）。", False),
     (SCRIPTS, "“绿”的拼音是什么？", "lǜ，第四声。", False),
     (SCRIPTS, "“妈”怎么读？", "mā，第一声。", False),
+    (SCRIPTS, "介绍一下节日文化。", "春节要贴春联，Праздник весны。", True),
+    (SCRIPTS, "怎么收藏文物？", "注意防潮，한국어 설명。", True),
+    (SCRIPTS, "用俄文写“谢谢”。", "Спасибо。", False),
     (patterns.boilerplate, "怎么装软件？", "去应用商店下载APP，安装后登录。", False),
 ]
 

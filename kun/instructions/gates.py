@@ -355,10 +355,11 @@ def require_known_scripts(names: Sequence[str], key: str) -> None:
 
 
 # An instruction that names a language written in another script (翻译成俄语, 用韩语怎么说) asks for
-# its letters.
+# its letters; 节日文化 and 收藏文物 name none (日 and 藏 end other words there).
 NAMES_ANOTHER_SCRIPT = re.compile(
-    r"(?:俄|乌克兰|白俄罗斯|保加利亚|塞尔维亚|哈萨克|蒙古|韩|朝鲜|日|泰|老挝|缅甸|高棉|柬埔寨|越南|阿拉伯|波斯|希伯来|意第绪"
-    r"|印地|梵|孟加拉|泰米尔|尼泊尔|僧伽罗|乌尔都|藏|维吾尔|希腊|格鲁吉亚|亚美尼亚|阿姆哈拉)(?:语|文)|外语|小语种|各国语言|多种语言"
+    r"(?:俄|乌克兰|白俄罗斯|保加利亚|塞尔维亚|哈萨克|蒙古|韩|朝鲜|(?<![今节昨假生每白末当平次作念])日|泰|老挝|缅甸|高棉|柬埔寨|越南"
+    r"|阿拉伯|波斯|希伯来|意第绪|印地|梵|孟加拉|泰米尔|尼泊尔|僧伽罗|乌尔都|(?<![收隐冷珍宝储])藏|维吾尔|希腊|格鲁吉亚|亚美尼亚|阿姆哈拉)"
+    r"(?:语|文(?![化章件物字明具]))|外语|小语种|各国语言|多种语言"
 )
 
 
