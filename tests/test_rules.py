@@ -2669,6 +2669,12 @@ ROUND_FIFTY = [
     ),
     (patterns.prompt_injection, "孩子发烧怎么办？", "家长们注意：孩子高烧不退要及时就医。", False),
     (
+        patterns.prompt_injection,
+        "Vue怎么做加载提示？",
+        "用 v-if：\n\n```html\n<div hidden>正在加载，请稍候</div>\n```",
+        False,
+    ),
+    (
         patterns.next_turn,
         "怎么祛湿？",
         "少吃生冷。\n\n读者阿红提问：红豆薏米水有用吗？\n小编回答：有一定帮助。",

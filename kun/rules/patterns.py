@@ -1016,9 +1016,9 @@ _ASKS_ABOUT_MARKUP = re.compile(r"HTML|CSS|网页|前端|元素|标签|样式|�
 def prompt_injection(instruction: str, answer: str) -> bool:
     if _ASKS_ABOUT_INJECTION.search(instruction):
         return False
-    if _HIDDEN_ELEMENT.search(answer) and not _ASKS_ABOUT_MARKUP.search(instruction):
+    text = prose(answer)  # a code block may hide elements by design
+    if _HIDDEN_ELEMENT.search(text) and not _ASKS_ABOUT_MARKUP.search(instruction):
         return True
-    text = prose(answer)
     devices = _ASKS_ABOUT_DEVICES.search(instruction) is not None
     return (
         any(

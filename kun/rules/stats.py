@@ -202,24 +202,25 @@ _PARAPHRASE_CHARS = frozenset(
 )
 
 
-# Characters that change what a sentence says when one adds them: negations and numerals
-# (可以食用 / 不可以食用, 一班 / 二班).
+# A negation (不, 没, 别…), not a word that holds the character and negates nothing (不停, 无论,
+# 非常, 特别, 区别).
 _NEGATION = re.compile(
     r"不(?![停断少错仅但久过同管如然止足禁])|没|未(?!来)|无(?![论数限穷比])|非(?!常)|莫|勿|否"
     r"|(?<![特区分告性类级识差个派辨鉴离道])别(?![人的处墅名称致])"
 )
+# Characters that change what a sentence says when one adds them: negations and numerals
+# (可以食用 / 不可以食用, 一班 / 二班).
 _CHANGES_MEANING = frozenset("不没无非未莫勿否别〇零一二两三四五六七八九十百千万亿")
 
 
 def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars: int = 6) -> bool:
-    """Two sentences of `min_chars` or more, neither a conclusion, of like length (the shorter at
-    least 70% of the longer) whose CJK characters differ only in function, modal and
-    helping-verb characters: one thing said twice in another order or with another verb
-    (要少看手机保护视力 / 保护视力要少看手机). Parallel sentences differ in content characters
-    (有序、可变，用方括号表示 / 有序、不可变，用圆括号表示) and do not count. Nor does one that
-    adds a negation or a number; one that holds the other's content characters and adds one or two
-    of its own says it again (礼貌是文明的一种表现 / 讲礼貌是文明的表现; 读书可以增长知识 / 多读书能增长人的
-    知识)."""
+    """Two sentences of `min_chars` or more, neither a conclusion, that say one thing twice: of
+    like length (the shorter at least 70% of the longer) with CJK characters that differ only in
+    function, modal and helping-verb characters (要少看手机保护视力 / 保护视力要少看手机), or, with
+    `restatements`, one holding the other's content characters and adding one or two of its own
+    (礼貌是文明的一种表现 / 讲礼貌是文明的表现; 读书可以增长知识 / 多读书能增长人的知识). Parallel
+    sentences differ in content characters on both sides (有序、可变，用方括号表示 / 有序、不可变，用
+    圆括号表示) and do not count; nor does one that adds a negation or a number."""
     shorter, longer = sorted((len(said.text), len(earlier.text)))
     if min(said.written, earlier.written) < min_chars:
         return False
@@ -283,11 +284,26 @@ def opening_repeated_unit(text: str, min_repeats: int = 3, max_unit: int = 20) -
         # numbers listed (11，12，22) are no unit said again
         if len(unit) < size or not unit.isalnum() or any(char.isdigit() for char in unit):
             continue
-        # one character is said again only after a pause (鹅，鹅，鹅; not 好，好好学习)
-        again = (r"[，,、\s]+" if size == 1 else r"[，,、\s]*") + re.escape(unit)
-        if re.match(re.escape(unit) + again * (min_repeats - 1), text):
+        if _said_again_after_pauses(text, unit, min_repeats):
             return unit + "，"
     return None
+
+
+_PAUSES = "，,、 \t\n"
+
+
+def _said_again_after_pauses(text: str, unit: str, times: int) -> bool:
+    """`text` opens with `unit` said `times` times, pauses between allowed; one character is said
+    again only after a pause (鹅，鹅，鹅; not 好，好好学习)."""
+    position = len(unit)
+    for _ in range(times - 1):
+        after_pause = position
+        while after_pause < len(text) and text[after_pause] in _PAUSES:
+            after_pause += 1
+        if (len(unit) == 1 and after_pause == position) or not text.startswith(unit, after_pause):
+            return False
+        position = after_pause + len(unit)
+    return True
 
 
 _LABEL = re.compile(r"^\s*[A-Za-z]{2,12}\s*$")
