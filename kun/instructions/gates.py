@@ -701,7 +701,7 @@ _ITEMS_IN_MATERIAL = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"[。！？!?]")
+_SENTENCE_MARK = re.compile(r"[。！？!?]")
 
 
 def _said_anew(instruction: str, answer: str) -> list[str]:
@@ -738,7 +738,7 @@ def repetition_rules(
                 and near_repeated_share(
                     _said_anew(instruction, answer),
                     # a run of terms may hold one term inside another (支气管肺活检；经支气管肺活检)
-                    restatements=_SENTENCE_END.search(answer) is not None,
+                    restatements=_SENTENCE_MARK.search(answer) is not None,
                 )
                 > sentence_ratio
             ),

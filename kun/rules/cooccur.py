@@ -368,7 +368,8 @@ _TOLD = re.compile(
     r"写|说|提|讲|谈|介绍|解释|交代|记载|记录|描述|叙述|指出|显示|表明|强调|透露|告诉|列出|给出|所述|所言|看出|得知|可知|来看|看来|找到|查到|读到|认为|主张|提出|称|定义"
 )
 # 原文讲了什么 asks what a text says; 你可以在资料里看出 tells the reader where to look.
-_ASKED = re.compile(r"了?(?:些)?(?:什么|哪|怎样|如何|多少)")
+ASKS_WHAT = r"了?(?:些)?(?:什么|哪|怎样|如何|多少)"
+_ASKED = re.compile(ASKS_WHAT)
 _ADVISED = re.compile(r"可以|应该|应当|要|需要|先|再|试着|去|回到|找")
 # An instruction about reading, writing or texts: such talk is its subject.
 _ASKS_ABOUT_TEXTS = re.compile(
