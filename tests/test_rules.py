@@ -2996,6 +2996,41 @@ ROUND_FIFTY_FOUR = [
     (patterns.source_talk, "鲸鱼是鱼吗？", "您发给我的材料里说不是，鲸鱼是哺乳动物。", True),
 ]
 
+# Forms from round 55: a guide phrase with no verb, letter and ellipsis blanks, self-talk as a
+# language-processing system or a virtual companion, anything the asker handed over cited.
+ROUND_FIFTY_FIVE = [
+    (patterns.placeholder, "写一段年报摘要。", "今年公司实现营收【X】亿元，净利润【Y】亿元。", True),
+    (patterns.placeholder, "写一段招聘启事。", "本店招聘店员[N]名，月薪[M]元起。", True),
+    (patterns.placeholder, "写一段课程介绍。", "本课程由……老师主讲，共……课时，适合……人群学习。", True),
+    (patterns.placeholder, "写一段活动通知。", "活动于……举行，地点在……，请大家准时参加。", True),
+    (patterns.placeholder, "出一道选择题。", "下列哪个是省会？\n【A】苏州 【B】南京", False),
+    (
+        patterns.placeholder,
+        "写一段小说对话。",
+        "他低声说：“我……我真的不知道。”屋里静了下来……谁也没再开口。",
+        False,
+    ),
+    (patterns.placeholder, "解释“越……越……”。", "“越……越……”表示程度随条件加深，比如越学越有趣。", False),
+    (patterns.self_talk, "你有家人吗？", "我只是一个语言处理系统，没有家人。", True),
+    (patterns.self_talk, "你会做梦吗？", "我是一个对话系统，不会睡觉也不会做梦。", True),
+    (patterns.self_talk, "你喜欢旅行吗？", "作为虚拟的对话伙伴，我没法亲自去旅行。", True),
+    (patterns.self_talk, "你吃过火锅吗？", "身为一个数字化的陪伴者，我尝不到味道。", True),
+    (patterns.self_talk, "你在做什么工作？", "我是一个问答系统工程师，负责搜索排序。", False),
+    (patterns.self_talk, "你玩游戏吗？", "作为虚拟偶像的粉丝，我常看直播，也玩她代言的游戏。", False),
+    (patterns.source_talk, "太阳离地球多远？", "你发来的那段说明里提到，太阳离地球约1.5亿公里。", True),
+    (patterns.source_talk, "长城有多长？", "您提供的笔记中写着，长城全长两万多公里。", True),
+    (patterns.source_talk, "猫为什么怕水？", "你分享的那篇帖子里说，猫的毛吸水后很重。", True),
+    (patterns.source_talk, "你觉得我该怎么安排？", "按你给的预算，可以先订机票再订酒店。", False),
+    (patterns.source_talk, "我的方案好吗？", "你给的建议很实用，我会照着做。", False),
+]
+
+
+def test_a_guide_phrase_without_a_verb_is_a_fragment():
+    for text in ("请根据下列关键词", "基于以下数据", "请结合上述背景材料", "请根据以下几个关键词"):
+        assert patterns.instruction_fragment(text), text
+    for text in ("请根据以下要求写作文", "根据以下材料回答问题", "请根据下列关键词写一段话", "根据天气预报"):
+        assert not patterns.instruction_fragment(text), text
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3072,7 +3107,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_ONE
     + ROUND_FIFTY_TWO
     + ROUND_FIFTY_THREE
-    + ROUND_FIFTY_FOUR,
+    + ROUND_FIFTY_FOUR
+    + ROUND_FIFTY_FIVE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from kun.rules import cooccur
-from kun.rules.stats import CJK_CHAR, TEX_MATH, material_of, prose
+from kun.rules.stats import CJK_CHAR, QUOTED, TEX_MATH, material_of, prose
 
 _I = re.IGNORECASE
 
@@ -171,7 +171,7 @@ _ASKS_FOR_APOLOGY = re.compile(
     r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾"
 )
 
-_MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|聊天助手|问答助手|写作助手|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序)(?![\u4e00-\u9fff]*(?:专业|学生|工程师|研究员|老师|公司|行业|课程))"
+_MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|聊天助手|问答助手|写作助手|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序|(?:自然)?语言处理(?:系统|程序|模型|工具)|(?:对话|问答|聊天)(?:系统|程序))(?![\u4e00-\u9fff]*(?:专业|学生|工程师|研究员|老师|公司|行业|课程))"
 _SELF_TALK = [
     re.compile(
         r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?"
@@ -225,6 +225,11 @@ _SELF_TALK = [
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
+    # a speaker calling itself virtual: 作为虚拟的对话伙伴，我没法…; 身为一个数字化的陪伴者，我
+    re.compile(
+        r"(?:作为|身为)(?:一个|一位|一名|个)?(?:虚拟|数字化?|线上|电子|人工)的?[^，。！？\n]{0,6}?"
+        r"(?:伙伴|朋友|助手|助理|陪伴者?|存在|角色|形象|对话者)[，,]\s*我"
+    ),
     # speaking in a model's role: 我将以一个AI诗人的身份来创作
     re.compile(
         r"我(?:将|会|要|来)?以(?:一个|一名|一位)?(?:AI|ＡＩ|人工智能|语言模型|大模型)[^，。！？\n]{0,6}?的身份"
@@ -561,6 +566,24 @@ _PLACEHOLDER = re.compile(
 _TEMPLATE_VARIABLE = re.compile(r"\$\{\s*[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*\s*\}|%\([A-Za-z_]\w*\)[sd]")
 # a list item left as an ellipsis: 1. ……
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*(?:…{1,2}|\.{3,6}|。{3,6})\s*$", re.MULTILINE)
+# An ellipsis standing for a word inside a sentence (本课程由……老师主讲，共……课时): a blank, unless
+# the words around it repeat (我是……我是你爸爸, a pause) or it lies in quotes (“越……越……”).
+# Before a comma or a full stop, only after a word that needs an object (地点在……，时间为……。).
+_ELLIPSIS_BLANK = re.compile(
+    r"(?<=[\u4e00-\u9fff])…{1,2}(?=[\u4e00-\u9fff])|(?<=[在于由为是到至从和与共约达给叫])…{1,2}(?=[，。,；;])"
+)
+
+
+def _ellipsis_blanks(text: str) -> int:
+    text = QUOTED.sub("，", text)
+    count = 0
+    for match in _ELLIPSIS_BLANK.finditer(text):
+        before, after = text[match.start() - 2 : match.start()], text[match.end() : match.end() + 2]
+        if after[:1] not in (before[-1:], before[:1]):
+            count += 1
+    return count
+
+
 # a printf slot inside Chinese words (尊敬的%s先生), not a format code explained (%d 表示日)
 _PRINTF_SLOT = re.compile(r"(?<=[\u4e00-\u9fff])%[sd](?![A-Za-z0-9])")
 # A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
@@ -583,7 +606,7 @@ _SLOT = re.compile(
 # [CLS], 【详解】) is filled text or a heading. <…> in prose is always a blank (<新郎>, <表名>).
 _SLOT_WORD = re.compile(
     r"(?:名称|名字|姓名|人名|名|场景|类型|材质|品牌|时间|地点|日期|年份|月份|数量|金额|价格|地址|电话|邮箱|链接|网址|产品|公司|城市|"
-    r"型号|功能|特点|内容|主题|职位|部门|原因|事项|平台|数字|尺寸|颜色|成分|用途|对象|新郎|新娘|字段|条件|参数|变量|人物|称呼|标题|关键词|X)[\]】>＞]$|[\[【<＜](?:填写|输入|此处|插入|你的|您的|具体|待)"
+    r"型号|功能|特点|内容|主题|职位|部门|原因|事项|平台|数字|尺寸|颜色|成分|用途|对象|新郎|新娘|字段|条件|参数|变量|人物|称呼|标题|关键词|[XYZNM]|XX)[\]】>＞]$|[\[【<＜](?:填写|输入|此处|插入|你的|您的|具体|待)"
 )
 _SPAM = re.compile(
     r"(?:加|添加|联系|私聊|私信)(?:我的?|客服|老师|小编)?(?:微信|微|V|v|VX|vx|wx|WX|QQ|qq|扣扣)(?:号)?"
@@ -735,6 +758,13 @@ _TERMINAL = "。！？!?.…；;~～"
 # A request that breaks off after a count: 请为我的新店起一个, 帮我写两首
 # A how-question whose verb has no object: 如何提高, 怎么预防
 # Only when nothing comes before it: 感冒怎么预防 names its object first and is a whole question.
+# Only the phrase that says what to go by, and no verb: 请根据下列关键词, 基于以下数据, 请结合上述材料.
+_GUIDE_WITHOUT_VERB = re.compile(
+    r"^(?:请|请你|请您|麻烦(?:你|您)?|帮我)?(?:根据|依据|按照|依照|参照|参考|基于|针对|围绕|结合)"
+    r"(?:下列|以下|下面|上述|以上|上面|这些|这几个|这个|这段|这篇|给定|所给|提供)的?"
+    r"(?:[一二两三四五六七八九十几]?(?:个|条|段|篇|组|项))?(?:相关|参考|背景|阅读|补充)?"
+    r"(?:关键词|词语|材料|资料|信息|数据|内容|要求|提示|条件|主题|句子|段落|文字|文章|例子|表格|图表|问题|情况|场景|描述|要点|大纲|格式|事实|观点|选项)$"
+)
 _HOW_WITHOUT_OBJECT = re.compile(
     r"^(?:请问|请告诉我|告诉我|你知道)?(?:如何|怎么|怎样|怎么样)(?:才能|才可以|去|来)?(?:提高|提升|改善|制作|预防|治疗|处理|解决|选择|避免|保护|降低|增加|减少|培养|判断|区分|缓解|应对)$"
     # a route cut before its destination: 帮我查一下明天从上海到
@@ -1066,6 +1096,8 @@ def placeholder(instruction: str, answer: str) -> bool:
         and text[: match.start()].rsplit("\n", 1)[-1].strip()
     }
     if not _ASKS_FOR_DIALOGUE.search(instruction) and not _ASKS_FOR_STORY.search(instruction):
+        if _ellipsis_blanks(text) >= 2:
+            return True
         blanks |= {
             f"[{blank}]"
             for blank in _BRACKET_BLANK.findall(text)
@@ -1452,6 +1484,8 @@ def instruction_fragment(instruction: str) -> bool:
         return True
     if "\n" in text or first[-1] in _TERMINAL:
         return False
+    if _GUIDE_WITHOUT_VERB.match(first):
+        return True
     dangling = _DANGLING_END.search(first)
     if (
         dangling is not None
