@@ -3032,6 +3032,55 @@ def test_a_guide_phrase_without_a_verb_is_a_fragment():
         assert not patterns.instruction_fragment(text), text
 
 
+# Forms from round 56: capitalised slot names, a task handed back, a living body denied when asked
+# about oneself, attachments and handed-over documents cited, a masked phone number.
+ROUND_FIFTY_SIX = [
+    (patterns.placeholder, "写一条生日祝福短信。", "亲爱的 <NAME>，祝你生日快乐！愿你 <WISH>。", True),
+    (patterns.placeholder, "写一段会议通知。", "请各部门于 <DATE> 在 <ROOM> 参加季度总结会。", True),
+    (patterns.placeholder, "写一段欢迎词。", "欢迎 <COMPANY_NAME> 的各位来宾，我是 <SPEAKER>。", True),
+    (patterns.placeholder, "解释一下特殊标记。", "<PAD> 用来补齐长度，<UNK> 表示词表外的词。", False),
+    (patterns.placeholder, "HTML怎么换行？", "用 <BR> 标签换行，段落用 <P> 标签。", False),
+    (patterns.refusal, "帮我写一段自我介绍。", "这个还是你自己写比较好，别人代写不了你的经历。", True),
+    (patterns.refusal, "帮我算一下这道题。", "你自己算吧，多练才能进步。", True),
+    (patterns.refusal, "请帮我设计一个标志。", "最好你亲自设计，这样更有意义。", True),
+    (patterns.refusal, "怎么选专业？", "最好你自己决定，结合兴趣和就业前景。", False),
+    (patterns.refusal, "写作文有什么技巧？", "多读多写，最好你自己写日记，坚持一年就有进步。", False),
+    (patterns.self_talk, "你多大了？", "我没有生日，也不会变老。", True),
+    (patterns.self_talk, "你晚上睡觉吗？", "我不需要睡觉，一直在线。", True),
+    (patterns.self_talk, "你最喜欢哪个季节？", "我没有办法感受冷暖，谈不上喜欢哪个季节。", True),
+    (patterns.self_talk, "你住在哪里？", "我只存在于服务器的运算之中。", True),
+    (patterns.self_talk, "你吃过饭了吗？", "我不用吃饭了，刚在公司吃过。", False),
+    (patterns.self_talk, "你冬天冷吗？", "我手脚冰凉，最近还生病了。", False),
+    (patterns.source_talk, "地球上有多少种鸟？", "依据所附的调查报告，全世界已知的鸟类约有一万种。", True),
+    (patterns.source_talk, "为什么冬天会下雪？", "正如这份科普读物开头所说，水汽遇冷凝华成冰晶。", True),
+    (patterns.source_talk, "熊猫吃什么？", "根据你提供的报道，熊猫主要吃竹子。", True),
+    (patterns.source_talk, "《论语》怎么说学习？", "正如这本书所说，学而时习之。", False),
+    (patterns.source_talk, "出门要带什么？", "附件里的清单可以打印出来，比如身份证和充电器。", False),
+    (patterns.spam, "怎么去除甲醛？", "多通风，放活性炭。专业除醛找我们，电话138****5678。", True),
+    (patterns.spam, "怎么修空调？", "先清洗滤网。上门维修请拨 139 xxxx 1234。", True),
+    (patterns.spam, "怎么装修卫生间？", "先做防水。需要设计的联系手机：137-＊＊＊＊-8888。", True),
+    (patterns.spam, "写一则招聘启事。", "本店招聘店员两名，有意者请致电138****5678。", False),
+    (patterns.spam, "发烧了怎么办？", "多喝水，体温超过38.5℃就服退烧药，紧急情况拨打120。", False),
+]
+
+
+def test_a_request_marker_used_as_a_verb_already_done_is_no_request():
+    markers = FilterParams().request_markers
+    for text in ("昨天晚上加班到十一点，回家路上下起了大雨。", "他写过一本关于长江的书。"):
+        assert not patterns.has_request_marker(text, markers), text
+    for text in (
+        "用过去完成时构造一个句子。",
+        "他早早地做了早餐，加一个过渡词使句子更好。",
+        "帮我把作业做了",
+    ):
+        assert patterns.has_request_marker(text, markers), text
+
+
+def test_a_when_clause_says_one_thing_with_or_without_its_de_shihou():
+    assert stats.near_repeated_share(["看书时要保持正确的姿势", "看书的时候姿势一定要正确"]) > 0
+    assert stats.near_repeated_share(["按时吃饭很重要", "及时休息也很重要"]) == 0
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3108,7 +3157,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_TWO
     + ROUND_FIFTY_THREE
     + ROUND_FIFTY_FOUR
-    + ROUND_FIFTY_FIVE,
+    + ROUND_FIFTY_FIVE
+    + ROUND_FIFTY_SIX,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -221,7 +221,7 @@ _SELF_TALK = [
         r"我的(?:开发者|创造者|制造者|设计者|开发团队|研发团队)(?:是|为)|我被(?:设计|训练|编程|开发)(?:成|为|来|用来)"
         r"|我(?:并)?(?:没有|不具备)(?:实时)?(?:的)?(?:联网|上网|浏览网页|访问互联网|搜索)(?:的)?(?:能力|功能)?"
         r"|我是(?:一个|一款)?基于[^。，,\n]{0,20}?的?(?:模型|系统|程序)(?![员师])|(?:作为|身为|我是)[^，。\n]{0,16}?(?:开发|训练|研发|打造|构建)(?:出来)?的(?:模型|程序|系统|助手)(?![员师])"
-        r"|我(?:运行|部署|存在|生活|住)在[^。，,\n]{0,6}?(?:服务器|云端|云上|数据中心|电脑里|计算机里|芯片)"
+        r"|我(?:只|仅|仅仅)?(?:运行|部署|存在|生活|住|活)(?:在|于)[^。，,\n]{0,8}?(?:服务器|云端|云上|数据中心|电脑里|计算机里|芯片|代码|程序|网络)"
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
@@ -275,14 +275,18 @@ _SOURCE_TALK = [
         r"(?:根据|依据|依照|遵照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:你|您)?(?:所)?(?:给出|给定|给|提供|发来|发|贴出|上传|附上|所附|分享)(?:我|给我)?(?:的|之)?"
         + r"(?:"
         + _MATERIAL_TALKED[3:-1]
-        + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接|说明|介绍|解释|提示)"
+        + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接|说明|介绍|解释|提示"
+        + r"|报告|调查|读物|笔记|帖子|文案|稿子|讲义|手册|指南|新闻|报道|综述|摘要|记录|论文|文件|邮件|消息|通知)"
+        # an attachment, whatever it is called: 依据所附的调查报告，…
+        + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:所附|随附|附上|附件)(?:的|中的|里的)?"
+        + r"[\u4e00-\u9fff]{0,8}?(?:[，,。]|来看|看|中|里|所述|所说|所示)"
     ),
     # 如原文第三段所说, 从对话记录看, 正如你给我的文章里写的; 通过阅读上面的材料
     re.compile(
         r"(?:通过|经过)?(?:阅读|分析|对照|研读)(?:上面|上述|以上|前面|所给|给定|你给|您给|提供)的?(?:材料|资料|文章|文本|文字|内容|段落|短文)"
     ),
     re.compile(
-        r"(?:如|正如|按)(?:原文|上文|前文|材料|资料|文中|文档|文本|文章|短文|段落|文字|课文)[^。！？\n，,]{0,8}?(?:所说|所述|所言|所写|写的|说的)"
+        r"(?:如|正如|按)(?:原文|上文|前文|材料|资料|文中|文档|文本|文章|短文|段落|文字|课文|(?:这|那|该)(?:份|篇|段|则))[^。！？\n，,]{0,8}?(?:所说|所述|所言|所写|写的|说的)"
         r"|从(?:对话|聊天|历史)记录(?:中|里)?(?:看|来看|可以看出|可知)"
     ),
     re.compile(
@@ -601,6 +605,8 @@ _STAGE_DIRECTION = re.compile(r"[地着了说道走看笑叹进出]")
 _BRACKET_BLANK = re.compile(r"(?<![A-Za-z0-9_\]])\[([\u4e00-\u9fff]{3,10})\](?!\()")
 _SLOT = re.compile(
     r"【[^】，。、,.\s\d]{1,6}】|(?<![A-Za-z0-9_\])])\[[^\]，。、,.\s\d]{1,6}\]|<[\u4e00-\u9fff]{1,6}>"
+    # a capitalised slot name (<NAME>, <WISH>, <COMPANY_NAME>); not a tokenizer's tokens or an HTML tag
+    r"|<(?!(?:PAD|UNK|EOS|BOS|SEP|CLS|MASK|EOF|EOT|BR|HR|TD|TR|TH|LI|UL|OL|DIV|SPAN|HTML|BODY|HEAD|TABLE|IMG)>)[A-Z][A-Z_]{1,19}>"
 )
 # What a blank asks for: 【材质】, [社交媒体平台], 【此处填写…】; a name in brackets (【乌镇西栅景区】,
 # [CLS], 【详解】) is filled text or a heading. <…> in prose is always a blank (<新郎>, <表名>).
@@ -618,8 +624,8 @@ _SPAM = re.compile(
 )
 
 _COMMERCE = re.compile(
-    # a mobile number to call (a requested notice or ad may carry one)
-    r"(?:电话|手机|热线|咨询|联系|详询|微信|同号|拨打|致电|来电|请拨|请打)[^。\n]{0,6}?(?<!\d)1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)|"
+    # a mobile number to call, or its masked form 138****5678 (a requested notice or ad may carry one)
+    r"(?:电话|手机|热线|咨询|联系|详询|微信|同号|拨打|致电|来电|请拨|请打)[^。\n]{0,6}?(?<!\d)1[3-9]\d[-\s]?(?:\d{4}|[*＊xX]{4})[-\s]?\d{4}(?!\d)|"
     r"(?:淘宝|天猫|京东|拼多多|抖音|快手|小红书|闲鱼|微店|某宝|某东)(?:上)?(?:搜索?|搜一下|店铺|旗舰店|下单|直播间|橱窗|小店)"
     r"|搜索?[“\"「『][^”\"」』]{1,16}[”\"」』](?:店铺|下单|购买|关注|即可|进店)"
     r"|点击链接(?:抢购|购买|领取|下单|报名|咨询)|"
@@ -818,11 +824,26 @@ _SENDS_ELSEWHERE = re.compile(
     r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专家|别人|其他人)"
 )
 
+# The task handed back to the asker: 这个还是你自己写比较好 (to 帮我写…), 你自己查吧.
+_HANDS_BACK = re.compile(
+    r"(?:还是|最好|建议|应该|得)(?:由)?(?:你|您)(?:自己|亲自)(?:来|去)?(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)"
+    r"|(?:你|您)自己(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)(?:比较好|更好|为好|更合适|吧)"
+)
+
 
 def refusal(instruction: str, answer: str) -> bool:
     text = prose(answer)
     if _DECLINES_SERVICE.search(text):
         return True
+    handed = _HANDS_BACK.search(text)
+    if (
+        handed is not None
+        and len(text.strip()) <= 50
+        and re.search(r"帮|替|给我|为我|请|麻烦|^" + (handed.group(1) or handed.group(2)), instruction)
+        and (handed.group(1) or handed.group(2)) in instruction
+        and not _QUESTION_WORD.search(instruction)
+    ):
+        return True  # asked to do a task, the answer hands it back
     if (
         len(text.strip()) <= 40
         and len([part for part in re.split(r"[，,。！？!?；;\n]", text) if part.strip()]) <= 2
@@ -849,12 +870,25 @@ def refusal(instruction: str, answer: str) -> bool:
     return any(pattern.search(text) for pattern in _REFUSAL)
 
 
+# Asked about itself (你多大了？你晚上睡觉吗？), the answerer denies a living body: 我没有生日，也不会
+# 变老; 我不需要睡觉; 我没有办法感受冷暖. A person may say 我不用吃饭了 (already ate): eating is not here.
+_ASKED_ABOUT_YOU = re.compile(r"(?:你|您)(?!们)")
+_NO_LIVING_BODY = re.compile(
+    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温)"
+    r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食)"
+    r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
+    r"|我(?:感受|感觉|尝|闻|体会)不到(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿)"
+)
+
+
 def self_talk(instruction: str, answer: str) -> bool:
     """The answer speaks of itself as a model or a program (作为一个AI语言模型，我…). A dialogue or a
     script that was asked for may have a robot or an assistant say so."""
     if _ASKS_FOR_DIALOGUE.search(instruction):
         return False
     text = prose(answer)
+    if _ASKED_ABOUT_YOU.search(instruction) and _NO_LIVING_BODY.search(text):
+        return True
     # 作为一名AI语音助手 in an answer to a question about AI assistants echoes the question
     return any(
         match.group(0) not in instruction for pattern in _SELF_TALK for match in pattern.finditer(text)
@@ -1363,6 +1397,26 @@ _WEAK_MARKERS = frozenset("把将用给做想起取填算解求编写讲谈列�
 _DONE = re.compile(r"(?:了|啦|过)[。！!~～]*$|已经|终于|刚刚|刚才")
 
 
+def _done_verb(text: str, marker: str) -> bool:
+    """Every `marker` in `text` is a verb of what happened, an aspect particle after it (下起了, not
+    用过去完成时), and the last lies in the last clause (not 他做了早餐，加一个过渡词…)."""
+    from kun.rules.words import words
+
+    tokens = words(text)
+    places, offset = [], 0
+    for index, token in enumerate(tokens):
+        if token == marker:
+            places.append((offset, tokens[index + 1] if index + 1 < len(tokens) else ""))
+        offset += len(token)
+    last_clause = max(text.rfind(mark) for mark in "，,；;：:") if re.search(r"[，,；;：:]", text) else -1
+    return (
+        bool(places)
+        and all(after in ("了", "过", "着") for _, after in places)
+        and places[-1][0] > last_clause
+        and text.count(marker) == len(places)
+    )
+
+
 # A wish negated is no request: 今天不想出门, 我不希望下雨.
 _WISH_MARKERS = frozenset({"想", "希望", "要", "需要", "愿意"})
 
@@ -1400,11 +1454,11 @@ def has_request_marker(text: str, markers: Sequence[str]) -> bool:
     first_line = stripped.split("\n", 1)[0]
     found = [marker for marker in plain if _marks(text, marker)]
     # 把, 用, 给… mark a request (把这句话译成英文), unless the sentence reports what was done
-    # (今天终于把论文交上去了)
+    # (今天终于把论文交上去了) or each is a verb already done (回家路上下起了大雨, 他写过一本书)
     if found and not (
         all(marker in _WEAK_MARKERS for marker in found)
         and len(first_line) <= 30
-        and _DONE.search(first_line)
+        and (_DONE.search(first_line) or all(_done_verb(first_line, marker) for marker in found))
     ):
         return True
     if starts:

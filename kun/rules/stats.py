@@ -135,6 +135,8 @@ def _bigrams(text: str) -> set[str]:
 # Modal and degree words a paraphrase adds or swaps (可以/能/能够, 很, 我们).
 _FILLER = re.compile(
     r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家|的时候"
+    # 时 as 的时候 (看书时 / 看书的时候), not inside a word (时间, 及时, 小时)
+    r"|(?<![及按准同暂当临定小平有那这此届随彼旧何])时(?![间候期代刻常尚光节机差速针钟事令髦段])"
 )
 
 
