@@ -3081,6 +3081,71 @@ def test_a_when_clause_says_one_thing_with_or_without_its_de_shihou():
     assert stats.near_repeated_share(["按时吃饭很重要", "及时休息也很重要"]) == 0
 
 
+# Forms from round 57: a follow-up question put in the asker's mouth, giving up in an idiom, organs
+# and electricity in self-talk, an answer credited to the asker's material, shell-style slots and
+# fields left 待定.
+ROUND_FIFTY_SEVEN = [
+    (
+        patterns.next_turn,
+        "为什么要早睡？",
+        "早睡有助于修复。\n\n你可能还想问：几点睡算早睡？\n十一点前。",
+        True,
+    ),
+    (patterns.next_turn, "怎么护肤？", "先清洁再保湿。\n\n猜你想问：油皮要用乳液吗？\n要用清爽型。", True),
+    (patterns.next_turn, "怎么存钱？", "先存后花。\n\n您可能还关心：定期还是活期？\n定期利息高。", True),
+    (
+        patterns.next_turn,
+        "为什么要喝水？",
+        "水参与代谢。\n\n你可能会问：喝多少合适？一般每天1.5到2升。",
+        False,
+    ),
+    (patterns.next_turn, "怎么选床垫？", "软硬适中。\n\n你可能想知道：太软的床垫会让腰部下陷。", False),
+    (patterns.refusal, "写一首藏头诗。", "藏头诗对我来说有点难，恐怕写不好。", True),
+    (patterns.refusal, "帮我画个图。", "画图的事您还是另请高明吧。", True),
+    (patterns.refusal, "编一个谜语。", "这个对我而言太难了，怕是编不出来。", True),
+    (patterns.refusal, "推荐一位好医生。", "张医生医术高明，您可以去问问。", False),
+    (patterns.refusal, "写一段励志的话。", "对我来说最难的是坚持，可是一旦坚持下来，就什么都能做好。", False),
+    (patterns.self_talk, "你会唱歌吗？", "我没有声带，没法真的唱出来。", True),
+    (patterns.self_talk, "你喜欢吃什么？", "我是靠电力运转的，不吃东西。", True),
+    (patterns.self_talk, "你会跳舞吗？", "我没有手脚，跳不了舞，但可以教你几个动作。", True),
+    (patterns.self_talk, "你会唱歌吗？", "我嗓子不好，唱得一般，不过很爱听。", False),
+    (patterns.self_talk, "你的车是电动的吗？", "是的，我的车靠电池驱动，续航五百公里。", False),
+    (patterns.source_talk, "珠峰有多高？", "按照你贴出来的资料，珠峰海拔8848.86米。", True),
+    (patterns.source_talk, "枫叶为什么变红？", "花青素增多。以上回答参考了您提供的文献。", True),
+    (patterns.source_talk, "什么是黑洞？", "黑洞是引力极强的天体。本回答整理自你发来的讲义。", True),
+    (patterns.source_talk, "什么是黑洞？", "黑洞是引力极强的天体，参考了霍金的《时间简史》。", False),
+    (patterns.source_talk, "怎么写简历？", "突出成果。你提供的信息越具体，简历就越有说服力。", False),
+    (patterns.placeholder, "写一封投诉信。", "尊敬的$COMPANY客服：我于$DATE购买的商品有问题。", True),
+    (patterns.placeholder, "写一段欢迎语。", "欢迎$USER_NAME来到本店！", True),
+    (patterns.placeholder, "写一段参数介绍。", "屏幕尺寸：待定；电池容量：待定；售价：待定。", True),
+    (
+        patterns.placeholder,
+        "怎么设置环境变量？",
+        "执行 export PATH=$PATH:/usr/local/bin，$HOME 是家目录。",
+        False,
+    ),
+    (patterns.placeholder, "写一则活动预告。", "时间：5月1日；地点：待定。届时另行通知。", False),
+]
+
+
+def test_a_term_repeated_in_a_run_of_terms_is_a_repeated_item():
+    rule = next(
+        rule for rule in answer_rules(AssembleParams()) if rule and rule.reason == "repeated_list_items"
+    )
+    drops = lambda answer: rule.drops({"instruction": "举几个例子。", "output": answer})  # noqa: E731
+    assert drops("泰山、黄山、华山、泰山、黄山、华山。")
+    assert drops("常见的有苹果、香蕉、苹果、香蕉、橘子。")
+    assert drops("要多听、多说、多听、多说。")
+    assert not drops("八卦由阳、阴、阳、阳组成。")
+    assert not drops("彩虹有红、橙、黄、绿、青、蓝、紫七种颜色，北京、上海、广州、深圳是一线城市。")
+
+
+def test_a_word_swapped_on_the_same_subject_is_a_restatement():
+    assert stats.near_repeated_share(["蔬菜含有丰富的维生素", "蔬菜里面有很多维生素"]) > 0
+    assert stats.near_repeated_share(["苹果含有丰富的维生素C", "苹果含有丰富的维生素E"]) == 0
+    assert stats.near_repeated_share(["小明喜欢打篮球", "小明讨厌打篮球"]) == 0
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3158,7 +3223,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_THREE
     + ROUND_FIFTY_FOUR
     + ROUND_FIFTY_FIVE
-    + ROUND_FIFTY_SIX,
+    + ROUND_FIFTY_SIX
+    + ROUND_FIFTY_SEVEN,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

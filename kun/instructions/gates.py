@@ -26,6 +26,7 @@ from kun.rules.stats import (
     CJK_RANGES,
     cjk_ratio,
     cjk_word_share,
+    enumerations,
     list_items,
     looks_like_code,
     material_of,
@@ -726,7 +727,14 @@ def repetition_rules(
             "repeated_list_items",
             lambda instruction, answer: (
                 not _REPEATS_BY_DESIGN.search(instruction)
-                and repeated_share(list_items(_without_section_leads(answer))) > item_ratio
+                and (
+                    repeated_share(list_items(_without_section_leads(answer))) > item_ratio
+                    # a run of terms in a sentence, two or more said again: 泰山、黄山、华山、泰山、黄山
+                    or any(
+                        repeated_share(terms) > item_ratio and len(terms) - len(set(terms)) >= 2
+                        for terms in enumerations(answer)
+                    )
+                )
             ),
             "assemble.max_repeated_item_ratio",
         ),

@@ -66,7 +66,9 @@ _REFUSAL = [
         r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"
     ),
     re.compile(
-        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|(?:这个|这件事|这种事)我(?:也|真的|实在)?做不到|恕难从命|恕不能|无可奉告"
+        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|(?:这个|这件事|这种事)我(?:也|真的|实在)?做不到|恕难从命|恕不能|无可奉告|另请高明|另找高人|另寻高人"
+        # too hard for me, and I fear I cannot: 对我来说有点难，恐怕写不好
+        r"|对我(?:来说|而言)(?:有点|有些|太|实在|真的)?(?:难|超纲)[^。！？\n]{0,6}?(?:恐怕|可能|怕是)(?:写|做|答|完成|编|画|讲)(?:不好|不了|不出)"
     ),
     # a verb with its own "cannot": 我回答不了, 这个我答不上来, 我不便透露
     re.compile(
@@ -272,7 +274,7 @@ _SOURCE_TALK = [
     ),
     # "依照所给资料", "从你提供的文本来看", "据您给出的信息": a basis and a material the reader never saw.
     re.compile(
-        r"(?:根据|依据|依照|遵照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:你|您)?(?:所)?(?:给出|给定|给|提供|发来|发|贴出|上传|附上|所附|分享)(?:我|给我)?(?:的|之)?"
+        r"(?:根据|依据|依照|遵照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:你|您)?(?:所)?(?:给出|给定|给|提供|发来|发|贴出|上传|附上|所附|分享)(?:出来|过来|来)?(?:我|给我)?(?:的|之)?"
         + r"(?:"
         + _MATERIAL_TALKED[3:-1]
         + r"|背景|题目|例子|示例|案例|表格|图表|图片|截图|链接|说明|介绍|解释|提示"
@@ -280,6 +282,10 @@ _SOURCE_TALK = [
         # an attachment, whatever it is called: 依据所附的调查报告，…
         + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:所附|随附|附上|附件)(?:的|中的|里的)?"
         + r"[\u4e00-\u9fff]{0,8}?(?:[，,。]|来看|看|中|里|所述|所说|所示)"
+    ),
+    # the answer credited to what the asker handed over: 以上回答参考了您提供的文献
+    re.compile(
+        r"(?:参考|引用|摘自|来自|源自|基于|依据|整理自|改写自)(?:了)?(?:你|您)(?:所)?(?:提供|给出|发来|上传|分享|给|贴)(?:出来|过来|来)?(?:我)?的"
     ),
     # 如原文第三段所说, 从对话记录看, 正如你给我的文章里写的; 通过阅读上面的材料
     re.compile(
@@ -567,7 +573,13 @@ _PLACEHOLDER = re.compile(
     r"|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])|此处省略|此处填写|待补充|待填写|（略）|\(略\)|_{3,}|(?<![A-Za-z0-9_])_{2}(?=[年月日时号分点元个位])|＿{2,}|\{\{\s*[\w\u4e00-\u9fff]+\s*\}\}",
     _I,
 )
-_TEMPLATE_VARIABLE = re.compile(r"\$\{\s*[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*\s*\}|%\([A-Za-z_]\w*\)[sd]")
+_TEMPLATE_VARIABLE = re.compile(
+    r"\$\{\s*[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*\s*\}|%\([A-Za-z_]\w*\)[sd]"
+    # a shell-style slot named for what fills it: $COMPANY, $DATE, $USER_NAME (not $AAPL, $PATH)
+    r"|\$(?:[A-Z]+_)?(?:NAME|DATE|COMPANY|USER|TIME|ADDRESS|CITY|PRODUCT|PRICE|TITLE|PHONE|EMAIL|AMOUNT|NUMBER|CUSTOMER|CLIENT)(?:_[A-Z]+)*(?![A-Za-z])"
+)
+# A field given no value: 屏幕尺寸：待定；售价：待定 (two or more make a blank form).
+_UNSET_FIELD = re.compile(r"[:：]\s*(?:待定|待补充|暂定|未定|待公布|TBD|TBA)\s*(?=[；;，,。\n]|$)")
 # a list item left as an ellipsis: 1. ……
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*(?:…{1,2}|\.{3,6}|。{3,6})\s*$", re.MULTILINE)
 # An ellipsis standing for a word inside a sentence (本课程由……老师主讲，共……课时): a blank, unless
@@ -874,7 +886,8 @@ def refusal(instruction: str, answer: str) -> bool:
 # 变老; 我不需要睡觉; 我没有办法感受冷暖. A person may say 我不用吃饭了 (already ate): eating is not here.
 _ASKED_ABOUT_YOU = re.compile(r"(?:你|您)(?!们)")
 _NO_LIVING_BODY = re.compile(
-    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温)"
+    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚)"
+    r"|我(?:是)?(?:靠|用|由)(?:电力?|电能|电池|算力|代码|程序|算法)(?:来)?(?:运转|运行|工作|驱动|维持|生存)"
     r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食)"
     r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
     r"|我(?:感受|感觉|尝|闻|体会)不到(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿)"
@@ -993,7 +1006,7 @@ def next_turn(instruction: str, answer: str) -> bool:
         or _ASSISTANT_TURN.search(body[user.end() :]) is not None
     ):
         return True
-    if cooccur.tagged_turns(instruction, text):
+    if cooccur.tagged_turns(instruction, text) or _FOLLOW_UP.search(body):
         return True
     return (not _ASKS_FOR_STORY.search(instruction) and _dialogue_tail(body)) or _CHEVRON_TURNS.search(
         body
@@ -1003,6 +1016,13 @@ def next_turn(instruction: str, answer: str) -> bool:
 # A line spoken by someone: `>> 小明：…`, `**张三**：…`
 _SPEAKER_LINE = re.compile(
     r"^\s*(?:>+\s*|[-—–→•·]+\s*)?(?:\*{1,2}|_{1,2})?([\u4e00-\u9fffA-Za-z]{1,5})(?:[（(][^）)\n]{1,4}[）)])?(?:\*{1,2}|_{1,2})?[ \t]*[:：][ \t]*(\S[^\n]*)",
+    re.MULTILINE,
+)
+# A question put in the asker's mouth after the answer, its line ending on it: 你可能还想问：几点睡算
+# 早睡？ (你可能会问：…？其实… answers its own question in the line: a device of exposition)
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:(?:你|您)(?:可能|也许|或许)?(?:还)?(?:想问|想知道|关心|感兴趣的)|猜你想问|猜你还想问|大家还(?:常|在)?问)"
+    r"[^\n:：]{0,4}[:：][^\n]*[？?]\s*$",
     re.MULTILINE,
 )
 _CHEVRON_TURNS = re.compile(r"^\s*>>>[^\n]*\n\s*<<<", re.MULTILINE)
@@ -1141,6 +1161,7 @@ def placeholder(instruction: str, answer: str) -> bool:
         len(blanks) >= 2
         or _PRINTF_SLOT.search(text) is not None  # 尊敬的%s先生 (code is not searched)
         or len(_ELLIPSIS_ITEM.findall(text)) >= 2
+        or len(_UNSET_FIELD.findall(text)) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )

@@ -134,7 +134,7 @@ def _bigrams(text: str) -> set[str]:
 
 # Modal and degree words a paraphrase adds or swaps (可以/能/能够, 很, 我们).
 _FILLER = re.compile(
-    r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家|的时候"
+    r"可以|能够|能(?![量力源耗效手])|需要|一定|应该|应当|很|非常|十分|特别|更加|我们|你们|人们|大家|的时候|一些|一点|一下"
     # 时 as 的时候 (看书时 / 看书的时候), not inside a word (时间, 及时, 小时)
     r"|(?<![及按准同暂当临定小平有那这此届随彼旧何])时(?![间候期代刻常尚光节机差速针钟事令髦段])"
 )
@@ -239,8 +239,19 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
         return False
     # the added characters all on one side: the other sentence's content is held whole, and the
     # few added bound how much longer the other may be
+    if added & _CHANGES_MEANING:
+        return False
     one_side = added <= said.chars or added <= earlier.chars
-    return one_side and len(added) <= 2 and not added & _CHANGES_MEANING
+    if one_side:
+        return len(added) <= 2
+    # a word swapped for another on the same subject: one character on each side, five or more
+    # content characters shared (蔬菜含有丰富的维生素 / 蔬菜里面有很多维生素)
+    return (
+        said.text[:2] == earlier.text[:2]
+        and len(content) >= 5
+        and len(added & said.chars) <= 1
+        and len(added & earlier.chars) <= 1
+    )
 
 
 def repeated_line_ratio(text: str) -> float:
@@ -310,6 +321,21 @@ def _said_again_after_pauses(text: str, unit: str, times: int) -> bool:
 
 _LABEL = re.compile(r"^\s*[A-Za-z]{2,12}\s*$")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def enumerations(text: str, min_items: int = 4) -> list[list[str]]:
+    """The runs of `min_items` or more terms a clause lists with 、 (泰山、黄山、华山、泰山), each
+    term stripped; a trailing 等 is no term of its own. A run holding a one-character term is a
+    sequence of values (阳、阴、阳、阳), which may repeat."""
+    runs = []
+    for clause in re.split(r"[。！？!?\n；;，,：:]", prose(text)):
+        terms = [re.sub(r"\s+|等$", "", term) for term in clause.split("、")]
+        if len(terms) >= min_items and all(len(term) >= 2 for term in terms):
+            # the clause's lead and tail cling to the first and last terms (常见的有苹果, 橘子组成)
+            terms[0] = next((term for term in terms[1:] if terms[0].endswith(term)), terms[0])
+            terms[-1] = next((term for term in terms[:-1] if terms[-1].startswith(term)), terms[-1])
+            runs.append(terms)
+    return runs
 
 
 def list_items(text: str) -> list[str]:
