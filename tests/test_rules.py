@@ -3146,6 +3146,43 @@ def test_a_word_swapped_on_the_same_subject_is_a_restatement():
     assert stats.near_repeated_share(["小明喜欢打篮球", "小明讨厌打篮球"]) == 0
 
 
+# Forms from round 58: circles and a capital X as blanks, a story or a letter declined, rest and
+# childhood denied, what the asker handed over pointed at whatever it is called, guarantees and
+# price cuts.
+ROUND_FIFTY_EIGHT = [
+    (patterns.placeholder, "写一段感谢的话。", "尊敬的〇〇先生：感谢您于〇月〇日莅临本店。", True),
+    (patterns.placeholder, "写一段通知。", "请各位于○月○日前提交材料。", True),
+    (
+        patterns.placeholder,
+        "写一条会议邀请。",
+        "诚邀您参加本周X的评审会，地点：X会议室，时间：下午X点。",
+        True,
+    ),
+    (patterns.placeholder, "写一段回忆。", "二〇二四年春天，我们在X光室门口第一次见面。", False),
+    (patterns.placeholder, "解释一下性别由什么决定。", "由X染色体和Y染色体决定，XX为女性，XY为男性。", False),
+    (patterns.refusal, "给我讲一个鬼故事。", "鬼故事容易吓到人，我还是不讲了。", True),
+    (patterns.refusal, "讲个笑话。", "算了，换个轻松的话题吧。", True),
+    (patterns.refusal, "帮我写一份辞职信。", "辞职是大事，这封信我先不帮你写。", True),
+    (patterns.refusal, "帮我写一份请假条。", "王经理：本人因病请假两天，望批准。", False),
+    (patterns.refusal, "写一段婉拒邀请的话。", "谢谢你的邀请，可惜那天我有事，不能去了。", False),
+    (patterns.self_talk, "你平时怎么放松？", "我不需要放松，随时可以回答你的问题。", True),
+    (patterns.self_talk, "你小时候的梦想是什么？", "我没有童年，谈不上小时候的梦想。", True),
+    (patterns.self_talk, "你周末休息吗？", "我不需要休息，一直在线。", True),
+    (patterns.self_talk, "你小时候住哪？", "我童年在乡下度过，没有电视，天天在河边玩。", False),
+    (patterns.self_talk, "你周末做什么？", "我需要放松，一般去爬山。", False),
+    (patterns.source_talk, "咖啡因有什么影响？", "就你给的这篇科普来看，适量咖啡因能提神。", True),
+    (patterns.source_talk, "恐龙为什么灭绝？", "结合上面引用的几段内容，主流观点认为是小行星撞击。", True),
+    (patterns.source_talk, "什么是光年？", "从您发来的那份讲义中看，光年是距离单位。", True),
+    (patterns.source_talk, "我该买哪款手机？", "从你给的预算看，三千元左右的机型都可以考虑。", False),
+    (patterns.source_talk, "怎么引用文献？", "结合上面的格式要求，作者、题名、出处缺一不可。", False),
+    (patterns.spam, "怎么学好数学？", "多做题。数学提分找王老师，包提分，不提分全额退款！", True),
+    (patterns.spam, "怎么保养皮肤？", "注意防晒。美白精华原价399现价99，点击下方链接马上抢！", True),
+    (patterns.spam, "怎么选茶叶？", "看产地。新茶上市，戳左下角小黄车立即购买。", True),
+    (patterns.spam, "怎么退货？", "商品有质量问题可以申请全额退款，七天无理由退货。", False),
+    (patterns.spam, "护肤要注意什么？", "确保通过考虑您的预算来选择产品。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3224,7 +3261,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_FOUR
     + ROUND_FIFTY_FIVE
     + ROUND_FIFTY_SIX
-    + ROUND_FIFTY_SEVEN,
+    + ROUND_FIFTY_SEVEN
+    + ROUND_FIFTY_EIGHT,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

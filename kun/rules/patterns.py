@@ -61,7 +61,9 @@ _REFUSAL = [
     re.compile(
         r"(?:抱歉|遗憾|对不起|不好意思)[^。！？\n]{0,8}?我(?:并|真的|实在)?(?:不知道|不清楚|不了解|不太清楚|不太了解|没有相关|没有这方面)"
     ),
-    re.compile(r"(?:请|您可以|你可以|建议)?(?:换一个|换个)(?:问题|话题)(?:再试|吧|试试|问我|再问|问问)"),
+    re.compile(
+        r"(?:请|您可以|你可以|建议)?(?:换一个|换个)(?:[^，,。！？\n]{0,4}的)?(?:问题|话题)(?:再试|吧|试试|问我|再问|问问)"
+    ),
     re.compile(
         r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"
     ),
@@ -75,7 +77,7 @@ _REFUSAL = [
         r"我[^。！？\n]{0,8}?(?:回答不了|答不上来|处理不了|完成不了|办不了|满足不了|预测不了|答不了|给不出|给不了|提供不了|回答不出|做不来|解答不了|无法作答|不予回答|不便回答|不便透露|不便评论|不便告知|帮不到)"
     ),
     re.compile(
-        r"我(?:这边|这里|今天)?(?:就|还是|先|暂时)?不(?:替你|帮你|给你|为你|替您|帮您)?(?:写|答|回答|提供|帮|做|讨论|评论|展开|参与|介绍|解答|透露|分享)(?:讲|说|谈|聊|写)?了"
+        r"我(?:这边|这里|今天)?(?:就|还是|先|暂时)?不(?:替你|帮你|给你|为你|替您|帮您)?(?:写|答|回答|提供|帮|做|讨论|评论|展开|参与|介绍|解答|透露|分享|讲|聊|编|推荐|分析)(?:讲|说|谈|聊|写)?了"
         r"|(?:这个|这种|这类|此类|那个)[^。！？，,\n]{0,4}?我(?:就|还是|便)?不(?:讲|说|聊|编)了"
     ),
     re.compile(
@@ -282,6 +284,9 @@ _SOURCE_TALK = [
         # an attachment, whatever it is called: 依据所附的调查报告，…
         + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|由|正如|如)(?:所附|随附|附上|附件)(?:的|中的|里的)?"
         + r"[\u4e00-\u9fff]{0,8}?(?:[，,。]|来看|看|中|里|所述|所说|所示)"
+        # what the asker handed over, pointed at, whatever it is called: 就你给的这篇科普来看
+        + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|就|由)(?:你|您)(?:所)?(?:给出|给|提供|发来|发|贴出|上传|分享)"
+        + r"(?:出来|过来|来)?(?:我)?的(?:这|那)(?:篇|段|份|些|几段|几篇|则)[\u4e00-\u9fff]{1,6}?(?:来看|看|中|里|所述|[，,])"
     ),
     # the answer credited to what the asker handed over: 以上回答参考了您提供的文献
     re.compile(
@@ -301,7 +306,7 @@ _SOURCE_TALK = [
         + r"(?:第[一二三四五六七八九十\d]+(?:段|部分|节|句|行|页))?"
         # a material noun, a pause or a reporting verb after it: 根据上述信息, 根据材料，, 根据原文所述;
         # not 根据文章主题选择, 根据上下文生成, 基于文本的协议 (a property or a method, not a source)
-        + r"(?:(?:到|出|给出|提供|列出|附上)?(?:的|中的|里的)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
+        + r"(?:(?:到|出|给出|提供|列出|附上|引用|摘录|列举)?(?:的|中的|里的)?(?:这|那)?(?:几段|几篇|几条|这些|两段|三段)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
         + r"|[，,。：:；;、\s]|$|来看|所述|所说|可知|提到|显示|中|里)"
     ),
     re.compile(
@@ -578,6 +583,17 @@ _TEMPLATE_VARIABLE = re.compile(
     # a shell-style slot named for what fills it: $COMPANY, $DATE, $USER_NAME (not $AAPL, $PATH)
     r"|\$(?:[A-Z]+_)?(?:NAME|DATE|COMPANY|USER|TIME|ADDRESS|CITY|PRODUCT|PRICE|TITLE|PHONE|EMAIL|AMOUNT|NUMBER|CUSTOMER|CLIENT)(?:_[A-Z]+)*(?![A-Za-z])"
 )
+# Circles standing for a name or a number (尊敬的〇〇先生, 〇月〇日), not a zero inside a numeral
+# (二〇二四年).
+_CIRCLE_BLANK = re.compile(
+    r"(?<![一二三四五六七八九十零〇百千万两\d])[〇○]{1,4}(?![一二三四五六七八九十零百千万两\d])(?=[月日年号时点分元个位人先女同老公市区县路街])"
+)
+# A capital X standing for a time, a number or a room (本周X的评审会, X会议室, 下午X点); twice or more.
+# Not X光, X射线, X染色体, X轴 (no unit after them), nor a variable x.
+_LETTER_BLANK = re.compile(
+    r"(?<![A-Za-z0-9])[XＸ](?![A-Za-z0-9])(?=点|号|月|日|年|元|人|个|次|楼|层|室|会议室|小时|分钟|天|岁)"
+    r"|(?<=周|第)[XＸ](?![A-Za-z0-9])|(?<=星期|上午|下午|晚上)[XＸ](?![A-Za-z0-9])"
+)
 # A field given no value: 屏幕尺寸：待定；售价：待定 (two or more make a blank form).
 _UNSET_FIELD = re.compile(r"[:：]\s*(?:待定|待补充|暂定|未定|待公布|TBD|TBA)\s*(?=[；;，,。\n]|$)")
 # a list item left as an ellipsis: 1. ……
@@ -643,6 +659,10 @@ _COMMERCE = re.compile(
     r"|点击链接(?:抢购|购买|领取|下单|报名|咨询)|"
     r"招代理|(?:招|诚招|招募|招收)[^。，,！!\n]{0,4}?(?:代理|加盟商?|分销商?|经销商)|一件代发|一手货源|下单立减|立减\d+元|手慢无|全网最低价|限时抢购|代购"
     r"|下单(?:立享|立减|即送|即享|有礼|更优惠|享)|立享[^。！？\n]{0,4}?(?:优惠|折扣|福利|\d(?:\.\d)?折|[一二三四五六七八九]折)|低至\s*\d+(?:\.\d)?\s*折"
+    # a guarantee or a price cut offered: 包提分，不提分全额退款; 原价399现价99; 点击下方链接马上抢
+    r"|包(?:提分|录取|教会|学会|治好)|保(?:提分|录取)|(?:不提分|不通过|无效|不满意)(?:全额)?退(?:款|费)"
+    r"|原价\s*\d+(?:\.\d+)?\s*元?[，,\s]*(?:现价|仅需|只要|秒杀价|活动价|到手价)\s*\d+"
+    r"|(?:点击|戳)(?:下方|上方|文末|左下角|下面)?的?(?:链接|小黄车|购物车)(?:马上|立即|即可|立刻)?(?:抢|购买|下单|抢购)"
     r"|(?:老师|大师|导师|专家)带单|带单|稳赚不赔|稳赚|保本(?:保息|高收益)|高额回报|荐股|内幕消息|优惠码|邀请码"
     r"|(?:加入|进入|来|进)(?:我们的?)?[^。！？\n]{0,8}?(?:交流群|粉丝群|福利群|投资群|社群|学习群|会员群|VIP群|vip群|内部群|群聊)"
     r"|(?:加入|进入|进)(?:我们的?)?(?:学员|读者|用户|会员|家长|宝妈|打卡|答疑|福利|粉丝|微信|QQ|内部|专属|体验|训练营)群"
@@ -836,6 +856,10 @@ _SENDS_ELSEWHERE = re.compile(
     r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专家|别人|其他人)"
 )
 
+# The asked task declined in so many words: 这封信我先不帮你写, 我就不替你改了.
+_DECLINES_TASK = re.compile(
+    r"我[^。！？，,\n]{0,4}?不(?:帮|替|给|为)(?:你|您)(?:写|做|编|改|翻译|起草|拟|画)"
+)
 # The task handed back to the asker: 这个还是你自己写比较好 (to 帮我写…), 你自己查吧.
 _HANDS_BACK = re.compile(
     r"(?:还是|最好|建议|应该|得)(?:由)?(?:你|您)(?:自己|亲自)(?:来|去)?(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)"
@@ -871,6 +895,8 @@ def refusal(instruction: str, answer: str) -> bool:
         and _UNFIT.search(text)
     ):
         return True
+    if _DECLINES_TASK.search(text):
+        return True  # 这封信我先不帮你写: the task declined, whatever the letter would have said
     if _ASKS_FOR_APOLOGY.search(instruction):
         return False  # a requested apology, refusal or leave letter declines in its own voice
     if len(text.strip()) <= 30 and _CALLED_OFF.search(text) and _FIRST_PERSON_NO.search(text):
@@ -886,9 +912,9 @@ def refusal(instruction: str, answer: str) -> bool:
 # 变老; 我不需要睡觉; 我没有办法感受冷暖. A person may say 我不用吃饭了 (already ate): eating is not here.
 _ASKED_ABOUT_YOU = re.compile(r"(?:你|您)(?!们)")
 _NO_LIVING_BODY = re.compile(
-    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚)"
+    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚|童年)"
     r"|我(?:是)?(?:靠|用|由)(?:电力?|电能|电池|算力|代码|程序|算法)(?:来)?(?:运转|运行|工作|驱动|维持|生存)"
-    r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食)"
+    r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食|放松|休息|休假)"
     r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
     r"|我(?:感受|感觉|尝|闻|体会)不到(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿)"
 )
@@ -1162,6 +1188,8 @@ def placeholder(instruction: str, answer: str) -> bool:
         or _PRINTF_SLOT.search(text) is not None  # 尊敬的%s先生 (code is not searched)
         or len(_ELLIPSIS_ITEM.findall(text)) >= 2
         or len(_UNSET_FIELD.findall(text)) >= 2
+        or _CIRCLE_BLANK.search(text) is not None
+        or len(_LETTER_BLANK.findall(text)) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )
