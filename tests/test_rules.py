@@ -3180,6 +3180,10 @@ ROUND_FIFTY_EIGHT = [
     (patterns.spam, "怎么选茶叶？", "看产地。新茶上市，戳左下角小黄车立即购买。", True),
     (patterns.spam, "怎么退货？", "商品有质量问题可以申请全额退款，七天无理由退货。", False),
     (patterns.spam, "护肤要注意什么？", "确保通过考虑您的预算来选择产品。", False),
+    # from sharegpt's first turns, kept until this read-back
+    (patterns.self_talk, "你对新爸爸们有什么建议？", "作为一台机器，我没有亲身体验，但可以给些建议。", True),
+    (patterns.self_talk, "你觉得工厂该怎么升级？", "作为机器制造商，我们建议先改造老旧产线。", False),
+    (patterns.self_talk, "怎么学外语？", "作为机器翻译的研究者，我建议多读原文。", False),
 ]
 
 
