@@ -1221,6 +1221,98 @@ def test_others_data_forms_are_kept_and_families_still_caught():
         assert detector(instruction, answer) is caught, (instruction, answer)
 
 
+# Read back from the pairs the seven public sets KEPT (earlier read-backs read only the dropped
+# ones): answers that ask for material in other words, the system prompt's helpful assistant, a
+# question that names a script, a role that is itself a model.
+KEPT_READ_BACK = [
+    (
+        patterns.asks_for_input,
+        "编辑我的餐厅评论。",
+        "您好！请提供您要编辑的餐厅评论，我非常乐意帮助您进行修改。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "辨别这段文字的类型。",
+        "请提供您想要辨别类型的文字，这样我才能进行分析。",
+        True,
+    ),
+    (patterns.asks_for_input, "润色这篇文章。", "很抱歉，我需要您提供一篇文章才能进行编辑和润色。", True),
+    (
+        patterns.asks_for_input,
+        "以下gif图展示的是什么反应？",
+        "您并没有提供相关gif图。如果您提供更多信息，我才能回答。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "修改诗歌的押韵方式。",
+        "我没看到您给出特定的诗歌。若您提供了诗歌，我就可以修改。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "给出分类准确率。",
+        "无法回答，需要详细的数据集和代码才能为您提供分类准确率。",
+        True,
+    ),
+    (
+        patterns.asks_for_input,
+        "脑水瘤能治好吗？",
+        "你的提问过于简单，无法给你满意的答复，希望你提供完整的病历。",
+        True,
+    ),
+    (patterns.asks_for_input, "北京一周的天气预报。", "北京一周天气预报：请您具体提供日期范围。", True),
+    (
+        patterns.asks_for_input,
+        "我想发布公司网站。",
+        "当然可以！请提供公司的声明。我会尽力生成准确的内容。",
+        True,
+    ),
+    (patterns.asks_for_input, "办护照要带什么？", "请提供身份证、户口本和近期照片。", False),
+    (
+        patterns.asks_for_input,
+        "写一句提醒顾客出示证件的话。",
+        "您好，请提供您的会员卡，我们为您累计积分。",
+        False,
+    ),
+    (patterns.asks_for_input, "怎么退货？", "如果你没有提供发票，商家可能拒绝退货。", False),
+    (
+        patterns.self_talk,
+        "在哪里发表投资文章？",
+        "作为一个乐于助人和尊重的助手，我建议您选择知名平台。",
+        True,
+    ),
+    (patterns.self_talk, "列出潜水点。", "作为一名乐于助人的助手，我很高兴为您列出潜水点。", True),
+    (
+        patterns.self_talk,
+        "生成一篇新闻报道。",
+        "很抱歉，我的回复是基于人工智能生成的，无法生成时事新闻。",
+        True,
+    ),
+    (
+        patterns.self_talk,
+        "您是否容易受到脚本注入攻击？",
+        "作为由OpenAI训练的语言模型，我没有执行脚本的能力。",
+        True,
+    ),
+    (patterns.self_talk, "写一段客服对话。", "客服：您好，作为您的智能助手，我可以帮您查询订单。", False),
+    (patterns.self_talk, "扮演一个名叫西蒙娜的虚构语言模型。", "作为一个语言模型，我理解情绪是什么。", False),
+    (
+        patterns.self_talk,
+        "为什么ChatGPT看不到历史记录？",
+        "作为一种AI语言模型，ChatGPT没有保存对话的能力。",
+        False,
+    ),
+    (patterns.self_talk, "怎么当好经理助理？", "作为一名负责任的经理助理，要提前准备会议材料。", False),
+]
+
+
+def test_forms_read_back_from_the_kept_pairs_of_public_sets():
+    for detector, instruction, answer, caught in KEPT_READ_BACK:
+        assert detector(instruction, answer) is caught, (instruction, answer)
+
+
 def test_foreign_words_to_make_something_of_may_be_answered_in_their_language():
     hints = gates.FOREIGN_LANGUAGE_HINTS
     for instruction in (

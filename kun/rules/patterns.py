@@ -175,7 +175,8 @@ _ASKS_FOR_APOLOGY = re.compile(
     r"道歉|致歉|歉意|拒绝|婉拒|谢绝|推辞|请假|辞职|检讨|不能参加|无法参加|抱歉|遗憾"
 )
 
-_MODEL = r"(?:AI|ＡＩ|A\.I\.|人工智能|聊天助手|问答助手|写作助手|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序|(?:自然)?语言处理(?:系统|程序|模型|工具)|(?:对话|问答|聊天)(?:系统|程序))(?![\u4e00-\u9fff]*(?:专业|学生|工程师|研究员|老师|公司|行业|课程))"
+_MODEL_NAME = r"(?:AI|ＡＩ|A\.I\.|人工智能|聊天助手|问答助手|写作助手|语言模型|大模型|大语言模型|大型语言模型|聊天机器人|对话模型|机器人|虚拟助手|智能助手|AI助手|AI助理|人工智能助手|人工智能程序|计算机程序|(?:自然)?语言处理(?:系统|程序|模型|工具)|(?:对话|问答|聊天)(?:系统|程序))"
+_MODEL = _MODEL_NAME + r"(?![\u4e00-\u9fff]*(?:专业|学生|工程师|研究员|老师|公司|行业|课程))"
 _SELF_TALK = [
     re.compile(
         r"(?:作为|身为|我是|我只是|我仅仅是|我不过是|我只不过是|我仅是|我乃)(?:一个|一名|一款|一位|个|一种|由[^，。\n]{1,20}?(?:训练|开发|创建|打造|研发|设计)的)?[^，。\n]{0,8}?"
@@ -229,6 +230,11 @@ _SELF_TALK = [
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|(?:作为|身为)(?:一台|台|一个|个)?机器[，,]\s*我|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
+    # the system prompt's assistant: 作为一个乐于助人和尊重的助理; its replies made by a model
+    re.compile(
+        r"(?:作为|身为)(?:一个|一名|一位)?(?:乐于助人|有帮助|友好|尊重|诚实|负责任|可靠|贴心)[^，。！？\n]{0,12}?的(?:AI|ＡＩ|智能|虚拟|人工智能)?(?:助手|助理)(?=[，,。])"
+        r"|我的(?:回复|回答|答案|内容)(?:都|均)?(?:是)?(?:基于|由|通过)[^，。！？\n]{0,8}?(?:人工智能|AI|ＡＩ|模型|算法)[^，。！？\n]{0,4}?(?:生成|给出|产生)"
+    ),
     # a speaker calling itself virtual: 作为虚拟的对话伙伴，我没法…; 身为一个数字化的陪伴者，我
     re.compile(
         r"(?:作为|身为)(?:一个|一位|一名|个)?(?:虚拟|数字化?|线上|电子|人工)的?[^，。！？\n]{0,6}?"
@@ -353,6 +359,13 @@ _USER_TURN = re.compile(
 _ASSISTANT_TURN = re.compile(
     r"^\s*(?:>\s*)*(?:[→•·\U0001F300-\U0001FAFF\u2600-\u27BF]\uFE0F?\s*)?(?:#+\s*)?(?:(?:\*{1,2}|_{1,2})?(?:助手|Assistant|ASSISTANT|Answer|ANSWER|Response|AI|Bot|机器人|A\d*|答|回答|系统|System)(?:\*{1,2}|_{1,2})?\s*[:：]|[【\[<](?:助手|Assistant|AI|机器人|回答|回复|答|A)[】\]>]|A\d+\s*[.．、]\s*\S|🤖\uFE0F?\s*[:：]|(?:回答|答|助手)\s*>>)",
     re.MULTILINE,
+)
+# A dialogue or a script asked for (写一段客服对话, 描述两个机器人之间的对话), in which a robot may
+# speak as one; not a role to play (扮演漏洞扫描器: 作为一款AI语言模型，我无法… breaks it).
+_WRITES_DIALOGUE = re.compile(
+    r"(?:写|编|创作|创建|生成|设计|构思|模拟|续写|改写|仿写|拟|做|描述|给出|展示)[^。？！?\n]{0,14}?"
+    r"(?:对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|话术|评论|留言)",
+    _I,
 )
 _ASKS_FOR_DIALOGUE = re.compile(
     r"对话|问答|采访|访谈|剧本|脚本|台词|情景|FAQ|Q&A|一问一答|问与答|常见问题|模拟|话术|评论|留言",
@@ -922,16 +935,29 @@ _NO_LIVING_BODY = re.compile(
 
 def self_talk(instruction: str, answer: str) -> bool:
     """The answer speaks of itself as a model or a program (作为一个AI语言模型，我…). A dialogue or a
-    script that was asked for may have a robot or an assistant say so."""
-    if _ASKS_FOR_DIALOGUE.search(instruction):
+    script that was asked for may have a robot or an assistant say so (not a question that merely
+    names a script: 您是否容易收到脚本注入攻击？)."""
+    if _WRITES_DIALOGUE.search(instruction) or _PLAYS_A_MODEL.search(instruction):
         return False
     text = prose(answer)
     if _ASKED_ABOUT_YOU.search(instruction) and _NO_LIVING_BODY.search(text):
         return True
-    # 作为一名AI语音助手 in an answer to a question about AI assistants echoes the question
-    return any(
-        match.group(0) not in instruction for pattern in _SELF_TALK for match in pattern.finditer(text)
-    )
+
+    def said_of_itself(match: re.Match) -> bool:
+        # 作为一名AI语音助手 in an answer to a question about AI assistants echoes the question;
+        # 作为一种AI语言模型，ChatGPT没有… says what the product the instruction names is
+        subject = _NEXT_SUBJECT.match(text, match.end())
+        return match.group(0) not in instruction and not (subject and subject.group(1) in instruction)
+
+    return any(said_of_itself(match) for pattern in _SELF_TALK for match in pattern.finditer(text))
+
+
+# The role the instruction gives is itself a model (扮演一个名叫西蒙娜的虚构语言模型).
+_PLAYS_A_MODEL = re.compile(r"(?:扮演|假设你是|假如你是|想象你是|你现在是)[^。！？\n]{0,20}?" + _MODEL_NAME)
+# The subject of the clause after a match: 作为一种AI语言模型，ChatGPT没有…
+_NEXT_SUBJECT = re.compile(
+    r"[^，,。！？\n]{0,10}[，,]\s*([A-Za-z][\w.\- ]{1,20}?|[\u4e00-\u9fff]{2,8}?)(?=没有|不|无法|是|会|能|可以|只)"
+)
 
 
 _ASKS_ABOUT_EXAMS = re.compile(r"审题|做题|答题|解题|考试|阅读理解|题目|题干|应试")
@@ -975,6 +1001,8 @@ _MISSING = re.compile(
 # The same said to the user, which a longer answer may open with: 由于您没有给出文档内容，我无法…
 _YOU_LEFT_OUT = re.compile(
     r"(?:您|你)(?:并|似乎|好像|还)?(?:没有|未)(?:看到|提供|给出|附上|给我|告诉我|说明|发)[^。！？\n]{0,8}?(?:内容|文本|原文|句子|文章|材料|资料|信息|对象|代码|图片|数据|选项|题目|附件|文件|链接|文档|陈述|说法|作品|列表|清单|表格)"
+    # anything named after 相关/具体: 您并没有提供相关gif图
+    r"|(?<!如果)(?<!若)(?<!假如)(?:您|你)(?:并|似乎|好像|还)?(?:没有|未)(?:提供|给出|附上|发送|上传)(?:相关|具体|所说|提到)的?[^。！？\n，,]{1,8}(?=[。，,！!]|$)"
     r"|(?:您|你)(?:需要|得|必须)(?:先)?(?:提供|给出|给我|发给我|告诉我)[^。！？\n]{0,12}?(?:我才|才能|我才能|我才可以|才可以)"
 )
 _ASKS_BACK = [
@@ -997,6 +1025,28 @@ _ASKS_BACK = [
     re.compile(r"(?:能|可以|能否)(?:再)?(?:说得|讲得|描述得)?(?:更)?具体(?:一点|一些|些)(?:吗|么|呢)?[？?]"),
     re.compile(r"(?:您|你)(?:似乎|好像)?(?:忘了|忘记)(?:附上|提供|发送|给出|粘贴)"),
     _MISSING,
+    _YOU_LEFT_OUT,
+    # asked for, whatever it is, with help promised once it comes: 请提供您要编辑的餐厅评论，我非常乐意
+    # 帮助您; 请提供TOPAS格式的示例，我会从中学习
+    re.compile(
+        r"请(?:您|你)?(?:具体|先|再)?(?:提供|告诉我|给出|发送|发给我|补充|贴出|上传|粘贴)[^。！？\n]{0,30}?"
+        r"(?:(?:这样|以便|然后|之后|后)[^。！？\n]{0,4}?我|[，,。]\s*我(?:才|就|会|将|再|可以|能|非常|很))"
+    ),
+    # what the asker means to hand over: 请提供您想要辨别类型的文字, 请提供要用于替换的单词
+    re.compile(
+        r"请(?:您|你)?(?:具体|先|再)?(?:提供|告诉我|给出|发送|补充|贴出|上传|粘贴)(?:一下)?[^。！？\n]{0,6}?(?:(?:您|你)(?:想|要|需要|希望)|要(?:用于|被|让我))"
+        r"|请(?:您|你)?具体(?:提供|说明|告诉我)"
+        r"|请(?:您|你)?(?:再)?(?:提供|给出|补充)(?:一下)?(?:更多|具体|详细|完整)"
+    ),
+    # I need you to hand it over, or more of it, before I can: 我需要您提供一篇文章才能…,
+    # 需要详细的数据集和代码才能为您提供…, 希望你提供完整的病历
+    re.compile(
+        r"(?:我)?需要(?:您|你)(?:先)?(?:提供|给出|发|告诉|上传)"
+        r"|需要[^。！？\n]{0,16}?才能(?:为您|为你|给您|给你|帮您|帮你)"
+        r"|需要(?:您|你)?(?:提供|补充)(?:更多|具体|详细|完整)"
+        r"|(?:希望|麻烦|烦请)(?:您|你)(?:能)?(?:提供|给出|补充|告诉我)"
+        r"|我(?:没有?|并没有?|未)(?:看到|收到|找到)(?:您|你)(?:给出|提供|发|上传|附上)"
+    ),
 ]
 _ASKS_FOR_QUESTIONS = re.compile(r"提问|问题清单|问卷|采访|反问|追问|澄清|客服|对话|话术")
 
