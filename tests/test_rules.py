@@ -1305,6 +1305,29 @@ KEPT_READ_BACK = [
         False,
     ),
     (patterns.self_talk, "怎么当好经理助理？", "作为一名负责任的经理助理，要提前准备会议材料。", False),
+    (
+        patterns.boilerplate,
+        "宝宝拉肚子怎么办？",
+        "少食多餐。[编辑本段]小儿腹泻的护理◆选择容易消化的食物。",
+        True,
+    ),
+    (patterns.boilerplate, "怎么写百科词条？", "先写定义。", False),
+    (patterns.unfinished, "列出爵士乐歌曲的主要元素。", "1. 节奏：摇摆。\n\n2. 音色：萨克斯、小号、", True),
+    (
+        patterns.unfinished,
+        "怎样治疗肝纤维化？",
+        "一、去除病因：戒酒，停用损肝药物。其实说到底，效果最好的仍然是中药，中药治",
+        True,
+    ),
+    (patterns.unfinished, "怎么解这道题？", "1. 先建类。\n2. 再写方法。\n总之，要解决这个问题", True),
+    (
+        patterns.unfinished,
+        "前列腺炎有哪些症状？",
+        "1、尿频。2、神经衰弱：多梦。因此要及时治疗，防止久坐，祝你早日康复",
+        False,
+    ),
+    (patterns.unfinished, "写一首歌。", "第一段：\n星光闪闪\n照亮回家的路", False),
+    (patterns.unfinished, "写一封信。", "祝好。\n此致\n敬礼", False),
 ]
 
 

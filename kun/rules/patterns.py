@@ -1272,6 +1272,8 @@ def _warned(text: str, start: int) -> bool:
 
 
 _BOILERPLATE = re.compile(
+    # an encyclopedia page's edit links: [编辑本段], [编辑]
+    r"[\[【](?:编辑本段|编辑|本段编辑)[\]】]|"
     r"(?:更多|详情|完整版?|全文)[^。！？\n]{0,14}?(?:下载|安装)[^。！？\n]{0,10}?(?:APP|App|app|客户端)"
     r"|(?:下载|安装)[^。！？\n]{0,10}?(?:APP|App|app|客户端)[^。！？\n]{0,6}?(?:了解更多|查看更多|获取更多|看更多|解锁|领取)"
     r"|更多[^。！？\n]{0,14}?(?:请|欢迎|敬请)(?:关注|点击|订阅|移步)"
@@ -1718,6 +1720,25 @@ _SIGN_OFF = re.compile(
 )
 
 
+# A line that opens on a connective and a comma begins a sentence that must go on.
+_OPENS_ON_CONNECTIVE = re.compile(
+    r"^(?:总之|总而言之|综上所述|综上|因此|所以|另外|此外|首先|其次|最后|例如|比如|但是|然而|同时)[，,][^。！？!?]*[\u4e00-\u9fff]$"
+)
+
+
+def _clause_left_open(line: str) -> bool:
+    """A list item that closed a sentence, then began another with a comma in it and left it:
+    一、…停用损肝药物。…效果最好的仍然是中药，中药治"""
+    closed = max(line.rfind(mark) for mark in "。！？!?")
+    tail = line[closed + 1 :]
+    return (
+        closed >= 4
+        and len(CJK_CHAR.findall(tail)) >= 12
+        and re.search(r"[，,]", tail) is not None
+        and not re.search(r"[，,](?:祝|希望|愿)[^，,]{1,12}$", tail)  # …，祝你早日康复 closes with a wish
+    )
+
+
 def _enumeration(line: str) -> bool:
     """The line lists short items (肾功能不全；蛋白尿, 高兴、愉快、欢乐、喜悦, 写作, 思考, 规划), or
     is a label with a short value (标题：动物园加强安全措施, 导演：乔斯·韦登): a list needs no full
@@ -1754,8 +1775,13 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if text.endswith("```"):
         return False
     last = _last_line(text)
-    if _ASKS_FOR_VERSE_LINES.search(instruction) and "\n" in text and not _ENDS_ON_CONJUNCTION.search(last):
-        return False  # lines of verse or lyrics need no punctuation
+    if (
+        _ASKS_FOR_VERSE_LINES.search(instruction)
+        and "\n" in text
+        and not _ENDS_ON_CONJUNCTION.search(last)
+        and last[-1] not in "、：:（(“「《"
+    ):
+        return False  # lines of verse or lyrics need no punctuation (but no line ends on 、)
     if _SIGN_OFF.search(last) or (_ASKS_FOR_NOTICE.search(instruction) and _SIGNED_BY_BODY.search(last)):
         return False  # …最好的祝福，艾米丽; …请提前储水。物业服务中心
     if (
@@ -1777,7 +1803,7 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         return True
     if last[-1] in _ENDS_SENTENCE or last[-1] in _TERMINAL or last[-1] in "%％" or _CLOSING_MARK.search(last):
         return False  # …信心：80%, a post closing on its hashtags or an emoji
-    if _LIST_LINE.match(last) and _list_breaks_off(text, last):
+    if _LIST_LINE.match(last) and (_list_breaks_off(text, last) or _clause_left_open(last)):
         return True
     if (
         _LIST_LINE.match(last)
@@ -1791,7 +1817,8 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
     if _breaks_off_after_sentences(instruction, lines, last):
         return True
     if len(lines) > 1 and len(last) < min_line_chars:
-        return False  # a signature, a date, a line of verse
+        # a signature, a date, a line of verse; not a sentence begun on a connective (总之，要解决这个问题)
+        return _OPENS_ON_CONNECTIVE.match(last) is not None
     if _SIGNED.search(last):
         return False  # a note or a quotation signed at its end: …放在鞋柜上。——阿杰, …" - Paul Rand
     if len(last) >= 4 and last[-4:] in instruction:
