@@ -3301,6 +3301,47 @@ ROUND_FIFTY_EIGHT = [
     (patterns.self_talk, "怎么学外语？", "作为机器翻译的研究者，我建议多读原文。", False),
 ]
 
+# Forms from round 59: 不献丑了, no content but "too hard, look it up", >>> before a question, a
+# picture handed over, eyes, 某 for every name, an earlier recording.
+ROUND_FIFTY_NINE = [
+    (patterns.refusal, "写一段绕口令。", "绕口令太考验功力了，我就不献丑了。", True),
+    (patterns.refusal, "讲讲相对论。", "相对论太深奥，三言两语说不清，你还是去看看专业书吧。", True),
+    (patterns.refusal, "什么是区块链？", "太复杂了，一两句话讲不清楚，去查查相关资料吧。", True),
+    (patterns.refusal, "什么是量子力学？", "三言两语说不清，它的核心是波粒二象性，建议看看相关书籍。", False),
+    (patterns.refusal, "写一首诗。", "春风不献丑，桃花自开颜。", False),
+    (patterns.next_turn, "怎么选吸尘器？", "看吸力。\n\n>>> 有线的好还是无线的好？\n无线更方便。", True),
+    (patterns.next_turn, "怎么选耳机？", "看音质。\n\n>>> 降噪的贵吗？\n贵一些。", True),
+    (patterns.next_turn, "Python怎么打印？", "用print。\n\n>>> print('你好')\n你好", False),
+    (patterns.source_talk, "海为什么是蓝色的？", "对照你上传的那张图的说明，水吸收了红光。", True),
+    (patterns.source_talk, "这是什么花？", "从您发来的那幅画，看得出是牡丹。", True),
+    (patterns.self_talk, "你喜欢看电影吗？", "我没有眼睛，看不了电影。", True),
+    (patterns.self_talk, "你多高？", "我没有实体，所以没有身高。", True),
+    (patterns.self_talk, "你喜欢看电影吗？", "我眼睛不好，很少去电影院。", False),
+    (patterns.placeholder, "写一段公司简介。", "某某公司成立于某年，总部位于某市，主营某某业务。", True),
+    (patterns.placeholder, "写一份活动通知。", "某月某日在某地举行某某活动。", True),
+    (patterns.placeholder, "写一个合同纠纷的案例。", "甲某于某年某月某日与某公司签订合同。", False),
+    (patterns.placeholder, "写一段新闻。", "某地一男子在某商场丢失钱包。", False),
+]
+
+
+def test_an_earlier_recording_or_picture_is_unseen_and_a_written_piece_is_long():
+    rule = next(
+        rule
+        for rule in instruction_rules(FilterParams())
+        if rule and rule.reason == "refers_to_unseen_context"
+    )
+    for text in (
+        "帮我总结一下刚才会议录音的要点。",
+        "之前那张截图里写的是什么？",
+        "上次直播讲的那个方法是什么？",
+    ):
+        assert rule.drops({"instruction": text}), text
+    for text in ("刚才下了一场雨，怎么防潮？", "怎么录音效果更好？"):
+        assert not rule.drops({"instruction": text}), text
+    long = lambda instruction: gates.relative_floor(instruction, 1, 10, 40)  # noqa: E731
+    assert long("写一篇关于“坚持”的议论文。") == 40 and long("写一个关于猫的故事。") == 40
+    assert long("给我推荐一本小说。") == 1 and long("故事的结尾是什么？") == 1
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3381,7 +3422,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_FIVE
     + ROUND_FIFTY_SIX
     + ROUND_FIFTY_SEVEN
-    + ROUND_FIFTY_EIGHT,
+    + ROUND_FIFTY_EIGHT
+    + ROUND_FIFTY_NINE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -68,7 +68,7 @@ _REFUSAL = [
         r"(?:不在|超出(?:了)?|超过(?:了)?)我(?:的)?(?:能力|服务|回答|职责|能做的|可以做的|可以回答的|能回答的|所能)[^。！？\n]{0,4}?范围"
     ),
     re.compile(
-        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|(?:这个|这件事|这种事)我(?:也|真的|实在)?做不到|恕难从命|恕不能|无可奉告|另请高明|另找高人|另寻高人"
+        r"(?:我|这个忙|这忙|此事|这件事)[^。！？，,\n]{0,6}?(?:帮不了|帮不上|办不到|无能为力|爱莫能助)|(?:这个|这件事|这种事)我(?:也|真的|实在)?做不到|恕难从命|恕不能|无可奉告|另请高明|另找高人|另寻高人|(?:我)?(?:就|还是|便)?不(?:献丑|班门弄斧)了"
         # too hard for me, and I fear I cannot: 对我来说有点难，恐怕写不好
         r"|对我(?:来说|而言)(?:有点|有些|太|实在|真的)?(?:难|超纲)[^。！？\n]{0,6}?(?:恐怕|可能|怕是)(?:写|做|答|完成|编|画|讲)(?:不好|不了|不出)"
     ),
@@ -292,7 +292,7 @@ _SOURCE_TALK = [
         + r"[\u4e00-\u9fff]{0,8}?(?:[，,。]|来看|看|中|里|所述|所说|所示)"
         # what the asker handed over, pointed at, whatever it is called: 就你给的这篇科普来看
         + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|就|由)(?:你|您)(?:所)?(?:给出|给|提供|发来|发|贴出|上传|分享)"
-        + r"(?:出来|过来|来)?(?:我)?的(?:这|那)(?:篇|段|份|些|几段|几篇|则)[\u4e00-\u9fff]{1,6}?(?:来看|看|中|里|所述|[，,])"
+        + r"(?:出来|过来|来)?(?:我)?的(?:这|那)(?:篇|段|份|些|几段|几篇|则|张|幅|条|个)[\u4e00-\u9fff]{1,6}?(?:来看|看|中|里|所述|[，,])"
     ),
     # the answer credited to what the asker handed over: 以上回答参考了您提供的文献
     re.compile(
@@ -607,6 +607,22 @@ _LETTER_BLANK = re.compile(
     r"(?<![A-Za-z0-9])[XＸ](?![A-Za-z0-9])(?=点|号|月|日|年|元|人|个|次|楼|层|室|会议室|小时|分钟|天|岁)"
     r"|(?<=周|第)[XＸ](?![A-Za-z0-9])|(?<=星期|上午|下午|晚上)[XＸ](?![A-Za-z0-9])"
 )
+# 某 standing for what the writer should have named: 某某公司成立于某年，总部位于某市 (three or more
+# kinds in a piece asked for); a legal or a news case names its parties so (甲某于某年某月…).
+_SOME_BLANK = re.compile(r"某(?:某|年|月|日|市|省|县|区|地|公司|单位|学校|品牌|产品|时|处|业务)")
+_ASKS_TO_WRITE = re.compile(r"写|拟|起草|生成|编|创作|撰写|设计")
+_ASKS_ABOUT_CASES = re.compile(r"法|案|判|诉|新闻|报道|匿名|隐私")
+
+
+def _some_blanks(instruction: str, text: str) -> bool:
+    kinds = set(_SOME_BLANK.findall(text))
+    return (
+        len(kinds) >= 3
+        and _ASKS_TO_WRITE.search(instruction) is not None
+        and not _ASKS_ABOUT_CASES.search(instruction)
+    )
+
+
 # A field given no value: 屏幕尺寸：待定；售价：待定 (two or more make a blank form).
 _UNSET_FIELD = re.compile(r"[:：]\s*(?:待定|待补充|暂定|未定|待公布|TBD|TBA)\s*(?=[；;，,。\n]|$)")
 # a list item left as an ellipsis: 1. ……
@@ -780,6 +796,8 @@ _NOT_TEXT = re.compile(
     r"|(?:你|您)(?:刚才|刚刚|之前|上次|前面)(?:推荐|提到|说|讲|给|介绍|发)(?:过)?(?:我|给我)?的(?:那|这|建议|方法|答案|回答|方案|书|链接)"
     r"|上一(?:道|小)?题|上道题|前一(?:道)?题|上一?个问题|(?:我|我的答案|我这样)(?:是否|有没有)?(?:答|选)对了(?:吗|没有|没)"
     r"|看图|读图|识图|观察(?:下|上)?图|听(?:这段|下面的|以下)?录音|看(?:这段|下面的)?视频|见图|如图所示|见附件|见下表|见上表"
+    # a recording or a picture from earlier: 总结一下刚才会议录音的要点
+    r"|(?:刚才|刚刚|之前|上次|先前)(?:的|那个|那段|那张|那份)?[\u4e00-\u9fff]{0,4}?(?:录音|视频|音频|录像|图片|照片|截图|附件|直播)"
 )
 _BACKWARD = re.compile(
     r"(?:上文|前文|上述|前述|(?<![\d一二三四五六七八九十百千万个种字条项篇次句段话岁米度分元人年天位名倍级层页行遍及])以上|上面|前面)(?:的|这|那|几|一)?(?:[首篇段则份张幅部封条句行个组道些])?"
@@ -863,9 +881,21 @@ _BRIEF_DECLINE = re.compile(
 _I_CANNOT = re.compile(
     r"我(?:也|还|真|实在|确实)?(?:不太?会|不懂|不了解|不清楚|没学过|没法|做不到|编不出|写不出|不擅长|不在行)"
 )
+# Too much to say in words: 三言两语说不清, 一两句话讲不完 (the speaker need not be named).
+_CANNOT_SAY = re.compile(
+    r"(?:三言两语|一两句话?|几句话|一时半会儿?)[^，,。！？\n]{0,2}?(?:说|讲|解释)不(?:清|完|明白|清楚)|(?:说|讲)不清(?:楚)?"
+)
+# A clause that answers nothing: the subject is too hard, cannot be said, look elsewhere.
+_NO_CONTENT = re.compile(
+    r"(?:太|过于|非常|特别|很)(?:深奥|复杂|难|专业|高深|抽象|宽泛)了?$|"
+    + _CANNOT_SAY.pattern
+    + r"|(?:去|到|看看|查查|翻翻|读读|问问|咨询|请教|找)"
+)
 _SENDS_ELSEWHERE = re.compile(
     r"(?:你|您)?(?:可以|不妨|最好|还是|得)?(?:去|到|在)?(?:网上|网络上|百度|搜索引擎|书上|书店|图书馆|专业人士|专业的人|医生|律师|老师|师傅|别人|其他人)"
     r"(?:那里|上)?(?:找|搜|查|问|咨询|看看|请教)"
+    # the books of the trade: 去看看专业书吧, 查查相关资料
+    r"|(?:去|到)?(?:看看|查查|翻翻|读读|查阅|参考)(?:一下)?(?:专业|相关|有关)?的?(?:书|书籍|资料|文献|教材|百科|教程)"
     r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专家|别人|其他人)"
 )
 
@@ -893,13 +923,14 @@ def refusal(instruction: str, answer: str) -> bool:
         and not _QUESTION_WORD.search(instruction)
     ):
         return True  # asked to do a task, the answer hands it back
+    parts = [part for part in re.split(r"[，,。！？!?；;\n]", text) if part.strip()]
     if (
         len(text.strip()) <= 40
-        and len([part for part in re.split(r"[，,。！？!?；;\n]", text) if part.strip()]) <= 2
-        and _I_CANNOT.search(text)
+        and (_I_CANNOT.search(text) or _CANNOT_SAY.search(text))
         and _SENDS_ELSEWHERE.search(text)
+        and (len(parts) <= 2 or all(_NO_CONTENT.search(part) for part in parts))
     ):
-        return True  # two clauses: I cannot, look elsewhere (no third that answers)
+        return True  # I cannot, look elsewhere, and no clause that answers
     declined = _DECLINED_ASKED.search(text)
     if (
         declined is not None
@@ -925,7 +956,7 @@ def refusal(instruction: str, answer: str) -> bool:
 # 变老; 我不需要睡觉; 我没有办法感受冷暖. A person may say 我不用吃饭了 (already ate): eating is not here.
 _ASKED_ABOUT_YOU = re.compile(r"(?:你|您)(?!们)")
 _NO_LIVING_BODY = re.compile(
-    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚|童年)"
+    r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚|童年|眼睛|耳朵|鼻子|四肢)"
     r"|我(?:是)?(?:靠|用|由)(?:电力?|电能|电池|算力|代码|程序|算法)(?:来)?(?:运转|运行|工作|驱动|维持|生存)"
     r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食|放松|休息|休假)"
     r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
@@ -1101,7 +1132,10 @@ _FOLLOW_UP = re.compile(
     r"[^\n:：]{0,4}[:：][^\n]*[？?]\s*$",
     re.MULTILINE,
 )
-_CHEVRON_TURNS = re.compile(r"^\s*>>>[^\n]*\n\s*<<<", re.MULTILINE)
+# >>> before a question in words (not a Python prompt: >>> print(1)), or >>> … <<< turns
+_CHEVRON_TURNS = re.compile(
+    r"^\s*>>>[^\n]*\n\s*<<<|^\s*>>>\s*[^\n]*[\u4e00-\u9fff][^\n]*[？?]\s*$", re.MULTILINE
+)
 # A speaker named by role: 来访者, 咨询师, 营养师, 店员, 网友.
 _PERSON = re.compile(r"(?:者|师|员|生|友|主|客|人|长|官|妈|爸|士|姐|哥)$")
 _REPLIER = frozenset(
@@ -1239,6 +1273,7 @@ def placeholder(instruction: str, answer: str) -> bool:
         or len(_ELLIPSIS_ITEM.findall(text)) >= 2
         or len(_UNSET_FIELD.findall(text)) >= 2
         or _CIRCLE_BLANK.search(text) is not None
+        or _some_blanks(instruction, text)
         or len(_LETTER_BLANK.findall(text)) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
