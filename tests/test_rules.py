@@ -3343,6 +3343,39 @@ def test_an_earlier_recording_or_picture_is_unseen_and_a_written_piece_is_long()
     assert long("给我推荐一本小说。") == 1 and long("故事的结尾是什么？") == 1
 
 
+# Forms from round 60: a web search nobody sees and its citation marks, a bracketed role opening
+# the answer, moods and data in self-talk.
+ROUND_SIXTY = [
+    (patterns.source_talk, "最深的海沟是哪个？", "根据搜索结果[1]，最深的海沟是马里亚纳海沟。", True),
+    (patterns.source_talk, "秋天为什么落叶？", "从检索到的网页来看，落叶是为了减少水分蒸发。", True),
+    (patterns.source_talk, "熊猫一天吃多少竹子？", "大熊猫每天要吃12到38公斤竹子[2]。", True),
+    (
+        patterns.source_talk,
+        "熊猫一天吃多少竹子？",
+        "大熊猫每天要吃12到38公斤竹子[1]。\n\n参考文献：\n[1] 《大熊猫》，科学出版社。",
+        False,
+    ),
+    (patterns.source_talk, "SQL中的视图是什么？", "视图是基于查询结果定义的虚拟表。", False),
+    (patterns.source_talk, "Python列表怎么取第二个元素？", "用a[1]，下标从0开始。", False),
+    (patterns.self_talk, "你今天心情怎么样？", "我没有心情的起伏，每天都一样。", True),
+    (patterns.self_talk, "你去过北京吗？", "我没办法出门旅行，只能通过数据了解北京。", True),
+    (patterns.self_talk, "你懂音乐吗？", "我主要通过训练数据学习乐理知识。", True),
+    (patterns.self_talk, "你最近怎么样？", "我今天没心情，工作太累了。", False),
+    (patterns.self_talk, "怎么了解用户？", "我们只能通过数据了解用户行为。", False),
+]
+
+
+def test_a_bracketed_role_opening_the_answer_is_a_template_leak():
+    for text in (
+        "[ASSISTANT] 鸡蛋加温水打匀，蒸十分钟。",
+        "[AI] 鸡蛋加温水打匀。",
+        "[Assistant]\n蒸十分钟。",
+    ):
+        assert patterns.template_leak(text), text
+    for text in ("[1, 2, 3]", "蒸十分钟，[注意] 水要温的。"):
+        assert not patterns.template_leak(text), text
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3423,7 +3456,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_SIX
     + ROUND_FIFTY_SEVEN
     + ROUND_FIFTY_EIGHT
-    + ROUND_FIFTY_NINE,
+    + ROUND_FIFTY_NINE
+    + ROUND_SIXTY,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -294,6 +294,10 @@ _SOURCE_TALK = [
         + r"|(?:根据|依据|依照|按照|参照|参考|对照|基于|结合|从|据|就|由)(?:你|您)(?:所)?(?:给出|给|提供|发来|发|贴出|上传|分享)"
         + r"(?:出来|过来|来)?(?:我)?的(?:这|那)(?:篇|段|份|些|几段|几篇|则|张|幅|条|个)[\u4e00-\u9fff]{1,6}?(?:来看|看|中|里|所述|[，,])"
     ),
+    # a web search nobody sees: 根据搜索结果[1], 从检索到的网页来看
+    re.compile(
+        r"(?:根据|依据|据|参考|从|按照|结合)(?:我的|我)?(?:搜索|检索|联网搜索|网络搜索)(?:到的|的|出的)?(?:结果|网页|页面|资料|信息|内容|来源)"
+    ),
     # the answer credited to what the asker handed over: 以上回答参考了您提供的文献
     re.compile(
         r"(?:参考|引用|摘自|来自|源自|基于|依据|整理自|改写自)(?:了)?(?:你|您)(?:所)?(?:提供|给出|发来|上传|分享|给|贴)(?:出来|过来|来)?(?:我)?的"
@@ -338,7 +342,7 @@ _ASKS_FOR_LETTER = re.compile(r"信|邮件|短信|回复|回信|留言|通知|�
 
 # -- chat-template leaks and further turns -----------------------------------------------------
 _TEMPLATE_LEAK = re.compile(
-    r"<\|[A-Za-z_][A-Za-z0-9_]{1,40}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[/?(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System|assistant|user|system)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
+    r"<\|[A-Za-z_][A-Za-z0-9_]{1,40}\|>|<｜[^｜\n]{1,30}｜>|</?think>|</?(?:assistant|user|system|human|bot|answer|question|response|reply|query)>|^\s*\[/?(?:ASSISTANT|USER|SYSTEM|HUMAN|BOT|Assistant|User|System|assistant|user|system)\]\s*$|<eo[tm]>|\A\s*(?:Assistant|ASSISTANT|assistant|GPT|Bot|Response|Output)\s*[:：]|\A\s*\[(?:ASSISTANT|Assistant|assistant|BOT|Bot|AI)\]|</?s>|<(?:eos|bos|pad|unk)>|\[/?INST\]|<<\s*/?SYS\s*>>|<(?:start|end)_of_turn>"
     # Alpaca's ### Response: and a role as a header (### 用户); a section header naming content
     # (## 回答, ## 问题) needs the colon to be one
     r"|^\s*#{2,4}\s*(?:Instruction|Response|Input|Output|Human|Assistant|System|User|Bot|指令|用户|助手|系统|机器人|追问|提问)\s*[:：]?\s*$"
@@ -958,6 +962,8 @@ _ASKED_ABOUT_YOU = re.compile(r"(?:你|您)(?!们)")
 _NO_LIVING_BODY = re.compile(
     r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚|童年|眼睛|耳朵|鼻子|四肢)"
     r"|我(?:是)?(?:靠|用|由)(?:电力?|电能|电池|算力|代码|程序|算法)(?:来)?(?:运转|运行|工作|驱动|维持|生存)"
+    r"|我(?:并)?没有(?:心情|情绪)的?(?:起伏|波动|变化)|我没有喜怒哀乐"
+    r"|我(?!们)[^。！？\n]{0,12}?(?:只能|只是|都是|主要)?通过(?:训练)?(?:数据|语料|文本数据)(?:来)?(?:了解|认识|知道|学习|学到)"
     r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食|放松|休息|休假)"
     r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
     r"|我(?:感受|感觉|尝|闻|体会)不到(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿)"
@@ -991,6 +997,13 @@ _NEXT_SUBJECT = re.compile(
 )
 
 
+# A citation mark after words (…竹子[2]。), not a markdown link ([1](url)), a footnote's own line
+# ([1]: …) or an index into a list (a[1]); an answer that lists its sources ([1] 《…》, 参考文献) is
+# cited in full.
+_CITATION_MARK = re.compile(r"(?<=[\u4e00-\u9fff。，；、）)])\[\d{1,2}\](?![(:：])")
+_REFERENCE_LIST = re.compile(
+    r"参考文献|参考资料|资料来源|引用来源|References|Sources|^\s*\[\d{1,2}\]\s*\S", re.MULTILINE
+)
 _ASKS_ABOUT_EXAMS = re.compile(r"审题|做题|答题|解题|考试|阅读理解|题目|题干|应试")
 _STEM = re.compile(r"题干|题目|题面")
 _WORK_TALKED = re.compile(r"文章|书|作品|论文|小说|诗|报道|文中|本文|该文|这篇|原文")
@@ -1020,6 +1033,8 @@ def source_talk(instruction: str, answer: str) -> bool:
         return True
     if cooccur.cited_text(instruction, text, work_named=named):
         return True
+    if _CITATION_MARK.search(text) and not _REFERENCE_LIST.search(text):
+        return True  # 约12到38公斤竹子[2]: a numbered source the answer never lists
     return _ASKS_FOR_LETTER.search(instruction) is None and _YOUR_MATERIAL.search(text) is not None
 
 
