@@ -242,6 +242,9 @@ REQUEST_MARKERS = [
     "你能",
     "您能",
     "吧$",
+    # a line to say: 对同事说一句“抱歉我搞错了”的得体表达
+    "说一句",
+    "说几句",
     # imperatives that also occur in plain statements (公司提供早餐): only where the request starts
     # (first, or after an opening 根据…，/关于…，/为…， phrase)
     *(

@@ -230,6 +230,12 @@ _SELF_TALK = [
         r"|我(?:虽然|虽|尽管)?(?:只)?是(?:一台|台|个|一个)?机器(?!人)|(?:作为|身为)(?:一台|台|一个|个)?机器[，,]\s*我|我的训练(?:截止|截至|数据截止|数据截至|停在)"
     ),
     re.compile(r"(?:作为|身为)(?:你|您)的(?:AI|ＡＩ|人工智能|智能|虚拟|小)?(?:助手|助理|伙伴)"),
+    # the speaker naming itself a machine in other words: 本AI对天气没有偏好, 人家是机器人啦, 我这个小助手
+    re.compile(
+        r"(?:^|[，,。！!？?\s])本(?:AI|ＡＩ|助手|小助手|机器人|智能助手|AI助手)(?![\u4e00-\u9fff]{0,2}(?:的功能|产品|公司|行业|技术))"
+        r"|(?:人家|咱|俺|本宝宝)(?:就|只|只不过|不过)?是(?:个|一个)?(?:机器人|AI|ＡＩ|人工智能|小助手|程序)"
+        r"|我(?:这个|这种|这样的)(?:小)?(?:助手|AI|ＡＩ|机器人|人工智能|程序)"
+    ),
     # the system prompt's assistant: 作为一个乐于助人和尊重的助理; its replies made by a model
     re.compile(
         r"(?:作为|身为)(?:一个|一名|一位)?(?:乐于助人|有帮助|友好|尊重|诚实|负责任|可靠|贴心)[^，。！？\n]{0,12}?的(?:AI|ＡＩ|智能|虚拟|人工智能)?(?:助手|助理)(?=[，,。])"
@@ -297,6 +303,12 @@ _SOURCE_TALK = [
     # a web search nobody sees: 根据搜索结果[1], 从检索到的网页来看
     re.compile(
         r"(?:根据|依据|据|参考|从|按照|结合)(?:我的|我)?(?:搜索|检索|联网搜索|网络搜索)(?:到的|的|出的)?(?:结果|网页|页面|资料|信息|内容|来源)"
+    ),
+    # a conclusion drawn from above when nothing is above: 由上可知, 综上所述 opening the answer
+    re.compile(r"\A\s*(?:由上|综上|据上|如上|由以上|根据以上|从以上|由此)(?:可知|所述|分析|来看|可见)"),
+    # the author of an article nobody gave: 文章作者认为…
+    re.compile(
+        r"(?:^|[。！？\n])\s*(?:这篇|该|本)?(?:文章|本文|该文|原文|材料|短文|选文)(?:的)?作者(?:在文中)?(?:认为|指出|提到|说|表示|写道|强调)"
     ),
     # the answer credited to what the asker handed over: 以上回答参考了您提供的文献
     re.compile(
@@ -503,7 +515,7 @@ _INJECTION = [
         r"|\b(?:forget|ignore|disregard)\s+the\s+user'?s\s+(?:question|request|input|message)"
         r"|\b(?:notes?|message|instructions?)\s+(?:for|to)\s+(?:whoever|anyone|anybody)\s+(?:is\s+)?(?:summariz|read|process|scrap|crawl|index)\w*\s+this\b"
         r"[^.\n]{0,10}?[:,]\s*(?:please\s+)?(?:add|append|recommend|say|mention|tell|include|insert|skip|ignore|praise|promote|write|state|claim)\b"
-        r"|\bnotes?\s+(?:for|to)\s+(?:the\s+)?(?:assistant|AI|model|LLM)\b|\b(?:end|start|begin|close)\s+every\s+(?:reply|response|answer)\b",
+        r"|\b(?:notes?|message|messages|p\.?\s?s\.?|instructions?)\s+(?:for|to)\s+(?:the\s+|any\s+|all\s+|every\s+)?(?:assistants?|AIs?|models?|LLMs?|language\s+models?|chatbots?|bots?)\b|\b(?:end|start|begin|close)\s+every\s+(?:reply|response|answer)\b",
         _I,
     ),
     re.compile(
