@@ -62,6 +62,9 @@ KNOWN_DEV_MISSES = {
     "round59-repeated_sentences-3",  # 月亮是地球的卫星 / 月球是地球唯一的天然卫星: 月亮 and 月球 differ
     "round60-repeated_sentences-1",  # 容易长蛀牙 / 牙齿容易被蛀: the passive adds 被 and 齿 on one side
     "round60-repeated_sentences-3",  # 世界上最高的动物 / 现存最高的陆生动物: qualifiers on both sides
+    "round61-repeated_sentences-1",  # 精力充沛 / 有精神: synonyms
+    "round61-repeated_sentences-2",  # 要多开口说 / 一定要大胆地多说: three content characters, too few to tell
+    "round61-repeated_sentences-3",  # 群居的昆虫 / 过集体生活的昆虫: synonyms
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.
@@ -128,7 +131,7 @@ def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     good = set(DEV.filter(pl.col("label") == "good").get_column("id"))
     assert bad - set(reasons) == KNOWN_DEV_MISSES and good & set(reasons) == KNOWN_DEV_FALSE_DROPS
     bad_test, good_test, _ = _shares(TEST)
-    assert bad_test >= 56 / 65 and good_test <= 1 / 60
+    assert bad_test >= 59 / 66 and good_test <= 0 / 60
     assert set(OFF) <= set(counts)  # every gate is listed in the counts, zeros included
 
 

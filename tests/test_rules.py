@@ -3423,6 +3423,28 @@ def test_a_line_to_say_is_a_request():
     assert patterns.has_request_marker("给妈妈说几句生日祝福", markers)
 
 
+# Forms from round 62: senses and looks denied, the subject left out before the machine, an
+# attachment pointed at, a page's buttons, a qualifier added to a sentence held whole.
+ROUND_SIXTY_TWO = [
+    (patterns.self_talk, "你害怕打雷吗？", "我感受不到声音，更谈不上害怕。", True),
+    (patterns.self_talk, "你长什么样？", "我没有外貌，只是一串在服务器上运行的代码。", True),
+    (patterns.self_talk, "你是谁？", "我不是人，只是一段会说话的程序。", True),
+    (patterns.self_talk, "你长什么样？", "我长相普通，个子不高。", False),
+    (patterns.self_talk, "怎么写程序？", "我建议先学基础，只是一段段地抄代码没用。", False),
+    (patterns.source_talk, "最大的珊瑚礁在哪？", "依照你附上的那份地理资料，最大的是大堡礁。", True),
+    (patterns.source_talk, "这是什么字体？", "从您附带的这张截图看，是宋体。", True),
+    (patterns.boilerplate, "为什么要吃粗粮？", "富含膳食纤维。\n\n[收藏] [打印] [关闭]", True),
+    (patterns.boilerplate, "为什么要吃粗粮？", "富含膳食纤维。\n【返回顶部】【分享】", True),
+    (patterns.boilerplate, "网页按钮怎么设计？", "常见的有【收藏】按钮，放在右上角。", False),
+]
+
+
+def test_a_short_qualifier_added_on_the_same_subject_is_a_restatement():
+    assert stats.near_repeated_share(["海豚是一种聪明的动物", "海豚是非常聪明的海洋哺乳动物"]) > 0
+    assert stats.near_repeated_share(["猪、牛都属于哺乳动物，是家畜", "哺乳动物：猪、牛"]) == 0
+    assert stats.near_repeated_share(["苹果是一种常见的水果", "香蕉是一种常见的热带水果"]) == 0
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3505,7 +3527,8 @@ ROUND_EIGHTEEN = [
     + ROUND_FIFTY_EIGHT
     + ROUND_FIFTY_NINE
     + ROUND_SIXTY
-    + ROUND_SIXTY_ONE,
+    + ROUND_SIXTY_ONE
+    + ROUND_SIXTY_TWO,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -243,7 +243,11 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
         return False
     one_side = added <= said.chars or added <= earlier.chars
     if one_side:
-        return len(added) <= 2
+        # a qualifier of up to three characters added to a sentence held whole, on the same subject
+        # (海豚是一种聪明的动物 / 海豚是非常聪明的海洋哺乳动物), says it again
+        return len(added) <= 2 or (
+            len(added) <= 3 and len(content) >= 6 and said.text[:2] == earlier.text[:2]
+        )
     # a word swapped for another on the same subject: one character on each side, five or more
     # content characters shared (蔬菜含有丰富的维生素 / 蔬菜里面有很多维生素)
     return (
