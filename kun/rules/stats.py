@@ -330,11 +330,16 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 def enumerations(text: str, min_items: int = 4) -> list[list[str]]:
     """The runs of `min_items` or more terms a clause lists with 、 (泰山、黄山、华山、泰山), each
     term stripped; a trailing 等 is no term of its own. A run holding a one-character term is a
-    sequence of values (阳、阴、阳、阳), which may repeat."""
+    sequence of values (阳、阴、阳、阳), which may repeat, unless it is said twice over."""
     runs = []
     for clause in re.split(r"[。！？!?\n；;，,：:]", prose(text)):
         terms = [re.sub(r"\s+|等$", "", term) for term in clause.split("、")]
-        if len(terms) >= min_items and all(len(term) >= 2 for term in terms):
+        # one-character terms are values (阳、阴、阳) unless the whole run is said twice over
+        # (京、沪、津、渝、京、沪、津、渝)
+        said_twice = len(terms) % 2 == 0 and terms[: len(terms) // 2] == terms[len(terms) // 2 :]
+        if len(terms) >= min_items and (
+            all(len(term) >= 2 for term in terms) or (said_twice and len(set(terms)) >= 3)
+        ):
             # the clause's lead and tail cling to the first and last terms (常见的有苹果, 橘子组成)
             terms[0] = next((term for term in terms[1:] if terms[0].endswith(term)), terms[0])
             terms[-1] = next((term for term in terms[:-1] if terms[-1].startswith(term)), terms[-1])
