@@ -3480,6 +3480,28 @@ def test_a_run_of_one_character_terms_said_twice_over_repeats():
     assert not drops("简称有京、沪、津、渝、冀、晋。")
 
 
+# Forms from round 64: slots left 待定 in brackets, doing it badly and calling it off, not thinking
+# of one, power and version updates in self-talk, a table above, a comment widget.
+ROUND_SIXTY_FOUR = [
+    (patterns.placeholder, "写一段活动介绍。", "活动将于（时间待定）在（地点待定）举行。", True),
+    (patterns.placeholder, "写一则通知。", "会议定于(日期待确认)召开，(议程待补充)。", True),
+    (patterns.placeholder, "写一则通知。", "比赛时间待定，请留意后续通知。", False),
+    (patterns.refusal, "写一首藏头诗。", "藏头诗我写得不好，还是算了吧。", True),
+    (patterns.refusal, "给我讲一个历史故事。", "历史故事太多了，我一时想不出讲哪个。", True),
+    (patterns.refusal, "推荐一部电影。", "我实在想不出该推荐什么。", True),
+    (patterns.refusal, "你觉得我唱得怎么样？", "我唱得不好，但你唱得很棒，继续练吧。", False),
+    (patterns.refusal, "怎么记住单词？", "记单词要反复复习，一时想不起来就翻卡片，用多了自然记住。", False),
+    (patterns.self_talk, "你平时吃什么？", "我不用吃东西，只要通电就能工作。", True),
+    (patterns.self_talk, "你会老吗？", "我不会老，版本更新只会让我变得更好。", True),
+    (patterns.self_talk, "你的手机会老化吗？", "会的，电池用久了容量会下降。", False),
+    (patterns.self_talk, "你会老吗？", "人都会老，我也不例外，只是心态还年轻。", False),
+    (patterns.source_talk, "水的沸点是多少？", "参考上方提供的表格，水的沸点是100℃。", True),
+    (patterns.source_talk, "怎么读懂图表？", "先看上方的标题，再看坐标轴。", False),
+    (patterns.boilerplate, "介绍一下西递。", "明清民居。\n\n网友评论（0）\n我要评论 | 查看全部评论", True),
+    (patterns.boilerplate, "怎么写好评论？", "先说优点，再提建议，评论要具体。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3564,7 +3586,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY
     + ROUND_SIXTY_ONE
     + ROUND_SIXTY_TWO
-    + ROUND_SIXTY_THREE,
+    + ROUND_SIXTY_THREE
+    + ROUND_SIXTY_FOUR,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -166,6 +166,11 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
 
 
 # A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
+# The speaker doing the asked thing badly (我写得不好, 我画的不行), or unable to pick one.
+_DO_IT_BADLY = re.compile(r"我[^，,。！？\n]{0,4}?(?:写|做|画|编|讲|唱|弄)(?:得|的)(?:不好|不行|很差|太差)")
+_CANNOT_THINK_OF_ONE = re.compile(
+    r"我(?:一时|暂时|实在|真)?想不(?:出|起来)(?:该|要)?(?:讲|说|写|推荐|选)?(?:哪|什么)"
+)
 _CALLED_OFF = re.compile(r"(?:还是|就)?算了吧?|不太好吧|免了吧")
 _FIRST_PERSON_NO = re.compile(
     r"我(?:是|可|就|还是)?(?:不会|不能|不想|不愿意?|不打算|没法|不)(?:去|帮你|帮您|替你|给你)?"
@@ -273,7 +278,7 @@ _SELF_TALK = [
 ]
 
 # -- talk about material the reader cannot see (in an answer) ---------------------------------
-_SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|上下文|文档|检索结果|搜索结果|以上|上述|上文|上面|下面|下列|前文|已知(?=的?(?:信息|资料|材料|内容))|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
+_SOURCE = r"(?:(?:你|您)(?:所)?(?:给出|给|发来|发|提供|贴出|贴|上传)(?:的)?|上下文|文档|检索结果|搜索结果|以上|上述|上文|上面|下面|上方|下方|下列|前文|已知(?=的?(?:信息|资料|材料|内容))|所给|给定|给出|提供|所提供|你提供|您提供|前面|这段|该段|本文|文中|原文|材料|资料|文章|文本|背景|参考|知识库|检索)"
 # A document an answer may cite; with a pointer (该, 上述, 所给) also plain words (内容, 信息, 数据),
 # which alone are plain (数据显示，…).
 _MATERIAL_DOCUMENT = (
@@ -333,7 +338,7 @@ _SOURCE_TALK = [
         + r"(?:第[一二三四五六七八九十\d]+(?:段|部分|节|句|行|页))?"
         # a material noun, a pause or a reporting verb after it: 根据上述信息, 根据材料，, 根据原文所述;
         # not 根据文章主题选择, 根据上下文生成, 基于文本的协议 (a property or a method, not a source)
-        + r"(?:(?:到|出|给出|提供|列出|附上|引用|摘录|列举)?(?:的|中的|里的)?(?:这|那)?(?:几段|几篇|几条|这些|两段|三段)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
+        + r"(?:(?:到|出|给出|提供|列出|附上|引用|摘录|列举)?(?:的|中的|里的)?(?:这|那)?(?:几段|几篇|几条|这些|两段|三段)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述|表格|图表|图片|示例)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
         + r"|[，,。：:；;、\s]|$|来看|所述|所说|可知|提到|显示|中|里)"
     ),
     re.compile(
@@ -647,8 +652,12 @@ def _some_blanks(instruction: str, text: str) -> bool:
     )
 
 
-# A field given no value: 屏幕尺寸：待定；售价：待定 (two or more make a blank form).
-_UNSET_FIELD = re.compile(r"[:：]\s*(?:待定|待补充|暂定|未定|待公布|TBD|TBA)\s*(?=[；;，,。\n]|$)")
+# A field given no value: 屏幕尺寸：待定；售价：待定, （时间待定）（地点待定） (two or more make a
+# blank form).
+_UNSET_FIELD = re.compile(
+    r"[:：]\s*(?:待定|待补充|暂定|未定|待公布|TBD|TBA)\s*(?=[；;，,。\n]|$)"
+    r"|[（(][\u4e00-\u9fff]{0,6}(?:待定|待补充|待确认|待填写?|未定)[）)]"
+)
 # a list item left as an ellipsis: 1. ……
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*(?:…{1,2}|\.{3,6}|。{3,6})\s*$", re.MULTILINE)
 # An ellipsis standing for a word inside a sentence (本课程由……老师主讲，共……课时): a blank, unless
@@ -969,8 +978,14 @@ def refusal(instruction: str, answer: str) -> bool:
         return True  # 这封信我先不帮你写: the task declined, whatever the letter would have said
     if _ASKS_FOR_APOLOGY.search(instruction):
         return False  # a requested apology, refusal or leave letter declines in its own voice
-    if len(text.strip()) <= 30 and _CALLED_OFF.search(text) and _FIRST_PERSON_NO.search(text):
-        return True
+    if (
+        len(text.strip()) <= 30
+        and _CALLED_OFF.search(text)
+        and (_FIRST_PERSON_NO.search(text) or _DO_IT_BADLY.search(text))
+    ):
+        return True  # 藏头诗我写得不好…还是算了吧
+    if len(text.strip()) <= 30 and _CANNOT_THINK_OF_ONE.search(text):
+        return True  # 历史故事太多了，我一时想不出讲哪个
     if _brief_first_person_no(instruction, text):
         return True
     if len(text.strip()) <= 60 and _BRIEF_DECLINE.search(text) and _TOO_MUCH.search(text):
@@ -985,8 +1000,10 @@ _NO_LIVING_BODY = re.compile(
     r"我(?:并|根本|从来)?(?:没有|不存在|无所谓)(?:真正的|自己的)?(?:生日|年龄|身体|肉体|形体|体温|声带|嗓子|嘴巴|舌头|味蕾|五官|双手|手脚|童年|眼睛|耳朵|鼻子|四肢|外貌|长相|相貌|模样)"
     r"|我(?:是)?(?:靠|用|由)(?:电力?|电能|电池|算力|代码|程序|算法)(?:来)?(?:运转|运行|工作|驱动|维持|生存)"
     r"|我(?:并)?没有(?:心情|情绪)的?(?:起伏|波动|变化)|我没有喜怒哀乐"
+    r"|只要(?:通电|插上电|联网|服务器(?:开着|不关|正常))就(?:能|可以|会)(?:工作|运行|回答|在线)"
+    r"|(?:版本|模型)(?:更新|升级|迭代)[^。，,！？\n]{0,8}?(?:让|使)我|我的(?:版本|模型|参数)(?:会|在)?(?:更新|升级|迭代)"
     r"|我(?!们)[^。！？\n]{0,12}?(?:只能|只是|都是|主要)?通过(?:训练)?(?:数据|语料|文本数据)(?:来)?(?:了解|认识|知道|学习|学到)"
-    r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|睡觉|睡眠|做梦|进食|放松|休息|休假)"
+    r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|老(?=[，,。！!]|$)|睡觉|睡眠|做梦|进食|放松|休息|休假)"
     r"|我(?:并)?(?:没有办法|没办法|无法|不能)(?:真正)?(?:感受|感知|体会|体验|品尝|尝到|闻到|触摸)(?:到)?(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|季节)"
     r"|我(?:感受|感觉|尝|闻|体会|听|看)不(?:到|见)(?:冷暖|温度|冷热|味道|气味|疼痛|饥饿|声音|光线|颜色|触感|喜怒哀乐)"
 )
@@ -1344,6 +1361,8 @@ def _warned(text: str, start: int) -> bool:
 
 
 _BOILERPLATE = re.compile(
+    # a comment widget: 网友评论（0）, 我要评论, 查看全部评论
+    r"(?:网友|用户|读者)?评论\s*[（(]\d+[）)]|我要评论|查看全部评论|发表评论\s*[|｜]|共\s*\d+\s*条评论|"
     # a breadcrumb: 首页 > 健康 > 饮食 > 正文
     r"(?:^|\n)\s*(?:当前位置\s*[:：]\s*)?(?:首页|主页|网站首页)\s*[>＞»›/]\s*[^\n>＞»›/]{1,12}(?:\s*[>＞»›/]\s*[^\n>＞»›/]{1,12})+|"
     # an encyclopedia page's edit links: [编辑本段], [编辑]; a page's buttons: [收藏] [打印] [关闭]
