@@ -3501,6 +3501,45 @@ ROUND_SIXTY_FOUR = [
     (patterns.boilerplate, "怎么写好评论？", "先说优点，再提建议，评论要具体。", False),
 ]
 
+# Forms from round 65: roles between hashes, not knowing and not helping, appreciating and
+# breaking down in self-talk, a chart above, material sent just now, a paragraph of English.
+ROUND_SIXTY_FIVE = [
+    (
+        patterns.next_turn,
+        "怎么练普通话？",
+        "多跟读。\n\n#用户# 平翘舌分不清怎么办？\n#助手# 对着镜子练。",
+        True,
+    ),
+    (patterns.next_turn, "怎么写标签？", "简短。\n\n#话题# 写作技巧 #干货#", False),
+    (patterns.refusal, "推荐一个手机游戏。", "游戏这个我不太了解，帮不了你。", True),
+    (patterns.refusal, "这个公式怎么用？", "我不太懂数学，帮不上忙。", True),
+    (patterns.refusal, "怎么修水管？", "我不太懂，不过可以先关总阀，再换垫圈。", False),
+    (patterns.self_talk, "你喜欢音乐吗？", "我没法真正欣赏音乐，只能分析歌词。", True),
+    (patterns.self_talk, "你会生病吗？", "我不会生病，最多就是服务器出点故障。", True),
+    (patterns.self_talk, "你喜欢音乐吗？", "喜欢，我最爱周杰伦的歌。", False),
+    (patterns.source_talk, "光速是多少？", "前面那张图表已经标出来了，光速约每秒30万公里。", True),
+    (patterns.source_talk, "四季怎么形成的？", "根据你刚刚发的讲义第一页，四季由地轴倾斜造成。", True),
+    (patterns.source_talk, "怎么看懂K线图？", "先看前面的均线，再看成交量。", False),
+    (
+        patterns.boilerplate,
+        "怎么做炸酱面？",
+        "肉丁炒香加黄酱。\n\n• 热门推荐：北京小吃大全\n• 猜你喜欢：卤煮的做法",
+        True,
+    ),
+    (patterns.boilerplate, "推荐几本书。", "热门推荐的书有《活着》和《三体》。", False),
+]
+
+
+def test_a_paragraph_of_english_pointed_at_and_not_given_is_unseen():
+    rule = next(
+        rule
+        for rule in instruction_rules(FilterParams())
+        if rule and rule.reason == "refers_to_unseen_context"
+    )
+    assert rule.drops({"instruction": "帮我把这段英文翻译成中文。"})
+    assert not rule.drops({"instruction": "帮我把这段英文翻译成中文：Good morning, everyone."})
+    assert not rule.drops({"instruction": "英文和中文的语序有什么不同？"})
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3587,7 +3626,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_ONE
     + ROUND_SIXTY_TWO
     + ROUND_SIXTY_THREE
-    + ROUND_SIXTY_FOUR,
+    + ROUND_SIXTY_FOUR
+    + ROUND_SIXTY_FIVE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught
