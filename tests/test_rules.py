@@ -3541,6 +3541,22 @@ def test_a_paragraph_of_english_pointed_at_and_not_given_is_unseen():
     assert not rule.drops({"instruction": "英文和中文的语序有什么不同？"})
 
 
+# Forms from round 66: slots between percent signs, always online and born in a data centre, a
+# page's counters.
+ROUND_SIXTY_SIX = [
+    (patterns.placeholder, "写一段欢迎词。", "欢迎各位来到%COMPANY%！我是%NAME%。", True),
+    (patterns.placeholder, "写一段通知。", "请于%DATE%前提交材料，联系人%USER_NAME%。", True),
+    (patterns.placeholder, "Windows怎么设置环境变量？", "在系统属性里编辑 %PATH%，加入新目录。", False),
+    (patterns.self_talk, "你几点睡觉？", "我全天候在线，不需要休息。", True),
+    (patterns.self_talk, "你是哪里人？", "我是在数据中心里诞生的，不属于任何地方。", True),
+    (patterns.self_talk, "你在吗？", "我一直在线，有事请说。", False),
+    (patterns.self_talk, "你是哪里人？", "我出生在成都，在北京工作。", False),
+    (patterns.boilerplate, "为什么要多吃鱼？", "富含优质蛋白。\n\n阅读 2.3万　点赞 356　评论 42", True),
+    (patterns.boilerplate, "为什么要多吃鱼？", "富含蛋白。\n浏览量：1024 | 点赞：56", True),
+    (patterns.boilerplate, "怎么提高文章阅读量？", "标题要吸引人，阅读量和点赞数才会上去。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3627,7 +3643,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_TWO
     + ROUND_SIXTY_THREE
     + ROUND_SIXTY_FOUR
-    + ROUND_SIXTY_FIVE,
+    + ROUND_SIXTY_FIVE
+    + ROUND_SIXTY_SIX,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -629,6 +629,8 @@ _TEMPLATE_VARIABLE = re.compile(
     r"\$\{\s*[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*\s*\}|%\([A-Za-z_]\w*\)[sd]"
     # a shell-style slot named for what fills it: $COMPANY, $DATE, $USER_NAME (not $AAPL, $PATH)
     r"|\$(?:[A-Z]+_)?(?:NAME|DATE|COMPANY|USER|TIME|ADDRESS|CITY|PRODUCT|PRICE|TITLE|PHONE|EMAIL|AMOUNT|NUMBER|CUSTOMER|CLIENT)(?:_[A-Z]+)*(?![A-Za-z])"
+    # the same between percent signs: %COMPANY%, %NAME% (not %PATH%)
+    r"|%(?:[A-Z]+_)?(?:NAME|DATE|COMPANY|USER|TIME|ADDRESS|CITY|PRODUCT|PRICE|TITLE|PHONE|EMAIL|AMOUNT|NUMBER|CUSTOMER|CLIENT)(?:_[A-Z]+)*%"
 )
 # Circles standing for a name or a number (尊敬的〇〇先生, 〇月〇日), not a zero inside a numeral
 # (二〇二四年).
@@ -1011,6 +1013,8 @@ _NO_LIVING_BODY = re.compile(
     r"|只要(?:通电|插上电|联网|服务器(?:开着|不关|正常))就(?:能|可以|会)(?:工作|运行|回答|在线)"
     r"|我(?:并)?(?:没法|无法|不能|没办法)真正(?:地)?(?:欣赏|理解|体会|感受|体验|品尝|享受)"
     r"|服务器(?:出|有)(?:点|些)?(?:故障|问题|错)|我(?:也)?会(?:宕机|死机|掉线)"
+    r"|我(?:全天候|24小时|二十四小时|一天24小时|永远)(?:都)?在线"
+    r"|我(?:是)?(?:在|于)?(?:数据中心|服务器|实验室|代码|算法|机房)(?:里|中)?(?:诞生|出生|被创造|被造出来)"
     r"|(?:版本|模型)(?:更新|升级|迭代)[^。，,！？\n]{0,8}?(?:让|使)我|我的(?:版本|模型|参数)(?:会|在)?(?:更新|升级|迭代)"
     r"|我(?!们)[^。！？\n]{0,12}?(?:只能|只是|都是|主要)?通过(?:训练)?(?:数据|语料|文本数据)(?:来)?(?:了解|认识|知道|学习|学到)"
     r"|我(?:并|根本|从来)?(?:不会|不需要|无需|用不着)(?:变老|衰老|老去|老(?=[，,。！!]|$)|睡觉|睡眠|做梦|进食|放松|休息|休假)"
@@ -1371,6 +1375,8 @@ def _warned(text: str, start: int) -> bool:
 
 
 _BOILERPLATE = re.compile(
+    # a page's counters: 阅读 2.3万　点赞 356　评论 42
+    r"(?:阅读|浏览|点赞|评论|收藏|转发|在看|播放)(?:量|数)?\s*[:：]?\s*[\d.]+\s*[万kK]?[\s|｜·]+(?:阅读|浏览|点赞|评论|收藏|转发|在看|播放)(?:量|数)?\s*[:：]?\s*[\d.]+|"
     # a comment widget: 网友评论（0）, 我要评论, 查看全部评论
     r"(?:网友|用户|读者)?评论\s*[（(]\d+[）)]|我要评论|查看全部评论|发表评论\s*[|｜]|共\s*\d+\s*条评论|"
     # a breadcrumb: 首页 > 健康 > 饮食 > 正文
