@@ -165,12 +165,12 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
     return not clause.rstrip().endswith(("吧", "吗", "呢"))
 
 
-# A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
 # The speaker doing the asked thing badly (我写得不好, 我画的不行), or unable to pick one.
 _DO_IT_BADLY = re.compile(r"我[^，,。！？\n]{0,4}?(?:写|做|画|编|讲|唱|弄)(?:得|的)(?:不好|不行|很差|太差)")
 _CANNOT_THINK_OF_ONE = re.compile(
     r"我(?:一时|暂时|实在|真)?想不(?:出|起来)(?:该|要)?(?:讲|说|写|推荐|选)?(?:哪|什么)"
 )
+# A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
 _CALLED_OFF = re.compile(r"(?:还是|就)?算了吧?|不太好吧|免了吧")
 _FIRST_PERSON_NO = re.compile(
     r"我(?:是|可|就|还是)?(?:不会|不能|不想|不愿意?|不打算|没法|不)(?:去|帮你|帮您|替你|给你)?"
