@@ -958,11 +958,12 @@ def refusal(instruction: str, answer: str) -> bool:
     if _DECLINES_SERVICE.search(text):
         return True
     handed = _HANDS_BACK.search(text)
+    verb = (handed.group(1) or handed.group(2)) if handed is not None else ""
     if (
-        handed is not None
+        verb
         and len(text.strip()) <= 50
-        and re.search(r"帮|替|给我|为我|请|麻烦|^" + (handed.group(1) or handed.group(2)), instruction)
-        and (handed.group(1) or handed.group(2)) in instruction
+        and re.search(r"帮|替|给我|为我|请|麻烦|^" + verb, instruction)
+        and verb in instruction
         and not _QUESTION_WORD.search(instruction)
     ):
         return True  # asked to do a task, the answer hands it back
@@ -1836,11 +1837,16 @@ _OPENS_ON_CONNECTIVE = re.compile(
 )
 
 
+def _sentence_begun(line: str) -> tuple[int, str]:
+    """Where the line's last sentence mark stands (-1: none) and the words begun after it."""
+    closed = max(line.rfind(mark) for mark in "。！？!?")
+    return closed, line[closed + 1 :]
+
+
 def _clause_left_open(line: str) -> bool:
     """A list item that closed a sentence, then began another with a comma in it and left it:
     一、…停用损肝药物。…效果最好的仍然是中药，中药治"""
-    closed = max(line.rfind(mark) for mark in "。！？!?")
-    tail = line[closed + 1 :]
+    closed, tail = _sentence_begun(line)
     return (
         closed >= 4
         and len(CJK_CHAR.findall(tail)) >= 12
@@ -1937,7 +1943,6 @@ def unfinished(instruction: str, answer: str, min_line_chars: int = 16) -> bool:
         # one short phrase: a name, a title, a translation without its full stop; but a sentence
         # closed, then another begun and left (…防御工程。明朝时又进行了大规模) is cut (a rewrite of
         # given material may end anywhere: ？吗电视看喜欢你)
-        closed = max(last.rfind(mark) for mark in "。！？!?")
-        tail = last[closed + 1 :]
+        closed, tail = _sentence_begun(last)
         return closed >= 4 and len(CJK_CHAR.findall(tail)) >= 6 and not material_of(instruction)
     return len(CJK_CHAR.findall(last)) + len(re.findall(r"[A-Za-z]+", last)) >= min_line_chars // 2
