@@ -1,5 +1,5 @@
 """Families found where two kinds of cue meet (kun/rules/cooccur.py): each catches wordings no
-phrase list in patterns.py names, and keeps texts holding only one kind of cue."""
+phrase lists in kun/rules/patterns/ name, and keeps texts holding only one kind of cue."""
 
 from __future__ import annotations
 
