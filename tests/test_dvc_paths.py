@@ -13,7 +13,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 GATE = "data/interim/params_checked.json"  # every stage waits for check_params; no command reads it
 # Inputs a command finds through its params rather than its arguments: the corpus files ingest.sources lists.
-READ_THROUGH_PARAMS = {"ingest": {"data/raw"}, "evaluate": {"data/eval"}}
+READ_THROUGH_PARAMS = {
+    "ingest": {"data/raw"},
+    "evaluate": {"data/eval"},
+    # the pair classifier's labelled pairs (assemble.classifier_pairs, empty: the benchmark)
+    "assemble": {"benchmarks/data/gates.jsonl"},
+    "iterate": {"benchmarks/data/gates.jsonl"},
+}
 # Stages whose scripts still hold their paths (not yet run through their `kun` command).
 PATHS_IN_SCRIPT: set[str] = set()
 

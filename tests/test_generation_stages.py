@@ -401,7 +401,10 @@ def test_iterate_curates_polished_pairs_of_the_best_candidates():
         },
     ]
     frame = pl.DataFrame(rows, schema={**CANDIDATE_SCHEMA, **SCORE_COLUMNS})
-    answer = lambda prompt: f"这是对“{prompt.split('请回答:')[1]}”的完整回答，内容充实而且表达清楚。"  # noqa: E731
+
+    def answer(prompt):
+        return f"{prompt.split('请回答:')[1].rstrip('？')}：史书里有清楚的记载，学界的看法也大体一致。"
+
     llm = LLM(FakeBackend(replies=answer))
     pairs, counts = curated_pairs(frame, 0.5, 0, llm, LENIENT_FILTER, PolishParams(), AssembleParams())
     assert [pair["instruction"] for pair in pairs] == ["长城是什么时候修建的？", "什么是光合作用？"]

@@ -26,7 +26,7 @@ from kun.core.hashing import content_id
 from kun.core.params import OpenShare, Share, require
 from kun.core.records import DATASET_COLUMNS, require_columns
 from kun.instructions import gates
-from kun.rules import Rule, apply_rules, patterns
+from kun.rules import Rule, apply_rules, learned, patterns
 from kun.rules.engine import merge_counts
 from kun.rules.language import mojibake
 
@@ -92,6 +92,15 @@ class AssembleParams:
     truncated: Literal["drop", "keep"] = (
         "drop"  # answers that hit polish.max_new_tokens (finish reason `length`)
     )
+    classifier: bool = True  # after the rules, a pair classifier learned from labelled pairs drops wordings no rule lists (kun.rules.learned)
+    classifier_pairs: str = ""  # the labelled pairs it learns from (JSONL: instruction, output, label good|bad, split); empty: kun's benchmarks/data/gates.jsonl
+    classifier_split: str = "dev"  # learn only from rows of this split (empty: every row); the benchmark's test half stays held out
+    classifier_threshold: OpenShare = (
+        0.95  # pairs whose probability of being bad reaches this are dropped (classifier)
+    )
+    classifier_families: list[str] = field(
+        default_factory=lambda: list(learned.FAMILIES)
+    )  # the bad families it learns from: those said in words (refusal, self_talk, source_talk, ...)
     rate: bool = False  # the chat model rates each surviving pair on Humpback's 5-point scale (kun.instructions.rating)
     rate_model: str = "models/chat"  # the model that rates (the primary chat model)
     rating_verdict: Literal["logprob", "sampled"] = (
@@ -211,27 +220,64 @@ def truncated_rule(truncated: str, finish_column: str, columns: list[str]) -> Ru
     )
 
 
+BadProbability = Callable[[list[str], list[str]], list[float]]
+
+
+def pair_classifier(params: AssembleParams) -> BadProbability | None:
+    """P(bad) of (instruction, answer) pairs by the classifier learned from labelled pairs
+    (assemble.classifier; trained once per process and labelled file), or None when it is off."""
+    if not params.classifier:
+        return None
+    return learned.classifier_for(
+        params.classifier_pairs, params.classifier_split, params.classifier_families
+    ).bad_probability
+
+
+def classify_kept(
+    kept: pl.DataFrame, classifier: BadProbability | None, threshold: float
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Split the pairs the rules kept by the classifier: (kept, rejected as `classifier` with
+    their `bad_probability`, the count; nothing and no count when there is no classifier)."""
+    if classifier is None:
+        return kept, kept.clear().with_columns(pl.lit(None, dtype=pl.String).alias("reason")), {}
+    probability = pl.Series(
+        "bad_probability",
+        classifier(kept.get_column("instruction").to_list(), kept.get_column("output").to_list()),
+        dtype=pl.Float64,
+    )
+    flagged = probability >= threshold
+    rejected = kept.with_columns(probability, pl.lit("classifier").alias("reason")).filter(flagged)
+    return kept.filter(~flagged), rejected, {"classifier": rejected.height}
+
+
 def gate_pairs(
-    frame: pl.DataFrame, pair_rules: list[Rule | None], truncated: str, finish_column: str
+    frame: pl.DataFrame,
+    pair_rules: list[Rule | None],
+    truncated: str,
+    finish_column: str,
+    classifier: BadProbability | None = None,
+    threshold: float = 1.0,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Drop truncated rows (`finish_column` says `length`, when `truncated` is drop), then the
-    rows a rule rejects, then repeats of an earlier (instruction, output) pair. Returns (kept,
+    rows a rule rejects, then, with a `classifier`, the pairs whose probability of being bad
+    reaches `threshold`, then repeats of an earlier (instruction, output) pair. Returns (kept,
     rejected with `reason`, count per reason with every rule listed)."""
     result = apply_rules(frame, [truncated_rule(truncated, finish_column, frame.columns), *pair_rules])
+    kept, classified, classified_counts = classify_kept(result.kept, classifier, threshold)
     keys = pl.Series(
         [
             pair_key(instruction, output)
-            for instruction, output in zip(
-                result.kept.get_column("instruction"), result.kept.get_column("output")
-            )
+            for instruction, output in zip(kept.get_column("instruction"), kept.get_column("output"))
         ],
         dtype=pl.String,
     )
     first = keys.is_first_distinct()
-    duplicates = result.kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
-    rejected = pl.concat([result.rejected, duplicates], how="diagonal_relaxed")
-    counts = merge_counts(result.counts, {"truncated": 0, "duplicate_pair": duplicates.height})
-    return result.kept.filter(first), rejected, counts
+    duplicates = kept.filter(~first).with_columns(pl.lit("duplicate_pair").alias("reason"))
+    rejected = pl.concat([result.rejected, classified, duplicates], how="diagonal_relaxed")
+    counts = merge_counts(
+        result.counts, classified_counts, {"truncated": 0, "duplicate_pair": duplicates.height}
+    )
+    return kept.filter(first), rejected, counts
 
 
 ASSEMBLE_INPUT = (
@@ -282,7 +328,12 @@ def assemble(
     require_columns(polished, dict.fromkeys(ASSEMBLE_INPUT), "assemble input")
     polished = polished.with_columns(pl.col("output").fill_null("").str.strip_chars())
     kept, rejected, drops = gate_pairs(
-        polished, answer_rules(params), params.truncated, "output_finish_reason"
+        polished,
+        answer_rules(params),
+        params.truncated,
+        "output_finish_reason",
+        pair_classifier(params),
+        params.classifier_threshold,
     )
     kept, rejected, drops = rate_kept(kept, rejected, drops, params.min_rating, rate)
     final = kept.with_columns(pl.col("candidate_id").alias("id")).select(

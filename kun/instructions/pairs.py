@@ -17,7 +17,7 @@ import polars as pl
 
 from kun.core.errors import KunError
 from kun.core.io import ReadReport, check_one_kind_per_field, iter_records
-from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs
+from kun.instructions.assemble import AssembleParams, answer_rules, gate_pairs, pair_classifier
 from kun.instructions.curate import FilterParams, instruction_rules
 
 
@@ -61,8 +61,14 @@ def filter_pairs(
         *instruction_rules(filter_params),
         *answer_rules(assemble_params, filter_params.instruction_min_cjk_ratio),
     ]
+    gate = (
+        assemble_params.truncated,
+        "finish_reason",
+        pair_classifier(assemble_params),
+        assemble_params.classifier_threshold,
+    )
     if frame.schema.get("input") != pl.String:
-        return gate_pairs(frame, pair_rules, assemble_params.truncated, "finish_reason")
+        return gate_pairs(frame, pair_rules, *gate)
     material = pl.col("input").fill_null("").str.strip_chars()
     read = frame.with_columns(
         pl.col("instruction").alias(_ORIGINAL),
@@ -71,7 +77,7 @@ def filter_pairs(
         .otherwise(pl.col("instruction"))
         .alias("instruction"),
     )
-    kept, rejected, counts = gate_pairs(read, pair_rules, assemble_params.truncated, "finish_reason")
+    kept, rejected, counts = gate_pairs(read, pair_rules, *gate)
     restore = [pl.col(_ORIGINAL).alias("instruction")]
     return kept.with_columns(restore).drop(_ORIGINAL), rejected.with_columns(restore).drop(_ORIGINAL), counts
 
