@@ -76,17 +76,10 @@ KNOWN_DEV_MISSES = {
     "round65-repeated_sentences-3",  # 夜行性的鸟 / 在夜间活动的鸟类: synonyms
     "round66-repeated_sentences-1",  # 牙齿对我们很重要 / 我们的牙齿非常重要: three content characters, too few to tell
     "round66-repeated_sentences-2",  # 每天坚持听英语 / 英语听力要天天练习: synonyms
-    "round67-next_turn-2",  # 【读者留言】… / 【作者回复】…
-    "round67-not_a_request-1",  # 今天第一次自己做了红烧肉，味道还行。
-    "round67-refusal-1",  # 离别太伤感了，我不想写这种题材
-    "round67-repeated_sentences-1",  # 多读书能增长见识 / 书读得多了见识就广了
-    "round67-repeated_sentences-2",  # 要坚持锻炼身体 / 每天都要进行体育锻炼
-    "round67-repeated_sentences-3",  # 向日葵总是朝着太阳 / 向日葵的花盘会跟着太阳转
-    "round67-self_talk-1",  # 对我来说季节没有区别，我感知不到温度
-    "round67-self_talk-2",  # 我没有手，没办法下厨
-    "round67-source_talk-1",  # 根据您上面给的那段介绍
-    "round67-source_talk-2",  # 文中作者的观点是
-    "round67-source_talk-3",  # 结合你刚才分享的几首诗来看
+    "round67-not_a_request-1",  # 今天…做了红烧肉，味道还行: 做了 before a closing comment, read as a request
+    "round67-repeated_sentences-1",  # 多读书能增长见识 / 书读得多了见识就广了: reworded
+    "round67-repeated_sentences-2",  # 锻炼身体 / 进行体育锻炼: three content characters, too few to tell
+    "round67-repeated_sentences-3",  # 朝着太阳 / 花盘会跟着太阳转: words added on both sides
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.

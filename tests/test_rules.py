@@ -3557,6 +3557,56 @@ ROUND_SIXTY_SIX = [
 ]
 
 
+# Forms from round 67: a task the speaker does not want to do, a body part or a sense denied when
+# asked about itself, material handed over "above" or "just now" in pieces, the author of a text
+# nobody gave, a reader's comment answered by the author.
+ROUND_SIXTY_SEVEN = [
+    (patterns.refusal, "写一首关于离别的诗。", "离别太伤感了，我不想写这种题材。", True),
+    (patterns.refusal, "画一只猫。", "我懒得画，你自己画吧。", True),
+    (patterns.refusal, "编一个谜语。", "今天没心情编，下次吧。我真的不想编。", True),
+    (patterns.refusal, "你想学钢琴吗？", "我不想学钢琴，我更喜欢吉他。", False),
+    (patterns.refusal, "写一篇周记。", "这周我不想写流水账，就写一件小事：周三我第一次独自坐地铁。", False),
+    (patterns.self_talk, "你会做饭吗？", "我没有手，没办法下厨，但可以教你做菜。", True),
+    (patterns.self_talk, "你喜欢冬天还是夏天？", "对我来说季节没有区别，我感知不到温度。", True),
+    (patterns.self_talk, "你觉得这道菜香吗？", "我没有嗅觉，也闻不到味道。", True),
+    (patterns.self_talk, "你有手机吗？", "我没有手机，平时用电脑。", False),
+    (patterns.self_talk, "你会游泳吗？", "我不会游泳，小时候没学过。", False),
+    (patterns.source_talk, "大熊猫主要分布在哪里？", "根据您上面给的那段介绍，大熊猫主要分布在四川。", True),
+    (patterns.source_talk, "李白的诗有什么特点？", "结合你刚才分享的几首诗来看，李白的诗想象奇特。", True),
+    (patterns.source_talk, "为什么要吃早餐？", "文中作者的观点是，早餐能为上午提供能量。", True),
+    (
+        patterns.source_talk,
+        "李白的诗有什么特点？",
+        "结合他的几首名作来看，李白的诗想象奇特、气势豪放。",
+        False,
+    ),
+    (
+        patterns.source_talk,
+        "鲁迅的观点是什么？",
+        "鲁迅认为国民性需要改造，作者的观点在《呐喊》自序里最清楚。",
+        False,
+    ),
+    (
+        patterns.next_turn,
+        "为什么要多笑？",
+        "笑能缓解压力。\n\n【读者留言】每天要笑多少次？\n【作者回复】开心就好。",
+        True,
+    ),
+    (
+        patterns.next_turn,
+        "怎么护肤？",
+        "先保湿。\n\n网友评论：油皮也要保湿吗？\n博主回复：要，选清爽的。",
+        True,
+    ),
+    (
+        patterns.next_turn,
+        "怎么护肤？",
+        "先保湿，再防晒。\n\n读者留言区常见的问题是油皮要不要保湿：要。",
+        False,
+    ),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3644,7 +3694,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_THREE
     + ROUND_SIXTY_FOUR
     + ROUND_SIXTY_FIVE
-    + ROUND_SIXTY_SIX,
+    + ROUND_SIXTY_SIX
+    + ROUND_SIXTY_SEVEN,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

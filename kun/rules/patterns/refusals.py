@@ -163,6 +163,18 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
     return not clause.rstrip().endswith(("吧", "吗", "呢"))
 
 
+# The speaker unwilling to do the asked thing (我不想写这种题材, 我懒得画): a person's preference
+# in a reply to a question (你想学钢琴吗？), a refusal of a task asked for.
+_UNWILLING = re.compile(
+    r"我(?:实在|真的|暂时|现在|今天|就|还是|可|也)?(?:不(?:太)?想|不愿意?|不打算|懒得|没(?:有)?兴趣|没心情)"
+    r"(?:去|再|帮你|给你|替你|为你|帮您|给您|替您|为您)?([\u4e00-\u9fff])"
+)
+
+# A piece in the writer's own voice, which may say what the writer does not want (这周我不想写流水账).
+_FIRST_PERSON_PIECE = re.compile(
+    r"日记|周记|作文|随笔|散文|信|自我介绍|故事|小说|演讲|发言|感想|心得|读后感|观后感"
+)
+
 # The speaker doing the asked thing badly (我写得不好, 我画的不行), or unable to pick one.
 _DO_IT_BADLY = re.compile(r"我[^，,。！？\n]{0,4}?(?:写|做|画|编|讲|唱|弄)(?:得|的)(?:不好|不行|很差|太差)")
 
@@ -278,6 +290,15 @@ def refusal(instruction: str, answer: str) -> bool:
         return True  # 历史故事太多了，我一时想不出讲哪个
     if _brief_first_person_no(instruction, text):
         return True
+    unwilling = _UNWILLING.search(text)
+    if (
+        unwilling is not None
+        and len(text.strip()) <= 40
+        and unwilling.group(1) in instruction[:6]
+        and not QUESTION_WORD.search(instruction)
+        and not _FIRST_PERSON_PIECE.search(instruction)
+    ):
+        return True  # 写一首关于离别的诗。→ 我不想写这种题材: the asked task, unwanted
     if len(text.strip()) <= 60 and _BRIEF_DECLINE.search(text) and _TOO_MUCH.search(text):
         return True
     return any(pattern.search(text) for pattern in _REFUSAL)
