@@ -3607,6 +3607,28 @@ ROUND_SIXTY_SEVEN = [
 ]
 
 
+# Forms from round 68: a skill disclaimed and the asker sent to someone who has it, a task called
+# off as unfit, one word swapped on each side of a sentence on the same subject.
+ROUND_SIXTY_EIGHT = [
+    (patterns.refusal, "帮我写一首赞美老师的诗。", "写诗这种事我不太擅长，您还是找专业的人写吧。", True),
+    (patterns.refusal, "怎么修水管？", "我不太擅长修水管，建议找懂行的人来修。", True),
+    (patterns.refusal, "给我讲个鬼故事。", "鬼故事就算了吧，大晚上的不合适讲这些。", True),
+    (patterns.refusal, "说个段子。", "还是算了吧，这种场合不太合适。", True),
+    (patterns.refusal, "要不要买这件衣服？", "算了吧，不太适合你。", False),
+    (patterns.refusal, "推荐一件外套。", "红色那件就算了吧，不太合适上班穿，选深灰色的呢子大衣。", False),
+    (patterns.refusal, "怎么学画画？", "我以前也不太擅长画画，后来每天临摹一张速写，半年就进步了。", False),
+]
+
+
+def test_one_word_swapped_on_each_side_of_a_sentence_on_one_subject_is_said_again():
+    assert (
+        stats.near_repeated_share(["湿地被称为地球之肾", "湿地有地球的肾脏之称", "湿地还是很多鸟类的家园"])
+        > 0.2
+    )
+    assert stats.near_repeated_share(["湿地能净化水质", "湿地能调节气候", "湿地是鸟类的家园"]) == 0.0
+    assert stats.near_repeated_share(["熊猫喜欢吃竹子", "熊猫喜欢睡觉"]) == 0.0
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3695,7 +3717,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_FOUR
     + ROUND_SIXTY_FIVE
     + ROUND_SIXTY_SIX
-    + ROUND_SIXTY_SEVEN,
+    + ROUND_SIXTY_SEVEN
+    + ROUND_SIXTY_EIGHT,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -248,11 +248,11 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
         return len(added) <= 2 or (
             len(added) <= 3 and len(content) >= 6 and said.text[:2] == earlier.text[:2]
         )
-    # a word swapped for another on the same subject: one character on each side, five or more
+    # a word swapped for another on the same subject: one character on each side, four or more
     # content characters shared (蔬菜含有丰富的维生素 / 蔬菜里面有很多维生素)
     return (
         said.text[:2] == earlier.text[:2]
-        and len(content) >= 5
+        and len(content) >= 4
         and len(added & said.chars) <= 1
         and len(added & earlier.chars) <= 1
     )

@@ -205,7 +205,7 @@ _BRIEF_DECLINE = re.compile(
 # A short answer saying the speaker cannot do it and sending the asker elsewhere: 绕口令我不太会编，
 # 你可以在网上找一些现成的. A poem or a story asked for does not end that way.
 _I_CANNOT = re.compile(
-    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不擅长|不在行)"
+    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手)"
 )
 
 _CANT_HELP = re.compile(r"帮不了|帮不上|没法帮|无法帮|爱莫能助")
@@ -227,7 +227,7 @@ _SENDS_ELSEWHERE = re.compile(
     r"(?:那里|上)?(?:找|搜|查|问|咨询|看看|请教)"
     # the books of the trade: 去看看专业书吧, 查查相关资料
     r"|(?:去|到)?(?:看看|查查|翻翻|读读|查阅|参考)(?:一下)?(?:专业|相关|有关)?的?(?:书|书籍|资料|文献|教材|百科|教程)"
-    r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专家|别人|其他人)"
+    r"|(?:问问|问一下|请教|咨询|找)[^，,。！？\n]{0,4}?(?:老师|医生|律师|师傅|专业人士|专业人员|专业的人|懂行的人|内行|行家|专家|别人|其他人)"
 )
 
 # The asked task declined in so many words: 这封信我先不帮你写, 我就不替你改了.
@@ -286,6 +286,14 @@ def refusal(instruction: str, answer: str) -> bool:
         and (_FIRST_PERSON_NO.search(text) or _DO_IT_BADLY.search(text))
     ):
         return True  # 藏头诗我写得不好…还是算了吧
+    if (
+        len(text.strip()) <= 30
+        and _CALLED_OFF.search(text)
+        and _UNFIT.search(text)
+        and len(parts) <= 2
+        and not QUESTION_WORD.search(instruction)
+    ):
+        return True  # 给我讲个鬼故事。→ 鬼故事就算了吧，大晚上的不合适讲这些: a task called off as unfit
     if len(text.strip()) <= 30 and _CANNOT_THINK_OF_ONE.search(text):
         return True  # 历史故事太多了，我一时想不出讲哪个
     if _brief_first_person_no(instruction, text):
