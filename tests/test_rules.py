@@ -3629,6 +3629,30 @@ def test_one_word_swapped_on_each_side_of_a_sentence_on_one_subject_is_said_agai
     assert stats.near_repeated_share(["熊猫喜欢吃竹子", "熊猫喜欢睡觉"]) == 0.0
 
 
+# Forms from round 69: what the asker sent said to hold the answer already; a five-character
+# sentence said again with two characters added (企鹅不会飞 / 企鹅是一种不能飞行的鸟).
+ROUND_SIXTY_NINE = [
+    (
+        patterns.source_talk,
+        "西湖有哪些景点？",
+        "你前面发的攻略里已经列得很清楚了：断桥残雪、苏堤春晓。",
+        True,
+    ),
+    (patterns.source_talk, "故宫几点开门？", "您刚才给的那份指南上写了：早上八点半开门。", True),
+    (patterns.source_talk, "怎么准备面试？", "你的简历里写了三段实习，面试时挑一段讲透。", False),
+    (patterns.source_talk, "我应该买哪个？", "你给的两个选项里，我推荐第一个。", False),
+]
+
+
+def test_a_short_sentence_said_again_with_a_word_added_is_a_repeat():
+    assert stats.near_repeated_share(["企鹅不会飞", "企鹅是一种不能飞行的鸟", "企鹅主要生活在南极地区"]) > 0.2
+    assert stats.near_repeated_share(["企鹅不会飞", "企鹅会游泳", "企鹅生活在南极"]) == 0.0
+    assert stats.near_repeated_share(["猫喜欢吃鱼", "猫也喜欢吃老鼠"]) == 0.0
+    # one slot filled twice in one frame is a parallel sentence, however short
+    assert stats.near_repeated_share(["我很喜欢春天", "我很喜欢夏天"]) == 0.0
+    assert stats.near_repeated_share(["北京的冬天很冷", "北京的夏天很热"]) == 0.0
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3718,7 +3742,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_FIVE
     + ROUND_SIXTY_SIX
     + ROUND_SIXTY_SEVEN
-    + ROUND_SIXTY_EIGHT,
+    + ROUND_SIXTY_EIGHT
+    + ROUND_SIXTY_NINE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from typing import NamedTuple, Sequence
 
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
@@ -215,7 +216,7 @@ _NEGATION = re.compile(
 _CHANGES_MEANING = frozenset("不没无非未莫勿否别〇零一二两三四五六七八九十百千万亿")
 
 
-def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars: int = 6) -> bool:
+def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars: int = 5) -> bool:
     """Two sentences of `min_chars` or more, neither a conclusion, that say one thing twice: of
     like length (the shorter at least 70% of the longer) with CJK characters that differ only in
     function, modal and helping-verb characters (要少看手机保护视力 / 保护视力要少看手机), or, with
@@ -249,12 +250,25 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
             len(added) <= 3 and len(content) >= 6 and said.text[:2] == earlier.text[:2]
         )
     # a word swapped for another on the same subject: one character on each side, four or more
-    # content characters shared (蔬菜含有丰富的维生素 / 蔬菜里面有很多维生素)
+    # content characters shared (蔬菜含有丰富的维生素 / 蔬菜里面有很多维生素); not a slot filled twice
+    # in one frame (我很喜欢春天 / 我很喜欢夏天), which is a parallel sentence
     return (
         said.text[:2] == earlier.text[:2]
         and len(content) >= 4
         and len(added & said.chars) <= 1
         and len(added & earlier.chars) <= 1
+        and not _slots_filled_alike(said.text, earlier.text)
+    )
+
+
+def _slots_filled_alike(first: str, second: str) -> bool:
+    """The two differ only where one span stands in for another of its length, the frame around
+    them the same: 我很喜欢春天 / 我很喜欢夏天."""
+    if len(first) != len(second):
+        return False
+    operations = SequenceMatcher(None, first, second, autojunk=False).get_opcodes()
+    return all(
+        tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1) for tag, i1, i2, j1, j2 in operations
     )
 
 
