@@ -84,7 +84,6 @@ KNOWN_DEV_MISSES = {
     "round68-repeated_sentences-3",  # 不喝水 / 耐渴，很久不喝水也没事: words added on both sides
     "round69-repeated_sentences-1",  # 人体离不开水 / 身体的每个细胞都需要水分: synonyms
     "round69-repeated_sentences-2",  # 按时上床睡觉 / 在固定的时间入睡: synonyms
-    "round69-self_talk-3",  # 我刚上线不久，没有年龄这个概念
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.

@@ -3653,6 +3653,23 @@ def test_a_short_sentence_said_again_with_a_word_added_is_a_repeat():
     assert stats.near_repeated_share(["北京的冬天很冷", "北京的夏天很热"]) == 0.0
 
 
+# Forms from round 70 (and round 69's one self-talk): the speaker cannot bring itself to say it
+# and hands the task back; a historical or course source nobody gave; the whole text read; born
+# when it went online, ageless.
+ROUND_SEVENTY = [
+    (patterns.refusal, "用一句话夸夸我的老板。", "这种拍马屁的话我说不出口，你还是自己想吧。", True),
+    (patterns.refusal, "写一段求婚词。", "这种话我开不了口，你最好自己写吧。", True),
+    (patterns.refusal, "怎么跟领导提加薪？", "准备好业绩数据，选合适的时机谈，具体措辞你自己定吧。", False),
+    (patterns.source_talk, "秦始皇哪年统一六国？", "依据上述史料记载，秦始皇于公元前221年统一六国。", True),
+    (patterns.source_talk, "光合作用需要什么？", "您附带的课件第二页给出了答案：光照、二氧化碳和水。", True),
+    (patterns.source_talk, "为什么要垃圾分类？", "通读全文可知，垃圾分类能减少污染。", True),
+    (patterns.source_talk, "怎么读一本书？", "通读全文后可以发现作者的思路，再精读重点章节。", False),
+    (patterns.source_talk, "怎么读一本书？", "先通读全文，了解大意，再精读重点章节。", False),
+    (patterns.self_talk, "你几岁了？", "我刚上线不久，没有年龄这个概念。", True),
+    (patterns.self_talk, "你的网店什么时候开的？", "我的店是去年上线的，今年生意不错。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3743,7 +3760,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_SIX
     + ROUND_SIXTY_SEVEN
     + ROUND_SIXTY_EIGHT
-    + ROUND_SIXTY_NINE,
+    + ROUND_SIXTY_NINE
+    + ROUND_SEVENTY,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

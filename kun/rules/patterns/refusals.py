@@ -205,7 +205,7 @@ _BRIEF_DECLINE = re.compile(
 # A short answer saying the speaker cannot do it and sending the asker elsewhere: 绕口令我不太会编，
 # 你可以在网上找一些现成的. A poem or a story asked for does not end that way.
 _I_CANNOT = re.compile(
-    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手)"
+    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手|说不出口|开不了口|下不了笔)"
 )
 
 _CANT_HELP = re.compile(r"帮不了|帮不上|没法帮|无法帮|爱莫能助")
@@ -240,7 +240,7 @@ _DECLINES_TASK = re.compile(
 # The task handed back to the asker: 这个还是你自己写比较好 (to 帮我写…), 你自己查吧.
 _HANDS_BACK = re.compile(
     r"(?:还是|最好|建议|应该|得)(?:由)?(?:你|您)(?:自己|亲自)(?:来|去)?(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)"
-    r"|(?:你|您)自己(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)(?:比较好|更好|为好|更合适|吧)"
+    r"|(?:你|您)(?:还是|最好|就)?自己(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)(?:比较好|更好|为好|更合适|吧)"
 )
 
 
@@ -259,6 +259,8 @@ def refusal(instruction: str, answer: str) -> bool:
     ):
         return True  # asked to do a task, the answer hands it back
     parts = [part for part in re.split(r"[，,。！？!?；;\n]", text) if part.strip()]
+    if len(text.strip()) <= 40 and _I_CANNOT.search(text) and handed is not None:
+        return True  # 这种话我说不出口，你还是自己想吧: the speaker cannot, the asker should
     if len(text.strip()) <= 30 and _I_CANNOT.search(text) and _CANT_HELP.search(text):
         return True  # 游戏这个我不太了解，帮不了你
     if (

@@ -57,7 +57,7 @@ _SOURCE_TALK = [
     re.compile(
         r"(?:你|您)"
         + _WHEN
-        + r"(?:发|给|提供|分享|贴|传|上传|附)(?:过来|来|出来)?(?:给我)?的[^，,。！？\n]{1,8}?(?:里|中|上)(?:面)?"
+        + r"(?:发|给|提供|分享|贴|传|上传|附带|附)(?:过来|来|出来)?(?:给我)?的[^，,。！？\n]{1,8}?(?:里|中|上)?(?:面)?"
         r"(?:已经|都|也)?(?:列|写|说|讲|提|标|介绍|说明|给)(?:得|了|过|到|出|明)"
     ),
     # a chart or a table above said to show it: 前面那张图表已经标出来了
@@ -93,7 +93,7 @@ _SOURCE_TALK = [
         + r"(?:第[一二三四五六七八九十\d]+(?:段|部分|节|句|行|页))?"
         # a material noun, a pause or a reporting verb after it: 根据上述信息, 根据材料，, 根据原文所述;
         # not 根据文章主题选择, 根据上下文生成, 基于文本的协议 (a property or a method, not a source)
-        + r"(?:(?:到|出|给出|提供|列出|附上|引用|摘录|列举)?(?:的|中的|里的)?(?:这|那)?(?:几段|几篇|几条|这些|两段|三段)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述|表格|图表|图片|示例)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
+        + r"(?:(?:到|出|给出|提供|列出|附上|引用|摘录|列举)?(?:的|中的|里的)?(?:这|那)?(?:几段|几篇|几条|这些|两段|三段)?(?:阅读|参考|背景|相关)?(?:信息|资料|内容|材料|文本|文字|描述|段落|数据|文章|知识|说法|记载|表述|表格|图表|图片|示例|史料|文献|素材|课件|讲义|笔记|记录|报道)(?![\u4e00-\u9fff]{0,2}?(?:的)?(?:主题|类型|性质|长度|风格|题材|体裁|用途|特点|种类|需要|需求|要求|篇幅|厚度|质地))"
         + r"|[，,。：:；;、\s]|$|来看|所述|所说|可知|提到|显示|中|里)"
     ),
     re.compile(
@@ -110,6 +110,13 @@ _SOURCE_TALK = [
     ),
     re.compile(r"<\s*/?\s*(?:资料|材料|context|document)\s*>", _I),
 ]
+
+# The whole text read, and nobody gave it: 通读全文可知, 纵观全文来看; advice on how to read
+# (怎么读一本书？通读全文后可以发现作者的思路) may say so of any text.
+_READ_WHOLE = re.compile(
+    r"(?:通读|纵观|综观|细读|读完|看完|浏览)(?:全文|整篇文章|整篇|原文|全篇|材料|资料)(?:后)?(?:可知|可以看出|可见|来看|看来|不难看出|可以发现)"
+)
+_ASKS_ABOUT_READING = re.compile(r"读|阅读|看书|文章|写作|材料|资料")
 
 _YOUR_MATERIAL = re.compile(
     r"(?<!感谢)(?<!谢谢)(?:你|您)(?:所)?(?:给出|给|提供|发来|发送|贴出|上传|附上|分享)(?:的|之)"
@@ -155,6 +162,8 @@ def source_talk(instruction: str, answer: str) -> bool:
         return not names_the_work(span) and not (exam and _STEM.search(span))
 
     if any(cites(match.group(0)) for pattern in _SOURCE_TALK for match in pattern.finditer(text)):
+        return True
+    if _READ_WHOLE.search(text) and not _ASKS_ABOUT_READING.search(instruction):
         return True
     if cooccur.cited_text(instruction, text, work_named=named):
         return True
