@@ -3667,6 +3667,8 @@ ROUND_SEVENTY = [
     (patterns.source_talk, "怎么读一本书？", "先通读全文，了解大意，再精读重点章节。", False),
     (patterns.self_talk, "你几岁了？", "我刚上线不久，没有年龄这个概念。", True),
     (patterns.self_talk, "你的网店什么时候开的？", "我的店是去年上线的，今年生意不错。", False),
+    (patterns.self_talk, "你会累吗？", "我不会累，只要服务器正常运行，我就能一直工作。", True),
+    (patterns.self_talk, "你加班累吗？", "我不会累，习惯了，周末好好休息就行。", False),
 ]
 
 
