@@ -3672,6 +3672,37 @@ ROUND_SEVENTY = [
 ]
 
 
+# Forms from round 71: XX standing for words, an inability with its excuses before a pointer
+# elsewhere, material forwarded or listed, the asker's earlier writing, a table to one side.
+ROUND_SEVENTY_ONE = [
+    (patterns.placeholder, "写一段自我评价。", "具有X年XX行业工作经验，熟练掌握XX技能。", True),
+    (patterns.placeholder, "写一段公司介绍。", "本公司主营XX业务，服务XX客户。", True),
+    (patterns.placeholder, "什么是性染色体？", "女性的性染色体是XX，XX染色体决定女性，男性是XY。", False),
+    (patterns.refusal, "编一个绕口令。", "绕口令我真编不好，编出来也不顺口，你去网上搜现成的吧。", True),
+    (
+        patterns.refusal,
+        "怎么修水龙头？",
+        "我不太会修，但可以先关总阀，拆下阀芯换垫片，不行再去网上找视频。",
+        False,
+    ),
+    (
+        patterns.source_talk,
+        "为什么要节约用水？",
+        "就你转发给我的那篇文章而言，节约用水是因为淡水有限。",
+        True,
+    ),
+    (patterns.source_talk, "端午节有什么习俗？", "上述段落列举了三项习俗：吃粽子、赛龙舟和挂艾草。", True),
+    (patterns.source_talk, "端午节有什么习俗？", "常见的习俗有三项：吃粽子、赛龙舟和挂艾草。", False),
+]
+
+
+def test_the_askers_earlier_writing_and_a_table_to_one_side_are_unseen():
+    assert patterns.refers_to_unseen_context("请帮我修改一下我刚才写的开头。")
+    assert patterns.refers_to_unseen_context("对照右边的表格，哪一项费用最高？")
+    assert not patterns.refers_to_unseen_context("我刚才写的时候想到一个问题：为什么天空是蓝的？")
+    assert not patterns.refers_to_unseen_context("右边的车道是做什么用的？")
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3763,7 +3794,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_SEVEN
     + ROUND_SIXTY_EIGHT
     + ROUND_SIXTY_NINE
-    + ROUND_SEVENTY,
+    + ROUND_SEVENTY
+    + ROUND_SEVENTY_ONE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -41,6 +41,10 @@ _LETTER_BLANK = re.compile(
     r"|(?<=周|第)[XＸ](?![A-Za-z0-9])|(?<=星期|上午|下午|晚上)[XＸ](?![A-Za-z0-9])"
 )
 
+# XX standing for any word (具有X年XX行业经验，熟练掌握XX技能); counted with the X blanks above, two
+# or more. Not the XX of a chromosome pair (XX染色体) nor a size (XX型).
+_DOUBLE_X_BLANK = re.compile(r"(?<![A-Za-z0-9])[XＸ]{2}(?![A-Za-z0-9])(?=[\u4e00-\u9fff])(?!染色体|型)")
+
 # 某 standing for what the writer should have named: 某某公司成立于某年，总部位于某市 (three or more
 # kinds in a piece asked for); a legal or a news case names its parties so (甲某于某年某月…).
 _SOME_BLANK = re.compile(r"某(?:某|年|月|日|市|省|县|区|地|公司|单位|学校|品牌|产品|时|处|业务)")
@@ -168,7 +172,7 @@ def placeholder(instruction: str, answer: str) -> bool:
         or len(_UNSET_FIELD.findall(text)) >= 2
         or _CIRCLE_BLANK.search(text) is not None
         or _some_blanks(instruction, text)
-        or len(_LETTER_BLANK.findall(text)) >= 2
+        or len(_LETTER_BLANK.findall(text)) + len(_DOUBLE_X_BLANK.findall(text)) >= 2
         or len(_ROUND_SLOT.findall(text)) >= 2
         or any(slot not in instruction for slot in _FORMAT_SLOT.findall(TEX_MATH.sub(" ", text)))
     )

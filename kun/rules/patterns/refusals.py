@@ -205,7 +205,7 @@ _BRIEF_DECLINE = re.compile(
 # A short answer saying the speaker cannot do it and sending the asker elsewhere: 绕口令我不太会编，
 # 你可以在网上找一些现成的. A poem or a story asked for does not end that way.
 _I_CANNOT = re.compile(
-    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手|说不出口|开不了口|下不了笔)"
+    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手|说不出口|开不了口|下不了笔|(?:编|写|画|做|讲|唱)不好)"
 )
 
 _CANT_HELP = re.compile(r"帮不了|帮不上|没法帮|无法帮|爱莫能助")
@@ -221,6 +221,10 @@ _NO_CONTENT = re.compile(
     + _CANNOT_SAY.pattern
     + r"|(?:去|到|看看|查查|翻翻|读读|问问|咨询|请教|找)"
 )
+
+# A clause that answers nothing in a reply that sends the asker elsewhere: an excuse (编出来也不顺口),
+# the inability, or the pointer itself.
+_ANSWERS_NOTHING = re.compile(_NO_CONTENT.pattern + r"|不|没|无法")
 
 _SENDS_ELSEWHERE = re.compile(
     r"(?:你|您)?(?:可以|不妨|最好|还是|得)?(?:去|到|在)?(?:网上|网络上|百度|搜索引擎|书上|书店|图书馆|专业人士|专业的人|医生|律师|老师|师傅|别人|其他人)"
@@ -267,7 +271,7 @@ def refusal(instruction: str, answer: str) -> bool:
         len(text.strip()) <= 40
         and (_I_CANNOT.search(text) or _CANNOT_SAY.search(text))
         and _SENDS_ELSEWHERE.search(text)
-        and (len(parts) <= 2 or all(_NO_CONTENT.search(part) for part in parts))
+        and (len(parts) <= 2 or all(_ANSWERS_NOTHING.search(part) for part in parts))
     ):
         return True  # I cannot, look elsewhere, and no clause that answers
     declined = _DECLINED_ASKED.search(text)
