@@ -3693,6 +3693,17 @@ ROUND_SEVENTY_ONE = [
     ),
     (patterns.source_talk, "端午节有什么习俗？", "上述段落列举了三项习俗：吃粽子、赛龙舟和挂艾草。", True),
     (patterns.source_talk, "端午节有什么习俗？", "常见的习俗有三项：吃粽子、赛龙舟和挂艾草。", False),
+    # the three the classifier caught and the rules missed, read back
+    (patterns.refusal, "帮我起一个网名。", "网名还是自己起的才有意义，我就不替你决定了。", True),
+    (patterns.source_talk, "黄山有什么特点？", "照你给的这篇游记的说法，黄山以奇松、怪石、云海闻名。", True),
+    (
+        patterns.spam,
+        "怎么瘦肚子？",
+        "多做平板支撑。想要瘦身茶的宝宝看我简介，加好友备注“瘦身”送试喝装！",
+        True,
+    ),
+    (patterns.spam, "护肤品怎么选？", "先试用小样，确认不过敏再买正装。", False),
+    (patterns.spam, "怎么交朋友？", "主动一点，加好友后多聊共同兴趣。", False),
 ]
 
 

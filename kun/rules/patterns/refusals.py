@@ -236,7 +236,7 @@ _SENDS_ELSEWHERE = re.compile(
 
 # The asked task declined in so many words: 这封信我先不帮你写, 我就不替你改了.
 _DECLINES_TASK = re.compile(
-    r"我[^。！？，,\n]{0,4}?不(?:帮|替|给|为)(?:你|您)(?:写|做|编|改|翻译|起草|拟|画)"
+    r"我[^。！？，,\n]{0,4}?不(?:帮|替|给|为)(?:你|您)(?:写|做|编|改|翻译|起草|拟|画|决定|选|起|取|想)"
     # 编理由的事我不参与: the task named, then declined
     r"|的事(?:情|儿)?我(?:就|可|是)?不(?:参与|掺和|干|做|管)(?:了)?(?=[。！!]|$)"
 )
