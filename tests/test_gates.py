@@ -87,6 +87,9 @@ KNOWN_DEV_MISSES = {
     "round70-repeated_sentences-1",  # 净化空气 / 让空气变得更清新: synonyms
     "round70-repeated_sentences-2",  # 光线要充足 / 不要在昏暗的地方看书: said by its opposite
     "round70-repeated_sentences-3",  # 脖子很长 / 长长的颈部: synonyms
+    "round71-repeated_sentences-1",  # 含有丰富的维生素 / 可以补充维生素: other verbs
+    "round71-repeated_sentences-2",  # 开窗通风 / 打开窗户换气: synonyms
+    "round71-repeated_sentences-3",  # 澳大利亚特有的动物 / 只生活在澳洲: synonyms
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.
@@ -146,7 +149,7 @@ def test_benchmark_has_the_families_and_forms_the_issue_asks_for():
 
 def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     """The dev half is what the gates were tuned on; the test half was written before they ran on
-    it, and these floors are its measured figures (round 71: 57/66 bad, 0/57 good dropped), kept
+    it, and these floors are its measured figures (round 72: 57/66 bad, 0/57 good dropped), kept
     as a regression guard."""
     # the rules alone: the classifier learned from the dev half would only recite it
     reasons, _, counts = _reasons(DEV, FilterParams(), AssembleParams(classifier=False))
