@@ -120,10 +120,10 @@ _DECLINES_SERVICE = re.compile(
 
 # An answer of a sentence or two that declines what was asked for a reason (这个恐怕不太合适，我就不讲了).
 _DECLINED_ASKED = re.compile(
-    r"我(?:就|还是|便|先|暂时)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
+    r"(?:我|这次|这回|今天)(?:就|还是|便|先|暂时|就先)?不(?:给你|帮你|为你|给您|帮您|为您)?(讲|说|聊|编|写|答|谈|画|唱|做|算|推荐|介绍|回答|翻译)了"
 )
 
-_UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说")
+_UNFIT = re.compile(r"不(?:太)?(?:合适|妥|方便|适合|宜)|恐怕|敏感|不好说|我怕|有点难度|太难")
 
 # A short answer whose first sentence says what the speaker does not or cannot do (我目前不支持下载
 # 视频, 这类信息我是查不到的, 这种话题我选择不参与讨论): it answers nothing. An answer that gives its
@@ -180,6 +180,8 @@ _DO_IT_BADLY = re.compile(r"我[^，,。！？\n]{0,4}?(?:写|做|画|编|讲|�
 
 _CANNOT_THINK_OF_ONE = re.compile(
     r"我(?:一时|暂时|实在|真)?想不(?:出|起来)(?:该|要)?(?:讲|说|写|推荐|选)?(?:哪|什么)"
+    # not one comes to mind, and it is put off: 冷笑话我这会儿一个都想不起来，下次再说吧
+    r"|一个(?:都|也)想不(?:出|起)来[^。！？\n]{0,6}?(?:下次|改天|以后|回头)再(?:说|讲|聊)"
 )
 
 # A short answer that calls the request off (这个还是算了吧，我不会去骂人的).
