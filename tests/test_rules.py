@@ -3737,6 +3737,17 @@ ROUND_SEVENTY_TWO = [
     ),
     (patterns.source_talk, "杜甫被称为什么？", "文段第一句就交代了：杜甫被称为“诗圣”。", True),
     (patterns.source_talk, "杜甫被称为什么？", "杜甫被称为“诗圣”，他的诗被称为“诗史”。", False),
+    # the two the classifier caught and the rules missed, read back
+    (patterns.placeholder, "写一段开场词。", "欢迎来到[PRODUCT_NAME]发布会！我是[HOST]。", True),
+    (
+        patterns.placeholder,
+        "怎么用CLI刷新CDN缓存？",
+        "执行 aws cloudfront create-invalidation --id [DISTRIBUTION_ID]。",
+        False,
+    ),
+    (patterns.placeholder, "Python怎么读环境变量？", "在配置里写 [DATABASE_URL] 这一节。", False),
+    (patterns.self_talk, "你饿了吗？", "我从来不会饿，我只需要电就够了。", True),
+    (patterns.self_talk, "你饿了吗？", "我刚吃过午饭，现在不饿。", False),
 ]
 
 

@@ -45,6 +45,13 @@ _LETTER_BLANK = re.compile(
 # or more. Not the XX of a chromosome pair (XX染色体) nor a size (XX型).
 _DOUBLE_X_BLANK = re.compile(r"(?<![A-Za-z0-9])[XＸ]{2}(?![A-Za-z0-9])(?=[\u4e00-\u9fff])(?!染色体|型)")
 
+# A slot named in capitals and underscores: [PRODUCT_NAME], [CLIENT_NAME].
+_CAPITAL_SLOT = re.compile(r"(?<![A-Za-z0-9_\]])\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ASKS_ABOUT_CODE = re.compile(
+    r"代码|编程|程序|变量|配置|环境|函数|脚本|接口|API|JSON|YAML|INI|config|Python|Java|SQL|Shell|命令", _I
+)
+
 # 某 standing for what the writer should have named: 某某公司成立于某年，总部位于某市 (three or more
 # kinds in a piece asked for); a legal or a news case names its parties so (甲某于某年某月…).
 _SOME_BLANK = re.compile(r"某(?:某|年|月|日|市|省|县|区|地|公司|单位|学校|品牌|产品|时|处|业务)")
@@ -143,6 +150,15 @@ def placeholder(instruction: str, answer: str) -> bool:
     if match is not None and match.group(0).lower() not in instruction.lower():
         return True
     text = prose(answer)
+    # a slot named in capitals (欢迎来到[PRODUCT_NAME]发布会) in a piece of plain Chinese; a command or a
+    # setting shown to a technical question names its arguments so ([DISTRIBUTION_ID])
+    if (
+        _CAPITAL_SLOT.search(text)
+        and not _ASKS_ABOUT_CODE.search(instruction)
+        and not _LATIN.search(instruction)
+        and "```" not in answer
+    ):
+        return True
     # a template's variables left in prose (亲爱的 ${name}：, %(name)s); code blocks may hold them
     variable = _TEMPLATE_VARIABLE.search(text)
     if variable is not None and variable.group(0) not in instruction:
