@@ -3667,6 +3667,7 @@ ROUND_SEVENTY = [
     (patterns.source_talk, "怎么读一本书？", "先通读全文，了解大意，再精读重点章节。", False),
     (patterns.self_talk, "你几岁了？", "我刚上线不久，没有年龄这个概念。", True),
     (patterns.self_talk, "你的网店什么时候开的？", "我的店是去年上线的，今年生意不错。", False),
+    (patterns.self_talk, "你过生日吗？", "我们家没有生日这个概念，从来不过。", False),
     (patterns.self_talk, "你会累吗？", "我不会累，只要服务器正常运行，我就能一直工作。", True),
     (patterns.self_talk, "你加班累吗？", "我不会累，习惯了，周末好好休息就行。", False),
 ]
@@ -3685,6 +3686,7 @@ ROUND_SEVENTY_ONE = [
         "我不太会修，但可以先关总阀，拆下阀芯换垫片，不行再去网上找视频。",
         False,
     ),
+    (patterns.refusal, "怎么修水龙头？", "我不太会修，不过你可以先关总阀，再去网上找视频。", False),
     (
         patterns.source_talk,
         "为什么要节约用水？",

@@ -226,7 +226,7 @@ _NO_CONTENT = re.compile(
 
 # A clause that answers nothing in a reply that sends the asker elsewhere: an excuse (编出来也不顺口),
 # the inability, or the pointer itself.
-_ANSWERS_NOTHING = re.compile(_NO_CONTENT.pattern + r"|不|没|无法")
+_ANSWERS_NOTHING = re.compile(_NO_CONTENT.pattern + r"|不(?!过|妨|错|少|同|但|仅)|没(?!事)|无法")
 
 _SENDS_ELSEWHERE = re.compile(
     r"(?:你|您)?(?:可以|不妨|最好|还是|得)?(?:去|到|在)?(?:网上|网络上|百度|搜索引擎|书上|书店|图书馆|专业人士|专业的人|医生|律师|老师|师傅|别人|其他人)"
