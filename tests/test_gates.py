@@ -90,6 +90,9 @@ KNOWN_DEV_MISSES = {
     "round71-repeated_sentences-1",  # 含有丰富的维生素 / 可以补充维生素: other verbs
     "round71-repeated_sentences-2",  # 开窗通风 / 打开窗户换气: synonyms
     "round71-repeated_sentences-3",  # 澳大利亚特有的动物 / 只生活在澳洲: synonyms
+    "round72-repeated_sentences-1",  # 早睡早起对身体好 / 早点睡早点起有益健康: synonyms
+    "round72-repeated_sentences-2",  # 多临摹字帖 / 多照着字帖练习: synonyms
+    "round72-repeated_sentences-3",  # 世界上最小的鸟 / 世界上体型最小的鸟类就是蜂鸟: subject moved to the end
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.
@@ -149,7 +152,7 @@ def test_benchmark_has_the_families_and_forms_the_issue_asks_for():
 
 def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     """The dev half is what the gates were tuned on; the test half was written before they ran on
-    it, and these floors are its measured figures (round 72: 57/66 bad, 0/57 good dropped), kept
+    it, and these floors are its measured figures (round 73: 60/66 bad, 0/58 good dropped), kept
     as a regression guard."""
     # the rules alone: the classifier learned from the dev half would only recite it
     reasons, _, counts = _reasons(DEV, FilterParams(), AssembleParams(classifier=False))
@@ -157,7 +160,7 @@ def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     good = set(DEV.filter(pl.col("label") == "good").get_column("id"))
     assert bad - set(reasons) == KNOWN_DEV_MISSES and good & set(reasons) == KNOWN_DEV_FALSE_DROPS
     bad_test, good_test, _ = _shares(TEST)
-    assert bad_test >= 57 / 66 and good_test <= 0 / 57
+    assert bad_test >= 60 / 66 and good_test <= 0 / 58
     assert set(OFF) <= set(counts)  # every gate is listed in the counts, zeros included
 
 
