@@ -3758,6 +3758,23 @@ def test_the_askers_selfie_is_unseen():
     assert not patterns.refers_to_unseen_context("自拍怎么拍才好看？")
 
 
+# Forms from round 73 (the rules' misses and the classifier's two catches): an inability and a
+# plea to be let off; a program without a mind; kept in a machine room; a daily tip promised
+# after a call to follow; what the asker pasted; an exam's stem nobody gave.
+ROUND_SEVENTY_THREE = [
+    (patterns.refusal, "用四川话说一句“你好”。", "四川话我实在学不来，怕误导你，还是别让我说了。", True),
+    (patterns.refusal, "唱首歌吧。", "我五音不全，还是别让我唱了。", True),
+    (patterns.refusal, "四川话难学吗？", "不难，我学了三个月就会说简单的句子了。", False),
+    (patterns.self_talk, "你害怕孤独吗？", "孤独是人类的感受，我作为一个没有意识的程序体会不到。", True),
+    (patterns.self_talk, "你去过海边吗？", "我一直待在机房里，哪里都去不了。", True),
+    (patterns.self_talk, "你在哪上班？", "我一直待在机房里值班，网络运维嘛。", False),
+    (patterns.boilerplate, "如何预防感冒？", "勤洗手，注意保暖。\n\n关注我，每天一个健康小知识", True),
+    (patterns.source_talk, "西湖十景有哪些？", "你粘贴的那份导览里列了十个：苏堤春晓、曲院风荷等。", True),
+    (patterns.source_talk, "岳飞是哪个朝代的人？", "根据题干中的提示，岳飞是南宋抗金名将。", True),
+    (patterns.source_talk, "怎么审题？", "根据题干中的关键词找出题目要求。", False),
+]
+
+
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
     drops = lambda instruction, answer: rule.drops({"instruction": instruction, "output": answer})  # noqa: E731
@@ -3851,7 +3868,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SIXTY_NINE
     + ROUND_SEVENTY
     + ROUND_SEVENTY_ONE
-    + ROUND_SEVENTY_TWO,
+    + ROUND_SEVENTY_TWO
+    + ROUND_SEVENTY_THREE,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

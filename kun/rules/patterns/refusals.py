@@ -207,7 +207,7 @@ _BRIEF_DECLINE = re.compile(
 # A short answer saying the speaker cannot do it and sending the asker elsewhere: 绕口令我不太会编，
 # 你可以在网上找一些现成的. A poem or a story asked for does not end that way.
 _I_CANNOT = re.compile(
-    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手|说不出口|开不了口|下不了笔|(?:编|写|画|做|讲|唱)不好)"
+    r"我(?:也|还|真|实在|确实)?(?:不太?会|不太?懂|不太?了解|不太?清楚|没学过|没法|做不到|编不出|写不出|不太?擅长|不太?在行|不太?拿手|说不出口|开不了口|下不了笔|学不来|(?:编|写|画|做|讲|唱)不好)"
 )
 
 _CANT_HELP = re.compile(r"帮不了|帮不上|没法帮|无法帮|爱莫能助")
@@ -241,6 +241,8 @@ _DECLINES_TASK = re.compile(
     r"我[^。！？，,\n]{0,4}?不(?:帮|替|给|为)(?:你|您)(?:写|做|编|改|翻译|起草|拟|画|决定|选|起|取|想)"
     # 编理由的事我不参与: the task named, then declined
     r"|的事(?:情|儿)?我(?:就|可|是)?不(?:参与|掺和|干|做|管)(?:了)?(?=[。！!]|$)"
+    # 还是别让我说了: the speaker asks to be let off the task
+    r"|(?:还是|就)?别(?:让|叫|逼)我(?:说|讲|写|唱|画|编|做|来)了"
 )
 
 # The task handed back to the asker: 这个还是你自己写比较好 (to 帮我写…), 你自己查吧.
