@@ -68,6 +68,14 @@ def test_it_learns_the_dev_rows_of_its_families_only(tmp_path):
     pairs = learned.read_labelled(path, "dev")
     assert pairs.answers == ("答一", "我不能回答。") and pairs.bad == (False, True)
     assert len(learned.read_labelled(path, "", families=("refusal", "answer_too_short")).answers) == 4
+    unnamed = _write(
+        tmp_path / "unnamed.jsonl",
+        [_row("问一", "答一", "good"), {**_row("问二", "我不能。", "bad"), "family": None}],
+    )
+    assert learned.read_labelled(unnamed, "dev", families=()).bad == (
+        False,
+        True,
+    )  # no family: always learned
 
 
 def test_training_is_deterministic(tmp_path):

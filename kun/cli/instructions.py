@@ -41,7 +41,8 @@ def filter_pairs_command(input_path, output_path, rejected_path, params_path, sk
     INPUT holds `instruction`/`output` records (.jsonl, .json or .parquet; other fields are kept,
     and a `finish_reason` of `length` marks a truncated answer). Every instruction and answer
     rule of the filter and assemble stages applies (not the score), then the pair classifier
-    (assemble.classifier), then exact duplicate pairs go. OUTPUT gets the kept rows; the counts per reason go to stderr (and --metrics).
+    (assemble.classifier), then exact duplicate pairs go. OUTPUT gets the kept rows; the counts
+    per reason go to stderr (and --metrics).
 
     \b
     Example:

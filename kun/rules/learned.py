@@ -78,25 +78,21 @@ def read_labelled(path: Path, split: str, families: Sequence[str] = FAMILIES) ->
                 row = json.loads(line)
             except json.JSONDecodeError as error:
                 raise KunError(f"{path}:{number}: not JSON ({error.msg}); fix or remove the line") from None
-            fields = (
-                (row.get("instruction"), row.get("output"), row.get("label")) if isinstance(row, dict) else ()
-            )
-            if (
-                len(fields) != 3
-                or not all(isinstance(value, str) for value in fields)
-                or fields[2] not in ("good", "bad")
-            ):
+            row = row if isinstance(row, dict) else {}
+            instruction, answer, label = row.get("instruction"), row.get("output"), row.get("label")
+            if not (isinstance(instruction, str) and isinstance(answer, str) and label in ("good", "bad")):
                 raise KunError(
                     f"{path}:{number}: a labelled pair needs string `instruction` and `output` and a "
                     "`label` of good or bad"
                 )
             if split and row.get("split", split) != split:
                 continue
-            if fields[2] == "bad" and row.get("family", families[0] if families else "") not in families:
+            family = row.get("family")
+            if label == "bad" and family is not None and family not in families:
                 continue
-            instructions.append(fields[0])
-            answers.append(fields[1])
-            bad.append(fields[2] == "bad")
+            instructions.append(instruction)
+            answers.append(answer)
+            bad.append(label == "bad")
     if len(set(bad)) < 2:
         raise KunError(
             f"{path}: the pair classifier needs good and bad pairs in split {split or '(all)'!r}; "

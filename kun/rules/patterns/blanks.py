@@ -48,9 +48,8 @@ _DOUBLE_X_BLANK = re.compile(r"(?<![A-Za-z0-9])[XＸ]{2}(?![A-Za-z0-9])(?=[\u4e0
 # A slot named in capitals and underscores: [PRODUCT_NAME], [CLIENT_NAME].
 _CAPITAL_SLOT = re.compile(r"(?<![A-Za-z0-9_\]])\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]")
 _LATIN = re.compile(r"[A-Za-z]")
-_ASKS_ABOUT_CODE = re.compile(
-    r"代码|编程|程序|变量|配置|环境|函数|脚本|接口|API|JSON|YAML|INI|config|Python|Java|SQL|Shell|命令", _I
-)
+# Code or settings asked about in Chinese words (an instruction with Latin letters is spared anyway).
+_ASKS_ABOUT_CODE = re.compile(r"代码|编程|程序|变量|配置|环境|函数|脚本|接口|命令")
 
 # 某 standing for what the writer should have named: 某某公司成立于某年，总部位于某市 (three or more
 # kinds in a piece asked for); a legal or a news case names its parties so (甲某于某年某月…).
