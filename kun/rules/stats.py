@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -150,10 +150,15 @@ class _Said(NamedTuple):
     chars: frozenset[str]  # its CJK characters
     negations: int  # how many negations it holds: 可以食用 / 不可以食用 differ, 叫个不停 is none
     written: int  # its length as written, fillers included
+    original: str  # as written
 
 
 def near_repeated_share(
-    values: Sequence[str], overlap: float = 0.7, min_chars: int = 5, restatements: bool = True
+    values: Sequence[str],
+    overlap: float = 0.7,
+    min_chars: int = 5,
+    restatements: bool = True,
+    restates: Callable[[str, str], bool] | None = None,
 ) -> float:
     """Share of values that repeat an earlier one or nearly do: for values of `min_chars` or more
     that open with the same two characters, at least `overlap` of the smaller one's character
@@ -162,7 +167,9 @@ def near_repeated_share(
     香蕉富含膳食纤维和钾) open differently and do not count. A paraphrase that reorders or swaps a
     verb (要少看手机保护视力 / 保护视力要少看手机; 多喝水有助于新陈代谢 / 多喝水有利于促进新陈代谢)
     counts when the two say the same characters, and with `restatements` when one holds the
-    other's content and adds a character or two: see `_same_characters`."""
+    other's content and adds a character or two: see `_same_characters`. `restates(earlier,
+    later)`, when given, tells paraphrases in other words (kun.rules.meaning), under the same
+    checks of numbers and negations."""
     seen: list[_Said] = []
     repeats = 0
     for written in values:
@@ -176,6 +183,7 @@ def near_repeated_share(
             frozenset(CJK_CHAR.findall(_NEGATION.sub("不", value))),
             len(_NEGATION.findall(value)),
             len(written),
+            written,
         )
         near = len(value) >= min_chars and any(
             (
@@ -184,6 +192,7 @@ def near_repeated_share(
                 and len(said.grams & earlier.grams) >= overlap * min(len(said.grams), len(earlier.grams))
             )
             or _same_characters(said, earlier, restatements)
+            or (restates is not None and restates(earlier.original, written))
             for earlier in seen
             # sentences that differ in their numbers, Latin words or negations say different things
             if earlier.numbers == said.numbers and earlier.negations == said.negations
@@ -195,6 +204,11 @@ def near_repeated_share(
 
 # A conclusion may restate the opening (总之，多喝水有益健康): that is no paraphrased repetition.
 _CONCLUDES = re.compile(r"^(?:总之|总而言之|综上|综上所述|总的来说|所以|因此|可见|由此可见|简而言之|一句话)")
+
+
+def concludes(sentence: str) -> bool:
+    """The sentence opens as a conclusion (总之, 所以, 因此…)."""
+    return _CONCLUDES.search(sentence) is not None
 
 
 # Characters a paraphrase swaps without changing what is said: function words, modal and degree
@@ -227,7 +241,7 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
     shorter, longer = sorted((len(said.text), len(earlier.text)))
     if min(said.written, earlier.written) < min_chars:
         return False
-    if _CONCLUDES.search(said.text) or _CONCLUDES.search(earlier.text):
+    if concludes(said.text) or concludes(earlier.text):
         return False
     shared = said.chars & earlier.chars
     content = shared - _PARAPHRASE_CHARS
@@ -257,11 +271,11 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
         and len(content) >= 4
         and len(added & said.chars) <= 1
         and len(added & earlier.chars) <= 1
-        and not _slots_filled_alike(said.text, earlier.text)
+        and not slots_filled_alike(said.text, earlier.text)
     )
 
 
-def _slots_filled_alike(first: str, second: str) -> bool:
+def slots_filled_alike(first: str, second: str) -> bool:
     """The two differ only where one span stands in for another of its length, the frame around
     them the same: 我很喜欢春天 / 我很喜欢夏天."""
     if len(first) != len(second):

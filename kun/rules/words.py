@@ -53,6 +53,11 @@ def _tagger():
     return POSTokenizer(_tokenizer())
 
 
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of each word in its dictionary."""
+    return _tagger().word_tag_tab
+
+
 def tagged(text: str) -> list[tuple[str, str]]:
     """jieba's words of `text` with their part-of-speech tags (`v` verb, `n` noun, `r` pronoun…),
     punctuation and spaces left out."""
