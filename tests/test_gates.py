@@ -126,7 +126,7 @@ def test_benchmark_has_the_families_and_forms_the_issue_asks_for():
 
 def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     """The dev half is what the gates were tuned on; the test half was written before they ran on
-    it, and these floors are its measured figures (round 73: 60/66 bad, 0/58 good dropped), kept
+    it, and these floors are its measured figures (round 74: 62/66 bad, 0/53 good dropped), kept
     as a regression guard."""
     # the rules alone: the classifier learned from the dev half would only recite it
     reasons, _, counts = _reasons(DEV, FilterParams(), AssembleParams(classifier=False))
@@ -134,7 +134,7 @@ def test_dev_half_is_clean_and_test_half_holds_its_measured_floor():
     good = set(DEV.filter(pl.col("label") == "good").get_column("id"))
     assert bad - set(reasons) == KNOWN_DEV_MISSES and good & set(reasons) == KNOWN_DEV_FALSE_DROPS
     bad_test, good_test, _ = _shares(TEST)
-    assert bad_test >= 60 / 66 and good_test <= 0 / 58
+    assert bad_test >= 62 / 66 and good_test <= 0 / 53
     assert set(OFF) <= set(counts)  # every gate is listed in the counts, zeros included
 
 
