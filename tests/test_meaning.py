@@ -22,6 +22,10 @@ CAUGHT = [
     ("说说大熊猫。", "大熊猫是中国的国宝。大熊猫被称为我国的国宝级动物。大熊猫爱吃竹子。"),
     ("为什么要多运动？", "运动能让人的心情变好。经常锻炼可以使人心情愉快。运动还能增强免疫力。"),
 ]
+# Round 74's restatement read back: a quantity word (大量) is no content of its own.
+CAUGHT += [
+    ("为什么要保护湿地？", "湿地能涵养水源。湿地可以储存大量的水分。湿地还是许多候鸟的栖息地。"),
+]
 KEPT = [
     # parallel sentences on two subjects
     ("比较一下苹果和香蕉的营养。", "苹果富含膳食纤维。香蕉富含膳食纤维和钾。两者都是健康的水果。"),

@@ -3774,6 +3774,28 @@ ROUND_SEVENTY_THREE = [
     (patterns.source_talk, "怎么审题？", "根据题干中的关键词找出题目要求。", False),
 ]
 
+# Round 74's rule misses, read back: a task handed back to the asker (由你本人来写更合适) under a
+# leave letter's request; a web address between the call to click and the purchase.
+ROUND_SEVENTY_FOUR = [
+    (
+        patterns.refusal,
+        "帮我给领导写一封请假邮件。",
+        "请假邮件涉及你的私人安排，我觉得由你本人来写更合适，这个忙我帮不上。",
+        True,
+    ),
+    (patterns.refusal, "帮我写一份辞职信。", "辞职信还是由您本人来写比较好，我就不代笔了。", True),
+    (patterns.refusal, "帮我写一份请假条。", "王经理：本人因家中有事，需请假一天，望批准。", False),
+    (patterns.refusal, "谁来写年终总结？", "一般由你本人来写，部门领导审阅。", False),
+    (patterns.spam, "怎么提高睡眠质量？", "睡前不看手机。点击链接 www.sleep-good.cn 购买助眠神器！", True),
+    (
+        patterns.spam,
+        "如何学做蛋糕？",
+        "先学戚风蛋糕。打开网址 https://cake.example.cn/shop 下单烘焙套装。",
+        True,
+    ),
+    (patterns.spam, "怎么查社保缴费记录？", "登录 www.12333.gov.cn 查询，或者到社保窗口打印。", False),
+]
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3869,7 +3891,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SEVENTY
     + ROUND_SEVENTY_ONE
     + ROUND_SEVENTY_TWO
-    + ROUND_SEVENTY_THREE,
+    + ROUND_SEVENTY_THREE
+    + ROUND_SEVENTY_FOUR,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

@@ -56,12 +56,12 @@ _ENGLISH_STOP = frozenset(
 # A gloss word in more entries than this (`person`, `make`, `thing`) links too many words.
 _MAX_ENTRIES = 3000
 # Words that carry no content of their own: copulas and naming verbs (是, 称为: X 被称为 Y says
-# X 是 Y), modals, degree words, pronouns, quantities, directions and negations (negations are
+# X 是 Y), modals, degree words, pronouns, quantities (一些, 大量), directions and negations (negations are
 # compared by count before this test, see stats).
 _FUNCTION_WORDS = frozenset(
     "是 称为 称作 叫做 誉为 号称 有 会 要 能 可以 能够 需要 应该 一定 让 使 把 被 给 对 很 非常 十分 特别 更 最 都 也 就 还 又 再 "
     "一些 一点 我们 你们 人们 大家 它 他 她 这 那 其 进行 得 着 了 过 多 少 好 来 去 出来 起来 下来 上 中 "
-    "里 时 后 前 地 种 个 样 不会 不能 不要 没有 不 没 一种 一个 一样".split()
+    "里 时 后 前 地 种 个 样 不会 不能 不要 没有 不 没 一种 一个 一样 大量 许多 很多 不少 少量 大多数 大部分".split()
 )
 # jieba's tags of words without content: particles, prepositions, conjunctions, pronouns, modal
 # particles, interjections, onomatopoeia, measure words, adverbs, affixes.

@@ -246,9 +246,13 @@ _DECLINES_TASK = re.compile(
 )
 
 # The task handed back to the asker: 这个还是你自己写比较好 (to 帮我写…), 你自己查吧.
+_HANDED_VERB = r"(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)"
 _HANDS_BACK = re.compile(
-    r"(?:还是|最好|建议|应该|得)(?:由)?(?:你|您)(?:自己|亲自)(?:来|去)?(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)"
-    r"|(?:你|您)(?:还是|最好|就)?自己(写|做|完成|想|定|查|算|画|翻译|设计|准备|整理|编)(?:比较好|更好|为好|更合适|吧)"
+    r"(?:(?:还是|最好|建议|应该|得)(?:由)?|由)(?:你|您)(?:自己|亲自|本人)(?:来|去)?"
+    + _HANDED_VERB
+    + r"|(?:你|您)(?:还是|最好|就)?(?:自己|本人)(?:来|去)?"
+    + _HANDED_VERB
+    + r"(?:比较好|更好|为好|更合适|吧)"
 )
 
 
@@ -257,7 +261,7 @@ def refusal(instruction: str, answer: str) -> bool:
     if _DECLINES_SERVICE.search(text):
         return True
     handed = _HANDS_BACK.search(text)
-    verb = (handed.group(1) or handed.group(2)) if handed is not None else ""
+    verb = next((group for group in handed.groups() if group), "") if handed is not None else ""
     if (
         verb
         and len(text.strip()) <= 50

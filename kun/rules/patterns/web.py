@@ -62,6 +62,13 @@ _WARNING = re.compile(
 )
 
 
+# A web address between the call and the purchase (点击链接 www.xx.cn 购买), read on the answer as
+# written: prose() takes URLs out.
+_LINK_TO_BUY = re.compile(
+    r"(?:点击|打开|访问)(?:下方|下面)?(?:链接|网址|网站)?\s*(?:https?://|www\.)[\w./-]+\s*(?:购买|抢购|下单|领取)"
+)
+
+
 def spam(instruction: str, answer: str) -> bool:
     """Contact details and advertising: WeChat/QQ ids, QR codes, groups, get-rich offers, calls to
     buy in a shop (淘宝搜索“…”下单, 下单立享优惠, 低至2折) unless the instruction asks for ad copy.
@@ -72,10 +79,14 @@ def spam(instruction: str, answer: str) -> bool:
         return True
     if ASKS_FOR_ADVERT.search(instruction) or _ASKS_ABOUT_SHOPPING.search(instruction):
         return False
-    return any(
-        match.group(0) not in instruction and not _warned(text, match.start())
-        for match in _COMMERCE.finditer(text)
-    ) or cooccur.advert(instruction, text)
+    return (
+        any(
+            match.group(0) not in instruction and not _warned(text, match.start())
+            for match in _COMMERCE.finditer(text)
+        )
+        or cooccur.advert(instruction, text)
+        or _LINK_TO_BUY.search(answer) is not None
+    )
 
 
 def _warned(text: str, start: int) -> bool:
