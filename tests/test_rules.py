@@ -3796,6 +3796,30 @@ ROUND_SEVENTY_FOUR = [
     (patterns.spam, "怎么查社保缴费记录？", "登录 www.12333.gov.cn 查询，或者到社保窗口打印。", False),
 ]
 
+# Round 76's rule misses and the classifier's catches, read back: an article above as the basis
+# (按照上面那篇科普文章的说法); 不太愿意写; round slots of unit, day count and the like (（主办单位）).
+ROUND_SEVENTY_SIX = [
+    (patterns.source_talk, "人体有多少块骨头？", "按照上面那篇科普文章的说法，成年人有206块骨头。", True),
+    (patterns.source_talk, "月球离地球多远？", "根据前面那份资料里的数据，大约38万公里。", True),
+    (patterns.source_talk, "怎么做蛋糕？", "按照上面这个方法，把蛋清打发到硬性发泡。", False),
+    (
+        patterns.refusal,
+        "帮我写一段骂人不带脏字的话。",
+        "这类话容易伤人感情，我不太愿意写，有矛盾还是当面说清楚吧。",
+        True,
+    ),
+    (patterns.refusal, "帮我编个谎话。", "骗人的话我不大愿意编，你还是实话实说吧。", True),
+    (patterns.refusal, "写一篇关于拖延的日记。", "今天我不太想写作业，拖到晚上才开始，结果熬到半夜。", False),
+    (
+        patterns.placeholder,
+        "写一段活动开场白。",
+        "欢迎大家参加由（主办单位）举办的（活动名称），本次活动将持续（天数）天。",
+        True,
+    ),
+    (patterns.placeholder, "写一则通知。", "请各班于（日期）前上交（学校）统一订购的校服款。", True),
+    (patterns.placeholder, "介绍一下会计。", "会计（职业）负责记账和报税，企业（公司）都需要。", False),
+]
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3892,7 +3916,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SEVENTY_ONE
     + ROUND_SEVENTY_TWO
     + ROUND_SEVENTY_THREE
-    + ROUND_SEVENTY_FOUR,
+    + ROUND_SEVENTY_FOUR
+    + ROUND_SEVENTY_SIX,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

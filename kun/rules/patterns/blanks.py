@@ -102,7 +102,8 @@ _PRINTF_SLOT = re.compile(r"(?<=[\u4e00-\u9fff])%[sd](?![A-Za-z0-9])")
 
 # A short bracketed slot of words with no punctuation inside: 【材质】, [X], 【使用场景】.
 _ROUND_SLOT = re.compile(
-    r"[（(][\u4e00-\u9fff]{0,6}(?:名|名称|年份|日期|时间|列表|数量|金额|地址|电话|姓名|城市|人数|型号|编号|链接|邮箱|职位|部门)[）)]"
+    r"[（(][\u4e00-\u9fff]{0,6}(?:名|名称|年份|日期|时间|列表|数量|金额|地址|电话|姓名|城市|人数|型号|编号|链接|邮箱|职位|部门"
+    r"|单位|天数|次数|年龄|学校|公司|品牌|地点|主题|产品|价格|原因|称呼)[）)]"
 )
 
 # A format slot left in prose (code is not searched): 亲爱的{name}，祝你{festival}快乐！

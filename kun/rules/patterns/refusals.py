@@ -166,7 +166,7 @@ def _brief_first_person_no(instruction: str, text: str, max_chars: int = 40) -> 
 # The speaker unwilling to do the asked thing (我不想写这种题材, 我懒得画): a person's preference
 # in a reply to a question (你想学钢琴吗？), a refusal of a task asked for.
 _UNWILLING = re.compile(
-    r"我(?:实在|真的|暂时|现在|今天|就|还是|可|也)?(?:不(?:太)?想|不愿意?|不打算|懒得|没(?:有)?兴趣|没心情)"
+    r"我(?:实在|真的|暂时|现在|今天|就|还是|可|也)?(?:不(?:太|大|是很)?(?:想|愿意?)|不打算|懒得|没(?:有)?兴趣|没心情)"
     r"(?:去|再|帮你|给你|替你|为你|帮您|给您|替您|为您)?([\u4e00-\u9fff])"
 )
 
