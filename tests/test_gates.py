@@ -320,6 +320,11 @@ def test_export_and_base_model_refuse_to_overwrite_their_input(tmp_path):
             "assemble:\n  language_id_model: /nonexistent/lid.176.bin\n",
             r"assemble.language_id_model: /nonexistent/lid.176.bin: no such fastText",
         ),
+        (
+            '{"instruction": "长城有多长？", "output": "两万多千米。"}\n',
+            "assemble:\n  paraphrase_dictionary: /nonexistent/cedict_ts.u8\n",
+            r"assemble.paraphrase_dictionary: /nonexistent/cedict_ts.u8: no such CC-CEDICT file",
+        ),
     ],
 )
 def test_filter_pairs_bad_input_or_missing_language_model_is_one_error_line(
