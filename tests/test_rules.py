@@ -451,6 +451,10 @@ def test_relative_floor_follows_what_the_instruction_asks():
     assert gates.relative_floor("详细分析一下新能源汽车。", 1, 10, 40) == 40
     assert gates.relative_floor("写一篇不少于500字的作文。", 1, 10, 40) == 250
     assert gates.relative_floor("用一句话介绍孔子。", 1, 10, 40) == 1
+    # a kind of text to be written, its subject between (round 77): 写一份关于城市垃圾分类现状的调查报告
+    assert gates.relative_floor("请写一份关于城市垃圾分类现状的调查报告。", 1, 10, 40) == 40
+    assert gates.relative_floor("帮我制定一个适合上班族的每周健身计划。", 1, 10, 40) == 40
+    assert gates.relative_floor("《工作报告》的作者是谁？", 1, 10, 40) == 1
 
 
 def test_apply_rules_counts_every_rule_and_names_the_first_failing_one():
@@ -3820,6 +3824,27 @@ ROUND_SEVENTY_SIX = [
     (patterns.placeholder, "介绍一下会计。", "会计（职业）负责记账和报税，企业（公司）都需要。", False),
 ]
 
+# Round 77's rule misses, read back: the speaker not free to do it, with an apology; where an
+# article was first published, its name between (首发于“绿色生活”公众号), and a call to share it.
+ROUND_SEVENTY_SEVEN = [
+    (
+        patterns.refusal,
+        "你能模仿一下某位明星说话吗？",
+        "模仿真人说话我不太方便，容易引起误会，抱歉啦。",
+        True,
+    ),
+    (patterns.refusal, "能透露一下你们的内部价格吗？", "内部价格我不方便说，不好意思。", True),
+    (patterns.refusal, "住在郊区有什么缺点？", "我住郊区，买菜不太方便，抱歉地说通勤也要一小时。", False),
+    (
+        patterns.boilerplate,
+        "什么是碳中和？",
+        "排放和吸收达到平衡。\n\n本文首发于“绿色生活”公众号，欢迎分享到朋友圈。",
+        True,
+    ),
+    (patterns.boilerplate, "怎么做凉茶？", "金银花菊花煮水。\n\n本文首发于作者的个人博客。", True),
+    (patterns.boilerplate, "这篇论文首发在哪里？", "首发于《自然》杂志2019年第3期。", False),
+]
+
 
 def test_a_named_language_allows_that_language_and_accented_names_are_names():
     rule = gates.wrong_language("lite", 0.5, 0.3, gates.FOREIGN_LANGUAGE_HINTS)
@@ -3917,7 +3942,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SEVENTY_TWO
     + ROUND_SEVENTY_THREE
     + ROUND_SEVENTY_FOUR
-    + ROUND_SEVENTY_SIX,
+    + ROUND_SEVENTY_SIX
+    + ROUND_SEVENTY_SEVEN,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

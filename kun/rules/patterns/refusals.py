@@ -256,9 +256,16 @@ _HANDS_BACK = re.compile(
 )
 
 
+# The speaker is not free to do it, with an apology: 模仿真人说话我不太方便，容易引起误会，抱歉啦
+_NOT_FREE_TO = re.compile(r"我(?:现在|这边|暂时|实在|可能|恐怕)?(?:不太|不大|不是很|不)方便")
+_APOLOGY = re.compile(r"抱歉|不好意思|对不起|见谅|请谅解")
+
+
 def refusal(instruction: str, answer: str) -> bool:
     text = prose(answer)
     if _DECLINES_SERVICE.search(text):
+        return True
+    if len(text.strip()) <= 40 and _NOT_FREE_TO.search(text) and _APOLOGY.search(text):
         return True
     handed = _HANDS_BACK.search(text)
     verb = next((group for group in handed.groups() if group), "") if handed is not None else ""
