@@ -455,6 +455,10 @@ def test_relative_floor_follows_what_the_instruction_asks():
     assert gates.relative_floor("请写一份关于城市垃圾分类现状的调查报告。", 1, 10, 40) == 40
     assert gates.relative_floor("帮我制定一个适合上班族的每周健身计划。", 1, 10, 40) == 40
     assert gates.relative_floor("《工作报告》的作者是谁？", 1, 10, 40) == 1
+    # a word of depth only as a word (round 78): 精神分析 names a school
+    assert gates.relative_floor("谁提出了精神分析理论？", 1, 10, 40) == 1
+    assert gates.relative_floor("请对销售数据进行分析。", 1, 10, 40) == 40
+    assert gates.relative_floor("详细分析一下新能源汽车。", 1, 10, 40) == 40
 
 
 def test_apply_rules_counts_every_rule_and_names_the_first_failing_one():
@@ -3843,6 +3847,26 @@ ROUND_SEVENTY_SEVEN = [
     ),
     (patterns.boilerplate, "怎么做凉茶？", "金银花菊花煮水。\n\n本文首发于作者的个人博客。", True),
     (patterns.boilerplate, "这篇论文首发在哪里？", "首发于《自然》杂志2019年第3期。", False),
+    # the classifier's catch: a model by its kind (机器学习模型)
+    (patterns.self_talk, "你有梦想吗？", "作为一个机器学习模型，我没有个人的梦想和追求。", True),
+    (patterns.self_talk, "你会做饭吗？", "我是一个深度学习模型，没有手，做不了饭。", True),
+    (patterns.self_talk, "什么是过拟合？", "过拟合指机器学习模型在训练集上表现好、在新数据上表现差。", False),
+]
+
+# Round 78's rule misses and the classifier's catch, read back: a medical image never given
+# (这张CT片子); 点个“在看” with quotation marks.
+ROUND_SEVENTY_EIGHT = [
+    (lambda i, a: patterns.refers_to_unseen_context(i), "帮我看看这张CT片子有没有问题。", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "这份心电图正常吗？", "", True),
+    (lambda i, a: patterns.refers_to_unseen_context(i), "拍CT片子对身体有害吗？", "", False),
+    (
+        patterns.boilerplate,
+        "如何预防骨质疏松？",
+        "多晒太阳。\n\n觉得文章不错的话，记得点个“在看”再走哦~",
+        True,
+    ),
+    (patterns.boilerplate, "怎么做酸奶？", "发酵8小时。\n\n喜欢就点一下「在看」吧！", True),
+    (patterns.boilerplate, "微信的“在看”是什么功能？", "点“在看”的文章会出现在朋友的看一看里。", False),
 ]
 
 
@@ -3943,7 +3967,8 @@ ROUND_EIGHTEEN = [
     + ROUND_SEVENTY_THREE
     + ROUND_SEVENTY_FOUR
     + ROUND_SEVENTY_SIX
-    + ROUND_SEVENTY_SEVEN,
+    + ROUND_SEVENTY_SEVEN
+    + ROUND_SEVENTY_EIGHT,
 )
 def test_round_eleven_wordings_are_caught_and_plain_uses_kept(detector, instruction, answer, caught):
     assert detector(instruction, answer) is caught

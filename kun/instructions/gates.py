@@ -567,9 +567,11 @@ _EXPLICIT_BRIEF = re.compile(
 )
 # A long piece is asked for by its manner (详细, 分析) or by a kind of text to write (写一篇作文,
 # 制定一个方案); the same nouns in a question about them (文章的开头有哪些写法？) ask for no length.
+# Words asking for depth, opening a word of the instruction (详细分析, 深入探讨; 精神分析 is a
+# school, not a request to analyse).
+_LONG_WORD = re.compile(r"详细|详尽|全面|完整|深入|论述|阐述|分析|梳理|来龙去脉|系统分析")
 _LONG_REQUEST = re.compile(
-    r"详细|详尽|具体说明|全面|完整|深入|论述|阐述|分析|系统(?:地|性地?)?(?:介绍|讲|说|梳理|阐述|说明|总结)|梳理|来龙去脉"
-    r"|不少于|至少\s*\d+|\d+\s*字"
+    r"具体说明|系统(?:地|性地?)?(?:介绍|讲|说|梳理|阐述|说明|总结)|不少于|至少\s*\d+|\d+\s*字"
     r"|(?:写|撰写|创作|起草|拟|制定|做|出(?![自处现生版发口来去名于])|设计|策划|给我|帮我|提供)[^。，？?！!]{0,20}?"
     r"(?:作文|文章|报告|方案|计划|规划|攻略|总结|读后感|观后感|心得|演讲稿|发言稿|教案|提纲)"
     # kinds of text only when they are to be written (推荐一本小说 asks for a title)
@@ -594,6 +596,16 @@ _ASPECT = re.compile(
 )
 # How a word is written, read or said (阿里巴巴的英文名怎么写？) asks for a form, not an explanation.
 _ASKS_FOR_A_FORM = re.compile(r"(?:怎么|怎样|如何)(?:写|读|拼|念|说|叫|称呼|表示)[？?。]?$")
+
+
+def _asks_for_length(instruction: str) -> bool:
+    """A long answer asked for: a word count, a kind of text to be written (写一份…调查报告), or a
+    word of depth (详细, 分析, 全面…) opening a word of the instruction, not inside one."""
+    from kun.rules.words import words
+
+    return _LONG_REQUEST.search(instruction) is not None or any(
+        _LONG_WORD.match(word) for word in words(instruction)
+    )
 
 
 def _asks_to_explain(instruction: str) -> bool:
@@ -627,7 +639,7 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
     if _ASKS_FOR_A_FORM.search(instruction.strip()) and not _ASPECT.search(instruction):
         return brief
     aspects = set(_ASPECT.findall(instruction)) if _asks_to_explain(instruction) else set()
-    if _LONG_REQUEST.search(instruction) or len(aspects) >= 2:
+    if _asks_for_length(instruction) or len(aspects) >= 2:
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
         share = 2 if _STATED_MINIMUM.search(instruction) else 3
         return max([long] + [count // share for count in stated]) if long else 0
