@@ -1,6 +1,6 @@
 """The rule gates on a labelled benchmark, in the default and the paper profile.
 
-benchmarks/data/gates.jsonl holds 9,969 original pairs written for kun: 22 failure families (bad)
+benchmarks/data/gates.jsonl holds 10,229 original pairs written for kun: 22 failure families (bad)
 and 16 legitimate forms (good: code, SQL, LaTeX, tables, markdown headers, translations into
 English, short factual answers, classical Chinese, letters, step lists, polite openers, English
 names, plain uses of 根据/作为/2023, short math, verse, general). Each family's members are split

@@ -626,7 +626,8 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
     """The shortest acceptable answer for what the instruction asks: `brief` for a question of
     fact, a one-liner or a rewrite of given material; `explain` for 介绍/解释/为什么/如何; `long` (or
     a share of a stated word count: half of a minimum (不少于800字), a third of an approximate
-    count (300字左右); 0 turns both off) for 详细/分析/作文/N字 and for an explanation of two or more
+    count (300字左右); 0 turns both off) for 详细/分析 opening a word, a text to write (作文, 写一份…报告),
+    N字, and for an explanation of two or more
     aspects (起源和影响, 原理、过程和意义). How a word is written or read (…英文名怎么写？) is brief."""
     if (
         _EXPLICIT_BRIEF.search(instruction)
