@@ -33,7 +33,8 @@ from kun.rules.words import tagged, word_tags
 SHIPPED = "cedict"
 # `Trad Simp [pin1 yin1] /gloss/gloss/`
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
-# Glosses that point elsewhere or name a measure word say nothing of the meaning.
+# Glosses that point elsewhere (variant of, see), name a measure word (CL:) or a surname say
+# nothing of the meaning.
 _REFERENCE = (
     "variant of",
     "old variant",
@@ -51,7 +52,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 _ENGLISH_STOP = frozenset(
     "the and for with from etc something someone somebody kind sort lit fig used bound form variant "
-    "old also see one's oneself are its that this not into very make have get".split()
+    "old also see oneself are its that this not into very make have get".split()
 )
 # A gloss word in more entries than this (`person`, `make`, `thing`) links too many words.
 _MAX_ENTRIES = 3000
