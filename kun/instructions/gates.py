@@ -37,6 +37,7 @@ from kun.rules.stats import (
     repeated_share,
     sentences,
 )
+from kun.rules.words import words
 
 REPLACEMENT_CHARACTER = "\ufffd"
 PAIR = ("instruction", "output")
@@ -598,22 +599,16 @@ _ASPECT = re.compile(
 _ASKS_FOR_A_FORM = re.compile(r"(?:怎么|怎样|如何)(?:写|读|拼|念|说|叫|称呼|表示)[？?。]?$")
 
 
-def _asks_for_length(instruction: str) -> bool:
+def _asks_for_length(instruction: str, said: Sequence[str]) -> bool:
     """A long answer asked for: a word count, a kind of text to be written (写一份…调查报告), or a
-    word of depth (详细, 分析, 全面…) opening a word of the instruction, not inside one."""
-    from kun.rules.words import words
-
-    return _LONG_REQUEST.search(instruction) is not None or any(
-        _LONG_WORD.match(word) for word in words(instruction)
-    )
+    word of depth (详细, 分析, 全面…) opening one of the instruction's words `said`, not inside one."""
+    return _LONG_REQUEST.search(instruction) is not None or any(_LONG_WORD.match(word) for word in said)
 
 
-def _asks_to_explain(instruction: str) -> bool:
-    """An explain-type request (介绍, 为什么, 作用…) opening a word of the instruction, not inside one:
-    光合作用产生什么气体？ asks for a fact (光合作用 is one word)."""
-    from kun.rules.words import words
-
-    return any(_EXPLAIN_REQUEST.match(word) for word in words(instruction))
+def _asks_to_explain(said: Sequence[str]) -> bool:
+    """An explain-type request (介绍, 为什么, 作用…) opening one of the instruction's words `said`,
+    not inside one: 光合作用产生什么气体？ asks for a fact (光合作用 is one word)."""
+    return any(_EXPLAIN_REQUEST.match(word) for word in said)
 
 
 # An outline, a framework or a list of titles is short by nature (班会方案的框架).
@@ -639,12 +634,14 @@ def relative_floor(instruction: str, brief: int, explain: int, long: int) -> int
         return explain
     if _ASKS_FOR_A_FORM.search(instruction.strip()) and not _ASPECT.search(instruction):
         return brief
-    aspects = set(_ASPECT.findall(instruction)) if _asks_to_explain(instruction) else set()
-    if _asks_for_length(instruction) or len(aspects) >= 2:
+    said = words(instruction)  # jieba's words, cut once for both tests below
+    explains = _asks_to_explain(said)
+    aspects = set(_ASPECT.findall(instruction)) if explains else set()
+    if _asks_for_length(instruction, said) or len(aspects) >= 2:
         stated = [int(count) for count in _WORD_COUNT.findall(instruction)]
         share = 2 if _STATED_MINIMUM.search(instruction) else 3
         return max([long] + [count // share for count in stated]) if long else 0
-    if _asks_to_explain(instruction):
+    if explains:
         return explain
     return brief
 
@@ -781,7 +778,7 @@ def repetition_rules(
                     _said_anew(instruction, answer),
                     # a run of terms may hold one term inside another (支气管肺活检；经支气管肺活检)
                     restatements=_SENTENCE_MARK.search(answer) is not None,
-                    restates=restates if _one_paragraph(answer) else None,
+                    restates=restates if restates is not None and _one_paragraph(answer) else None,
                 )
                 > sentence_ratio
             ),

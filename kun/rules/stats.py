@@ -149,8 +149,7 @@ class _Said(NamedTuple):
     numbers: list[str]
     chars: frozenset[str]  # its CJK characters
     negations: int  # how many negations it holds: 可以食用 / 不可以食用 differ, 叫个不停 is none
-    written: int  # its length as written, fillers included
-    original: str  # as written
+    written: str  # as written, fillers included
 
 
 def near_repeated_share(
@@ -182,7 +181,6 @@ def near_repeated_share(
             # 不要 and 别 forbid alike: compared as characters, every negation is 不
             frozenset(CJK_CHAR.findall(_NEGATION.sub("不", value))),
             len(_NEGATION.findall(value)),
-            len(written),
             written,
         )
         near = len(value) >= min_chars and any(
@@ -192,7 +190,7 @@ def near_repeated_share(
                 and len(said.grams & earlier.grams) >= overlap * min(len(said.grams), len(earlier.grams))
             )
             or _same_characters(said, earlier, restatements)
-            or (restates is not None and restates(earlier.original, written))
+            or (restates is not None and restates(earlier.written, written))
             for earlier in seen
             # sentences that differ in their numbers, Latin words or negations say different things
             if earlier.numbers == said.numbers and earlier.negations == said.negations
@@ -239,7 +237,7 @@ def _same_characters(said: _Said, earlier: _Said, restatements: bool, min_chars:
     sentences differ in content characters on both sides (有序、可变，用方括号表示 / 有序、不可变，用
     圆括号表示) and do not count; nor does one that adds a negation or a number."""
     shorter, longer = sorted((len(said.text), len(earlier.text)))
-    if min(said.written, earlier.written) < min_chars:
+    if min(len(said.written), len(earlier.written)) < min_chars:
         return False
     if concludes(said.text) or concludes(earlier.text):
         return False
